@@ -1,0 +1,68 @@
+// What every report target provides. main/engine pick reporters by name from `report`; each one
+// turns the collected results into one kind of output and says where it went.
+import type { Finding, GeneratedFile, Logger, RefactorVerdict, ReportTarget, TaskName } from '../types.js';
+import type { RunState } from '../state/state.js';
+import type { GitHubContext } from '../github/context.js';
+import type { UsageSummary } from '../cost/types.js';
+
+/** A request that did not produce a usable answer, as listed in every report. */
+export interface FailedItem {
+  customId: string;
+  paths: string[];
+  status: 'errored' | 'expired' | 'canceled' | 'malformed';
+  reason: string;
+}
+
+/** Everything one collect round produced for one state, aggregated (findings are few; results were streamed). */
+export interface CollectedResults {
+  task: TaskName;
+  findings: Finding[];
+  files: GeneratedFile[];
+  verdicts: RefactorVerdict[];
+  failures: FailedItem[];
+  succeeded: number;
+  /** Requests answered in this round (first pass + retries received now). */
+  received: number;
+  /** Requests resubmitted in this round, still to come. */
+  resubmitted: number;
+  /** Findings left out because an earlier report already has them (fingerprint match). */
+  duplicatesSkipped: number;
+  /** Findings under min-severity, left out. */
+  belowSeverity: number;
+  usage: UsageSummary;
+  batchIds: string[];
+  /** Local path of the results JSONL (saved before any report is posted). */
+  resultsPath: string;
+}
+
+export interface ReportContext {
+  state: RunState;
+  /** Stable id of the state being reported (artifact origin or file path hash), used in markers. */
+  stateId: string;
+  /** Collect round number (0 for the first collect of this state), used in markers. */
+  round: number;
+  results: CollectedResults;
+  /** Labels for issues (issue-labels input). */
+  issueLabels: string[];
+  /** Directory where file outputs (Markdown, JSON, SARIF, patches) are written. */
+  outputDir: string;
+  /** sarif-path input: where the SARIF file goes. */
+  sarifPath: string;
+  /** null when no token / repository (CLI without GitHub): GitHub targets then report a note. */
+  github: GitHubContext | null;
+  log: Logger;
+}
+
+export interface ReportResult {
+  target: ReportTarget;
+  /** Where it went: an issue/PR URL, a file path. */
+  url?: string;
+  path?: string;
+  /** One line for the summary: what was done, or why nothing was. */
+  note: string;
+}
+
+export interface Reporter {
+  target: ReportTarget;
+  publish(context: ReportContext): Promise<ReportResult>;
+}

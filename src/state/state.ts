@@ -1,0 +1,51 @@
+// The versioned document submit saves and collect reads (PRODUCT.md "State").
+import type { LineRange, PullRequestInfo, RequestRecord, TaskName } from '../types.js';
+import type { CostEstimate } from '../cost/types.js';
+
+export const STATE_VERSION = 1;
+
+export interface BatchRecord {
+  id: string;
+  requestCount: number;
+  /** 0 for the first submission, n for the n-th resubmission round. */
+  attempt: number;
+  submittedAt: string;
+  /** Last processing_status seen. */
+  status: 'in_progress' | 'canceling' | 'ended' | 'unknown';
+  endedAt: string | null;
+  /** Results of this batch have been streamed and saved. */
+  resultsSaved: boolean;
+}
+
+export interface RunState {
+  version: typeof STATE_VERSION;
+  tool: 'overnight';
+  task: TaskName;
+  model: string;
+  maxOutputTokens: number;
+  /** owner/name, or the directory name for a local run. */
+  repository: string;
+  serverUrl: string;
+  headSha: string;
+  baseSha: string | null;
+  ref: string | null;
+  pullRequest: PullRequestInfo | null;
+  /** Event that triggered the submit (schedule, pull_request, cli, ...). */
+  event: string;
+  window: string;
+  createdAt: string;
+  /** The run (action) or process (CLI) that submitted. */
+  submittedBy: string;
+  batches: BatchRecord[];
+  requests: Record<string, RequestRecord>;
+  estimate: CostEstimate;
+  /** Set once every batch ended, results were saved and reports were published. */
+  collectedAt: string | null;
+  /** Reports already published for this state (exactly-once across crashed / repeated collects). */
+  published: Record<string, string>;
+  /** Number of secret-looking strings redacted before sending. */
+  redactions: number;
+  skipped: { path: string; reason: string }[];
+}
+
+export type { LineRange };

@@ -1,0 +1,230 @@
+// The vocabulary every part of overnight shares. Parts depend on these types, never on each other's
+// internals, so a task, a report target or a state store can be swapped without touching the rest.
+import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+
+export const TASK_NAMES = [
+  'code-review',
+  'security-scan',
+  'test-generation',
+  'docs-update',
+  'refactor-validation',
+] as const;
+export type TaskName = (typeof TASK_NAMES)[number];
+
+export const MODES = ['submit', 'collect', 'run', 'auto'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const REPORT_TARGETS = [
+  'issue',
+  'pr-review',
+  'pr-comment',
+  'sarif',
+  'pull-request',
+  'summary',
+  'artifact',
+] as const;
+export type ReportTarget = (typeof REPORT_TARGETS)[number];
+
+/** Ordered from most to least severe; index 0 is the worst. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface LineRange {
+  /** 1-based, inclusive. */
+  start: number;
+  /** 1-based, inclusive. */
+  end: number;
+}
+
+/** One changed file as gathered from git, ready to be put into a prompt. */
+export interface SourceFile {
+  /** Repository-relative POSIX path. */
+  path: string;
+  /** Content at the reviewed commit, after secret redaction. */
+  content: string;
+  /** sha256 (hex) of the content at the reviewed commit BEFORE redaction (what git has). */
+  contentHash: string;
+  /** Content at the base commit (refactor-validation, PR flows); undefined for new files. */
+  baseContent?: string;
+  /** Unified diff of this file between base and head (redacted); '' for a file without a base. */
+  diff: string;
+  /** Line ranges of the head version touched by the change; the whole file for a new file. */
+  changedRanges: LineRange[];
+  status: 'added' | 'modified' | 'renamed';
+  /** Previous path for renames. */
+  previousPath?: string;
+  /** Language id guessed from the extension (typescript, python, go, ...). */
+  language: string;
+  /** How many secret-looking strings were replaced before sending. */
+  redactions: number;
+  /** Size in bytes of the head content. */
+  bytes: number;
+}
+
+/** A file the gatherer looked at and decided not to send, with the reason (reported in the summary). */
+export interface SkippedFile {
+  path: string;
+  reason:
+    | 'credential'
+    | 'binary'
+    | 'too-large'
+    | 'minified'
+    | 'generated'
+    | 'vendored'
+    | 'lockfile'
+    | 'excluded'
+    | 'ignored'
+    | 'deleted'
+    | 'max-files'
+    | 'already-reviewed'
+    | 'budget';
+}
+
+/** Where the reviewed code came from. */
+export interface ChangeSet {
+  /** owner/name on GitHub, or the directory name for a local CLI run. */
+  repository: string;
+  /** The commit whose content is reviewed. */
+  headSha: string;
+  /** The commit the change is measured from (null: the whole history / root). */
+  baseSha: string | null;
+  /** Full ref being reviewed (refs/heads/main, refs/pull/7/merge). */
+  ref: string | null;
+  pullRequest: PullRequestInfo | null;
+  files: SourceFile[];
+  skipped: SkippedFile[];
+  /** Project docs for the shared, cached prompt prefix (context-files, CLAUDE.md, AGENTS.md), from the base. */
+  contextFiles: { path: string; content: string }[];
+  /** Human description of the window, e.g. "since 24h (12 commits)". */
+  window: string;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  baseSha: string;
+  headSha: string;
+  baseRef: string;
+  headRef: string;
+  /** Head repository is a fork: the token is read-only and secrets are absent. */
+  fromFork: boolean;
+}
+
+/**
+ * A unit of work: the part of one file (or several tiny files) one request asks about.
+ * The custom_id is derived from `paths`, `contentHash` and `part`, never from an index.
+ */
+export interface WorkUnit {
+  customId: string;
+  task: TaskName;
+  /** The files this request covers (usually one). */
+  files: SourceFile[];
+  /** Line ranges of the head version this request covers, per path. */
+  lineRanges: Record<string, LineRange[]>;
+  /** Part label when a large change is split by hunk groups ('1/3'), else null. */
+  part: string | null;
+}
+
+/** One request ready for the Batches API, plus what collect needs to map the answer back. */
+export interface PlannedRequest {
+  customId: string;
+  params: MessageCreateParamsNonStreaming;
+  record: RequestRecord;
+}
+
+/** What the state keeps for every request. */
+export interface RequestRecord {
+  paths: string[];
+  /** sha256 of the reviewed head content, per path. */
+  contentHashes: Record<string, string>;
+  lineRanges: Record<string, LineRange[]>;
+  part: string | null;
+  /** Estimated input/output tokens for this request (for cost and budget). */
+  estimatedInputTokens: number;
+  estimatedOutputTokens: number;
+  /** 0 for the first submission; n for the n-th resubmission of a retryable failure. */
+  attempt: number;
+  /** Batch that currently holds this request. */
+  batchId: string | null;
+}
+
+export interface Finding {
+  task: TaskName;
+  path: string;
+  startLine: number;
+  endLine: number;
+  severity: Severity;
+  /** Short machine-friendly category: 'sql-injection', 'null-dereference', 'style', ... */
+  category: string;
+  title: string;
+  explanation: string;
+  suggestedFix: string | null;
+  /** 'CWE-89' style, security-scan mostly. */
+  cwe: string | null;
+  /** Stable across line shifts and whitespace: task, path, category, normalised code. */
+  fingerprint: string;
+  customId: string;
+}
+
+export interface GeneratedFile {
+  /** Proposed repository-relative path (validated before anything is written). */
+  path: string;
+  content: string;
+  description: string;
+  /** The source file the generated file is about. */
+  sourcePath: string;
+}
+
+export type Verdict = 'VALID' | 'INVALID';
+
+export interface RefactorVerdict {
+  path: string;
+  verdict: Verdict;
+  summary: string;
+  /** Problems found (behaviour changes, type breaks, ...), as findings with line anchors. */
+  findings: Finding[];
+}
+
+/** The normalised outcome of one request, whatever the task. */
+export type TaskOutput =
+  | { kind: 'findings'; findings: Finding[]; summary: string }
+  | { kind: 'files'; files: GeneratedFile[]; summary: string }
+  | { kind: 'verdict'; verdicts: RefactorVerdict[]; summary: string };
+
+/** Token usage of one answered request, as the API reports it. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+  /** Of cacheCreationInputTokens, how many were written with the 1h TTL. */
+  cacheCreation1hInputTokens: number;
+}
+
+/** The result of one request after collect. */
+export type RequestOutcome =
+  | {
+      customId: string;
+      status: 'succeeded';
+      output: TaskOutput;
+      usage: TokenUsage;
+      model: string;
+      batchId: string | null;
+    }
+  | {
+      customId: string;
+      status: 'errored' | 'expired' | 'canceled' | 'malformed';
+      /** One line: what went wrong (error type and message, or why the answer was rejected). */
+      reason: string;
+      /** Whether a resubmission could help (retryable error types, expired). */
+      retryable: boolean;
+      usage: TokenUsage | null;
+      model: string | null;
+      batchId: string | null;
+    };
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+}
