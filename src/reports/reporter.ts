@@ -39,8 +39,9 @@ export interface ReportContext {
   state: RunState;
   /** Stable id of the state being reported (artifact origin or file path hash), used in markers. */
   stateId: string;
-  /** Collect round number (0 for the first collect of this state), used in markers. */
-  round: number;
+  /** Key of this collect round (a short hash of the batch ids whose results it publishes), used in markers:
+   * a crashed and re-run collect publishes the same round under the same key, so nothing is posted twice. */
+  round: string;
   results: CollectedResults;
   /** Labels for issues (issue-labels input). */
   issueLabels: string[];

@@ -1,5 +1,6 @@
 // The versioned document submit saves and collect reads (PRODUCT.md "State").
 import type { LineRange, PullRequestInfo, RequestRecord, TaskName } from '../types.js';
+import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { CostEstimate } from '../cost/types.js';
 
 export const STATE_VERSION = 1;
@@ -43,6 +44,8 @@ export interface RunState {
   collectedAt: string | null;
   /** Reports already published for this state (exactly-once across crashed / repeated collects). */
   published: Record<string, string>;
+  /** The shared system prefix every request was sent with (to rebuild resubmitted requests exactly). */
+  systemPrefix: TextBlockParam[];
   /** Number of secret-looking strings redacted before sending. */
   redactions: number;
   skipped: { path: string; reason: string }[];

@@ -1,0 +1,59 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild: ESM output, because
+// @actions/* 3+/6+ are ESM-only, with a createRequire banner for the CommonJS dependencies that call
+// require(). `--check` builds into a temporary folder and fails when the committed dist/ differs.
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const check = process.argv.includes('--check');
+const outdir = check ? mkdtempSync(join(tmpdir(), 'overnight-dist-')) : join(root, 'dist');
+
+const banner = [
+  "import { createRequire as __overnightCreateRequire } from 'node:module';",
+  'const require = __overnightCreateRequire(import.meta.url);',
+].join('\n');
+
+if (!check) rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { index: join(root, 'src/main.ts'), cli: join(root, 'src/cli.ts') },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: { js: banner },
+  legalComments: 'linked',
+  sourcemap: false,
+  logLevel: 'warning',
+  metafile: false,
+});
+chmodSync(join(outdir, 'cli.js'), 0o755);
+
+function files(dir, prefix = '') {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(dir, join(prefix, e.name)) : [join(prefix, e.name)],
+  );
+}
+
+if (check) {
+  const committed = join(root, 'dist');
+  const want = files(outdir).sort();
+  const have = existsSync(committed) ? files(committed).sort() : [];
+  const stale = [];
+  for (const f of new Set([...want, ...have])) {
+    const a = existsSync(join(outdir, f)) ? readFileSync(join(outdir, f)) : null;
+    const b = existsSync(join(committed, f)) ? readFileSync(join(committed, f)) : null;
+    if (!a || !b || !a.equals(b)) stale.push(f);
+  }
+  rmSync(outdir, { recursive: true, force: true });
+  if (stale.length) {
+    console.error(`dist/ is stale (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}): run npm run build and commit dist/`);
+    process.exit(1);
+  }
+  console.log('dist/ is up to date');
+}

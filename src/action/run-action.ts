@@ -1,0 +1,139 @@
+// The GitHub Action: reads the inputs and the event, builds the engine's dependencies (artifact
+// state store, Octokit with throttling and retry, job summary) and runs the mode. main.ts only calls
+// this; tests call it too, with their own environment.
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { INPUTS, parseConfig, type Config } from '../config.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { BatchClient } from '../batch/client.js';
+import { ArtifactStateStore } from '../state/artifact-store.js';
+import { createOctokit } from '../github/octokit.js';
+import type { GitHubContext } from '../github/context.js';
+import type { EngineDeps, RunContext } from '../engine/deps.js';
+import { submit } from '../engine/submit.js';
+import { collect } from '../engine/collect.js';
+import { run } from '../engine/run.js';
+import type { Logger, PullRequestInfo } from '../types.js';
+
+interface PullRequestPayload {
+  number: number;
+  base: { sha: string; ref: string; repo?: { full_name?: string } };
+  head: { sha: string; ref: string; repo?: { full_name?: string } | null };
+}
+
+/** The pull request of a pull_request / pull_request_target event, if that is what triggered the run. */
+export function pullRequestFromEvent(eventName: string, eventPath: string | undefined): PullRequestInfo | null {
+  if (!['pull_request', 'pull_request_target'].includes(eventName) || !eventPath) return null;
+  const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: PullRequestPayload };
+  const pr = payload.pull_request;
+  if (!pr) return null;
+  return {
+    number: pr.number,
+    baseSha: pr.base.sha,
+    headSha: pr.head.sha,
+    baseRef: pr.base.ref,
+    headRef: pr.head.ref,
+    fromFork: (pr.head.repo?.full_name ?? '') !== (pr.base.repo?.full_name ?? ''),
+  };
+}
+
+const actionLog: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  error: (m) => core.error(m),
+};
+
+function readInputs(): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const input of INPUTS) {
+    const value = core.getInput(input.name);
+    if (value !== '') raw[input.name] = value;
+  }
+  return raw;
+}
+
+export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = repository.split('/');
+  if (!owner || !repo) throw new ConfigError('GITHUB_REPOSITORY is not set: this action runs inside a GitHub workflow');
+  const token = config.githubToken;
+  if (!token) throw new ConfigError('github-token: missing; pass github-token: ${{ github.token }} and grant the permissions the README lists');
+  const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
+  const pullRequest = pullRequestFromEvent(eventName, env.GITHUB_EVENT_PATH);
+  const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+  const octokit = createOctokit({ token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: actionLog });
+  // A fork's pull request gets a read-only token: reports fall back to the job summary.
+  const github: GitHubContext = { octokit, owner, repo, serverUrl, readOnly: pullRequest?.fromFork ?? false };
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const runId = Number(env.GITHUB_RUN_ID ?? '0');
+  const temp = env.RUNNER_TEMP || tmpdir();
+  const context: RunContext = {
+    event: eventName,
+    repository,
+    serverUrl,
+    cwd: workspace,
+    pullRequest,
+    ref: env.GITHUB_REF ?? null,
+    runLabel: `run ${runId}`,
+    outputDir: join(temp, 'overnight'),
+  };
+  const store = new ArtifactStateStore({
+    octokit,
+    token,
+    owner,
+    repo,
+    runId,
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1'),
+    stateName: config.stateName,
+    retentionDays: config.retentionDays,
+    log: actionLog,
+    tempDir: temp,
+  });
+  return {
+    log: actionLog,
+    now: () => new Date(),
+    anthropic: () => {
+      if (!config.apiKey) throw new ConfigError('anthropic-api-key: missing; pass anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}');
+      return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log: actionLog });
+    },
+    store,
+    github,
+    context,
+    setOutput: (name, value) => core.setOutput(name, String(value)),
+    jobSummary: async (markdown) => {
+      if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+    },
+  };
+}
+
+export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const config = parseConfig(readInputs(), env);
+    if (config.apiKey) core.setSecret(config.apiKey);
+    if (config.githubToken) core.setSecret(config.githubToken);
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve(workspace, config.sarifPath);
+    const deps = actionDeps(config, env);
+    switch (config.mode) {
+      case 'submit':
+        await submit(config, deps);
+        break;
+      case 'collect': {
+        const result = await collect(config, deps);
+        const failed = result.states.filter((s) => s.error);
+        for (const s of failed) core.warning(`${s.stateId}: ${s.error}`);
+        break;
+      }
+      case 'run':
+      case 'auto':
+        await run(config, deps);
+        break;
+    }
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    core.setFailed(error instanceof UsageError ? `input error: ${message}` : message);
+  }
+}

@@ -1,0 +1,164 @@
+// The one place overnight talks to Anthropic: batches (create, retrieve, wait, stream results),
+// interactive messages for `run`, and token counting. Every call goes through withRetries.
+import Anthropic from '@anthropic-ai/sdk';
+import type {
+  MessageBatch,
+  MessageBatchIndividualResponse,
+} from '@anthropic-ai/sdk/resources/messages/batches';
+import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { Logger, PlannedRequest } from '../types.js';
+import { DEFAULT_RETRY_POLICY, FatalApiError, classify, toFatal, withRetries, type RetryPolicy } from './retry.js';
+
+/** The API's limits for one batch (API-NOTES.md). */
+export const BATCH_LIMITS = {
+  maxRequests: 100_000,
+  maxBytes: 256 * 1024 * 1024,
+};
+
+export interface BatchClientOptions {
+  apiKey: string;
+  /** Empty: the SDK default or ANTHROPIC_BASE_URL. */
+  baseURL?: string | undefined;
+  log: Logger;
+  retry?: Partial<RetryPolicy>;
+  /** Per-request timeout; large batch uploads need minutes. */
+  timeoutMs?: number;
+}
+
+export interface WaitOptions {
+  /** Give up (and return the batch as it is) after this long; 0 = look once. */
+  waitMs: number;
+  /** First pause between polls; grows 1.5x up to maxPollIntervalMs. */
+  firstPollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  onPoll?: (batch: MessageBatch) => void;
+}
+
+/** Splits requests into batches within the API limits, keeping their order. */
+export function splitIntoBatches(
+  requests: PlannedRequest[],
+  limits: { maxRequests: number; maxBytes: number } = BATCH_LIMITS,
+): PlannedRequest[][] {
+  // Room for `{"requests":[` … `]}` and the commas between requests.
+  const envelope = 64;
+  const batches: PlannedRequest[][] = [];
+  let current: PlannedRequest[] = [];
+  let bytes = envelope;
+  for (const request of requests) {
+    const size = Buffer.byteLength(JSON.stringify({ custom_id: request.customId, params: request.params })) + 1;
+    if (size + envelope > limits.maxBytes) {
+      throw new Error(`request ${request.customId} alone is ${size} bytes, over the ${limits.maxBytes}-byte batch limit`);
+    }
+    if (current.length > 0 && (current.length >= limits.maxRequests || bytes + size > limits.maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = envelope;
+    }
+    current.push(request);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export class BatchClient {
+  readonly sdk: Anthropic;
+  private readonly policy: RetryPolicy;
+  private readonly log: Logger;
+
+  constructor(options: BatchClientOptions) {
+    this.log = options.log;
+    this.sdk = new Anthropic({
+      apiKey: options.apiKey,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 10 * 60 * 1000,
+    });
+    this.policy = {
+      ...DEFAULT_RETRY_POLICY,
+      onRetry: (what, attempt, delay, reason) =>
+        this.log.warning(`${what}: ${reason}; retry ${attempt} in ${Math.round(delay / 1000)}s`),
+      ...options.retry,
+    };
+  }
+
+  createBatch(requests: PlannedRequest[]): Promise<MessageBatch> {
+    return withRetries(
+      'creating a batch',
+      () =>
+        this.sdk.messages.batches.create({
+          requests: requests.map((r) => ({ custom_id: r.customId, params: r.params })),
+        }),
+      this.policy,
+    );
+  }
+
+  retrieve(id: string): Promise<MessageBatch> {
+    return withRetries(`checking batch ${id}`, () => this.sdk.messages.batches.retrieve(id), this.policy);
+  }
+
+  cancel(id: string): Promise<MessageBatch> {
+    return withRetries(`canceling batch ${id}`, () => this.sdk.messages.batches.cancel(id), this.policy);
+  }
+
+  /** Polls with capped exponential backoff until the batch ended or `waitMs` ran out. */
+  async waitForEnd(id: string, options: WaitOptions): Promise<MessageBatch> {
+    const started = Date.now();
+    let interval = options.firstPollIntervalMs ?? 30_000;
+    const maxInterval = options.maxPollIntervalMs ?? 30 * 60_000;
+    for (;;) {
+      const batch = await this.retrieve(id);
+      options.onPoll?.(batch);
+      if (batch.processing_status === 'ended') return batch;
+      const left = options.waitMs - (Date.now() - started);
+      if (left <= 0) return batch;
+      await this.policy.sleep(Math.min(interval, left));
+      interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
+    }
+  }
+
+  /**
+   * Streams a batch's results once each. A stream that breaks part-way is fetched again from the
+   * start and the lines already yielded are skipped, so nothing is counted twice.
+   */
+  async *results(id: string): AsyncGenerator<MessageBatchIndividualResponse> {
+    const seen = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const decoder = await this.sdk.messages.batches.results(id);
+        for await (const line of decoder) {
+          if (seen.has(line.custom_id)) continue;
+          seen.add(line.custom_id);
+          yield line;
+        }
+        return;
+      } catch (error) {
+        const verdict = classify(error);
+        if (error instanceof Anthropic.NotFoundError) {
+          throw new FatalApiError(
+            `results of batch ${id} are gone (archived after 29 days or deleted); its requests cannot be recovered`,
+            404,
+          );
+        }
+        if (!verdict.retry) throw toFatal(error, `reading the results of batch ${id}`);
+        if (attempt >= this.policy.retries) {
+          throw new FatalApiError(`reading the results of batch ${id}: still failing (${verdict.reason}); run collect again later`, null);
+        }
+        const delay = Math.min(this.policy.maxDelayMs, verdict.retryAfterMs ?? this.policy.baseDelayMs * 2 ** attempt);
+        this.policy.onRetry?.(`reading the results of batch ${id}`, attempt + 1, delay, `${verdict.reason} after ${seen.size} results`);
+        await this.policy.sleep(delay);
+      }
+    }
+  }
+
+  message(params: MessageCreateParamsNonStreaming): Promise<Message> {
+    return withRetries('sending a request', () => this.sdk.messages.create(params), this.policy);
+  }
+
+  async countTokens(params: MessageCreateParamsNonStreaming): Promise<number> {
+    const { max_tokens: _max, ...rest } = params;
+    void _max;
+    const counted = await withRetries('counting tokens', () => this.sdk.messages.countTokens(rest as never), this.policy);
+    return counted.input_tokens;
+  }
+}

@@ -1,0 +1,246 @@
+// The CLI: the same engine as the action, with a local state file instead of an artifact and
+// Markdown/JSON files instead of GitHub posts (unless --report names a GitHub target and a token and
+// repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
+import { parseArgs } from 'node:util';
+import { basename, join, resolve } from 'node:path';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { INPUTS, parseConfig, type Config } from '../config.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { BatchClient } from '../batch/client.js';
+import { FatalApiError } from '../batch/retry.js';
+import { FileStateStore } from '../state/file-store.js';
+import { createOctokit } from '../github/octokit.js';
+import type { GitHubContext } from '../github/context.js';
+import type { EngineDeps, RunContext } from '../engine/deps.js';
+import { submit } from '../engine/submit.js';
+import { collect } from '../engine/collect.js';
+import { run } from '../engine/run.js';
+import { status } from '../engine/status.js';
+import { runDemo } from './demo.js';
+import type { Logger } from '../types.js';
+
+export interface CliIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const COMMANDS = ['submit', 'collect', 'run', 'status', 'estimate', 'demo'] as const;
+type Command = (typeof COMMANDS)[number];
+
+const LOCAL_FLAGS = {
+  state: { description: 'State file (default: every file in .overnight/states).' },
+  wait: { description: 'Collect: wait up to this many minutes for a batch to end (same as --wait-minutes).' },
+  'output-dir': { description: 'Where reports and results are written (default .overnight/results).' },
+  repo: { description: 'The repository to review (default: the current directory).' },
+  verbose: { description: 'Show debug lines.', boolean: true },
+  help: { description: 'Show help.', boolean: true },
+} as const;
+
+const COMMAND_HELP: Record<Command, string> = {
+  submit: 'Gather the changed files, send them as a batch (half price) and save the state.',
+  collect: 'Check saved batches; for those that ended, write the report (exit 3 if still pending after --wait).',
+  run: 'Send the requests through the interactive API now (full price, no waiting) and write the report.',
+  status: 'Show every saved submission and where its batches stand.',
+  estimate: 'Plan and price a submit without sending anything (same as submit --dry-run).',
+  demo: 'Build a sample repository, start the bundled API emulator, submit and collect, show the report.',
+};
+
+export function helpText(command?: Command): string {
+  const lines: string[] = [];
+  if (!command) {
+    lines.push('overnight: Claude code review through the Message Batches API, at half the price.', '', 'Usage: overnight <command> [options]', '', 'Commands:');
+    for (const c of COMMANDS) lines.push(`  ${c.padEnd(9)} ${COMMAND_HELP[c]}`);
+    lines.push('', "Run 'overnight <command> --help' for its options.", 'Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY.');
+    return lines.join('\n');
+  }
+  lines.push(`overnight ${command}: ${COMMAND_HELP[command]}`, '', 'Options:');
+  const inputs = INPUTS.filter((i) => !i.actionOnly && i.name !== 'mode' && i.name !== 'anthropic-api-key');
+  for (const i of inputs) lines.push(`  --${i.name.padEnd(20)} ${i.description}${i.default ? ` (default: ${i.default})` : ''}`);
+  for (const [name, spec] of Object.entries(LOCAL_FLAGS)) lines.push(`  --${name.padEnd(20)} ${spec.description}`);
+  lines.push('', 'Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending after --wait.');
+  return lines.join('\n');
+}
+
+function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
+  const mask = (text: string): string => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text);
+  return {
+    debug: (m) => {
+      if (verbose) io.err(mask(`debug: ${m}`));
+    },
+    info: (m) => io.out(mask(m)),
+    warning: (m) => io.err(mask(`warning: ${m}`)),
+    error: (m) => io.err(mask(`error: ${m}`)),
+  };
+}
+
+interface Parsed {
+  command: Command;
+  config: Config;
+  local: { state?: string; outputDir?: string; repo?: string; verbose: boolean; help: boolean };
+}
+
+function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } {
+  const [first, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') return { help: helpText() };
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (overnight --help)`);
+  }
+  const command = first as Command;
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const i of INPUTS) if (!i.actionOnly) options[i.name] = { type: 'string' };
+  for (const [name, spec] of Object.entries(LOCAL_FLAGS)) options[name] = { type: 'boolean' in spec ? 'boolean' : 'string' };
+  options['dry-run'] = { type: 'boolean' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }));
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '');
+    throw new UsageError(`${message}; see 'overnight ${command} --help'`);
+  }
+  if (values.help) return { help: helpText(command) };
+  const raw: Record<string, string> = {};
+  for (const i of INPUTS) {
+    const v = values[i.name];
+    if (typeof v === 'string') raw[i.name] = v;
+  }
+  if (values['dry-run'] === true) raw['dry-run'] = 'true';
+  if (typeof values.wait === 'string') raw['wait-minutes'] = values.wait;
+  if (command === 'estimate') raw['dry-run'] = 'true';
+  raw.mode = command === 'run' ? raw.mode ?? 'run' : command === 'collect' || command === 'status' ? 'collect' : 'submit';
+  if ((command === 'collect' || command === 'status') && raw.task === undefined) raw.task = '';
+  const config = parseConfig(raw, io.env);
+  return {
+    command,
+    config,
+    local: {
+      ...(typeof values.state === 'string' ? { state: values.state } : {}),
+      ...(typeof values['output-dir'] === 'string' ? { outputDir: values['output-dir'] } : {}),
+      ...(typeof values.repo === 'string' ? { repo: values.repo } : {}),
+      verbose: values.verbose === true,
+      help: false,
+    },
+  };
+}
+
+const GITHUB_TARGETS = new Set(['issue', 'pr-review', 'pr-comment', 'sarif', 'pull-request']);
+
+/** Builds the engine's dependencies for a local run. */
+export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
+  const cwd = resolve(io.cwd, local.repo ?? '.');
+  const home = join(cwd, '.overnight');
+  const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
+  const store = new FileStateStore({ dir: join(home, 'states'), file: local.state ? resolve(io.cwd, local.state) : undefined, resultsDir: outputDir });
+  let github: GitHubContext | null = null;
+  const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));
+  const repository = io.env.GITHUB_REPOSITORY ?? '';
+  if (wantsGitHub) {
+    const token = config.githubToken || io.env.GITHUB_TOKEN || '';
+    if (!token || !/^[^/]+\/[^/]+$/.test(repository)) {
+      throw new ConfigError('--report names a GitHub target: set GITHUB_TOKEN and GITHUB_REPOSITORY=owner/name, or report to files only');
+    }
+    const [owner, repo] = repository.split('/') as [string, string];
+    github = {
+      octokit: createOctokit({ token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }),
+      owner,
+      repo,
+      serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+      readOnly: false,
+    };
+  }
+  if (!config.report) {
+    // Without GitHub, the task's default GitHub targets become files: the summary and, for generated files, a patch.
+    config.report = null;
+  }
+  const context: RunContext = {
+    event: 'cli',
+    repository: repository || basename(cwd),
+    serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+    cwd,
+    pullRequest: null,
+    ref: null,
+    runLabel: `cli pid ${process.pid}`,
+    outputDir,
+  };
+  const summaryFile = join(outputDir, 'summary.md');
+  return {
+    log,
+    now: () => new Date(),
+    anthropic: () => {
+      if (!config.apiKey) throw new ConfigError('ANTHROPIC_API_KEY is not set; export it (or run `overnight demo`, which needs no key)');
+      return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log });
+    },
+    store,
+    github,
+    context,
+    setOutput: () => undefined,
+    jobSummary: async (markdown) => {
+      await mkdir(outputDir, { recursive: true });
+      await appendFile(summaryFile, `${markdown}\n`);
+    },
+  };
+}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? ''];
+  let log = makeLogger(io, false, secrets);
+  try {
+    const parsed = parseCommandLine(argv, io);
+    if ('help' in parsed) {
+      io.out(parsed.help);
+      return 0;
+    }
+    const { command, config, local } = parsed;
+    secrets = [...secrets, config.apiKey, config.githubToken];
+    log = makeLogger(io, local.verbose, secrets);
+    if (command === 'demo') return await runDemo(io, log);
+    const deps = await cliDeps(config, local, io, log);
+    const outputs: Record<string, string> = {};
+    deps.setOutput = (name, value) => {
+      outputs[name] = String(value);
+    };
+    switch (command) {
+      case 'submit':
+      case 'estimate': {
+        await submit(config, deps);
+        break;
+      }
+      case 'run': {
+        await run(config, deps);
+        break;
+      }
+      case 'collect': {
+        const result = await collect(config, deps);
+        for (const s of result.states) {
+          const report = s.results ? join(deps.context.outputDir, s.stateId) : null;
+          if (report) io.out(`report: ${join(report, '*', 'report.md')}`);
+        }
+        await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
+        if (result.status === 'pending') {
+          io.out('still pending: run `overnight collect` again later (or pass --wait MINUTES)');
+          return 3;
+        }
+        break;
+      }
+      case 'status': {
+        await status(config, deps);
+        break;
+      }
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      log.error(error.message);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof FatalApiError) {
+      log.error(error.message);
+      return 1;
+    }
+    log.error(`${(error as Error).message ?? String(error)}`);
+    if (io.env.OVERNIGHT_DEBUG) io.err((error as Error).stack ?? '');
+    return 1;
+  }
+}

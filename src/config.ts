@@ -1,0 +1,190 @@
+// Every input of the action and flag of the CLI, in one table: name, default, description, and how
+// it is read. action.yml is checked against this table by a test, and both entry points parse their
+// raw strings through parseConfig, so the action and the CLI cannot drift apart.
+import { MODES, REPORT_TARGETS, SEVERITIES, TASK_NAMES } from './types.js';
+import type { Mode, ReportTarget, Severity, TaskName } from './types.js';
+import { UsageError } from './errors.js';
+
+export interface InputSpec {
+  name: string;
+  default: string;
+  description: string;
+  /** Not shown in the CLI (GitHub-only inputs). */
+  actionOnly?: boolean;
+}
+
+export const INPUTS: InputSpec[] = [
+  { name: 'mode', default: 'submit', description: 'submit, collect, run (interactive API now) or auto (run below sync-threshold requests, submit above).' },
+  { name: 'task', default: 'code-review', description: 'code-review, security-scan, test-generation, docs-update or refactor-validation. For collect: the task whose submissions to collect, or all.' },
+  { name: 'anthropic-api-key', default: '', description: 'Anthropic API key; falls back to the ANTHROPIC_API_KEY environment variable. Not needed for collect-only runs that find nothing to do.' },
+  { name: 'anthropic-base-url', default: '', description: 'API base URL; empty = the SDK default or ANTHROPIC_BASE_URL.' },
+  { name: 'model', default: '', description: 'Model id; empty = the task default (claude-sonnet-4-6 for reviews, claude-haiku-4-5 for docs).' },
+  { name: 'max-output-tokens', default: '', description: 'Output budget per request; empty = the task default.' },
+  { name: 'since', default: '24h', description: 'Which changes: 24h, 7d, last (since the last submit of this task), a commit SHA or a ref. Ignored on pull_request events (the PR is reviewed).' },
+  { name: 'include', default: '', description: 'Globs of files to review (comma or newline separated); empty = all changed files.' },
+  { name: 'exclude', default: '', description: 'Globs of files never to review (comma or newline separated).' },
+  { name: 'max-files', default: '300', description: 'At most this many files per run; the most changed first.' },
+  { name: 'max-file-bytes', default: '200000', description: 'Files larger than this are skipped.' },
+  { name: 'context-files', default: '', description: 'Globs of project docs (style guides, architecture) put in the shared, cached prompt prefix. CLAUDE.md and AGENTS.md are always included when present.' },
+  { name: 'instructions', default: '', description: 'Extra instructions for the model: text, or the path of a file in the repository.' },
+  { name: 'max-cost-usd', default: '0', description: 'Budget for one submit in USD; requests are dropped by priority to fit. 0 = no budget.' },
+  { name: 'price-overrides', default: '', description: 'Prices for models the built-in table lacks or that changed: JSON {"model": {"input": 3, "output": 15}} or model=input/output lines (USD per million tokens).' },
+  { name: 'sync-threshold', default: '5', description: 'With mode auto: fewer requests than this run interactively now, more go to a batch.' },
+  { name: 'wait-minutes', default: '0', description: 'Collect: poll a batch still in progress for up to this many minutes (capped exponential backoff).' },
+  { name: 'batch-id', default: '', description: 'Collect only this batch (msgbatch_…); works even when its state artifact is gone.' },
+  { name: 'report', default: '', description: 'Comma list of issue, pr-review, pr-comment, sarif, pull-request, summary, artifact; empty = the task default.' },
+  { name: 'issue-labels', default: 'overnight', description: 'Labels for the issues overnight opens (created if missing).' },
+  { name: 'min-severity', default: 'low', description: 'Leave out findings below this severity: critical, high, medium, low, info.' },
+  { name: 'max-retries', default: '2', description: 'Resubmissions of errored (retryable) and expired requests.' },
+  { name: 'state-name', default: 'overnight-state', description: 'Name prefix of the state artifacts.' },
+  { name: 'retention-days', default: '7', description: 'Days the state artifact is kept (a batch must be collected before).' },
+  { name: 'sarif-path', default: 'overnight.sarif', description: 'Where the SARIF file is written (security-scan always; code-review when report has sarif).' },
+  { name: 'github-token', default: '${{ github.token }}', description: 'Token for issues, comments, reviews, pull requests, code scanning and artifacts.', actionOnly: true },
+  { name: 'dry-run', default: 'false', description: 'Plan and estimate only: no paid call, no state, no GitHub write but the job summary.' },
+];
+
+export interface Config {
+  mode: Mode;
+  /** null: collect every task. */
+  task: TaskName | null;
+  apiKey: string;
+  baseUrl: string;
+  model: string | null;
+  maxOutputTokens: number | null;
+  since: string;
+  include: string[];
+  exclude: string[];
+  maxFiles: number;
+  maxFileBytes: number;
+  contextFiles: string[];
+  instructions: string;
+  maxCostUsd: number;
+  priceOverrides: string;
+  syncThreshold: number;
+  waitMinutes: number;
+  batchId: string | null;
+  /** null: the task's default reports. */
+  report: ReportTarget[] | null;
+  issueLabels: string[];
+  minSeverity: Severity;
+  maxRetries: number;
+  stateName: string;
+  retentionDays: number;
+  sarifPath: string;
+  githubToken: string;
+  dryRun: boolean;
+}
+
+/** Splits a comma/newline list, trimming blanks. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${name}: unknown value '${value}'; use one of ${allowed.join(', ')}`);
+}
+
+function wholeNumber(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new UsageError(`${name}: '${value}' is not a whole number; give a number from ${min} to ${max}`);
+  }
+  const n = Number(value.trim());
+  if (n < min || n > max) throw new UsageError(`${name}: ${n} is out of range; give a number from ${min} to ${max}`);
+  return n;
+}
+
+function amount(name: string, value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${name}: '${value}' is not an amount in USD; give 0 (no budget) or a positive number like 2.50`);
+  }
+  return n;
+}
+
+function bool(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(v)) return true;
+  if (['false', 'no', '0', 'off', ''].includes(v)) return false;
+  throw new UsageError(`${name}: '${value}' is not true or false`);
+}
+
+function checkGlobs(name: string, globs: string[]): string[] {
+  for (const glob of globs) {
+    let depth = 0;
+    for (const ch of glob) {
+      if (ch === '{' || ch === '[') depth++;
+      if (ch === '}' || ch === ']') depth--;
+      if (depth < 0) break;
+    }
+    if (depth !== 0) throw new UsageError(`${name}: the glob '${glob}' has unbalanced brackets or braces`);
+  }
+  return globs;
+}
+
+/**
+ * Reads raw input strings (action inputs or CLI flags, by input name) into a Config. Missing names
+ * take the table's default; every problem is a UsageError with one line naming the input.
+ */
+export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): Config {
+  const known = new Set(INPUTS.map((i) => i.name));
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) throw new UsageError(`unknown option '${key}'; see --help for the options`);
+  }
+  const get = (name: string): string => {
+    const spec = INPUTS.find((i) => i.name === name)!;
+    const value = raw[name];
+    if (value === undefined || value === '') return spec.default.startsWith('${{') ? '' : spec.default;
+    return value;
+  };
+  const mode = oneOf('mode', get('mode').trim(), MODES);
+  const taskText = get('task').trim();
+  const task = (taskText === '' || taskText === 'all') && mode === 'collect' ? null : oneOf('task', taskText, TASK_NAMES);
+  const reportText = get('report').trim();
+  const report = reportText ? splitList(reportText).map((t) => oneOf('report', t, REPORT_TARGETS)) : null;
+  const maxOutput = get('max-output-tokens').trim();
+  const batchId = get('batch-id').trim();
+  if (batchId && !/^msgbatch_[A-Za-z0-9_-]+$/.test(batchId)) {
+    throw new UsageError(`batch-id: '${batchId}' is not a batch id; it looks like msgbatch_…`);
+  }
+  const since = get('since').trim();
+  if (!since) throw new UsageError('since: empty; use 24h, 7d, last, a commit SHA or a ref');
+  return {
+    mode,
+    task,
+    apiKey: (get('anthropic-api-key') || env.ANTHROPIC_API_KEY || '').trim(),
+    baseUrl: (get('anthropic-base-url') || env.ANTHROPIC_BASE_URL || '').trim(),
+    model: get('model').trim() || null,
+    maxOutputTokens: maxOutput ? wholeNumber('max-output-tokens', maxOutput, 1, 128_000) : null,
+    since,
+    include: checkGlobs('include', splitList(get('include'))),
+    exclude: checkGlobs('exclude', splitList(get('exclude'))),
+    maxFiles: wholeNumber('max-files', get('max-files'), 1, 100_000),
+    maxFileBytes: wholeNumber('max-file-bytes', get('max-file-bytes'), 1),
+    contextFiles: checkGlobs('context-files', splitList(get('context-files'))),
+    instructions: get('instructions'),
+    maxCostUsd: amount('max-cost-usd', get('max-cost-usd')),
+    priceOverrides: get('price-overrides'),
+    syncThreshold: wholeNumber('sync-threshold', get('sync-threshold'), 0, 100_000),
+    waitMinutes: wholeNumber('wait-minutes', get('wait-minutes'), 0, 24 * 60),
+    batchId: batchId || null,
+    report,
+    issueLabels: splitList(get('issue-labels')),
+    minSeverity: oneOf('min-severity', get('min-severity').trim(), SEVERITIES),
+    maxRetries: wholeNumber('max-retries', get('max-retries'), 0, 10),
+    stateName: (() => {
+      const name = get('state-name').trim();
+      if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+        throw new UsageError(`state-name: '${name}' may hold only letters, digits, '.', '_' and '-'`);
+      }
+      return name;
+    })(),
+    retentionDays: wholeNumber('retention-days', get('retention-days'), 1, 90),
+    sarifPath: get('sarif-path').trim(),
+    githubToken: (raw['github-token'] || env.GITHUB_TOKEN || '').trim(),
+    dryRun: bool('dry-run', get('dry-run')),
+  };
+}

@@ -1,0 +1,42 @@
+// What the engine needs from the outside world. The action, the CLI and the tests each build one of
+// these; the engine never reads process.env or @actions/core itself.
+import type { BatchClient } from '../batch/client.js';
+import type { GitHubContext } from '../github/context.js';
+import type { StateStore } from '../state/store.js';
+import type { Logger, PullRequestInfo } from '../types.js';
+
+export interface RunContext {
+  /** GitHub event name (schedule, pull_request, workflow_dispatch, push) or 'cli'. */
+  event: string;
+  /** owner/name, or the directory name for a local run. */
+  repository: string;
+  serverUrl: string;
+  /** Root of the checked-out repository. */
+  cwd: string;
+  pullRequest: PullRequestInfo | null;
+  /** Full ref of the run (refs/heads/main); null when unknown. */
+  ref: string | null;
+  /** Who submits: "run 1234" or "cli pid 42". */
+  runLabel: string;
+  /** Where reports, results and patches are written. */
+  outputDir: string;
+}
+
+export interface EngineDeps {
+  log: Logger;
+  now: () => Date;
+  /** Builds the Anthropic client; throws a ConfigError when no key is configured. */
+  anthropic: () => BatchClient;
+  store: StateStore;
+  github: GitHubContext | null;
+  context: RunContext;
+  setOutput: (name: string, value: string | number) => void;
+  /** Appends Markdown to the job summary (the action) or a summary file (the CLI). */
+  jobSummary: (markdown: string) => Promise<void>;
+  /** Pauses between polls (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Polling schedule while waiting for a batch. */
+  pollIntervalMs?: { first: number; max: number };
+}
+
+export type RunStatus = 'submitted' | 'pending' | 'collected' | 'nothing-to-do' | 'dry-run';

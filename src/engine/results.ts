@@ -1,0 +1,92 @@
+// Where a collect round's outcomes go: one JSONL line per request written as it arrives (so 100,000
+// results never sit in memory), and a running aggregate of what the reports need.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import type { CollectedResults, FailedItem } from '../reports/reporter.js';
+import { UsageAccumulator } from '../cost/usage.js';
+import type { ModelPrice } from '../cost/types.js';
+import { meetsSeverity } from '../reports/group.js';
+import type { RequestOutcome, RequestRecord, Severity, TaskName } from '../types.js';
+
+export class ResultsWriter {
+  private stream: WriteStream | null = null;
+  private readonly usage: UsageAccumulator;
+  readonly results: CollectedResults;
+
+  constructor(
+    readonly path: string,
+    task: TaskName,
+    private readonly minSeverity: Severity,
+    priceOverrides: Record<string, ModelPrice>,
+    private readonly batchRate: boolean,
+  ) {
+    this.usage = new UsageAccumulator(priceOverrides);
+    this.results = {
+      task,
+      findings: [],
+      files: [],
+      verdicts: [],
+      failures: [],
+      succeeded: 0,
+      received: 0,
+      resubmitted: 0,
+      duplicatesSkipped: 0,
+      belowSeverity: 0,
+      usage: this.usage.summary(),
+      batchIds: [],
+      resultsPath: path,
+    };
+  }
+
+  private async write(line: string): Promise<void> {
+    if (!this.stream) {
+      await mkdir(dirname(this.path), { recursive: true });
+      this.stream = createWriteStream(this.path, { flags: 'w' });
+    }
+    if (!this.stream.write(line)) await once(this.stream, 'drain');
+  }
+
+  /** Records one outcome; `final` false for a failure that is being resubmitted. */
+  async add(outcome: RequestOutcome, record: RequestRecord, final: boolean): Promise<void> {
+    const r = this.results;
+    r.received += 1;
+    if (outcome.usage && outcome.model) this.usage.add(outcome.usage, outcome.model, { batch: this.batchRate });
+    await this.write(`${JSON.stringify({ ...outcome, paths: record.paths, attempt: record.attempt, final })}\n`);
+    if (outcome.status === 'succeeded') {
+      r.succeeded += 1;
+      const output = outcome.output;
+      if (output.kind === 'findings') {
+        for (const f of output.findings) {
+          if (meetsSeverity(f, this.minSeverity)) r.findings.push(f);
+          else r.belowSeverity += 1;
+        }
+      } else if (output.kind === 'files') {
+        r.files.push(...output.files);
+      } else {
+        r.verdicts.push(...output.verdicts);
+      }
+      return;
+    }
+    if (!final) {
+      r.resubmitted += 1;
+      return;
+    }
+    const failure: FailedItem = { customId: outcome.customId, paths: record.paths, status: outcome.status, reason: outcome.reason };
+    r.failures.push(failure);
+  }
+
+  async close(): Promise<CollectedResults> {
+    if (this.stream) {
+      this.stream.end();
+      await once(this.stream, 'finish');
+      this.stream = null;
+    } else {
+      await this.write('');
+      return this.close();
+    }
+    this.results.usage = this.usage.summary();
+    return this.results;
+  }
+}

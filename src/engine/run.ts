@@ -1,0 +1,77 @@
+// `run`: small jobs right now through the interactive Messages API (full price, no wait), through
+// the same normalisers and reports as a batch. `auto` sends below sync-threshold requests here.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { parsePriceOverrides } from '../cost/prices.js';
+import type { RequestOutcome } from '../types.js';
+import type { EngineDeps, RunStatus } from './deps.js';
+import { outcomeOfMessage } from './outcome.js';
+import { ResultsWriter } from './results.js';
+import { newState, prepareWork, submit, type SubmitResult } from './submit.js';
+import { publishRound, roundKeyOf, type StateCollectResult } from './collect.js';
+
+/** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
+export const RUN_CONCURRENCY = 4;
+
+export interface RunResult {
+  status: RunStatus;
+  mode: 'run' | 'submit';
+  submitted: SubmitResult | null;
+  collected: StateCollectResult | null;
+}
+
+export async function run(config: Config, deps: EngineDeps): Promise<RunResult> {
+  const work = await prepareWork(config, deps, !config.dryRun);
+  if (config.mode === 'auto' && work.requests.length >= config.syncThreshold) {
+    deps.log.info(`auto: ${work.requests.length} requests ≥ sync-threshold ${config.syncThreshold}: submitting a batch`);
+    return { status: 'submitted', mode: 'submit', submitted: await submit({ ...config, mode: 'submit' }, deps), collected: null };
+  }
+  deps.setOutput('request-count', work.requests.length);
+  deps.setOutput('estimated-cost-usd', work.estimate.interactiveUsd.toFixed(4));
+  if (config.dryRun || work.requests.length === 0) {
+    const status: RunStatus = config.dryRun ? 'dry-run' : 'nothing-to-do';
+    deps.setOutput('status', status);
+    return { status, mode: 'run', submitted: null, collected: null };
+  }
+  const client = deps.anthropic();
+  const state = newState(work, deps);
+  const stateId = `${work.task.name}-run-${state.createdAt.replace(/[-:.]/g, '')}`;
+  const roundKey = roundKeyOf([stateId]);
+  const roundDir = join(deps.context.outputDir, stateId, roundKey);
+  await mkdir(roundDir, { recursive: true });
+  const writer = new ResultsWriter(join(roundDir, 'results.jsonl'), work.task.name, config.minSeverity, parsePriceOverrides(config.priceOverrides), false);
+  const filesById = new Map(work.plan.requests.map((r) => [r.customId, r]));
+  const unitFiles = new Map<string, (typeof work.changeSet.files)[number]>(work.changeSet.files.map((f) => [f.path, f]));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < work.requests.length) {
+      const request = work.requests[next++]!;
+      let outcome: RequestOutcome;
+      try {
+        const message = await client.message(request.params);
+        const files = request.record.paths.map((p) => unitFiles.get(p)!).filter(Boolean);
+        outcome = outcomeOfMessage(request.customId, message, work.task, request.record, files, null);
+      } catch (error) {
+        // A request that still fails after the client's retries is reported; the others go on.
+        outcome = { customId: request.customId, status: 'errored', reason: (error as Error).message, retryable: false, usage: null, model: null, batchId: null };
+      }
+      await writer.add(outcome, filesById.get(request.customId)!.record, true);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, work.requests.length) }, worker));
+  const results = await writer.close();
+  const reports = await publishRound({ state, stateId, roundKey, roundDir, results, task: work.task, config, deps });
+  deps.setOutput('status', 'collected');
+  deps.setOutput('findings-count', results.findings.length + results.verdicts.reduce((n, v) => n + v.findings.length, 0));
+  deps.setOutput('failed-count', results.failures.length);
+  deps.setOutput('cost-usd', results.usage.costUsd.toFixed(4));
+  deps.setOutput('savings-usd', results.usage.savingsUsd.toFixed(4));
+  deps.setOutput('results-path', results.resultsPath);
+  return {
+    status: 'collected',
+    mode: 'run',
+    submitted: null,
+    collected: { stateId, status: 'collected', results, reports },
+  };
+}

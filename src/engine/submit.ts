@@ -1,0 +1,273 @@
+// submit: gather the changed files, plan one request per unit of work, hold it to the budget, send
+// it as one or more batches and save what was sent. Also serves dry-run and (through run.ts) the
+// interactive `run` mode, which share everything up to the point of sending.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Config } from '../config.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { gatherChanges } from '../gather/index.js';
+import { parseSince, type Since } from '../gather/since.js';
+import { getTask } from '../tasks/index.js';
+import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
+import { parsePriceOverrides, resolvePrice, retirementWarning } from '../cost/prices.js';
+import { estimatePlan, renderEstimate } from '../cost/estimate.js';
+import { applyBudget } from '../cost/budget.js';
+import { splitIntoBatches } from '../batch/client.js';
+import { renderSubmitSummary, type SubmitSummaryInput } from '../reports/summary.js';
+import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
+import type { ChangeSet, PlannedRequest } from '../types.js';
+import type { CostEstimate, ModelPrice } from '../cost/types.js';
+import { planRequests, type Plan } from './plan.js';
+import type { EngineDeps, RunStatus } from './deps.js';
+
+export interface PreparedWork {
+  task: TaskDefinition;
+  model: string;
+  maxOutputTokens: number;
+  price: ModelPrice | undefined;
+  changeSet: ChangeSet;
+  plan: Plan;
+  /** The requests that fit the budget. */
+  requests: PlannedRequest[];
+  estimate: CostEstimate;
+}
+
+export interface SubmitResult {
+  status: RunStatus;
+  stateId: string | null;
+  batchIds: string[];
+  requestCount: number;
+  estimate: CostEstimate | null;
+}
+
+/** Reads `instructions`: a path of a file in the repository, or the text itself. */
+async function readInstructions(value: string, cwd: string): Promise<string> {
+  const text = value.trim();
+  if (!text || text.includes('\n') || text.length > 300) return text;
+  const path = resolve(cwd, text);
+  if (relative(cwd, path).startsWith('..') || isAbsolute(relative(cwd, path))) return text;
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return text;
+  }
+}
+
+/** Resolves `since: last` to the commit the previous submit of this task reviewed. */
+async function resolveSince(config: Config, deps: EngineDeps, task: TaskDefinition): Promise<Since> {
+  const since = parseSince(config.since);
+  if (since.kind !== 'last') return since;
+  const previous = (await deps.store.list(task.name)).filter((s) => s.state.batches.length > 0).at(-1);
+  if (previous) {
+    deps.log.info(`since: last → ${previous.state.headSha.slice(0, 7)} (reviewed by the submit of ${previous.state.createdAt})`);
+    return { kind: 'revision', rev: previous.state.headSha };
+  }
+  deps.log.info(`since: last found no earlier submit of ${task.name}; reviewing the last 24h instead`);
+  return { kind: 'duration', ms: 24 * 3_600_000, text: '24h' };
+}
+
+/** Checks what does not need the repository, before any work: model, prices, key. */
+export function checkSubmitConfig(config: Config, needsKey: boolean): { task: TaskDefinition; model: string; price: ModelPrice | undefined } {
+  if (!config.task) throw new UsageError('task: empty; name the task to submit, e.g. code-review');
+  const task = getTask(config.task);
+  const model = config.model ?? task.defaultModel;
+  let overrides: Record<string, ModelPrice> = {};
+  try {
+    overrides = parsePriceOverrides(config.priceOverrides);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const price = resolvePrice(model, overrides);
+  if (!price) {
+    throw new ConfigError(
+      `model: no price known for '${model}'; add it with price-overrides (e.g. ${model}=3/15 for $3 input, $15 output per million tokens) or pick a model from the table`,
+    );
+  }
+  if (needsKey && !config.apiKey) {
+    throw new ConfigError('anthropic-api-key: missing; set the ANTHROPIC_API_KEY secret (or use dry-run to plan without a key)');
+  }
+  return { task, model, price };
+}
+
+/** Everything up to the point of sending: gather, plan, estimate, budget. */
+export async function prepareWork(config: Config, deps: EngineDeps, needsKey: boolean): Promise<PreparedWork> {
+  const { task, model, price } = checkSubmitConfig(config, needsKey);
+  const warning = retirementWarning(model, deps.now());
+  if (warning) deps.log.warning(warning);
+  const { context } = deps;
+  const since = context.pullRequest ? ({ kind: 'duration', ms: 0, text: 'pr' } as Since) : await resolveSince(config, deps, task);
+  const changeSet = await gatherChanges({
+    cwd: context.cwd,
+    since,
+    pullRequest: context.pullRequest,
+    include: config.include,
+    exclude: config.exclude,
+    maxFiles: config.maxFiles,
+    maxFileBytes: config.maxFileBytes,
+    contextFiles: config.contextFiles,
+    now: deps.now(),
+    repository: context.repository,
+  });
+  const accepted = changeSet.files.filter((f) => task.accepts(f));
+  const units = task.planUnits(accepted, DEFAULT_PLAN_OPTIONS);
+  const maxOutputTokens = config.maxOutputTokens ?? task.defaultMaxOutputTokens;
+  const plan = planRequests({
+    task,
+    units,
+    model,
+    maxOutputTokens,
+    instructions: await readInstructions(config.instructions, context.cwd),
+    contextFiles: changeSet.contextFiles,
+    price,
+  });
+  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = []): CostEstimate =>
+    estimatePlan({
+      model,
+      price,
+      requests: requests.map((r) => ({
+        customId: r.customId,
+        paths: r.record.paths,
+        inputTokens: r.record.estimatedInputTokens,
+        outputTokens: r.record.estimatedOutputTokens,
+      })),
+      prefixTokens: plan.prefixTokens,
+      cached: plan.cached,
+      files: new Set(requests.flatMap((r) => r.record.paths)).size,
+      tokenSource: 'heuristic',
+      dropped,
+    });
+  let requests = plan.requests;
+  let dropped: CostEstimate['dropped'] = [];
+  if (config.maxCostUsd > 0) {
+    const fitted = applyBudget(requests, (kept) => estimateFor(kept).batchUsd, config.maxCostUsd);
+    requests = fitted.kept;
+    dropped = fitted.dropped;
+    if (requests.length === 0 && plan.requests.length > 0) {
+      throw new ConfigError(
+        `max-cost-usd: even the cheapest request costs more than the budget of $${config.maxCostUsd}; raise max-cost-usd or narrow include`,
+      );
+    }
+    for (const d of dropped) deps.log.warning(`dropped ${d.paths.join(', ')}: ${d.reason}`);
+  }
+  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate: estimateFor(requests, dropped) };
+}
+
+export function newState(work: PreparedWork, deps: EngineDeps): RunState {
+  const { changeSet } = work;
+  const requests: RunState['requests'] = {};
+  for (const r of work.requests) requests[r.customId] = r.record;
+  return {
+    version: STATE_VERSION,
+    tool: 'overnight',
+    task: work.task.name,
+    model: work.model,
+    maxOutputTokens: work.maxOutputTokens,
+    repository: changeSet.repository,
+    serverUrl: deps.context.serverUrl,
+    headSha: changeSet.headSha,
+    baseSha: changeSet.baseSha,
+    ref: changeSet.ref ?? deps.context.ref,
+    pullRequest: changeSet.pullRequest ?? deps.context.pullRequest,
+    event: deps.context.event,
+    window: changeSet.window,
+    createdAt: deps.now().toISOString(),
+    submittedBy: deps.context.runLabel,
+    batches: [],
+    requests,
+    estimate: work.estimate,
+    collectedAt: null,
+    published: {},
+    systemPrefix: (work.requests[0]?.params.system as RunState['systemPrefix'] | undefined) ?? [],
+    redactions: changeSet.files.reduce((n, f) => n + f.redactions, 0),
+    skipped: changeSet.skipped.map((s) => ({ path: s.path, reason: s.reason })),
+  };
+}
+
+function setPlanOutputs(deps: EngineDeps, work: PreparedWork): void {
+  deps.setOutput('request-count', work.requests.length);
+  deps.setOutput('estimated-cost-usd', work.estimate.batchUsd.toFixed(4));
+}
+
+/** Sends prepared requests as batches and saves the state; a failure part-way keeps what was sent. */
+export async function sendBatches(state: RunState, requests: PlannedRequest[], deps: EngineDeps, attempt: number): Promise<BatchRecord[]> {
+  const client = deps.anthropic();
+  const created: BatchRecord[] = [];
+  for (const group of splitIntoBatches(requests)) {
+    const batch = await client.createBatch(group);
+    const record: BatchRecord = {
+      id: batch.id,
+      requestCount: group.length,
+      attempt,
+      submittedAt: deps.now().toISOString(),
+      status: batch.processing_status,
+      endedAt: null,
+      resultsSaved: false,
+    };
+    for (const r of group) {
+      const existing = state.requests[r.customId];
+      state.requests[r.customId] = { ...(existing ?? r.record), attempt, batchId: batch.id };
+    }
+    state.batches.push(record);
+    created.push(record);
+    deps.log.info(`batch ${batch.id}: ${group.length} requests`);
+  }
+  return created;
+}
+
+function submitSummaryInput(
+  work: PreparedWork,
+  deps: EngineDeps,
+  dryRun: boolean,
+  batches: { id: string; requestCount: number }[],
+): SubmitSummaryInput {
+  return {
+    task: work.task.name,
+    repository: work.changeSet.repository,
+    headSha: work.changeSet.headSha,
+    window: work.changeSet.window,
+    model: work.model,
+    dryRun,
+    files: work.estimate.files,
+    requests: work.requests.length,
+    batches,
+    estimateMarkdown: renderEstimate(work.estimate),
+    skipped: work.changeSet.skipped,
+    redactions: work.changeSet.files.reduce((n, f) => n + f.redactions, 0),
+    dropped: work.estimate.dropped,
+    notes: [`caching: ${work.plan.cachingReason}`],
+  };
+}
+
+export async function submit(config: Config, deps: EngineDeps): Promise<SubmitResult> {
+  const work = await prepareWork(config, deps, !config.dryRun);
+  setPlanOutputs(deps, work);
+  const estimateTable = renderEstimate(work.estimate);
+  if (config.dryRun) {
+    deps.log.info(`dry-run: ${work.requests.length} requests would be sent for ${work.estimate.files} files`);
+    deps.log.info(estimateTable);
+    deps.setOutput('status', 'dry-run');
+    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, deps, true, [])));
+    return { status: 'dry-run', stateId: null, batchIds: [], requestCount: work.requests.length, estimate: work.estimate };
+  }
+  if (work.requests.length === 0) {
+    deps.log.info(`nothing to do: no file in ${work.changeSet.window} needs ${work.task.name}`);
+    deps.setOutput('status', 'nothing-to-do');
+    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, deps, false, [])));
+    return { status: 'nothing-to-do', stateId: null, batchIds: [], requestCount: 0, estimate: work.estimate };
+  }
+  const state = newState(work, deps);
+  let stateId: string | null = null;
+  try {
+    await sendBatches(state, work.requests, deps, 0);
+  } finally {
+    // Whatever was created is saved, even when a later batch failed: nothing paid for is lost.
+    if (state.batches.length > 0) stateId = await deps.store.create(state);
+  }
+  const batchIds = state.batches.map((b) => b.id);
+  deps.setOutput('status', 'submitted');
+  deps.setOutput('batch-ids', batchIds.join(','));
+  deps.log.info(`submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`);
+  await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, deps, false, state.batches)));
+  return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
+}
+

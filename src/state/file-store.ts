@@ -1,0 +1,106 @@
+// The CLI's state store: JSON files in a directory (default .overnight/states), or one named file.
+// Writes go to a temporary file renamed into place, so a crash never leaves half a state.
+import { mkdir, readFile, readdir, rename, writeFile, copyFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { TaskName } from '../types.js';
+import type { RunState } from './state.js';
+import { parseState, type StateStore, type StoredState } from './store.js';
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await readFile(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface FileStoreOptions {
+  /** Directory of state files (used when `file` is not given). */
+  dir: string;
+  /** One explicit state file (--state FILE). */
+  file?: string | undefined;
+  /** Where collect rounds' results are copied. */
+  resultsDir: string;
+}
+
+export class FileStateStore implements StateStore {
+  private readonly dir: string;
+  private readonly file: string | undefined;
+  private readonly resultsDir: string;
+
+  constructor(options: FileStoreOptions) {
+    this.dir = resolve(options.dir);
+    this.file = options.file ? resolve(options.file) : undefined;
+    this.resultsDir = resolve(options.resultsDir);
+  }
+
+  private pathOf(id: string): string {
+    return this.file ?? join(this.dir, `${id}.json`);
+  }
+
+  describe(id?: string): string {
+    return id ? `state file ${this.pathOf(id)}` : this.file ? `state file ${this.file}` : `state directory ${this.dir}`;
+  }
+
+  async create(state: RunState): Promise<string> {
+    if (this.file) {
+      if (await exists(this.file)) {
+        const previous = parseState(await readFile(this.file, 'utf8'), this.file);
+        if (!previous.collectedAt) {
+          throw new Error(
+            `${this.file} holds a submission that is not collected yet; collect it first or pass another --state file`,
+          );
+        }
+      }
+      await writeAtomic(this.file, JSON.stringify(state, null, 2));
+      return basename(this.file).replace(/\.json$/, '');
+    }
+    const stamp = state.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const id = `${state.task}-${stamp}-${state.headSha.slice(0, 7)}`;
+    await writeAtomic(this.pathOf(id), JSON.stringify(state, null, 2));
+    return id;
+  }
+
+  async update(id: string, state: RunState): Promise<void> {
+    await writeAtomic(this.pathOf(id), JSON.stringify(state, null, 2));
+  }
+
+  async list(task?: TaskName): Promise<StoredState[]> {
+    const found: StoredState[] = [];
+    if (this.file) {
+      if (await exists(this.file)) {
+        found.push({ id: basename(this.file).replace(/\.json$/, ''), state: parseState(await readFile(this.file, 'utf8'), this.file) });
+      }
+    } else {
+      let names: string[] = [];
+      try {
+        names = (await readdir(this.dir)).filter((n) => n.endsWith('.json')).sort();
+      } catch {
+        names = [];
+      }
+      for (const name of names) {
+        const path = join(this.dir, name);
+        found.push({ id: name.replace(/\.json$/, ''), state: parseState(await readFile(path, 'utf8'), path) });
+      }
+    }
+    return found
+      .filter((s) => !task || s.state.task === task)
+      .sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
+  }
+
+  async saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string> {
+    const target = join(this.resultsDir, id, roundKey);
+    if (resolve(dir) === target) return target;
+    await mkdir(target, { recursive: true });
+    for (const file of files) await copyFile(join(dir, file), join(target, file));
+    return target;
+  }
+}

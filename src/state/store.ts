@@ -1,0 +1,48 @@
+// Where submit leaves its state for a later collect. Two stores: a local file (CLI) and a workflow
+// artifact (action). Both keep every revision so that nothing paid for is lost if a run dies half-way.
+import type { TaskName } from '../types.js';
+import type { RunState } from './state.js';
+
+export interface StoredState {
+  /** Stable id of the submission (survives revisions): used in report markers. */
+  id: string;
+  state: RunState;
+}
+
+export interface StateStore {
+  /** Where states live, for messages ("artifact overnight-state-…", "file .overnight/…"). */
+  describe(id?: string): string;
+  /** Saves a new submission; returns its id. */
+  create(state: RunState): Promise<string>;
+  /** Saves a new revision of a submission (batches added, published, collected). */
+  update(id: string, state: RunState): Promise<void>;
+  /** Latest revision of every submission, oldest first; `task` filters. */
+  list(task?: TaskName): Promise<StoredState[]>;
+  /** Saves a collect round's result files (JSONL, Markdown, JSON, patches) before anything is posted. */
+  saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string>;
+}
+
+export class StateFormatError extends Error {
+  override name = 'StateFormatError';
+}
+
+/** Parses and checks a state document; the message names what is wrong and where. */
+export function parseState(text: string, where: string): RunState {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new StateFormatError(`${where} is not a JSON state document; was it written by overnight submit?`);
+  }
+  const state = doc as Partial<RunState>;
+  if (!state || typeof state !== 'object' || state.tool !== 'overnight') {
+    throw new StateFormatError(`${where} is not an overnight state document`);
+  }
+  if (state.version !== 1) {
+    throw new StateFormatError(`${where} has state version ${String(state.version)}; this overnight reads version 1: upgrade overnight`);
+  }
+  if (!Array.isArray(state.batches) || typeof state.requests !== 'object' || !state.task) {
+    throw new StateFormatError(`${where} is missing batches, requests or task`);
+  }
+  return state as RunState;
+}
