@@ -108,8 +108,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     now: deps.now(),
     repository: context.repository,
   });
-  const accepted = changeSet.files.filter((f) => task.accepts(f));
-  const units = task.planUnits(accepted, DEFAULT_PLAN_OPTIONS);
+  // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
+  const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
   const maxOutputTokens = config.maxOutputTokens ?? task.defaultMaxOutputTokens;
   const plan = planRequests({
     task,

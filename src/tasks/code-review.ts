@@ -1,0 +1,52 @@
+// code-review: one request reviews one file's change (or a pack of tiny files) for defects a senior
+// reviewer would block a merge on.
+import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
+import {
+  COMMON_RULES,
+  PRECISION_RULES,
+  assertMatchesSchema,
+  compileAnswerSchema,
+  findingsSchema,
+  isDocPath,
+  normaliseCwe,
+  normaliseFindingsAnswer,
+  renderFindingsUnit,
+  type FindingsAnswer,
+} from './common.js';
+import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
+import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
+
+const systemPrompt = `You are a senior software engineer reviewing a change before it is merged. You review the changed code shown to you, and the surrounding code only as far as the change affects it.
+
+What to look for, most important first:
+- Correctness: logic errors, wrong conditions or operators, off-by-one errors, unhandled null/undefined/None, wrong types or units, broken error handling (swallowed errors, missing awaits, unchecked return values), resource leaks, races and ordering bugs, unintended behaviour changes for existing callers.
+- Security: injection, missing authorization checks, unsafe deserialisation, secrets in code, unsafe use of user input (set cwe to the CWE id when one clearly applies, else null).
+- Reliability and performance problems with a concrete impact: unbounded loops or memory, N+1 queries on hot paths, blocking calls in async code.
+- Maintainability only when it will cause bugs: dead code that hides a mistake, duplicated logic that has already diverged.
+Focus on the changed lines (see <diff>); report a problem in unchanged code only when the change makes it reachable or wrong.
+${PRECISION_RULES}
+
+Each finding: path and line range it is about, severity, a short kebab-case category (e.g. "null-dereference", "race-condition", "error-handling", "sql-injection"), a one-line title, an explanation of what goes wrong, and a suggested fix when you have a concrete one (else null).
+${COMMON_RULES}`;
+
+const outputSchema = findingsSchema('CWE id such as "CWE-476" when the problem is a recognised weakness, else null.');
+const validate = compileAnswerSchema(outputSchema);
+
+export const codeReview: TaskDefinition = {
+  name: 'code-review',
+  title: 'Code review',
+  defaultModel: 'claude-sonnet-4-6',
+  defaultMaxOutputTokens: 4096,
+  defaultReports: ({ pullRequest }) => (pullRequest ? ['pr-comment', 'pr-review', 'summary'] : ['issue', 'summary']),
+  systemPrompt,
+  outputSchema,
+  // Code and configuration can hold defects; prose docs (Markdown, reST, text) are docs-update's job
+  // and would only cost requests here. The gatherer already dropped binaries, lockfiles and such.
+  accepts: (file: SourceFile) => !isDocPath(file.path),
+  planUnits: (files: SourceFile[], options: PlanOptions) => planFileUnits('code-review', files, options, DEFAULT_PACK_OPTIONS),
+  renderUnit: (unit: WorkUnit) => renderFindingsUnit(unit, 'Review the change in'),
+  normalise(answer: unknown, context: NormaliseContext): TaskOutput {
+    const parsed = assertMatchesSchema<FindingsAnswer>(validate, answer, 'code-review');
+    return normaliseFindingsAnswer('code-review', parsed, context, normaliseCwe);
+  },
+};

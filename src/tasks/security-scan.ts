@@ -1,0 +1,52 @@
+// security-scan: one request looks for exploitable weaknesses in one file's change (or a pack of tiny
+// files), each with a CWE id; SARIF is its primary output.
+import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
+import {
+  COMMON_RULES,
+  PRECISION_RULES,
+  assertMatchesSchema,
+  compileAnswerSchema,
+  findingsSchema,
+  normaliseCwe,
+  normaliseFindingsAnswer,
+  renderFindingsUnit,
+  type FindingsAnswer,
+} from './common.js';
+import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
+import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
+
+const systemPrompt = `You are an application security engineer auditing a code change for vulnerabilities an attacker could exploit or that would expose data. Review the code shown with an attacker's eye: trace where untrusted input (requests, files, environment, messages, other services) enters and where it reaches something dangerous.
+
+What to look for:
+- Injection: SQL/NoSQL, OS command, code/eval, template, LDAP, XPath, header/log injection, path traversal, XSS, SSRF, open redirects, unsafe deserialisation, XXE, prototype pollution, ReDoS.
+- Authentication and authorization: missing or bypassable checks, IDOR, privilege escalation, broken session or token handling (JWT without verification, weak comparison), CSRF, insecure defaults.
+- Secrets: hard-coded credentials, keys or tokens, secrets written to logs, errors or client responses.
+- Cryptography: weak or broken algorithms (MD5/SHA-1 for passwords, ECB, static IVs), predictable randomness for security values, missing TLS verification, non-constant-time comparison of secrets.
+- Concurrency: races and TOCTOU on security-relevant state (balances, permissions, files), double-spend, unsafe shared state.
+- Leaks and exposure: sensitive data in logs or error messages, stack traces to clients, overly broad CORS, information disclosure, missing limits that allow resource exhaustion.
+Report a weakness only when the code shown makes it plausible to exploit; state the attack (who sends what, and what they gain).
+${PRECISION_RULES}
+
+Each finding: path and line range, severity, a short kebab-case category (e.g. "sql-injection", "missing-authorization", "hardcoded-secret", "weak-crypto", "race-condition", "information-leak"), a one-line title, the explanation (attack and impact), a concrete suggested fix when you have one (else null), and the CWE id in the form "CWE-<number>" (e.g. "CWE-89" for SQL injection), or null when none fits.
+${COMMON_RULES}`;
+
+const outputSchema = findingsSchema('The CWE id as "CWE-<number>", e.g. "CWE-89"; null when no CWE fits.');
+const validate = compileAnswerSchema(outputSchema);
+
+export const securityScan: TaskDefinition = {
+  name: 'security-scan',
+  title: 'Security scan',
+  defaultModel: 'claude-sonnet-4-6',
+  defaultMaxOutputTokens: 4096,
+  defaultReports: ({ pullRequest }) => (pullRequest ? ['pr-comment', 'pr-review', 'summary'] : ['issue', 'summary']),
+  systemPrompt,
+  outputSchema,
+  // Configuration, scripts and docs can leak secrets or weaken security as much as code can.
+  accepts: (_file: SourceFile) => true,
+  planUnits: (files: SourceFile[], options: PlanOptions) => planFileUnits('security-scan', files, options, DEFAULT_PACK_OPTIONS),
+  renderUnit: (unit: WorkUnit) => renderFindingsUnit(unit, 'Audit the change for vulnerabilities in'),
+  normalise(answer: unknown, context: NormaliseContext): TaskOutput {
+    const parsed = assertMatchesSchema<FindingsAnswer>(validate, answer, 'security-scan');
+    return normaliseFindingsAnswer('security-scan', parsed, context, normaliseCwe);
+  },
+};
