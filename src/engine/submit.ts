@@ -216,7 +216,6 @@ export async function sendBatches(state: RunState, requests: PlannedRequest[], d
 
 function submitSummaryInput(
   work: PreparedWork,
-  deps: EngineDeps,
   dryRun: boolean,
   batches: { id: string; requestCount: number }[],
 ): SubmitSummaryInput {
@@ -246,13 +245,13 @@ export async function submit(config: Config, deps: EngineDeps): Promise<SubmitRe
     deps.log.info(`dry-run: ${work.requests.length} requests would be sent for ${work.estimate.files} files`);
     deps.log.info(estimateTable);
     deps.setOutput('status', 'dry-run');
-    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, deps, true, [])));
+    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, true, [])));
     return { status: 'dry-run', stateId: null, batchIds: [], requestCount: work.requests.length, estimate: work.estimate };
   }
   if (work.requests.length === 0) {
     deps.log.info(`nothing to do: no file in ${work.changeSet.window} needs ${work.task.name}`);
     deps.setOutput('status', 'nothing-to-do');
-    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, deps, false, [])));
+    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, false, [])));
     return { status: 'nothing-to-do', stateId: null, batchIds: [], requestCount: 0, estimate: work.estimate };
   }
   const state = newState(work, deps);
@@ -267,7 +266,7 @@ export async function submit(config: Config, deps: EngineDeps): Promise<SubmitRe
   deps.setOutput('status', 'submitted');
   deps.setOutput('batch-ids', batchIds.join(','));
   deps.log.info(`submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`);
-  await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, deps, false, state.batches)));
+  await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, false, state.batches)));
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
 }
 
