@@ -1,0 +1,108 @@
+// Uploading SARIF to the GitHub emulator: gzip + base64, the reviewed commit and the PR ref.
+import { gunzipSync } from 'node:zlib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOctokit } from '../src/github/octokit.js';
+import type { GitHubContext } from '../src/github/context.js';
+import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
+import { sarifReporter } from '../src/reports/sarif.js';
+import type { RunState } from '../src/state/state.js';
+import type { Finding } from '../src/types.js';
+import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+
+const owner = 'acme';
+const repo = 'shop';
+const BASE = 'a'.repeat(40);
+const HEAD = 'b'.repeat(40);
+const log = { debug() {}, info() {}, warning() {}, error() {} };
+
+const finding: Finding = {
+  task: 'security-scan',
+  path: 'src/legacy code/a.ts',
+  startLine: 3,
+  endLine: 5,
+  severity: 'high',
+  category: 'sql-injection',
+  title: 'SQL built from request input',
+  explanation: 'Use a parameterised query.',
+  suggestedFix: null,
+  cwe: 'CWE-89',
+  fingerprint: 'fp-1',
+  customId: 'sec-1',
+};
+
+let gh: GitHubEmulator;
+let github: GitHubContext;
+
+function context(pullRequest: boolean, overrides: Partial<GitHubContext> = {}): ReportContext {
+  const state = {
+    task: 'security-scan',
+    repository: `${owner}/${repo}`,
+    serverUrl: 'https://github.com',
+    headSha: pullRequest ? 'c'.repeat(40) : HEAD,
+    baseSha: BASE,
+    ref: pullRequest ? 'refs/pull/7/merge' : 'refs/heads/main',
+    pullRequest: pullRequest ? { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false } : null,
+  } as unknown as RunState;
+  const results = { task: 'security-scan', findings: [finding], verdicts: [], files: [], failures: [], batchIds: ['msgbatch_1'] } as unknown as CollectedResults;
+  const dir = mkdtempSync(join(tmpdir(), 'overnight-sarif-up-'));
+  return {
+    state,
+    stateId: 's',
+    round: 'r',
+    results,
+    issueLabels: [],
+    outputDir: dir,
+    sarifPath: join(dir, 'overnight.sarif'),
+    github: { ...github, ...overrides },
+    log,
+  };
+}
+
+beforeEach(async () => {
+  gh = await startGitHubEmulator({ owner, repo });
+  github = { octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }), owner, repo, serverUrl: 'https://github.com', readOnly: false };
+});
+
+afterEach(async () => {
+  expect(gh.violations).toEqual([]);
+  await gh.close();
+});
+
+describe('sarif upload', () => {
+  it('uploads gzip+base64 SARIF for the PR head commit under refs/pull/N/head', async () => {
+    const result = await sarifReporter.publish(context(true));
+    expect(result.note).toContain('uploaded to code scanning for refs/pull/7/head');
+    expect(result.url).toBe(`https://github.com/${owner}/${repo}/security/code-scanning?query=pr%3A7`);
+    const upload = gh.store.sarifUploads[0]!;
+    expect(upload).toMatchObject({ commit_sha: HEAD, ref: 'refs/pull/7/head', processing_status: 'complete', errors: null });
+    const request = gh.requests.find((r) => r.method === 'POST' && r.path.endsWith('/code-scanning/sarifs'))!;
+    const sent = JSON.parse(gunzipSync(Buffer.from((request.body as { sarif: string }).sarif, 'base64')).toString('utf8'));
+    const run = sent.runs[0];
+    expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('src/legacy%20code/a.ts');
+    expect(run.results[0].partialFingerprints).toEqual({ 'overnightFingerprint/v1': 'fp-1' });
+    expect(run.tool.driver.rules[0].properties.tags).toEqual(expect.arrayContaining(['security', 'external/cwe/cwe-89']));
+  });
+
+  it('uses the branch ref and head SHA outside pull requests', async () => {
+    await sarifReporter.publish(context(false));
+    expect(gh.store.sarifUploads[0]).toMatchObject({ commit_sha: HEAD, ref: 'refs/heads/main' });
+  });
+
+  it('keeps the file and explains the missing permission on 403', async () => {
+    gh.setReadOnly(true);
+    const ctx = context(false);
+    const result = await sarifReporter.publish(ctx);
+    expect(result.path).toBe(ctx.sarifPath);
+    expect(result.note).toContain('security-events: write');
+    expect(gh.store.sarifUploads).toEqual([]);
+  });
+
+  it('does not upload with a read-only token', async () => {
+    const result = await sarifReporter.publish(context(true, { readOnly: true }));
+    expect(result.note).toContain('not uploaded (read-only token');
+    expect(gh.requests).toEqual([]);
+  });
+});
