@@ -1,0 +1,405 @@
+// The readable report (report.md for the CLI; issue bodies and the job summary reuse its parts) and the
+// machine-readable results document (results.json). The report is built as a list of blocks so that a
+// target with a size limit (an issue body) can cut between blocks, never inside one, and knows which
+// findings went where (fingerprints) and which heading to repeat on the continuation.
+import { SEVERITIES, type Finding, type Severity } from '../types.js';
+import type { ReportContext } from './reporter.js';
+import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, sortFindings } from './group.js';
+import { formatUsd } from '../cost/usage.js';
+import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
+
+export const RESULTS_JSON_VERSION = 1;
+
+/** Longest suggested fix shown in a report (the results document keeps all of it). */
+const MAX_FIX_CHARS = 8_000;
+const MAX_EXPLANATION_CHARS = 6_000;
+
+export interface ReportLink {
+  label: string;
+  url: string;
+}
+
+export interface MarkdownOptions {
+  /** Start with a `#` title line (report.md); issues have their own title. */
+  includeTitle?: boolean;
+  /** Issues / PRs published earlier in the same collect. */
+  links?: ReportLink[];
+  /** Findings to render instead of context.results.findings (the issue reporter leaves duplicates out). */
+  findings?: Finding[];
+  /** Extra line(s) for the summary paragraph (e.g. "3 findings already reported in #12"). */
+  notes?: string[];
+  /** Where the complete results are, said in the footer (default: the local results path). */
+  resultsLocation?: string;
+}
+
+export interface ReportBlock {
+  text: string;
+  /** Fingerprints of the findings this block reports. */
+  fingerprints: string[];
+  /** Joined to the previous block with one newline instead of a blank line (table rows). */
+  tight?: boolean;
+  /** Repeated before this block when it starts a continuation (heading, table header). */
+  continuation?: string;
+  /** A heading (or table header): never left as the last block of a part. */
+  heading?: boolean;
+}
+
+export interface RepositoryRef {
+  serverUrl: string;
+  owner: string;
+  repo: string;
+}
+
+const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: '🔴 Critical',
+  high: '🟠 High',
+  medium: '🟡 Medium',
+  low: '🔵 Low',
+  info: '⚪ Info',
+};
+
+const TASK_NOUN: Record<string, string> = {
+  'code-review': 'Code review',
+  'security-scan': 'Security scan',
+  'test-generation': 'Test generation',
+  'docs-update': 'Docs update',
+  'refactor-validation': 'Refactor validation',
+};
+
+/** The repository the report is about: the GitHub context, or owner/name from the state. */
+export function repositoryOf(context: ReportContext): RepositoryRef | null {
+  if (context.github) {
+    return { serverUrl: context.github.serverUrl, owner: context.github.owner, repo: context.github.repo };
+  }
+  const match = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(context.state.repository);
+  if (!match || !context.state.serverUrl) return null;
+  return { serverUrl: context.state.serverUrl, owner: match[1]!, repo: match[2]! };
+}
+
+export function sanitizeOptionsFor(context: ReportContext): SanitizeOptions {
+  const repository = repositoryOf(context);
+  return repository ?? { serverUrl: 'https://invalid.invalid', owner: '-', repo: '-' };
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** YYYY-MM-DD of an ISO timestamp (today when missing or invalid). */
+export function isoDate(timestamp: string | null | undefined): string {
+  const date = timestamp ? new Date(timestamp) : new Date();
+  return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().slice(0, 10);
+}
+
+/** "1 critical, 2 high" (only severities that occur), or "none". */
+export function severityBreakdown(findings: Finding[]): string {
+  const counts = countBySeverity(findings);
+  const parts = SEVERITIES.filter((severity) => counts[severity] > 0).map((severity) => `${counts[severity]} ${severity}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** One line on what the answers cost and saved. */
+export function usageLine(context: ReportContext): string {
+  const usage = context.results.usage;
+  const parts = [
+    `Cost ${formatUsd(usage.costUsd)}`,
+    `saved ${formatUsd(usage.savingsUsd)} against ${formatUsd(usage.interactiveUsd)} interactive`,
+    `cache hit rate ${Math.round(usage.cacheHitRate * 100)}%`,
+    `${formatCount(usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens)} input / ${formatCount(usage.outputTokens)} output tokens`,
+    `${plural(usage.requests, 'request')} (${context.state.model})`,
+  ];
+  return parts.join(' · ');
+}
+
+/** The title every report of a round shares: `overnight <task>: <N> findings (<YYYY-MM-DD>)`. */
+export function reportTitle(context: ReportContext, findingCount = context.results.findings.length): string {
+  return `overnight ${context.results.task}: ${plural(findingCount, 'finding')} (${isoDate(context.state.createdAt)})`;
+}
+
+function languageOf(path: string): string {
+  const match = /\.([A-Za-z0-9]+)$/.exec(path);
+  return match ? match[1]!.toLowerCase() : '';
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.length > 0 ? `${prefix}${line}` : line))
+    .join('\n');
+}
+
+function inlinePath(path: string): string {
+  return codeSpan(path);
+}
+
+function findingBlock(finding: Finding, context: ReportContext, repository: RepositoryRef | null): string {
+  const sanitize = sanitizeOptionsFor(context);
+  const label = lineLabel(finding);
+  const anchor = repository
+    ? `[${inlinePath(label)}](${permalink(repository.serverUrl, repository.owner, repository.repo, context.state.headSha, finding.path, finding.startLine, finding.endLine)})`
+    : inlinePath(label);
+  // Category is a short machine word; anything else in it is dropped rather than escaped.
+  const category = finding.category.replace(/[^A-Za-z0-9_.:/-]+/g, '-').slice(0, 60);
+  const tags = category ? [`\`${category}\``] : [];
+  if (finding.cwe && /^CWE-\d{1,5}$/.test(finding.cwe)) tags.push(finding.cwe);
+  const lines = [`- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})`];
+  const explanation = sanitizeMarkdown(finding.explanation, { ...sanitize, maxLength: MAX_EXPLANATION_CHARS });
+  if (explanation) lines.push('', indent(explanation, '  '));
+  if (finding.suggestedFix && finding.suggestedFix.trim()) {
+    const fix =
+      finding.suggestedFix.length > MAX_FIX_CHARS
+        ? `${finding.suggestedFix.slice(0, MAX_FIX_CHARS)}\n… (fix truncated; the results document has all of it)`
+        : finding.suggestedFix;
+    lines.push('', '  Suggested fix:', '', indent(codeBlock(fix, languageOf(finding.path)), '  '));
+  }
+  return lines.join('\n');
+}
+
+/** Findings grouped by severity, then file: one block per finding, headings as their own blocks. */
+export function findingBlocks(
+  findings: Finding[],
+  context: ReportContext,
+  headingLevel = 2,
+): ReportBlock[] {
+  if (findings.length === 0) return [];
+  const repository = repositoryOf(context);
+  const h = '#'.repeat(headingLevel);
+  const blocks: ReportBlock[] = [{ text: `${h} Findings`, fingerprints: [], heading: true }];
+  for (const [severity, byFile] of groupBySeverityThenFile(findings)) {
+    const count = [...byFile.values()].reduce((sum, list) => sum + list.length, 0);
+    const severityHeading = `${h}# ${SEVERITY_LABEL[severity]} (${count})`;
+    blocks.push({ text: severityHeading, fingerprints: [], heading: true });
+    for (const [path, list] of byFile) {
+      const fileHeading = `**${inlinePath(path)}**`;
+      blocks.push({ text: fileHeading, fingerprints: [], heading: true, continuation: `${h}# ${SEVERITY_LABEL[severity]} (continued)` });
+      for (const finding of list) {
+        blocks.push({
+          text: findingBlock(finding, context, repository),
+          fingerprints: [finding.fingerprint],
+          continuation: `${h}# ${SEVERITY_LABEL[severity]} (continued)\n\n${fileHeading}`,
+        });
+      }
+    }
+  }
+  return blocks;
+}
+
+function generatedFileBlocks(context: ReportContext, headingLevel: number): ReportBlock[] {
+  const files = context.results.files;
+  if (files.length === 0) return [];
+  const sanitize = sanitizeOptionsFor(context);
+  const h = '#'.repeat(headingLevel);
+  const heading = `${h} Generated files (${files.length})`;
+  const blocks: ReportBlock[] = [{ text: heading, fingerprints: [], heading: true }];
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const lines = file.content.length === 0 ? 0 : file.content.split('\n').length;
+    const description = sanitizeInline(file.description, { ...sanitize, maxLength: 300 });
+    blocks.push({
+      text: `- ${inlinePath(file.path)} for ${inlinePath(file.sourcePath)} (${plural(lines, 'line')})${description ? `: ${description}` : ''}`,
+      fingerprints: [],
+      tight: blocks.length > 1,
+      continuation: `${h} Generated files (continued)`,
+    });
+  }
+  return blocks;
+}
+
+function verdictBlocks(context: ReportContext, headingLevel: number): ReportBlock[] {
+  const verdicts = context.results.verdicts;
+  if (verdicts.length === 0) return [];
+  const sanitize = sanitizeOptionsFor(context);
+  const repository = repositoryOf(context);
+  const h = '#'.repeat(headingLevel);
+  const invalid = verdicts.filter((verdict) => verdict.verdict === 'INVALID').length;
+  const tableHeader = '| File | Verdict | Problems | Summary |\n|---|---|---|---|';
+  const blocks: ReportBlock[] = [
+    { text: `${h} Refactor verdicts (${verdicts.length - invalid} valid, ${invalid} invalid)`, fingerprints: [], heading: true },
+    { text: tableHeader, fingerprints: [], heading: true },
+  ];
+  const sorted = [...verdicts].sort(
+    (a, b) => (a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1),
+  );
+  for (const verdict of sorted) {
+    const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
+    blocks.push({
+      text: `| ${inlinePath(verdict.path).replace(/\|/g, '\\|')} | ${icon} | ${verdict.findings.length} | ${sanitizeInline(verdict.summary, { ...sanitize, maxLength: 400 })} |`,
+      fingerprints: [],
+      tight: true,
+      continuation: `${h} Refactor verdicts (continued)\n\n${tableHeader}`,
+    });
+  }
+  const problems = sortFindings(sorted.flatMap((verdict) => verdict.findings));
+  if (problems.length > 0) {
+    blocks.push({ text: `${h}# Problems found`, fingerprints: [], heading: true });
+    for (const problem of problems) {
+      blocks.push({
+        text: findingBlock(problem, context, repository),
+        fingerprints: [problem.fingerprint],
+        continuation: `${h}# Problems found (continued)`,
+      });
+    }
+  }
+  return blocks;
+}
+
+/** Every failed item with its files and reason; a report never drops one silently. */
+export function failureBlocks(context: ReportContext, headingLevel = 2): ReportBlock[] {
+  const failures = context.results.failures;
+  if (failures.length === 0) return [];
+  const sanitize = sanitizeOptionsFor(context);
+  const h = '#'.repeat(headingLevel);
+  const byStatus = new Map<string, number>();
+  for (const failure of failures) byStatus.set(failure.status, (byStatus.get(failure.status) ?? 0) + 1);
+  const breakdown = [...byStatus].map(([status, n]) => `${n} ${status}`).join(', ');
+  const blocks: ReportBlock[] = [
+    {
+      text: `${h} Failures (${failures.length}: ${breakdown})\n\nThese requests produced no usable answer; their files were not reviewed in this report.`,
+      fingerprints: [],
+      heading: true,
+    },
+  ];
+  const sorted = [...failures].sort((a, b) => {
+    const pathA = a.paths[0] ?? '';
+    const pathB = b.paths[0] ?? '';
+    return pathA < pathB ? -1 : pathA > pathB ? 1 : a.customId < b.customId ? -1 : 1;
+  });
+  for (const failure of sorted) {
+    const files = failure.paths.length > 0 ? failure.paths.map(inlinePath).join(', ') : '(no file recorded)';
+    blocks.push({
+      text: `- ${files}: **${failure.status}**: ${sanitizeInline(failure.reason, { ...sanitize, maxLength: 500 }) || 'no reason given'} (request ${inlinePath(failure.customId)})`,
+      fingerprints: [],
+      tight: blocks.length > 1,
+      continuation: `${h} Failures (continued)`,
+    });
+  }
+  return blocks;
+}
+
+/** Summary paragraph: what came back, what was left out and why, what it cost. */
+export function summaryBlock(context: ReportContext, findings: Finding[], options: MarkdownOptions = {}): string {
+  const results = context.results;
+  const state = context.state;
+  const lines: string[] = [];
+  const what: string[] = [];
+  if (results.task === 'code-review' || results.task === 'security-scan' || findings.length > 0) {
+    what.push(`**${plural(findings.length, 'finding')}**${findings.length > 0 ? ` (${severityBreakdown(findings)})` : ''}`);
+  }
+  if (results.files.length > 0 || results.task === 'test-generation' || results.task === 'docs-update') {
+    what.push(`**${plural(results.files.length, 'generated file')}**`);
+  }
+  if (results.verdicts.length > 0 || results.task === 'refactor-validation') {
+    what.push(`**${plural(results.verdicts.length, 'verdict')}**`);
+  }
+  what.push(`${plural(results.received, 'answer')} received, ${formatCount(results.succeeded)} succeeded, ${formatCount(results.failures.length)} failed`);
+  lines.push(`${TASK_NOUN[results.task] ?? results.task}: ${what.join(' · ')}.`);
+  const reviewed = [`\`${state.headSha.slice(0, 12)}\``];
+  if (state.pullRequest) reviewed.push(`pull request #${state.pullRequest.number}`);
+  if (state.window) reviewed.push(sanitizeInline(state.window, sanitizeOptionsFor(context)));
+  lines.push(`Reviewed ${reviewed.join(', ')} of ${inlinePath(state.repository)}; submitted ${isoDate(state.createdAt)}; batches ${results.batchIds.map(inlinePath).join(', ') || 'none'}.`);
+  const leftOut: string[] = [];
+  if (results.duplicatesSkipped > 0) leftOut.push(`${plural(results.duplicatesSkipped, 'finding')} already reported earlier`);
+  if (results.belowSeverity > 0) leftOut.push(`${plural(results.belowSeverity, 'finding')} below the minimum severity`);
+  if (leftOut.length > 0) lines.push(`Left out: ${leftOut.join('; ')}.`);
+  if (results.resubmitted > 0) {
+    lines.push(`${plural(results.resubmitted, 'request')} resubmitted after a retryable failure; their results come with a later collect.`);
+  }
+  for (const note of options.notes ?? []) lines.push(note);
+  lines.push(usageLine(context));
+  return lines.join('  \n');
+}
+
+function linksBlock(links: ReportLink[] | undefined, headingLevel: number): ReportBlock[] {
+  if (!links || links.length === 0) return [];
+  const h = '#'.repeat(headingLevel);
+  return [
+    {
+      text: `${h} Published\n\n${links.map((link) => `- [${link.label.replace(/[[\]]/g, '')}](${link.url.replace(/[()\s]/g, encodeURIComponent)})`).join('\n')}`,
+      fingerprints: [],
+    },
+  ];
+}
+
+/** The whole report as blocks, in order. */
+export function renderReportBlocks(context: ReportContext, options: MarkdownOptions = {}): ReportBlock[] {
+  const findings = options.findings ?? context.results.findings;
+  const blocks: ReportBlock[] = [];
+  if (options.includeTitle) blocks.push({ text: `# ${reportTitle(context, findings.length)}`, fingerprints: [] });
+  blocks.push({ text: summaryBlock(context, findings, options), fingerprints: [] });
+  blocks.push(...findingBlocks(findings, context, 2));
+  blocks.push(...generatedFileBlocks(context, 2));
+  blocks.push(...verdictBlocks(context, 2));
+  blocks.push(...failureBlocks(context, 2));
+  blocks.push(...linksBlock(options.links, 2));
+  const location = options.resultsLocation ?? (context.results.resultsPath ? inlinePath(context.results.resultsPath) : null);
+  if (location) {
+    blocks.push({ text: `<sub>Complete results: ${location}. Generated by overnight from model output; verify before acting on it.</sub>`, fingerprints: [] });
+  }
+  return blocks;
+}
+
+/** Joins blocks: a blank line between blocks, a single newline before a tight one. */
+export function joinBlocks(blocks: ReportBlock[]): string {
+  let out = '';
+  for (const block of blocks) {
+    if (out.length > 0) out += block.tight ? '\n' : '\n\n';
+    out += block.text;
+  }
+  return out;
+}
+
+/** The readable report (report.md). */
+export function renderMarkdownReport(context: ReportContext, options: MarkdownOptions = {}): string {
+  return `${joinBlocks(renderReportBlocks(context, { includeTitle: true, ...options }))}\n`;
+}
+
+/** The machine-readable results document (results.json). Model text is data here: consumers must not render it unsanitised. */
+export function renderResultsJson(context: ReportContext): string {
+  const results = context.results;
+  const state = context.state;
+  const repository = repositoryOf(context);
+  const link = (finding: Finding) =>
+    repository
+      ? permalink(repository.serverUrl, repository.owner, repository.repo, state.headSha, finding.path, finding.startLine, finding.endLine)
+      : null;
+  const findingJson = (finding: Finding) => ({ ...finding, permalink: link(finding) });
+  const document = {
+    tool: 'overnight',
+    version: RESULTS_JSON_VERSION,
+    task: results.task,
+    repository: state.repository,
+    serverUrl: state.serverUrl,
+    headSha: state.headSha,
+    baseSha: state.baseSha,
+    ref: state.ref,
+    pullRequest: state.pullRequest ? state.pullRequest.number : null,
+    model: state.model,
+    stateId: context.stateId,
+    round: context.round,
+    batchIds: results.batchIds,
+    submittedAt: state.createdAt,
+    generatedAt: new Date().toISOString(),
+    counts: {
+      findings: results.findings.length,
+      bySeverity: countBySeverity(results.findings),
+      files: results.files.length,
+      verdicts: results.verdicts.length,
+      failures: results.failures.length,
+      received: results.received,
+      succeeded: results.succeeded,
+      resubmitted: results.resubmitted,
+      duplicatesSkipped: results.duplicatesSkipped,
+      belowSeverity: results.belowSeverity,
+    },
+    usage: results.usage,
+    findings: sortFindings(results.findings).map(findingJson),
+    files: results.files,
+    verdicts: results.verdicts.map((verdict) => ({ ...verdict, findings: sortFindings(verdict.findings).map(findingJson) })),
+    failures: results.failures,
+    resultsPath: results.resultsPath,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

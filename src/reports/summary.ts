@@ -1,0 +1,236 @@
+// The `summary` target: the job summary of the collect (what came back, counts by severity, batches,
+// cost and savings, failures, links to what was published earlier in the same collect), appended to
+// the file GITHUB_STEP_SUMMARY names, or written to <outputDir>/summary.md outside Actions. The submit
+// side uses renderSubmitSummary. GitHub refuses a step summary over 1 MiB, so what we add is capped to
+// the room the file has left.
+import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { SEVERITIES, type TaskName } from '../types.js';
+import type { ReportContext, ReportResult, Reporter } from './reporter.js';
+import { countBySeverity } from './group.js';
+import { capBody, codeSpan } from './sanitize.js';
+import { formatUsd } from '../cost/usage.js';
+import {
+  formatCount,
+  joinBlocks,
+  plural,
+  renderReportBlocks,
+  severityBreakdown,
+  summaryBlock,
+  type ReportLink,
+} from './markdown.js';
+
+/** GitHub's limit for one step's summary, in bytes. */
+export const JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
+const SEVERITY_LABEL: Record<string, string> = {
+  critical: '🔴 Critical',
+  high: '🟠 High',
+  medium: '🟡 Medium',
+  low: '🔵 Low',
+  info: '⚪ Info',
+};
+
+const SUMMARY_NOTICE = '\n\n_Summary truncated to fit GitHub’s 1 MiB limit: the full report is in the results artifact._\n';
+
+/** Caps Markdown to a number of UTF-8 bytes, cutting between lines and closing an open fence. */
+export function capBytes(markdown: string, limitBytes: number, notice = SUMMARY_NOTICE): string {
+  if (Buffer.byteLength(markdown, 'utf8') <= limitBytes) return markdown;
+  if (limitBytes <= Buffer.byteLength(notice, 'utf8')) return '';
+  // A UTF-16 unit is at most 3 UTF-8 bytes; shrink until it fits.
+  let chars = Math.min(markdown.length, limitBytes);
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const capped = capBody(markdown, chars, notice).body;
+    const bytes = Buffer.byteLength(capped, 'utf8');
+    if (bytes <= limitBytes) return capped;
+    chars = Math.floor(chars * (limitBytes / bytes)) - 64;
+  }
+  return notice.trim();
+}
+
+/** Links to what this round published before the summary (state.published values that are URLs). */
+export function publishedLinks(context: ReportContext): ReportLink[] {
+  const links: ReportLink[] = [];
+  const prefix = `${context.round}:`;
+  for (const [key, value] of Object.entries(context.state.published ?? {})) {
+    if (!key.startsWith(prefix) || !/^https?:\/\//.test(value)) continue;
+    const target = key.slice(prefix.length);
+    links.push({ label: target === 'issue' ? `Issue ${value.replace(/^.*\//, '#')}` : `${target}: ${value}`, url: value });
+  }
+  return links;
+}
+
+export interface JobSummaryOptions {
+  /** Issues / PRs published earlier in the same collect; added to those found in state.published. */
+  links?: ReportLink[];
+}
+
+/** The collect's job summary Markdown (not capped). */
+export function renderJobSummary(context: ReportContext, options: JobSummaryOptions = {}): string {
+  const results = context.results;
+  const usage = results.usage;
+  const sections: string[] = [];
+  sections.push(`## overnight ${results.task}: ${results.findings.length > 0 ? plural(results.findings.length, 'finding') : 'collected'}`);
+  sections.push(summaryBlock(context, results.findings));
+
+  if (results.findings.length > 0) {
+    const counts = countBySeverity(results.findings);
+    const rows = SEVERITIES.map((severity) => `| ${SEVERITY_LABEL[severity]} | ${counts[severity]} |`);
+    sections.push(['| Severity | Findings |', '|---|---:|', ...rows].join('\n'));
+  }
+
+  const batchRows = context.state.batches
+    .filter((batch) => results.batchIds.includes(batch.id))
+    .map((batch) => `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} | ${batch.attempt === 0 ? 'first' : `retry ${batch.attempt}`} | ${batch.status} |`);
+  if (batchRows.length > 0) {
+    sections.push(['| Batch | Requests | Attempt | Status |', '|---|---:|---|---|', ...batchRows].join('\n'));
+  } else if (results.batchIds.length > 0) {
+    sections.push(`Batches: ${results.batchIds.map(codeSpan).join(', ')}`);
+  }
+
+  sections.push(
+    [
+      '| Cost | USD |',
+      '|---|---:|',
+      `| Paid (batch${usage.cacheReadInputTokens + usage.cacheCreationInputTokens > 0 ? ', with caching' : ''}) | ${formatUsd(usage.costUsd)} |`,
+      `| Same tokens, interactive, no caching | ${formatUsd(usage.interactiveUsd)} |`,
+      `| Saved | ${formatUsd(usage.savingsUsd)} |`,
+      `| Cache hit rate | ${Math.round(usage.cacheHitRate * 100)}% |`,
+    ].join('\n'),
+  );
+
+  // Findings, files, verdicts and failures, one level below the summary's own heading.
+  const detail = renderReportBlocks(context, { links: [...publishedLinks(context), ...(options.links ?? [])] })
+    .slice(1) // the summary paragraph is already above
+    .map((block) => (block.text.startsWith('#') ? { ...block, text: `#${block.text}` } : block));
+  sections.push(joinBlocks(detail));
+  return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
+}
+
+/**
+ * Adds Markdown to the job summary: appended to GITHUB_STEP_SUMMARY when set (capped to the room the
+ * 1 MiB limit leaves), else written to <outputDir>/<fileName>. Returns where it went.
+ */
+export async function writeJobSummary(
+  markdown: string,
+  options: { outputDir: string; fileName?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ path: string; appended: boolean; truncated: boolean }> {
+  const env = options.env ?? process.env;
+  const stepSummary = env.GITHUB_STEP_SUMMARY?.trim();
+  if (stepSummary) {
+    const used = await stat(stepSummary).then(
+      (info) => info.size,
+      () => 0,
+    );
+    const room = Math.max(0, JOB_SUMMARY_LIMIT_BYTES - used - 2);
+    const capped = capBytes(markdown, room);
+    if (capped.length > 0) await appendFile(stepSummary, `${used > 0 ? '\n' : ''}${capped}`, 'utf8');
+    return { path: stepSummary, appended: true, truncated: capped !== markdown };
+  }
+  const path = join(options.outputDir, options.fileName ?? 'summary.md');
+  await mkdir(dirname(path), { recursive: true });
+  const capped = capBytes(markdown, JOB_SUMMARY_LIMIT_BYTES);
+  await writeFile(path, capped, 'utf8');
+  return { path, appended: false, truncated: capped !== markdown };
+}
+
+/** The job summary reporter; `links` adds links to what the same collect published before it. */
+export function createSummaryReporter(options: JobSummaryOptions = {}): Reporter {
+  return {
+    target: 'summary',
+    async publish(context: ReportContext): Promise<ReportResult> {
+      const markdown = renderJobSummary(context, options);
+      const written = await writeJobSummary(markdown, { outputDir: context.outputDir });
+      const results = context.results;
+      const what = [
+        plural(results.findings.length, 'finding') + (results.findings.length > 0 ? ` (${severityBreakdown(results.findings)})` : ''),
+        plural(results.failures.length, 'failure'),
+      ].join(', ');
+      return {
+        target: 'summary',
+        path: written.path,
+        note: `${written.appended ? 'job summary written' : `summary written to ${written.path}`}: ${what}${written.truncated ? ' (truncated to 1 MiB)' : ''}`,
+      };
+    },
+  };
+}
+
+export const summaryReporter: Reporter = createSummaryReporter();
+
+export interface SubmitSummaryInput {
+  task: TaskName;
+  repository: string;
+  headSha: string;
+  /** "since 24h (12 commits)", "pull request #7". */
+  window: string;
+  model: string;
+  dryRun: boolean;
+  /** Files gathered and sent (after filters). */
+  files: number;
+  requests: number;
+  batches: { id: string; requestCount: number }[];
+  /** The cost estimate, already rendered as a Markdown table by the cost module. */
+  estimateMarkdown: string;
+  skipped: { path: string; reason: string }[];
+  /** Secret-looking strings redacted before sending. */
+  redactions?: number;
+  /** Requests dropped to fit max-cost-usd. */
+  dropped?: { customId: string; paths: string[]; reason: string }[];
+  notes?: string[];
+}
+
+const MAX_EXAMPLE_PATHS = 5;
+
+/** The submit run's job summary: what was sent, in which batches, the estimate, what was skipped and why. */
+export function renderSubmitSummary(input: SubmitSummaryInput): string {
+  const sections: string[] = [];
+  const verb = input.dryRun ? 'dry run, nothing submitted' : 'submitted';
+  sections.push(`## overnight ${input.task}: ${plural(input.requests, 'request')} ${verb}`);
+  const lines = [
+    `${plural(input.files, 'file')} of ${codeSpan(input.repository)} at ${codeSpan(input.headSha.slice(0, 12))}${input.window ? ` (${input.window.replace(/[<>@`]/g, '')})` : ''} → ${plural(input.requests, 'request')} to ${codeSpan(input.model)}.`,
+  ];
+  if (input.redactions && input.redactions > 0) {
+    lines.push(`${plural(input.redactions, 'secret-looking string')} redacted before sending.`);
+  }
+  if (!input.dryRun) {
+    lines.push(
+      input.batches.length > 0
+        ? `Results are collected by a later run (usually within the hour, at most 24 hours).`
+        : 'No batch was submitted.',
+    );
+  }
+  for (const note of input.notes ?? []) lines.push(note);
+  sections.push(lines.join('  \n'));
+
+  if (input.batches.length > 0) {
+    sections.push(
+      ['| Batch | Requests |', '|---|---:|', ...input.batches.map((batch) => `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} |`)].join('\n'),
+    );
+  }
+  if (input.estimateMarkdown.trim()) sections.push(`### Cost estimate\n\n${input.estimateMarkdown.trim()}`);
+
+  if (input.dropped && input.dropped.length > 0) {
+    const rows = input.dropped.map(
+      (item) => `- ${item.paths.map(codeSpan).join(', ') || codeSpan(item.customId)}: ${item.reason.replace(/[<>@`]/g, '')}`,
+    );
+    sections.push(`### Dropped to fit the budget (${input.dropped.length})\n\n${rows.join('\n')}`);
+  }
+
+  if (input.skipped.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const file of input.skipped) {
+      const list = byReason.get(file.reason);
+      if (list) list.push(file.path);
+      else byReason.set(file.reason, [file.path]);
+    }
+    const rows = [...byReason]
+      .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+      .map(([reason, paths]) => {
+        const examples = paths.slice(0, MAX_EXAMPLE_PATHS).map(codeSpan).join(', ');
+        const more = paths.length > MAX_EXAMPLE_PATHS ? `, and ${formatCount(paths.length - MAX_EXAMPLE_PATHS)} more` : '';
+        return `| ${reason} | ${formatCount(paths.length)} | ${examples.replace(/\|/g, '\\|')}${more} |`;
+      });
+    sections.push(`### Skipped files (${input.skipped.length})\n\n| Reason | Files | Examples |\n|---|---:|---|\n${rows.join('\n')}`);
+  }
+  return capBytes(`${sections.join('\n\n')}\n`, JOB_SUMMARY_LIMIT_BYTES);
+}

@@ -1,0 +1,304 @@
+// The readable report and the results document: grouping, anchors, failures, sanitising.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderMarkdownReport, renderResultsJson } from '../src/reports/markdown.js';
+import { renderSubmitSummary, summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '../src/reports/summary.js';
+import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
+import type { RunState } from '../src/state/state.js';
+import type { Finding, Severity } from '../src/types.js';
+
+const HEAD = 'c0ffee'.padEnd(40, '0');
+const log = { debug() {}, info() {}, warning() {}, error() {} };
+
+function finding(severity: Severity, path: string, line: number, overrides: Partial<Finding> = {}): Finding {
+  return {
+    task: 'code-review',
+    path,
+    startLine: line,
+    endLine: line + 2,
+    severity,
+    category: 'sql-injection',
+    title: `Problem at ${path}:${line}`,
+    explanation: `Explained ${path}:${line}.`,
+    suggestedFix: null,
+    cwe: null,
+    fingerprint: `fp-${severity}-${path}-${line}`,
+    customId: 'cr-1',
+    ...overrides,
+  };
+}
+
+function makeResults(overrides: Partial<CollectedResults> = {}): CollectedResults {
+  return {
+    task: 'code-review',
+    findings: [],
+    files: [],
+    verdicts: [],
+    failures: [],
+    succeeded: 5,
+    received: 6,
+    resubmitted: 0,
+    duplicatesSkipped: 0,
+    belowSeverity: 0,
+    usage: {
+      requests: 6,
+      inputTokens: 1000,
+      outputTokens: 500,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 3000,
+      costUsd: 0.0123,
+      interactiveUsd: 0.05,
+      savingsUsd: 0.0377,
+      cacheHitRate: 0.75,
+    },
+    batchIds: ['msgbatch_01abc'],
+    resultsPath: '/tmp/out/results.jsonl',
+    ...overrides,
+  };
+}
+
+function makeContext(results: CollectedResults, overrides: Partial<ReportContext> = {}): ReportContext {
+  const state = {
+    version: 1,
+    tool: 'overnight',
+    task: results.task,
+    model: 'claude-sonnet-4-6',
+    maxOutputTokens: 4096,
+    repository: 'acme/shop',
+    serverUrl: 'https://github.com',
+    headSha: HEAD,
+    baseSha: null,
+    ref: 'refs/heads/main',
+    pullRequest: null,
+    event: 'schedule',
+    window: 'since 24h (3 commits)',
+    createdAt: '2026-11-20T23:00:00Z',
+    submittedBy: 'run 1',
+    batches: [{ id: 'msgbatch_01abc', requestCount: 6, attempt: 0, submittedAt: '2026-11-20T23:00:00Z', status: 'ended', endedAt: null, resultsSaved: true }],
+    requests: {},
+    estimate: {} as RunState['estimate'],
+    collectedAt: null,
+    published: {},
+    systemPrefix: [],
+    redactions: 0,
+    skipped: [],
+  } as unknown as RunState;
+  return {
+    state,
+    stateId: 'state-1',
+    round: 'r1',
+    results,
+    issueLabels: [],
+    outputDir: '/tmp/out',
+    sarifPath: '/tmp/out/x.sarif',
+    github: null,
+    log,
+    ...overrides,
+  };
+}
+
+describe('renderMarkdownReport', () => {
+  it('titles the report with task, date and count, and gives the cost line', () => {
+    const md = renderMarkdownReport(makeContext(makeResults({ findings: [finding('high', 'a.ts', 1)] })));
+    expect(md.split('\n')[0]).toBe('# overnight code-review: 1 finding (2026-11-20)');
+    expect(md).toContain('Cost $0.0123 · saved $0.0377 against $0.05 interactive · cache hit rate 75%');
+  });
+
+  it('groups findings by severity (worst first), then by file, with permalinks to the reviewed commit', () => {
+    const md = renderMarkdownReport(
+      makeContext(
+        makeResults({
+          findings: [
+            finding('low', 'src/b.ts', 5),
+            finding('critical', 'src/z.ts', 40),
+            finding('critical', 'src/legacy code/a.ts', 9),
+            finding('critical', 'src/legacy code/a.ts', 2),
+          ],
+        }),
+      ),
+    );
+    const order = [...md.matchAll(/^(### .+|\*\*`.+`\*\*|- \[`[^`]+`\])/gm)].map((m) => m[1]);
+    expect(order).toEqual([
+      '### 🔴 Critical (3)',
+      '**`src/legacy code/a.ts`**',
+      '- [`src/legacy code/a.ts:2-4`]',
+      '- [`src/legacy code/a.ts:9-11`]',
+      '**`src/z.ts`**',
+      '- [`src/z.ts:40-42`]',
+      '### 🔵 Low (1)',
+      '**`src/b.ts`**',
+      '- [`src/b.ts:5-7`]',
+    ]);
+    expect(md).toContain(`(https://github.com/acme/shop/blob/${HEAD}/src/legacy%20code/a.ts#L2-L4)`);
+  });
+
+  it('uses plain path:line anchors when there is no GitHub repository to link to', () => {
+    const context = makeContext(makeResults({ findings: [finding('high', 'a.ts', 3)] }));
+    context.state.repository = 'my-local-dir';
+    const md = renderMarkdownReport(context);
+    expect(md).toContain('- `a.ts:3-5` **Problem at a.ts:3**');
+    expect(md).not.toContain('/blob/');
+  });
+
+  it('shows the suggested fix in a fenced block that the fix cannot break out of', () => {
+    const md = renderMarkdownReport(
+      makeContext(makeResults({ findings: [finding('high', 'a.ts', 3, { suggestedFix: 'const s = "```";\n<b>ok</b>' })] })),
+    );
+    expect(md).toContain('  ````ts\n  const s = "```";\n  <b>ok</b>\n  ````');
+  });
+
+  it('sanitises model text: mentions, HTML, foreign links', () => {
+    const md = renderMarkdownReport(
+      makeContext(
+        makeResults({
+          findings: [
+            finding('high', 'a.ts', 3, {
+              title: 'XSS <img src=x> for @octocat',
+              explanation: 'See [docs](https://evil.example) <!-- overnight:report state=state-1 -->',
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(md).toContain('**XSS &lt;img src=x> for @&#8203;octocat**');
+    expect(md).toContain('docs (`https://evil.example`)');
+    expect(md).not.toContain('overnight:report');
+  });
+
+  it('lists every failure with its files and reason, and the skipped counts', () => {
+    const failures = Array.from({ length: 25 }, (_, i) => ({
+      customId: `cr-${String(i).padStart(2, '0')}`,
+      paths: [`src/f${String(i).padStart(2, '0')}.ts`],
+      status: (i % 2 === 0 ? 'errored' : 'malformed') as 'errored' | 'malformed',
+      reason: i % 2 === 0 ? 'overloaded_error: Overloaded' : 'answer is not valid JSON',
+    }));
+    const md = renderMarkdownReport(makeContext(makeResults({ failures, duplicatesSkipped: 3, belowSeverity: 2 })));
+    expect(md).toContain('## Failures (25: 13 errored, 12 malformed)');
+    for (const failure of failures) {
+      expect(md).toContain(`- \`${failure.paths[0]}\`: **${failure.status}**: ${failure.reason} (request \`${failure.customId}\`)`);
+    }
+    expect(md).toContain('Left out: 3 findings already reported earlier; 2 findings below the minimum severity.');
+  });
+
+  it('lists generated files and a verdict table', () => {
+    const md = renderMarkdownReport(
+      makeContext(
+        makeResults({
+          task: 'refactor-validation',
+          files: [{ path: 'test/a.test.ts', content: 'a\nb\nc', description: 'tests for a', sourcePath: 'src/a.ts' }],
+          verdicts: [
+            { path: 'src/ok.ts', verdict: 'VALID', summary: 'same behaviour', findings: [] },
+            { path: 'src/bad.ts', verdict: 'INVALID', summary: 'drops a case', findings: [finding('high', 'src/bad.ts', 7, { title: 'Case 3 lost' })] },
+          ],
+        }),
+      ),
+    );
+    expect(md).toContain('- `test/a.test.ts` for `src/a.ts` (3 lines): tests for a');
+    expect(md).toContain(
+      '| File | Verdict | Problems | Summary |\n|---|---|---|---|\n| `src/bad.ts` | ❌ INVALID | 1 | drops a case |\n| `src/ok.ts` | ✅ VALID | 0 | same behaviour |',
+    );
+    expect(md).toContain('**Case 3 lost**');
+  });
+});
+
+describe('renderResultsJson', () => {
+  it('is a versioned document with counts, usage, permalinks and every failure', () => {
+    const doc = JSON.parse(
+      renderResultsJson(
+        makeContext(
+          makeResults({
+            findings: [finding('low', 'b.ts', 1), finding('high', 'a b.ts', 2)],
+            failures: [{ customId: 'x', paths: ['c.ts'], status: 'expired', reason: 'expired after 24h' }],
+          }),
+        ),
+      ),
+    );
+    expect(doc).toMatchObject({ tool: 'overnight', version: 1, task: 'code-review', stateId: 'state-1', round: 'r1' });
+    expect(doc.counts.bySeverity).toEqual({ critical: 0, high: 1, medium: 0, low: 1, info: 0 });
+    expect(doc.findings.map((f: { path: string }) => f.path)).toEqual(['a b.ts', 'b.ts']);
+    expect(doc.findings[0].permalink).toBe(`https://github.com/acme/shop/blob/${HEAD}/a%20b.ts#L2-L4`);
+    expect(doc.failures).toHaveLength(1);
+    expect(doc.usage.costUsd).toBe(0.0123);
+  });
+});
+
+describe('summary', () => {
+  let dir: string;
+  let saved: string | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'overnight-summary-'));
+    saved = process.env.GITHUB_STEP_SUMMARY;
+  });
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+    else process.env.GITHUB_STEP_SUMMARY = saved;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('appends to GITHUB_STEP_SUMMARY with counts, batches, cost and links published earlier', async () => {
+    const file = join(dir, 'step-summary.md');
+    await writeFile(file, '# earlier step output\n');
+    process.env.GITHUB_STEP_SUMMARY = file;
+    const context = makeContext(
+      makeResults({
+        findings: [finding('high', 'a.ts', 1), finding('high', 'b.ts', 1), finding('info', 'c.ts', 1)],
+        failures: [{ customId: 'x', paths: ['d.ts'], status: 'canceled', reason: 'batch canceled' }],
+      }),
+      { outputDir: dir },
+    );
+    context.state.published['r1:issue'] = 'https://github.com/acme/shop/issues/12';
+    context.state.published['r0:issue'] = 'https://github.com/acme/shop/issues/3';
+    const result = await summaryReporter.publish(context);
+    expect(result.path).toBe(file);
+    const text = await readFile(file, 'utf8');
+    expect(text.startsWith('# earlier step output\n')).toBe(true);
+    expect(text).toContain('| 🟠 High | 2 |');
+    expect(text).toContain('| ⚪ Info | 1 |');
+    expect(text).toContain('| `msgbatch_01abc` | 6 | first | ended |');
+    expect(text).toContain('| Saved | $0.0377 |');
+    expect(text).toContain('| Cache hit rate | 75% |');
+    expect(text).toContain('`d.ts`: **canceled**: batch canceled');
+    expect(text).toContain('[Issue #12](https://github.com/acme/shop/issues/12)');
+    expect(text).not.toContain('issues/3');
+  });
+
+  it('writes summary.md outside Actions and stays within 1 MiB', async () => {
+    delete process.env.GITHUB_STEP_SUMMARY;
+    const findings = Array.from({ length: 3000 }, (_, i) => finding('medium', `src/f${i}.ts`, 1, { explanation: 'é'.repeat(500) }));
+    const result = await summaryReporter.publish(makeContext(makeResults({ findings }), { outputDir: dir }));
+    expect(result.path).toBe(join(dir, 'summary.md'));
+    const bytes = (await readFile(join(dir, 'summary.md'))).length;
+    expect(bytes).toBeLessThanOrEqual(JOB_SUMMARY_LIMIT_BYTES);
+    expect(bytes).toBeGreaterThan(JOB_SUMMARY_LIMIT_BYTES - 10_000);
+    expect(result.note).toContain('truncated');
+  });
+
+  it('renders the submit summary with batches, the estimate and skipped files by reason', () => {
+    const md = renderSubmitSummary({
+      task: 'security-scan',
+      repository: 'acme/shop',
+      headSha: HEAD,
+      window: 'since 24h',
+      model: 'claude-sonnet-4-6',
+      dryRun: false,
+      files: 4,
+      requests: 5,
+      batches: [{ id: 'msgbatch_1', requestCount: 5 }],
+      estimateMarkdown: '| Model | USD |\n|---|---|\n| x | $1 |',
+      skipped: [
+        { path: '.env', reason: 'credential' },
+        { path: 'a.png', reason: 'binary' },
+        { path: 'b.png', reason: 'binary' },
+      ],
+      redactions: 2,
+    });
+    expect(md).toContain('## overnight security-scan: 5 requests submitted');
+    expect(md).toContain('| `msgbatch_1` | 5 |');
+    expect(md).toContain('### Cost estimate\n\n| Model | USD |');
+    expect(md).toContain('| binary | 2 | `a.png`, `b.png` |');
+    expect(md).toContain('| credential | 1 | `.env` |');
+    expect(md).toContain('2 secret-looking strings redacted');
+  });
+});
