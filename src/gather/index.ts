@@ -1,0 +1,7 @@
+// gather: which files changed, which of them may be sent, and their redacted contents.
+export { UsageError, ConfigError } from '../errors.js';
+export { parseSince, describeSince, isValidRefName, type Since } from './since.js';
+export { gatherChanges, type GatherOptions } from './gather.js';
+export { isCredentialPath, classifyPath } from './filters.js';
+export { redactSecrets } from './redact.js';
+export { languageFor } from './language.js';
