@@ -119,11 +119,26 @@ async function secretlintHits(content: string, path: string): Promise<Hit[]> {
     source: { content, filePath: path, ext, contentType: 'text' },
     options: { config: SECRETLINT_CONFIG, noPhysicFilePath: true },
   });
-  return result.messages.map((message) => ({
-    start: message.range[0],
-    end: message.range[1],
-    rule: shortRuleId(message.ruleId),
-  }));
+  return result.messages.map((message) =>
+    widenToToken({ start: message.range[0], end: message.range[1], rule: shortRuleId(message.ruleId) }, content),
+  );
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9+/=_\-.~]/;
+const KEY_NAME_PREFIX = /^[A-Za-z0-9_.-]+["']?\s*(?:=|:=|=>|:)\s*["'`]?/;
+
+/**
+ * Some rules report a range that starts at the key's NAME and is as long as the value
+ * (AWSSecretAccessKey on `secretAccessKey: 'wJal…'`), which would leave the value's tail in the
+ * prompt. The range is widened to the end of the token it stops in, and a leading `name: '` is
+ * given back, so the whole value goes and the code around it stays readable.
+ */
+function widenToToken(hit: Hit, content: string): Hit {
+  let { start, end } = hit;
+  while (end < content.length && TOKEN_CHAR.test(content[end]!)) end++;
+  const prefix = KEY_NAME_PREFIX.exec(content.slice(start, end));
+  if (prefix && prefix[0].length < end - start) start += prefix[0].length;
+  return { ...hit, start, end };
 }
 
 /** Overlapping reports (basicauth and connection-string on one URL) become one replacement. */

@@ -1,0 +1,133 @@
+// What a submit plans: custom_ids derived from what is asked (same inputs, same ids; valid for the
+// API; never a path or an index), and a dry-run that sends nothing, saves nothing, and counts exactly
+// the requests a real submit then sends.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/index.js';
+import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
+import { makeRepo, type TestRepo } from './helpers/git-repo.js';
+import { TestClock, cliStates, recordingIO } from './helpers/engine.js';
+
+const API_KEY = 'sk-ant-test-plan-0123456789';
+const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const FILES: Record<string, string> = {
+  'src/api/routes.ts': 'export const routes = ["/a", "/b"];\n',
+  'src/db/query.ts': 'export function q(id: string): string {\n  return "SELECT * FROM t WHERE id = " + id;\n}\n',
+  'lib/util/strings.py': 'def pad(s, n):\n    return s + " " * (n - len(s))\n',
+  'cmd/main.go': 'package main\n\nfunc main() {\n\tprintln("hi")\n}\n',
+};
+
+async function setup(): Promise<{ emulator: AnthropicEmulator; repo: TestRepo; clock: TestClock }> {
+  const emulator = await startAnthropicEmulator({ seed: 2, pollsUntilEnded: 0 });
+  const repo = await makeRepo();
+  cleanups.push(
+    () => repo.cleanup(),
+    () => emulator.close(),
+  );
+  await repo.commit({ 'README.md': '# app\n' }, { date: new Date(Date.now() - 10 * 86_400_000) });
+  await repo.commit(FILES, { date: new Date(Date.now() - 3_600_000) });
+  return { emulator, repo, clock: new TestClock() };
+}
+
+async function cli(
+  dir: string,
+  emulator: AnthropicEmulator,
+  clock: TestClock,
+  argv: string[],
+  env: NodeJS.ProcessEnv = { ANTHROPIC_API_KEY: API_KEY },
+) {
+  const io = recordingIO(dir, { ANTHROPIC_BASE_URL: emulator.url, ...env }, clock);
+  const code = await runCli(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+const sortedIds = (emulator: AnthropicEmulator, index: number): string[] =>
+  emulator
+    .batches()
+    [index]!.requests.map((r) => r.custom_id)
+    .sort();
+
+describe('custom_ids', () => {
+  it('the same repository state gives the same ids, from any checkout; a changed file changes only its id', async () => {
+    const { emulator, repo, clock } = await setup();
+    expect((await cli(repo.dir, emulator, clock, ['submit', '--state', 'first.json'])).code).toBe(0);
+    expect((await cli(repo.dir, emulator, clock, ['submit', '--state', 'second.json'])).code).toBe(0);
+    const first = sortedIds(emulator, 0);
+    expect(first).toHaveLength(Object.keys(FILES).length);
+    expect(sortedIds(emulator, 1)).toEqual(first);
+
+    // A clone somewhere else (another runner's checkout): same content, same ids.
+    const elsewhere = await mkdtemp(join(tmpdir(), 'overnight-clone-'));
+    cleanups.push(() => rm(elsewhere, { recursive: true, force: true }));
+    await promisify(execFile)('git', ['clone', '-q', repo.dir, join(elsewhere, 'checkout')]);
+    expect((await cli(join(elsewhere, 'checkout'), emulator, clock, ['submit'])).code).toBe(0);
+    expect(sortedIds(emulator, 2)).toEqual(first);
+
+    for (const id of emulator.batches().flatMap((b) => b.requests.map((r) => r.custom_id))) {
+      expect(id).toMatch(CUSTOM_ID);
+      // Derived from content, never the raw path or a bare index.
+      for (const path of Object.keys(FILES)) expect(id).not.toContain(path.split('/').at(-1)!.split('.')[0]!);
+      expect(id).not.toMatch(/^\w+-\d{1,5}$/);
+    }
+
+    // Change one file: its id changes, the others stay.
+    await repo.commit({
+      'src/db/query.ts': 'export function q(id: string): string {\n  return `SELECT * FROM t WHERE id = ${id}`;\n}\n',
+    });
+    expect((await cli(repo.dir, emulator, clock, ['submit', '--state', 'third.json'])).code).toBe(0);
+    const third = sortedIds(emulator, 3);
+    const kept = third.filter((id) => first.includes(id));
+    expect(kept).toHaveLength(first.length - 1);
+    expect(third).toHaveLength(first.length);
+  });
+
+  it('two submits of one commit in the same instant keep two states (nothing paid for is lost)', async () => {
+    const { emulator, repo, clock } = await setup();
+    expect((await cli(repo.dir, emulator, clock, ['submit'])).code).toBe(0);
+    expect((await cli(repo.dir, emulator, clock, ['submit'])).code).toBe(0);
+    const states = await cliStates(repo.dir);
+    expect(states).toHaveLength(2);
+    expect(states.map((s) => s.batches[0]!.id).sort()).toEqual(
+      emulator
+        .batches()
+        .map((b) => b.id)
+        .sort(),
+    );
+  });
+});
+
+describe('dry-run', () => {
+  it('sends nothing, saves no state, and counts the requests a real submit then sends', async () => {
+    const { emulator, repo, clock } = await setup();
+    const dry = await cli(repo.dir, emulator, clock, ['submit', '--dry-run']);
+    expect(dry.code).toBe(0);
+    const planned = /dry-run: (\d+) requests would be sent for (\d+) files/.exec(dry.stdout.join('\n'));
+    expect(planned).not.toBeNull();
+    expect(Object.values(emulator.calls).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(emulator.calls['batches.create']).toBe(0);
+    expect(await cliStates(repo.dir)).toEqual([]);
+    await expect(readdir(join(repo.dir, '.overnight', 'states'))).rejects.toThrow();
+
+    // `estimate` and a dry-run without any key plan the same.
+    const estimate = await cli(repo.dir, emulator, clock, ['estimate'], {});
+    expect(estimate.code).toBe(0);
+    expect(estimate.stdout.join('\n')).toContain(planned![0]);
+    expect(emulator.calls['batches.create']).toBe(0);
+
+    const real = await cli(repo.dir, emulator, clock, ['submit']);
+    expect(real.code).toBe(0);
+    const sent = emulator.batches().reduce((n, b) => n + b.requests.length, 0);
+    expect(sent).toBe(Number(planned![1]));
+    expect(Number(planned![2])).toBe(Object.keys(FILES).length);
+  });
+});
