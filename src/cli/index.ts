@@ -2,7 +2,7 @@
 // Markdown/JSON files instead of GitHub posts (unless --report names a GitHub target and a token and
 // repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
 import { parseArgs } from 'node:util';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -24,6 +24,11 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   out: (line: string) => void;
   err: (line: string) => void;
+  /**
+   * The clock the run waits on: `collect --wait`, poll intervals and API retry backoff. Default: real
+   * time. Tests pass one whose `sleep` advances `now`, so a 30-minute wait runs out at once.
+   */
+  clock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
 }
 
 const COMMANDS = ['submit', 'collect', 'run', 'status', 'estimate', 'demo'] as const;
@@ -31,7 +36,7 @@ type Command = (typeof COMMANDS)[number];
 
 const LOCAL_FLAGS = {
   state: { description: 'State file (default: every file in .overnight/states).' },
-  wait: { description: 'Collect: wait up to this many minutes for a batch to end (same as --wait-minutes).' },
+  wait: { description: 'Collect: poll a batch still in progress for up to this many minutes (same as --wait-minutes; default 0: look once). Still pending then: exit 3.' },
   'output-dir': { description: 'Where reports and results are written (default .overnight/results).' },
   repo: { description: 'The repository to review (default: the current directory).' },
   verbose: { description: 'Show debug lines.', boolean: true },
@@ -63,8 +68,13 @@ export function helpText(command?: Command): string {
   return lines.join('\n');
 }
 
+/** Shorter "secrets" are not masked: no real API key or token is this short. */
+const MIN_MASKED_LENGTH = 8;
+
 function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
-  const mask = (text: string): string => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text);
+  // A value too short to be a real key would shred every line it occurs in ("un***nown").
+  const masked = secrets.filter((s) => s.length >= MIN_MASKED_LENGTH);
+  const mask = (text: string): string => masked.reduce((t, s) => t.split(s).join('***'), text);
   return {
     debug: (m) => {
       if (verbose) io.err(mask(`debug: ${m}`));
@@ -92,11 +102,23 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   for (const i of INPUTS) if (!i.actionOnly) options[i.name] = { type: 'string' };
   for (const [name, spec] of Object.entries(LOCAL_FLAGS)) options[name] = { type: 'boolean' in spec ? 'boolean' : 'string' };
   options['dry-run'] = { type: 'boolean' };
+  // `--max-files -5`: parseArgs refuses a value that starts with '-' as ambiguous. A negative number
+  // is never a flag, so pass it on as the value and let the input's own check say what is wrong.
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const next = rest[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : null;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else args.push(arg);
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }));
+    ({ values } = parseArgs({ args, options, allowPositionals: false, strict: true }));
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '');
+    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '').replace(/\.$/, '');
     throw new UsageError(`${message}; see 'overnight ${command} --help'`);
   }
   if (values.help) return { help: helpText(command) };
@@ -164,16 +186,18 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     outputDir,
   };
   const summaryFile = join(outputDir, 'summary.md');
+  const clock = io.clock;
   return {
     log,
-    now: () => new Date(),
+    now: clock?.now ?? (() => new Date()),
     anthropic: () => {
       if (!config.apiKey) throw new ConfigError('ANTHROPIC_API_KEY is not set; export it (or run `overnight demo`, which needs no key)');
-      return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log });
+      return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log, ...(clock ? { retry: { sleep: clock.sleep } } : {}) });
     },
     store,
     github,
     context,
+    ...(clock ? { sleep: clock.sleep } : {}),
     setOutput: () => undefined,
     jobSummary: async (markdown) => {
       await mkdir(outputDir, { recursive: true });
@@ -214,8 +238,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'collect': {
         const result = await collect(config, deps);
         for (const s of result.states) {
-          const report = s.results ? join(deps.context.outputDir, s.stateId) : null;
-          if (report) io.out(`report: ${join(report, '*', 'report.md')}`);
+          // The round's own directory: a state collected in several rounds has one report per round.
+          if (s.results) io.out(`report: ${join(dirname(s.results.resultsPath), 'report.md')}`);
         }
         await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
         if (result.status === 'pending') {

@@ -18,7 +18,9 @@ import type { CollectedResults, ReportContext, ReportResult } from '../reports/r
 import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
 import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
-import type { PlannedRequest, ReportTarget, RequestOutcome, WorkUnit } from '../types.js';
+import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
+import type { PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, SourceFile, WorkUnit } from '../types.js';
+import { gatherChanges } from '../gather/index.js';
 import { FileSource } from './file-source.js';
 import { outcomeOfResult } from './outcome.js';
 import { ResultsWriter } from './results.js';
@@ -52,19 +54,57 @@ function reportTargets(config: Config, task: TaskDefinition, state: RunState, ha
   return [...new Set(defaults.map((t) => (t === 'pull-request' ? 'artifact' : t)).filter((t) => !GITHUB_TARGETS.has(t)))];
 }
 
+/**
+ * The changed files of a submission exactly as submit gathered them (status, diff, base version,
+ * redactions), read again from git at the reviewed commits: a resubmitted request must be the request
+ * that was sent, not the bare file. Empty when those commits are not in this checkout.
+ */
+async function regather(state: RunState, paths: string[], deps: EngineDeps): Promise<Map<string, SourceFile>> {
+  // Submit's window again, pinned to its commits (a since-window is base..head, like a PR's).
+  const window: PullRequestInfo | null =
+    state.pullRequest ??
+    (state.baseSha
+      ? { number: 0, baseSha: state.baseSha, headSha: state.headSha, baseRef: state.baseSha, headRef: state.headSha, fromFork: false }
+      : null);
+  // Without a base the whole tree was reviewed: every file went whole, as added, with no diff.
+  if (!window) return new Map();
+  const escapeGlob = (path: string): string => path.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
+  try {
+    const changeSet = await gatherChanges({
+      cwd: deps.context.cwd,
+      since: { kind: 'revision', rev: window.baseSha },
+      pullRequest: window,
+      include: paths.map(escapeGlob),
+      exclude: [],
+      maxFiles: 0,
+      maxFileBytes: 0,
+      contextFiles: [],
+      repository: state.repository,
+    });
+    return new Map(changeSet.files.map((file) => [file.path, file]));
+  } catch (error) {
+    deps.log.debug(`resubmission: could not gather ${window.baseSha}..${window.headSha} again: ${(error as Error).message}`);
+    return new Map();
+  }
+}
+
 /** Rebuilds the exact request of a unit for a resubmission, from the files at the reviewed commit. */
 async function rebuildRequest(
   customId: string,
   state: RunState,
   task: TaskDefinition,
   files: FileSource,
+  gathered: Map<string, SourceFile>,
 ): Promise<PlannedRequest | null> {
   const record = state.requests[customId]!;
-  const unitFiles = [];
+  const unitFiles: SourceFile[] = [];
   for (const path of record.paths) {
-    const file = await files.exact(state.headSha, path, record.contentHashes[path] ?? '');
+    const hash = record.contentHashes[path] ?? '';
+    const again = gathered.get(path);
+    // A file the unit carries without it being part of the change (an existing test) is read as is.
+    const file = again && again.contentHash === hash ? again : await files.exact(state.headSha, path, hash);
     if (!file) return null;
-    unitFiles.push(file);
+    unitFiles.push(!again && !state.baseSha && !state.pullRequest ? { ...file, status: 'added' } : file);
   }
   const unit: WorkUnit = { customId, task: task.name, files: unitFiles, lineRanges: record.lineRanges, part: record.part };
   return {
@@ -89,6 +129,7 @@ async function refreshBatches(state: RunState, client: BatchClient, config: Conf
             waitMs: config.waitMinutes * 60_000,
             firstPollIntervalMs: deps.pollIntervalMs?.first,
             maxPollIntervalMs: deps.pollIntervalMs?.max,
+            now: () => deps.now().getTime(),
           })
         : await client.retrieve(batch.id);
     batch.status = current.processing_status;
@@ -136,7 +177,14 @@ export async function publishRound(input: RoundInput): Promise<ReportResult[]> {
   if (task.name === 'security-scan' || targets.includes('sarif')) {
     await writeSarif(roundContext);
   }
-  const saved = await deps.store.saveResults(stateId, roundKey, roundDir, ['results.jsonl', 'report.md', 'results.json']);
+  const resultFiles = ['results.jsonl', 'report.md', 'results.json'];
+  // Generated files travel with the results as a patch (`git apply`), whatever becomes of the pull request.
+  const selection = selectGeneratedFiles(results.files, task.name, deps.context.cwd);
+  if (selection.accepted.length > 0) {
+    const patch = await writePatchArtifact(roundContext, 'saved with the results', selection, baseReader(roundContext, deps.context.cwd));
+    if (patch.path) resultFiles.push(relative(roundDir, patch.path));
+  }
+  const saved = await deps.store.saveResults(stateId, roundKey, roundDir, resultFiles);
   deps.log.info(`results saved: ${saved}`);
 
   const reports: ReportResult[] = [];
@@ -210,8 +258,9 @@ async function collectState(stored: StoredState, config: Config, deps: EngineDep
     // Resubmit before publishing, and save the new batch ids at once: a crash must not lose them.
     if (toRetry.length > 0) {
       const rebuilt: PlannedRequest[] = [];
+      const gathered = await regather(state, [...new Set(toRetry.flatMap((id) => state.requests[id]!.paths))], deps);
       for (const customId of toRetry) {
-        const request = await rebuildRequest(customId, state, task, files);
+        const request = await rebuildRequest(customId, state, task, files, gathered);
         if (request) rebuilt.push(request);
         else {
           const record = state.requests[customId]!;
@@ -261,12 +310,16 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
         `batch-id: no saved state names ${config.batchId} in ${deps.store.describe()}; collect without batch-id, or point --state at the file that submitted it`,
       );
     }
-    targets = [found];
+    // A batch whose submission is fully collected has nothing left to publish: say so, not "pending".
+    if (found.state.collectedAt) {
+      deps.log.info(`batch ${config.batchId}: already collected on ${found.state.collectedAt} (${deps.store.describe(found.id)}); nothing to do`);
+      targets = [];
+    } else targets = [found];
   } else {
     targets = (await deps.store.list(config.task ?? undefined)).filter((s) => !s.state.collectedAt);
   }
   if (targets.length === 0) {
-    deps.log.info(`nothing to collect: no submission waiting in ${deps.store.describe()}`);
+    if (!config.batchId) deps.log.info(`nothing to collect: no submission waiting in ${deps.store.describe()}`);
     deps.setOutput('status', 'nothing-to-do');
     deps.setOutput('findings-count', 0);
     deps.setOutput('failed-count', 0);

@@ -1,6 +1,6 @@
 // What the engine needs from the outside world. The action, the CLI and the tests each build one of
 // these; the engine never reads process.env or @actions/core itself.
-import type { BatchClient } from '../batch/client.js';
+import type { BatchClient, BatchLimits } from '../batch/client.js';
 import type { GitHubContext } from '../github/context.js';
 import type { StateStore } from '../state/store.js';
 import type { Logger, PullRequestInfo } from '../types.js';
@@ -37,6 +37,8 @@ export interface EngineDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Polling schedule while waiting for a batch. */
   pollIntervalMs?: { first: number; max: number };
+  /** Per-batch limits submit splits at; default BATCH_LIMITS (the API's). Tests lower them. */
+  batchLimits?: BatchLimits;
 }
 
 export type RunStatus = 'submitted' | 'pending' | 'collected' | 'nothing-to-do' | 'dry-run';

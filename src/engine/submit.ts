@@ -192,7 +192,7 @@ function setPlanOutputs(deps: EngineDeps, work: PreparedWork): void {
 export async function sendBatches(state: RunState, requests: PlannedRequest[], deps: EngineDeps, attempt: number): Promise<BatchRecord[]> {
   const client = deps.anthropic();
   const created: BatchRecord[] = [];
-  for (const group of splitIntoBatches(requests)) {
+  for (const group of splitIntoBatches(requests, deps.batchLimits)) {
     const batch = await client.createBatch(group);
     const record: BatchRecord = {
       id: batch.id,

@@ -64,7 +64,10 @@ export class FileStateStore implements StateStore {
       return basename(this.file).replace(/\.json$/, '');
     }
     const stamp = state.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const id = `${state.task}-${stamp}-${state.headSha.slice(0, 7)}`;
+    const base = `${state.task}-${stamp}-${state.headSha.slice(0, 7)}`;
+    // Two submits of one commit within a second must not overwrite each other's batch ids.
+    let id = base;
+    for (let n = 2; await exists(this.pathOf(id)); n++) id = `${base}-${n}`;
     await writeAtomic(this.pathOf(id), JSON.stringify(state, null, 2));
     return id;
   }
