@@ -29,11 +29,17 @@ function totalCalls(): number {
   return Object.values(emulator.calls).reduce((a, b) => a + b, 0);
 }
 
+/** Calls that cost money: messages and batch creation (count_tokens is free). */
+function paidCalls(): number {
+  return (emulator.calls['messages'] ?? 0) + (emulator.calls['batches.create'] ?? 0);
+}
+
 async function cli(argv: string[], env: NodeJS.ProcessEnv = { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: emulator.url }) {
   const io = recordingIO(repo.dir, env);
   const before = totalCalls();
+  const paidBefore = paidCalls();
   const code = await runCli(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr, apiCalls: totalCalls() - before };
+  return { code, stdout: io.stdout, stderr: io.stderr, apiCalls: totalCalls() - before, paidCalls: paidCalls() - paidBefore };
 }
 
 describe('bad usage: one line, exit 2, no API call', () => {
@@ -108,7 +114,7 @@ describe('other answers without an API call', () => {
     expect(result.stderr).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.stdout.join('\n')).toMatch(/dry-run: 1 requests would be sent for 1 files/);
-    expect(result.apiCalls).toBe(0);
+    expect(result.paidCalls).toBe(0);
     // The same flag with 24h finds nothing: the window really is read.
     const narrow = await cli(['submit', '--since', '24h', '--dry-run']);
     expect(narrow.code).toBe(0);

@@ -18,6 +18,7 @@ import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.j
 import type { ChangeSet, PlannedRequest } from '../types.js';
 import type { CostEstimate, ModelPrice } from '../cost/types.js';
 import { planRequests, type Plan } from './plan.js';
+import { calibrateInputTokens } from './calibrate.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 
 export interface PreparedWork {
@@ -120,6 +121,18 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     contextFiles: changeSet.contextFiles,
     price,
   });
+  // With a key, a sample of requests is counted by the API and the heuristic scaled to match.
+  let tokenSource: CostEstimate['tokenSource'] = 'heuristic';
+  if (config.apiKey && plan.requests.length > 0) {
+    try {
+      const client = deps.anthropic();
+      const calibration = await calibrateInputTokens(plan.requests, (params) => client.countTokens(params));
+      tokenSource = 'count_tokens';
+      deps.log.info(`input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`);
+    } catch (error) {
+      deps.log.warning(`count_tokens failed (${(error as Error).message}); the estimate uses the heuristic`);
+    }
+  }
   const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = []): CostEstimate =>
     estimatePlan({
       model,
@@ -133,7 +146,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       prefixTokens: plan.prefixTokens,
       cached: plan.cached,
       files: new Set(requests.flatMap((r) => r.record.paths)).size,
-      tokenSource: 'heuristic',
+      tokenSource,
       dropped,
     });
   let requests = plan.requests;
