@@ -17,6 +17,7 @@ import { collect } from '../engine/collect.js';
 import { run } from '../engine/run.js';
 import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
+import { GITHUB_TARGETS } from '../reports/index.js';
 import type { Logger } from '../types.js';
 
 export interface CliIO {
@@ -88,7 +89,7 @@ function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
 interface Parsed {
   command: Command;
   config: Config;
-  local: { state?: string; outputDir?: string; repo?: string; verbose: boolean; help: boolean };
+  local: { state?: string; outputDir?: string; repo?: string; verbose: boolean; help: boolean; sarifPathGiven?: boolean };
 }
 
 function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } {
@@ -142,17 +143,19 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
       ...(typeof values.repo === 'string' ? { repo: values.repo } : {}),
       verbose: values.verbose === true,
       help: false,
+      sarifPathGiven: typeof values['sarif-path'] === 'string',
     },
   };
 }
 
-const GITHUB_TARGETS = new Set(['issue', 'pr-review', 'pr-comment', 'sarif', 'pull-request']);
 
 /** Builds the engine's dependencies for a local run. */
 export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
   const cwd = resolve(io.cwd, local.repo ?? '.');
   const home = join(cwd, '.overnight');
   const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
+  // The SARIF file goes with the other results unless --sarif-path names a place.
+  config.sarifPath = resolve(io.cwd, local.sarifPathGiven ? config.sarifPath : join(outputDir, config.sarifPath));
   const store = new FileStateStore({ dir: join(home, 'states'), file: local.state ? resolve(io.cwd, local.state) : undefined, resultsDir: outputDir });
   let github: GitHubContext | null = null;
   const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));
@@ -170,10 +173,6 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
       serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
       readOnly: false,
     };
-  }
-  if (!config.report) {
-    // Without GitHub, the task's default GitHub targets become files: the summary and, for generated files, a patch.
-    config.report = null;
   }
   const context: RunContext = {
     event: 'cli',
