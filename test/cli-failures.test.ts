@@ -230,7 +230,9 @@ describe('fatal API errors: one line, exit 1, no long retry', () => {
     expect(result.stderr).toHaveLength(1);
     expect(result.stderr[0]).toMatch(/^error: .*401.*ANTHROPIC_API_KEY/);
     expect(result.stderr[0]).not.toContain(API_KEY);
-    expect(emulator.calls['batches.create']).toBe(1);
+    // The free token count of the estimate is refused first: nothing is created.
+    expect(emulator.calls['count_tokens']).toBe(1);
+    expect(emulator.calls['batches.create']).toBe(0);
     expect(clock.slept).toBe(0);
     expect(await cliStates(repo)).toEqual([]);
   });

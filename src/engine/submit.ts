@@ -12,6 +12,7 @@ import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
 import { parsePriceOverrides, resolvePrice, retirementWarning } from '../cost/prices.js';
 import { estimatePlan, renderEstimate } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
+import { FatalApiError } from '../batch/retry.js';
 import { splitIntoBatches } from '../batch/client.js';
 import { renderSubmitSummary, type SubmitSummaryInput } from '../reports/summary.js';
 import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
@@ -130,6 +131,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       tokenSource = 'count_tokens';
       deps.log.info(`input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`);
     } catch (error) {
+      // A refused key or account stops here, before anything is sent; other trouble only costs precision.
+      if (error instanceof FatalApiError && error.status !== null && [401, 402, 403, 429].includes(error.status)) throw error;
       deps.log.warning(`count_tokens failed (${(error as Error).message}); the estimate uses the heuristic`);
     }
   }
