@@ -65,8 +65,10 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
   const pullRequest = pullRequestFromEvent(eventName, env.GITHUB_EVENT_PATH);
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const octokit = createOctokit({ token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', log: actionLog });
-  // A fork's pull request gets a read-only token: reports fall back to the job summary.
-  const github: GitHubContext = { octokit, owner, repo, serverUrl, readOnly: pullRequest?.fromFork ?? false };
+  // A fork's pull_request run gets a read-only token: reports fall back to the job summary.
+  // pull_request_target runs in the base repository's context, with the token the workflow grants.
+  const readOnly = eventName === 'pull_request' && (pullRequest?.fromFork ?? false);
+  const github: GitHubContext = { octokit, owner, repo, serverUrl, readOnly };
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const runId = Number(env.GITHUB_RUN_ID ?? '0');
   const temp = env.RUNNER_TEMP || tmpdir();
@@ -134,6 +136,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     }
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    core.setFailed(error instanceof UsageError ? `input error: ${message}` : message);
+    if (error instanceof UsageError) {
+      // One annotation per problem (parseConfig names them all at once); the last one fails the step.
+      const lines = message.split('\n').map((line) => `input error: ${line}`);
+      for (const line of lines.slice(0, -1)) core.error(line);
+      core.setFailed(lines.at(-1)!);
+    } else core.setFailed(message);
   }
 }

@@ -38,6 +38,9 @@ export function reportersFor(targets: ReportTarget[], task: TaskName, earlier: (
           links: earlier()
             .filter((r) => r.url)
             .map((r) => ({ label: r.target, url: r.url! })),
+          notes: earlier()
+            .filter((r) => !r.url)
+            .map((r) => `${r.target}: ${r.note}`),
         }).publish(context),
     });
   }

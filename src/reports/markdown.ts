@@ -7,6 +7,9 @@ import type { ReportContext } from './reporter.js';
 import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, sortFindings } from './group.js';
 import { formatUsd } from '../cost/usage.js';
 import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
+import { checkGeneratedPath } from './paths.js';
+import { findingRefMarker } from '../decisions/index.js';
+import { shortFingerprint } from '../decisions/decisions-file.js';
 
 export const RESULTS_JSON_VERSION = 1;
 
@@ -30,6 +33,10 @@ export interface MarkdownOptions {
   notes?: string[];
   /** Where the complete results are, said in the footer (default: the local results path). */
   resultsLocation?: string;
+  /** A hidden marker per finding (fingerprint, path, category, line count): issues, read back to tell what got resolved. */
+  findingMarkers?: boolean;
+  /** Blocks placed right after the findings (the issue's overflow summary and resolved list). */
+  afterFindings?: ReportBlock[];
 }
 
 export interface ReportBlock {
@@ -136,7 +143,7 @@ function inlinePath(path: string): string {
   return codeSpan(path);
 }
 
-function findingBlock(finding: Finding, context: ReportContext, repository: RepositoryRef | null): string {
+function findingBlock(finding: Finding, context: ReportContext, repository: RepositoryRef | null, withMarker = false): string {
   const sanitize = sanitizeOptionsFor(context);
   const label = lineLabel(finding);
   const anchor = repository
@@ -146,7 +153,9 @@ function findingBlock(finding: Finding, context: ReportContext, repository: Repo
   const category = finding.category.replace(/[^A-Za-z0-9_.:/-]+/g, '-').slice(0, 60);
   const tags = category ? [`\`${category}\``] : [];
   if (finding.cwe && /^CWE-\d{1,5}$/.test(finding.cwe)) tags.push(finding.cwe);
-  const lines = [`- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})`];
+  // The short fingerprint is what a user copies into .github/overnight.yml to dismiss this finding.
+  if (/^[0-9a-f]{8,}$/.test(finding.fingerprint)) tags.push(`fp \`${shortFingerprint(finding.fingerprint)}\``);
+  const lines = [`- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})${withMarker ? ` ${findingRefMarker(finding)}` : ''}`];
   const explanation = sanitizeMarkdown(finding.explanation, { ...sanitize, maxLength: MAX_EXPLANATION_CHARS });
   if (explanation) lines.push('', indent(explanation, '  '));
   if (finding.suggestedFix && finding.suggestedFix.trim()) {
@@ -164,6 +173,7 @@ export function findingBlocks(
   findings: Finding[],
   context: ReportContext,
   headingLevel = 2,
+  withMarkers = false,
 ): ReportBlock[] {
   if (findings.length === 0) return [];
   const repository = repositoryOf(context);
@@ -178,7 +188,7 @@ export function findingBlocks(
       blocks.push({ text: fileHeading, fingerprints: [], heading: true, continuation: `${h}# ${SEVERITY_LABEL[severity]} (continued)` });
       for (const finding of list) {
         blocks.push({
-          text: findingBlock(finding, context, repository),
+          text: findingBlock(finding, context, repository, withMarkers),
           fingerprints: [finding.fingerprint],
           continuation: `${h}# ${SEVERITY_LABEL[severity]} (continued)\n\n${fileHeading}`,
         });
@@ -186,6 +196,11 @@ export function findingBlocks(
     }
   }
   return blocks;
+}
+
+/** The tasks whose generated files the reporters write (and so check with checkGeneratedPath). */
+function writesFiles(task: string): boolean {
+  return task === 'test-generation' || task === 'docs-update';
 }
 
 function generatedFileBlocks(context: ReportContext, headingLevel: number): ReportBlock[] {
@@ -198,8 +213,13 @@ function generatedFileBlocks(context: ReportContext, headingLevel: number): Repo
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const lines = file.content.length === 0 ? 0 : file.content.split('\n').length;
     const description = sanitizeInline(file.description, { ...sanitize, maxLength: 300 });
+    // The same check the pull request and the patch apply: a refused path is never written.
+    const check = writesFiles(context.results.task) ? checkGeneratedPath(file.path, { task: context.results.task, sourcePath: file.sourcePath }) : { ok: true as const };
+    const what = check.ok
+      ? `(${plural(lines, 'line')})${description ? `: ${description}` : ''}`
+      : `**refused**, not written: ${sanitizeInline(check.reason, { ...sanitize, maxLength: 300 })}`;
     blocks.push({
-      text: `- ${inlinePath(file.path)} for ${inlinePath(file.sourcePath)} (${plural(lines, 'line')})${description ? `: ${description}` : ''}`,
+      text: `- ${inlinePath(file.path)} for ${inlinePath(file.sourcePath)} ${what}`,
       fingerprints: [],
       tight: blocks.length > 1,
       continuation: `${h} Generated files (continued)`,
@@ -279,6 +299,27 @@ export function failureBlocks(context: ReportContext, headingLevel = 2): ReportB
   return blocks;
 }
 
+/**
+ * How many of a submission's requests succeeded the first time they were sent, for the round that
+ * received that first pass (every first-submission batch is in it); null for a round of retries only.
+ * A request failed its first pass when it was resubmitted since (attempt > 0) or failed for good in
+ * this round while still at attempt 0.
+ */
+export function firstPassSuccess(context: ReportContext): { succeeded: number; total: number } | null {
+  const { state, results } = context;
+  const firstBatches = (state.batches ?? []).filter((batch) => batch.attempt === 0);
+  if (firstBatches.length === 0) {
+    // The interactive run: one pass, nothing resubmitted.
+    return results.received > 0 ? { succeeded: results.succeeded, total: results.received } : null;
+  }
+  if (!firstBatches.every((batch) => results.batchIds.includes(batch.id))) return null;
+  const total = firstBatches.reduce((n, batch) => n + batch.requestCount, 0);
+  const requests = state.requests ?? {};
+  const resubmitted = Object.values(requests).filter((record) => record.attempt > 0).length;
+  const failedNow = results.failures.filter((failure) => requests[failure.customId]?.attempt === 0).length;
+  return total > 0 ? { succeeded: Math.max(0, total - resubmitted - failedNow), total } : null;
+}
+
 /** Summary paragraph: what came back, what was left out and why, what it cost. */
 export function summaryBlock(context: ReportContext, findings: Finding[], options: MarkdownOptions = {}): string {
   const results = context.results;
@@ -289,7 +330,10 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
     what.push(`**${plural(findings.length, 'finding')}**${findings.length > 0 ? ` (${severityBreakdown(findings)})` : ''}`);
   }
   if (results.files.length > 0 || results.task === 'test-generation' || results.task === 'docs-update') {
-    what.push(`**${plural(results.files.length, 'generated file')}**`);
+    const refused = writesFiles(results.task)
+      ? results.files.filter((file) => !checkGeneratedPath(file.path, { task: results.task, sourcePath: file.sourcePath }).ok).length
+      : 0;
+    what.push(`**${plural(results.files.length - refused, 'generated file')}**${refused > 0 ? ` (${formatCount(refused)} refused)` : ''}`);
   }
   if (results.verdicts.length > 0 || results.task === 'refactor-validation') {
     what.push(`**${plural(results.verdicts.length, 'verdict')}**`);
@@ -297,13 +341,24 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   what.push(`${plural(results.received, 'answer')} received, ${formatCount(results.succeeded)} succeeded, ${formatCount(results.failures.length)} failed`);
   lines.push(`${TASK_NOUN[results.task] ?? results.task}: ${what.join(' · ')}.`);
   const reviewed = [`\`${state.headSha.slice(0, 12)}\``];
-  if (state.pullRequest) reviewed.push(`pull request #${state.pullRequest.number}`);
+  // A PR's window already reads "pull request #N (...)": name the PR once.
+  if (state.pullRequest && !state.window?.startsWith(`pull request #${state.pullRequest.number}`)) {
+    reviewed.push(`pull request #${state.pullRequest.number}`);
+  }
   if (state.window) reviewed.push(sanitizeInline(state.window, sanitizeOptionsFor(context)));
   lines.push(`Reviewed ${reviewed.join(', ')} of ${inlinePath(state.repository)}; submitted ${isoDate(state.createdAt)}; batches ${results.batchIds.map(inlinePath).join(', ') || 'none'}.`);
   const leftOut: string[] = [];
   if (results.duplicatesSkipped > 0) leftOut.push(`${plural(results.duplicatesSkipped, 'finding')} already reported earlier`);
   if (results.belowSeverity > 0) leftOut.push(`${plural(results.belowSeverity, 'finding')} below the minimum severity`);
   if (leftOut.length > 0) lines.push(`Left out: ${leftOut.join('; ')}.`);
+  const firstPass = firstPassSuccess(context);
+  if (firstPass) {
+    const percent = Math.floor((firstPass.succeeded / firstPass.total) * 1000) / 10;
+    lines.push(`First-pass success rate: ${percent}% (${formatCount(firstPass.succeeded)} of ${plural(firstPass.total, 'request')} answered usefully on the first try).`);
+  }
+  if ((state.redactions ?? 0) > 0) {
+    lines.push(`${plural(state.redactions, 'secret-looking string')} redacted before sending (the files were still reviewed).`);
+  }
   if (results.resubmitted > 0) {
     lines.push(`${plural(results.resubmitted, 'request')} resubmitted after a retryable failure; their results come with a later collect.`);
   }
@@ -329,7 +384,8 @@ export function renderReportBlocks(context: ReportContext, options: MarkdownOpti
   const blocks: ReportBlock[] = [];
   if (options.includeTitle) blocks.push({ text: `# ${reportTitle(context, findings.length)}`, fingerprints: [] });
   blocks.push({ text: summaryBlock(context, findings, options), fingerprints: [] });
-  blocks.push(...findingBlocks(findings, context, 2));
+  blocks.push(...findingBlocks(findings, context, 2, options.findingMarkers ?? false));
+  blocks.push(...(options.afterFindings ?? []));
   blocks.push(...generatedFileBlocks(context, 2));
   blocks.push(...verdictBlocks(context, 2));
   blocks.push(...failureBlocks(context, 2));

@@ -8,11 +8,13 @@ import { dirname, join } from 'node:path';
 import { SEVERITIES, type TaskName } from '../types.js';
 import type { ReportContext, ReportResult, Reporter } from './reporter.js';
 import { countBySeverity } from './group.js';
-import { capBody, codeSpan } from './sanitize.js';
+import { emitAnnotations, findingAnnotations } from './annotations.js';
+import { capBody, codeSpan, sanitizeInline } from './sanitize.js';
 import { formatUsd } from '../cost/usage.js';
 import {
   formatCount,
   joinBlocks,
+  sanitizeOptionsFor,
   plural,
   renderReportBlocks,
   severityBreakdown,
@@ -63,6 +65,11 @@ export function publishedLinks(context: ReportContext): ReportLink[] {
 export interface JobSummaryOptions {
   /** Issues / PRs published earlier in the same collect; added to those found in state.published. */
   links?: ReportLink[];
+  /**
+   * One line per report target of the same collect that published nothing linkable (read-only token,
+   * patch instead of a pull request, refused paths): the summary says what happened to each.
+   */
+  notes?: string[];
 }
 
 /** The collect's job summary Markdown (not capped). */
@@ -71,7 +78,10 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
   const usage = results.usage;
   const sections: string[] = [];
   sections.push(`## overnight ${results.task}: ${results.findings.length > 0 ? plural(results.findings.length, 'finding') : 'collected'}`);
+  // Notes may quote model-proposed paths: one sanitised line each.
+  const notes = (options.notes ?? []).map((note) => `- ${sanitizeInline(note, { ...sanitizeOptionsFor(context), maxLength: 1_000 })}`);
   sections.push(summaryBlock(context, results.findings));
+  if (notes.length > 0) sections.push(['**Reports**', '', ...notes].join('\n'));
 
   if (results.findings.length > 0) {
     const counts = countBySeverity(results.findings);
@@ -100,7 +110,10 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
   );
 
   // Findings, files, verdicts and failures, one level below the summary's own heading.
-  const detail = renderReportBlocks(context, { links: [...publishedLinks(context), ...(options.links ?? [])] })
+  const links = [...publishedLinks(context), ...(options.links ?? [])].filter(
+    (link, index, all) => all.findIndex((other) => other.url === link.url) === index,
+  );
+  const detail = renderReportBlocks(context, { links })
     .slice(1) // the summary paragraph is already above
     .map((block) => (block.text.startsWith('#') ? { ...block, text: `#${block.text}` } : block));
   sections.push(joinBlocks(detail));
@@ -139,8 +152,18 @@ export function createSummaryReporter(options: JobSummaryOptions = {}): Reporter
   return {
     target: 'summary',
     async publish(context: ReportContext): Promise<ReportResult> {
-      const markdown = renderJobSummary(context, options);
+      // A read-only token (a fork's pull_request run) posts nothing: inside Actions the findings also
+      // go on their lines as annotations, and the summary says so.
+      const annotated = context.github?.readOnly && process.env.GITHUB_ACTIONS === 'true' ? findingAnnotations(context) : null;
+      const notes = [...(options.notes ?? [])];
+      if (annotated && annotated.annotations.length > 0) {
+        notes.push(
+          `annotations: the token is read-only, so ${annotated.annotations.length < annotated.total ? `the ${annotated.annotations.length} most severe of ${annotated.total} findings are` : `${plural(annotated.total, 'finding')} ${annotated.total === 1 ? 'is' : 'are'}`} shown as warnings on their lines instead of review comments`,
+        );
+      }
+      const markdown = renderJobSummary(context, { ...options, notes });
       const written = await writeJobSummary(markdown, { outputDir: context.outputDir });
+      if (annotated) emitAnnotations(annotated.annotations);
       const results = context.results;
       const what = [
         plural(results.findings.length, 'finding') + (results.findings.length > 0 ? ` (${severityBreakdown(results.findings)})` : ''),

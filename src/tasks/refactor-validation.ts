@@ -8,6 +8,7 @@ import {
   assertMatchesSchema,
   cleanText,
   compileAnswerSchema,
+  isDocPath,
   lineSchema,
   makeFinding,
   objectSchema,
@@ -96,8 +97,12 @@ export const refactorValidation: TaskDefinition = {
   defaultReports: () => ['pr-comment', 'pr-review', 'summary'],
   systemPrompt,
   outputSchema,
-  /** Only files with an original to compare against: modified or renamed, with base content. */
-  accepts: (file: SourceFile) => (file.status === 'modified' || file.status === 'renamed') && file.baseContent !== undefined,
+  /**
+   * Only code with an original to compare against: modified or renamed, with base content. Docs
+   * (README, CLAUDE.md, ...) have no behaviour to keep; validating them would only cost money.
+   */
+  accepts: (file: SourceFile) =>
+    (file.status === 'modified' || file.status === 'renamed') && file.baseContent !== undefined && !isDocPath(file.path),
   /** One file per unit, never packed: the verdict is per file. The base version is always sent whole. */
   planUnits: (files: SourceFile[], options: PlanOptions) =>
     planFileUnits('refactor-validation', files.filter((file) => refactorValidation.accepts(file)), options),

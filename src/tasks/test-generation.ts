@@ -19,6 +19,7 @@ import {
 } from './common.js';
 import { MalformedAnswerError, type NormaliseContext, type PlanOptions, type TaskDefinition } from './task.js';
 import { customIdFor, planFileUnits } from './units.js';
+import { checkGeneratedPath } from '../reports/paths.js';
 
 const systemPrompt = `You are a senior engineer writing automated tests for code that just changed. You write tests a maintainer would merge as they are.
 
@@ -229,12 +230,27 @@ export const testGeneration: TaskDefinition = {
     const sources = new Map(context.files.filter((file) => !isTestPath(file.path)).map((file) => [file.path, file]));
     const seen = new Set<string>();
     const files: GeneratedFile[] = [];
+    // A generated file is a write into the repository. An answer whose every file is off-contract is
+    // malformed. When it also holds good files, an off-contract one that the reporters' path check
+    // (reports/paths.ts) refuses too is kept, without content, under its proposed path: the reporters
+    // refuse it and list it with the reason (pull request, patch, summary), and the good files are not
+    // lost. Anything else off-contract still rejects the whole answer.
+    const refused: GeneratedFile[] = [];
+    let firstProblem: string | null = null;
     for (const raw of parsed.files) {
       const path = raw.path.trim().replace(/^\.\//, '');
-      // A generated file is a write into the repository: anything off-contract rejects the whole
-      // answer (reported as malformed) rather than being dropped quietly.
-      if (!isSafeRelativePath(path)) throw new MalformedAnswerError(`test-generation answer has an unsafe path "${cleanLine(raw.path, 80)}"`);
-      if (!isTestPath(path)) throw new MalformedAnswerError(`test-generation answer writes "${path}", which is not a test file`);
+      const problem = !isSafeRelativePath(path)
+        ? `test-generation answer has an unsafe path "${cleanLine(raw.path, 80)}"`
+        : !isTestPath(path)
+          ? `test-generation answer writes "${path}", which is not a test file`
+          : null;
+      if (problem) {
+        const proposed = { path: raw.path.slice(0, 300), content: '', description: cleanLine(raw.description, LIMITS.description), sourcePath: raw.source_path.slice(0, 300) };
+        if (checkGeneratedPath(proposed.path, { task: 'test-generation', sourcePath: proposed.sourcePath }).ok) throw new MalformedAnswerError(problem);
+        firstProblem ??= problem;
+        refused.push(proposed);
+        continue;
+      }
       if (seen.has(path)) throw new MalformedAnswerError(`test-generation answer has "${path}" twice`);
       seen.add(path);
       const sourcePath = resolvePath(raw.source_path, sources);
@@ -253,6 +269,7 @@ export const testGeneration: TaskDefinition = {
         sourcePath,
       });
     }
-    return { kind: 'files', files, summary: cleanText(parsed.summary, LIMITS.summary) };
+    if (firstProblem && files.length === 0) throw new MalformedAnswerError(firstProblem);
+    return { kind: 'files', files: [...files, ...refused], summary: cleanText(parsed.summary, LIMITS.summary) };
   },
 };
