@@ -20,7 +20,7 @@ export const INPUTS: InputSpec[] = [
   { name: 'anthropic-base-url', default: '', description: 'API base URL; empty = the SDK default or ANTHROPIC_BASE_URL.' },
   { name: 'model', default: '', description: 'Model id; empty = the task default (claude-sonnet-4-6 for reviews, claude-haiku-4-5 for docs).' },
   { name: 'max-output-tokens', default: '', description: 'Output budget per request; empty = the task default.' },
-  { name: 'since', default: '24h', description: 'Which changes: 24h, 7d, last (since the last submit of this task), a commit SHA or a ref. Ignored on pull_request events (the PR is reviewed).' },
+  { name: 'since', default: 'last', description: 'Which changes: last (everything since the commit the last submit of this task reviewed; 24h when there is none; content already reviewed is skipped), 24h, 7d, a commit SHA or a ref. Ignored on pull_request events (the PR is reviewed).' },
   { name: 'include', default: '', description: 'Globs of files to review (comma or newline separated); empty = all changed files.' },
   { name: 'exclude', default: '', description: 'Globs of files never to review (comma or newline separated).' },
   { name: 'max-files', default: '300', description: 'At most this many files per run; the most changed first.' },
@@ -35,6 +35,7 @@ export const INPUTS: InputSpec[] = [
   { name: 'report', default: '', description: 'Comma list of issue, pr-review, pr-comment, sarif, pull-request, summary, artifact; empty = the task default.' },
   { name: 'issue-labels', default: 'overnight', description: 'Labels for the issues overnight opens (created if missing).' },
   { name: 'min-severity', default: 'low', description: 'Leave out findings below this severity: critical, high, medium, low, info.' },
+  { name: 'max-findings', default: '50', description: 'Most findings shown in one issue, worst first; the rest are summarised by severity and file (all are in the results artifact). 0 = no cap.' },
   { name: 'max-retries', default: '2', description: 'Resubmissions of errored (retryable) and expired requests.' },
   { name: 'state-name', default: 'overnight-state', description: 'Name prefix of the state artifacts.' },
   { name: 'retention-days', default: '7', description: 'Days the state artifact is kept (a batch must be collected before).' },
@@ -67,6 +68,8 @@ export interface Config {
   report: ReportTarget[] | null;
   issueLabels: string[];
   minSeverity: Severity;
+  /** Findings shown per issue report, worst first; 0 = all. */
+  maxFindings: number;
   maxRetries: number;
   stateName: string;
   retentionDays: number;
@@ -130,9 +133,21 @@ function checkGlobs(name: string, globs: string[]): string[] {
  * take the table's default; every problem is a UsageError with one line naming the input.
  */
 export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): Config {
+  // Every input is checked, and every problem named: one line each, all at once, so a workflow with
+  // three typos is fixed in one round, not three.
+  const problems: string[] = [];
+  const checked = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
   const known = new Set(INPUTS.map((i) => i.name));
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) throw new UsageError(`unknown option '${key}'; see --help for the options`);
+    if (!known.has(key)) problems.push(`unknown option '${key}'; see --help for the options`);
   }
   const get = (name: string): string => {
     const spec = INPUTS.find((i) => i.name === name)!;
@@ -140,51 +155,68 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     if (value === undefined || value === '') return spec.default.startsWith('${{') ? '' : spec.default;
     return value;
   };
-  const mode = oneOf('mode', get('mode').trim(), MODES);
-  const taskText = get('task').trim();
-  const task = (taskText === '' || taskText === 'all') && mode === 'collect' ? null : oneOf('task', taskText, TASK_NAMES);
+  const mode = checked(() => oneOf('mode', get('mode').trim(), MODES), 'submit');
+  // An explicitly empty task means every task for collect (`overnight collect`); get() would put the
+  // default (code-review) in its place and leave the other tasks' submissions uncollected.
+  const taskText = mode === 'collect' && raw.task !== undefined && raw.task.trim() === '' ? '' : get('task').trim();
+  const task = checked(
+    () => ((taskText === '' || taskText === 'all') && mode === 'collect' ? null : oneOf('task', taskText, TASK_NAMES)),
+    null,
+  );
   const reportText = get('report').trim();
-  const report = reportText ? splitList(reportText).map((t) => oneOf('report', t, REPORT_TARGETS)) : null;
+  const report = checked(() => (reportText ? splitList(reportText).map((t) => oneOf('report', t, REPORT_TARGETS)) : null), null);
   const maxOutput = get('max-output-tokens').trim();
   const batchId = get('batch-id').trim();
-  if (batchId && !/^msgbatch_[A-Za-z0-9_-]+$/.test(batchId)) {
-    throw new UsageError(`batch-id: '${batchId}' is not a batch id; it looks like msgbatch_…`);
-  }
+  checked(() => {
+    if (batchId && !/^msgbatch_[A-Za-z0-9_-]+$/.test(batchId)) {
+      throw new UsageError(`batch-id: '${batchId}' is not a batch id; it looks like msgbatch_…`);
+    }
+  }, undefined);
   const since = get('since').trim();
-  if (!since) throw new UsageError('since: empty; use 24h, 7d, last, a commit SHA or a ref');
-  return {
+  if (!since) problems.push('since: empty; use 24h, 7d, last, a commit SHA or a ref');
+  const config: Config = {
     mode,
     task,
     apiKey: (get('anthropic-api-key') || env.ANTHROPIC_API_KEY || '').trim(),
     baseUrl: (get('anthropic-base-url') || env.ANTHROPIC_BASE_URL || '').trim(),
     model: get('model').trim() || null,
-    maxOutputTokens: maxOutput ? wholeNumber('max-output-tokens', maxOutput, 1, 128_000) : null,
+    maxOutputTokens: checked(() => (maxOutput ? wholeNumber('max-output-tokens', maxOutput, 1, 128_000) : null), null),
     since,
-    include: checkGlobs('include', splitList(get('include'))),
-    exclude: checkGlobs('exclude', splitList(get('exclude'))),
-    maxFiles: wholeNumber('max-files', get('max-files'), 1, 100_000),
-    maxFileBytes: wholeNumber('max-file-bytes', get('max-file-bytes'), 1),
-    contextFiles: checkGlobs('context-files', splitList(get('context-files'))),
+    include: checked(() => checkGlobs('include', splitList(get('include'))), []),
+    exclude: checked(() => checkGlobs('exclude', splitList(get('exclude'))), []),
+    maxFiles: checked(() => wholeNumber('max-files', get('max-files'), 1, 100_000), 0),
+    maxFileBytes: checked(() => wholeNumber('max-file-bytes', get('max-file-bytes'), 1), 0),
+    contextFiles: checked(() => checkGlobs('context-files', splitList(get('context-files'))), []),
     instructions: get('instructions'),
-    maxCostUsd: amount('max-cost-usd', get('max-cost-usd')),
+    maxCostUsd: checked(() => amount('max-cost-usd', get('max-cost-usd')), 0),
     priceOverrides: get('price-overrides'),
-    syncThreshold: wholeNumber('sync-threshold', get('sync-threshold'), 0, 100_000),
-    waitMinutes: wholeNumber('wait-minutes', get('wait-minutes'), 0, 24 * 60),
+    syncThreshold: checked(() => wholeNumber('sync-threshold', get('sync-threshold'), 0, 100_000), 0),
+    waitMinutes: checked(() => wholeNumber('wait-minutes', get('wait-minutes'), 0, 24 * 60), 0),
     batchId: batchId || null,
     report,
-    issueLabels: splitList(get('issue-labels')),
-    minSeverity: oneOf('min-severity', get('min-severity').trim(), SEVERITIES),
-    maxRetries: wholeNumber('max-retries', get('max-retries'), 0, 10),
-    stateName: (() => {
+    issueLabels: checked(() => {
+      const labels = splitList(get('issue-labels'));
+      // GitHub refuses a label name over 50 characters: say so now, not after a paid batch.
+      for (const label of labels) {
+        if (label.length > 50) throw new UsageError(`issue-labels: '${label.slice(0, 50)}…' is longer than GitHub's 50 characters for a label`);
+      }
+      return labels;
+    }, []),
+    minSeverity: checked(() => oneOf('min-severity', get('min-severity').trim(), SEVERITIES), 'low'),
+    maxFindings: checked(() => wholeNumber('max-findings', get('max-findings'), 0, 100_000), 0),
+    maxRetries: checked(() => wholeNumber('max-retries', get('max-retries'), 0, 10), 0),
+    stateName: checked(() => {
       const name = get('state-name').trim();
       if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
         throw new UsageError(`state-name: '${name}' may hold only letters, digits, '.', '_' and '-'`);
       }
       return name;
-    })(),
-    retentionDays: wholeNumber('retention-days', get('retention-days'), 1, 90),
+    }, ''),
+    retentionDays: checked(() => wholeNumber('retention-days', get('retention-days'), 1, 90), 0),
     sarifPath: get('sarif-path').trim(),
     githubToken: (raw['github-token'] || env.GITHUB_TOKEN || '').trim(),
-    dryRun: bool('dry-run', get('dry-run')),
+    dryRun: checked(() => bool('dry-run', get('dry-run')), false),
   };
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return config;
 }

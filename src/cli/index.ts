@@ -255,7 +255,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      log.error(error.message);
+      // One line per problem (parseConfig names them all at once).
+      for (const line of error.message.split('\n')) log.error(line);
       return 2;
     }
     if (error instanceof ConfigError || error instanceof FatalApiError) {

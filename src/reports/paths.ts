@@ -197,6 +197,11 @@ export function checkGeneratedPath(rawPath: string, options: GeneratedPathOption
 
   const sourceCheck = normaliseRepoPath(options.sourcePath);
   const source = 'path' in sourceCheck ? sourceCheck.path : null;
+  // A new file's name never needs shell syntax; one that carries it aims at whatever script later
+  // lists the changed files. (`$name` and `[id]` stay allowed: Remix and Next.js routes use them.)
+  if (path !== source && /[`;|&<>"*?]|\$[({]/.test(path)) {
+    return { ok: false, reason: 'path contains shell or glob syntax (` $( ${ ; | & < > " * ?)' };
+  }
 
   let decision: GeneratedPathCheck;
   if (options.task === 'test-generation') decision = checkTestPath(path, options, source);

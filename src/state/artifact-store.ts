@@ -11,6 +11,7 @@ import type { Octokit } from '@octokit/rest';
 import { TASK_NAMES, type Logger, type TaskName } from '../types.js';
 import type { RunState } from './state.js';
 import { parseState, type StateStore, type StoredState } from './store.js';
+import { ConfigError } from '../errors.js';
 
 export interface ArtifactStoreOptions {
   octokit: Octokit;
@@ -84,11 +85,15 @@ export class ArtifactStateStore implements StateStore {
   async list(task?: TaskName): Promise<StoredState[]> {
     const { octokit, owner, repo } = this.options;
     type Listed = { id: number; name: string; expired: boolean; created_at?: string | null; workflow_run?: { id?: number } | null };
-    const artifacts = (await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, {
-      owner,
-      repo,
-      per_page: 100,
-    })) as Listed[];
+    const artifacts = (await octokit
+      .paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 100 })
+      .catch((error: unknown) => {
+        // Without `actions: read` the collect cannot see any submission: say which permission, once.
+        if ((error as { status?: number }).status !== 403) throw error;
+        throw new ConfigError(
+          `listing the state artifacts of ${owner}/${repo}: GitHub answered 403 (${(error as Error).message.split('\n')[0]}); the workflow needs \`permissions: actions: read\``,
+        );
+      })) as Listed[];
     // Newest revision per origin: a later collect's revision supersedes the submit's upload.
     const newest = new Map<string, { artifact: Listed; parsed: ParsedName }>();
     for (const artifact of artifacts) {
