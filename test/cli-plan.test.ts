@@ -93,8 +93,9 @@ describe('custom_ids', () => {
 
   it('two submits of one commit in the same instant keep two states (nothing paid for is lost)', async () => {
     const { emulator, repo, clock } = await setup();
-    expect((await cli(repo.dir, emulator, clock, ['submit'])).code).toBe(0);
-    expect((await cli(repo.dir, emulator, clock, ['submit'])).code).toBe(0);
+    // An explicit window: with the default `since: last`, the second submit rightly finds nothing new.
+    expect((await cli(repo.dir, emulator, clock, ['submit', '--since', '24h'])).code).toBe(0);
+    expect((await cli(repo.dir, emulator, clock, ['submit', '--since', '24h'])).code).toBe(0);
     const states = await cliStates(repo.dir);
     expect(states).toHaveLength(2);
     expect(states.map((s) => s.batches[0]!.id).sort()).toEqual(

@@ -1,9 +1,14 @@
 // collect: for every saved submission not yet collected, check its batches; stream the results of
 // those that ended into a results file, resubmit retryable failures (bounded by max-retries), save
 // the results before anything is posted, publish the reports (each carries a marker, so a re-run
-// never posts twice), then record progress in a new state revision.
+// never posts twice), then record progress in a new state revision. The scheduled submissions of one
+// findings task collected together are published as ONE report (one issue a night, however many
+// submissions or batches it covers); pull request submissions keep one round each.
 import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.js';
 import { UsageError } from '../errors.js';
@@ -13,13 +18,29 @@ import { parsePriceOverrides } from '../cost/prices.js';
 import { FatalApiError } from '../batch/retry.js';
 import type { BatchClient } from '../batch/client.js';
 import type { StoredState } from '../state/store.js';
-import type { RunState } from '../state/state.js';
-import type { CollectedResults, ReportContext, ReportResult } from '../reports/reporter.js';
+import type { BatchRecord, RunState } from '../state/state.js';
+import type { CollectedResults, ReportResult } from '../reports/reporter.js';
 import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
 import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
 import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
-import type { PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, SourceFile, WorkUnit } from '../types.js';
+import { DEFAULT_ISSUE_LABELS } from '../reports/issue.js';
+import type { Finding, PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, SourceFile, WorkUnit } from '../types.js';
+import type { UsageSummary } from '../cost/types.js';
+import { cacheHitRate } from '../cost/usage.js';
+import {
+  applyDismissals,
+  CodeReader,
+  dismissedNote,
+  locateFinding,
+  NO_DECISIONS,
+  readDecisions,
+  readIssueMemory,
+  refOf,
+  type IssueMemory,
+  type NoiseOptions,
+  type NoiseReportContext,
+} from '../decisions/index.js';
 import { gatherChanges } from '../gather/index.js';
 import { FileSource } from './file-source.js';
 import { outcomeOfResult } from './outcome.js';
@@ -36,14 +57,27 @@ export interface StateCollectResult {
   error?: string;
 }
 
+/** One published report: the submissions it covers and what it reported. */
+export interface CollectedRound {
+  stateIds: string[];
+  roundKey: string;
+  /** As reported: merged over the submissions, dismissed findings left out. */
+  results: CollectedResults;
+  reports: ReportResult[];
+}
+
 export interface CollectResult {
   status: RunStatus;
   states: StateCollectResult[];
+  rounds: CollectedRound[];
 }
 
 /** Identifies one collect round of a state by the batches whose results it publishes. */
 export function roundKeyOf(batchIds: string[]): string {
-  return createHash('sha256').update([...batchIds].sort().join(',')).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update([...batchIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** The targets of a round: `report`, or the task's default; without GitHub, defaults become files. */
@@ -64,7 +98,14 @@ async function regather(state: RunState, paths: string[], deps: EngineDeps): Pro
   const window: PullRequestInfo | null =
     state.pullRequest ??
     (state.baseSha
-      ? { number: 0, baseSha: state.baseSha, headSha: state.headSha, baseRef: state.baseSha, headRef: state.headSha, fromFork: false }
+      ? {
+          number: 0,
+          baseSha: state.baseSha,
+          headSha: state.headSha,
+          baseRef: state.baseSha,
+          headRef: state.headSha,
+          fromFork: false,
+        }
       : null);
   // Without a base the whole tree was reviewed: every file went whole, as added, with no diff.
   if (!window) return new Map();
@@ -155,68 +196,136 @@ export interface RoundInput {
   deps: EngineDeps;
 }
 
-/** Saves a round's results, then publishes its reports; shared by collect and the interactive run. */
-export async function publishRound(input: RoundInput): Promise<ReportResult[]> {
+/** What a published round reported: its reports, and its results as reported (dismissed findings left out). */
+export interface PublishedRound {
+  reports: ReportResult[];
+  reported: CollectedResults;
+}
+
+/** Reads what a round needs to keep quiet: the decisions file at the reviewed commit, and overnight's issues. */
+async function noiseFor(input: RoundInput, targets: ReportTarget[]): Promise<NoiseOptions> {
+  const { state, results, config, deps } = input;
+  const now = deps.now();
+  const findingsTask = results.findings.length > 0 || results.task === 'code-review' || results.task === 'security-scan';
+  const decisions = findingsTask ? await readDecisions(deps.context.cwd, state.headSha) : NO_DECISIONS;
+  for (const problem of decisions.problems) deps.log.warning(problem);
+  const github = deps.github;
+  let memory: IssueMemory | null = null;
+  const scheduled = state.pullRequest === null;
+  if (findingsTask && scheduled && targets.includes('issue') && github && !github.readOnly) {
+    try {
+      memory = await readIssueMemory(github, config.issueLabels[0] ?? DEFAULT_ISSUE_LABELS[0]!);
+    } catch (error) {
+      // The issue reporter reads them again and says what went wrong there.
+      deps.log.debug(`could not read overnight's issues: ${(error as Error).message}`);
+    }
+  }
+  return {
+    maxFindings: config.maxFindings,
+    decisions,
+    memory,
+    dismissed: [],
+    code: findingsTask && scheduled ? new CodeReader(deps.context.cwd) : null,
+    now,
+  };
+}
+
+/**
+ * Saves a round's results, then publishes its reports; shared by collect and the interactive run.
+ * Dismissed findings (decisions file, issues closed as not planned or labelled dismissed) are left out
+ * of every report; results.jsonl and results.json keep them.
+ */
+export async function publishRoundReporting(input: RoundInput): Promise<PublishedRound> {
   const { state, stateId, roundKey, roundDir, results, task, config, deps } = input;
-  // Save the results before any report is posted: nothing paid for is lost.
-  const context: ReportContext = {
+  const targets = reportTargets(config, task, state, deps.github !== null);
+  const noise = await noiseFor(input, targets);
+  const { kept, dismissed } = applyDismissals(results.findings, noise.decisions, noise.memory, noise.now);
+  noise.dismissed = dismissed;
+  if (dismissed.length > 0) deps.log.info(dismissedNote(dismissed)!);
+  const reported: CollectedResults = dismissed.length > 0 ? { ...results, findings: kept } : results;
+  const context: NoiseReportContext = {
     state,
     stateId,
     round: roundKey,
-    results,
+    results: reported,
     issueLabels: config.issueLabels,
     outputDir: roundDir,
     sarifPath: config.sarifPath,
     github: deps.github,
     log: deps.log,
+    noise,
   };
-  const roundContext = context;
-  await writeFile(join(roundDir, 'report.md'), renderMarkdownReport(roundContext));
-  await writeFile(join(roundDir, 'results.json'), renderResultsJson(roundContext));
-  const targets = reportTargets(config, task, state, deps.github !== null);
-  if (task.name === 'security-scan' || targets.includes('sarif')) {
-    await writeSarif(roundContext);
-  }
-  const resultFiles = ['results.jsonl', 'report.md', 'results.json'];
-  // Generated files travel with the results as a patch (`git apply`), whatever becomes of the pull request.
-  const selection = selectGeneratedFiles(results.files, task.name, deps.context.cwd);
-  if (selection.accepted.length > 0) {
-    const patch = await writePatchArtifact(roundContext, 'saved with the results', selection, baseReader(roundContext, deps.context.cwd));
-    if (patch.path) resultFiles.push(relative(roundDir, patch.path));
-  }
-  const saved = await deps.store.saveResults(stateId, roundKey, roundDir, resultFiles);
-  deps.log.info(`results saved: ${saved}`);
-
-  const reports: ReportResult[] = [];
-  for (const reporter of reportersFor(targets, task.name, () => reports, deps.context.cwd)) {
-    const publishedKey = `${roundKey}:${reporter.target}`;
-    try {
-      const result = await reporter.publish(roundContext);
-      reports.push(result);
-      state.published[publishedKey] = result.url ?? result.path ?? result.note;
-      deps.log.info(`${reporter.target}: ${result.note}`);
-    } catch (error) {
-      const message = `${reporter.target}: ${(error as Error).message}`;
-      deps.log.warning(message);
-      reports.push({ target: reporter.target, note: `failed: ${(error as Error).message}` });
+  const dismissedLine = dismissedNote(dismissed);
+  try {
+    // Save the results before any report is posted: nothing paid for is lost (results.json keeps every finding).
+    await writeFile(join(roundDir, 'report.md'), renderMarkdownReport(context, dismissedLine ? { notes: [dismissedLine] } : {}));
+    await writeFile(join(roundDir, 'results.json'), renderResultsJson({ ...context, results }));
+    if (task.name === 'security-scan' || targets.includes('sarif')) {
+      await writeSarif(context);
     }
+    const resultFiles = ['results.jsonl', 'report.md', 'results.json'];
+    // Generated files travel with the results as a patch (`git apply`), whatever becomes of the pull request.
+    const selection = selectGeneratedFiles(results.files, task.name, deps.context.cwd);
+    if (selection.accepted.length > 0) {
+      const patch = await writePatchArtifact(context, 'saved with the results', selection, baseReader(context, deps.context.cwd));
+      if (patch.path) resultFiles.push(relative(roundDir, patch.path));
+    }
+    const saved = await deps.store.saveResults(stateId, roundKey, roundDir, resultFiles);
+    deps.log.info(`results saved: ${saved}`);
+
+    const reports: ReportResult[] = [];
+    for (const reporter of reportersFor(targets, task.name, () => reports, deps.context.cwd)) {
+      const publishedKey = `${roundKey}:${reporter.target}`;
+      try {
+        const result = await reporter.publish(context);
+        reports.push(result);
+        state.published[publishedKey] = result.url ?? result.path ?? result.note;
+        deps.log.info(`${reporter.target}: ${result.note}`);
+      } catch (error) {
+        const message = `${reporter.target}: ${(error as Error).message}`;
+        deps.log.warning(message);
+        reports.push({ target: reporter.target, note: `failed: ${(error as Error).message}` });
+      }
+    }
+    return { reports, reported };
+  } finally {
+    noise.code?.close();
   }
-  return reports;
 }
 
-async function collectState(stored: StoredState, config: Config, deps: EngineDeps): Promise<StateCollectResult> {
+/** Saves a round's results, then publishes its reports (see publishRoundReporting). */
+export async function publishRound(input: RoundInput): Promise<ReportResult[]> {
+  return (await publishRoundReporting(input)).reports;
+}
+
+/** One state's ended batches, streamed and saved locally, retries resubmitted; nothing published yet. */
+interface StreamedState {
+  stored: StoredState;
+  task: TaskDefinition;
+  ready: BatchRecord[];
+  roundKey: string;
+  roundDir: string;
+  results: CollectedResults;
+  lost: string[];
+}
+
+async function streamState(stored: StoredState, config: Config, deps: EngineDeps): Promise<StreamedState | null> {
   const { state, id: stateId } = stored;
   const task = getTask(state.task);
   const client = deps.anthropic();
   await refreshBatches(state, client, config, deps);
   const ready = state.batches.filter((b) => b.status === 'ended' && !b.resultsSaved);
-  if (ready.length === 0) {
-    return { stateId, status: 'pending', results: null, reports: [] };
-  }
+  if (ready.length === 0) return null;
   const roundKey = roundKeyOf(ready.map((b) => b.id));
   const roundDir = join(deps.context.outputDir, stateId, roundKey);
   await mkdir(roundDir, { recursive: true });
-  const writer = new ResultsWriter(join(roundDir, 'results.jsonl'), task.name, config.minSeverity, parsePriceOverrides(config.priceOverrides), true);
+  const writer = new ResultsWriter(
+    join(roundDir, 'results.jsonl'),
+    task.name,
+    config.minSeverity,
+    parsePriceOverrides(config.priceOverrides),
+    true,
+  );
   const files = new FileSource(deps.context.cwd, deps.log);
   const toRetry: string[] = [];
   const lost: string[] = [];
@@ -284,19 +393,196 @@ async function collectState(stored: StoredState, config: Config, deps: EngineDep
     files.close();
   }
   const results = await writer.close();
+  return { stored, task, ready, roundKey, roundDir, results, lost };
+}
 
-  const reports = await publishRound({ state, stateId, roundKey, roundDir, results, task, config, deps });
-  for (const batch of ready) batch.resultsSaved = true;
+/** Tasks whose submissions collected together are published as one report (one issue a night). */
+const MERGED_TASKS: ReadonlySet<string> = new Set(['code-review', 'security-scan']);
+
+/** Streamed states published together: the scheduled submissions of a findings task on one ref, or one state alone. */
+function groupStreamed(streamed: StreamedState[]): StreamedState[][] {
+  const groups = new Map<string, StreamedState[]>();
+  for (const item of streamed) {
+    const key =
+      item.stored.state.pullRequest === null && MERGED_TASKS.has(item.task.name)
+        ? `task:${item.task.name}:${item.stored.state.ref ?? ''}`
+        : `state:${item.stored.id}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
+}
+
+function sumUsage(parts: UsageSummary[]): UsageSummary {
+  const total: UsageSummary = {
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+    costUsd: 0,
+    interactiveUsd: 0,
+    savingsUsd: 0,
+    cacheHitRate: 0,
+  };
+  for (const part of parts) {
+    total.requests += part.requests;
+    total.inputTokens += part.inputTokens;
+    total.outputTokens += part.outputTokens;
+    total.cacheCreationInputTokens += part.cacheCreationInputTokens;
+    total.cacheReadInputTokens += part.cacheReadInputTokens;
+    total.costUsd += part.costUsd;
+    total.interactiveUsd += part.interactiveUsd;
+  }
+  total.savingsUsd = total.interactiveUsd - total.costUsd;
+  total.cacheHitRate = cacheHitRate(total);
+  return total;
+}
+
+async function concatenate(sources: string[], target: string): Promise<void> {
+  const out = createWriteStream(target, { flags: 'w' });
+  try {
+    for (const source of sources) await pipeline(createReadStream(source), out, { end: false });
+  } finally {
+    out.end();
+    await once(out, 'finish');
+  }
+}
+
+/**
+ * Several submissions of one task collected together (a night whose collect failed, a slow batch):
+ * one round about the newest reviewed commit. For a file reviewed by more than one of them only the
+ * newest review counts; an older finding in a file that changed since is moved to where its code is
+ * now, or left out when that code is gone.
+ */
+async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promise<Omit<RoundInput, 'task' | 'config' | 'deps'>> {
+  const newest = members.at(-1)!;
+  const oldest = members[0]!;
+  const head = newest.stored.state.headSha;
+  const roundKey = roundKeyOf(members.flatMap((m) => m.ready.map((b) => b.id)));
+  const roundDir = join(deps.context.outputDir, newest.stored.id, roundKey);
+  await mkdir(roundDir, { recursive: true });
+  const resultsPath = join(roundDir, 'results.jsonl');
+  await concatenate(
+    members.map((m) => m.results.resultsPath),
+    resultsPath,
+  );
+  const reviewedLast = new Map<string, number>();
+  members.forEach((member, index) => {
+    for (const record of Object.values(member.stored.state.requests))
+      for (const path of record.paths) reviewedLast.set(path, index);
+  });
+  const code = new CodeReader(deps.context.cwd);
+  const findings: Finding[] = [];
+  let superseded = 0;
+  let gone = 0;
+  try {
+    for (const [index, member] of members.entries()) {
+      for (const finding of member.results.findings) {
+        if ((reviewedLast.get(finding.path) ?? index) > index) {
+          superseded += 1;
+          continue;
+        }
+        if (member === newest) {
+          findings.push(finding);
+          continue;
+        }
+        const now = await code.read(head, finding.path);
+        const sentHash = member.stored.state.requests[finding.customId]?.contentHashes[finding.path];
+        if (now.state === 'unknown' || (now.state === 'present' && now.hash === sentHash)) {
+          findings.push(finding);
+          continue;
+        }
+        const at = now.state === 'present' ? locateFinding(now.content, refOf(finding)) : null;
+        if (!at) {
+          gone += 1;
+          continue;
+        }
+        findings.push({ ...finding, startLine: at.start, endLine: at.end });
+      }
+    }
+  } finally {
+    code.close();
+  }
+  if (superseded + gone > 0) {
+    deps.log.info(
+      `one report for ${members.length} submissions: ${superseded} finding(s) superseded by a newer review of their file, ${gone} whose code is gone at ${head.slice(0, 7)}`,
+    );
+  }
+  const all = members.map((m) => m.results);
+  const sum = (f: (r: CollectedResults) => number): number => all.reduce((n, r) => n + f(r), 0);
+  const results: CollectedResults = {
+    task: newest.results.task,
+    findings,
+    files: all.flatMap((r) => r.files),
+    verdicts: all.flatMap((r) => r.verdicts),
+    failures: all.flatMap((r) => r.failures),
+    succeeded: sum((r) => r.succeeded),
+    received: sum((r) => r.received),
+    resubmitted: sum((r) => r.resubmitted),
+    duplicatesSkipped: sum((r) => r.duplicatesSkipped),
+    belowSeverity: sum((r) => r.belowSeverity),
+    usage: sumUsage(all.map((r) => r.usage)),
+    batchIds: all.flatMap((r) => r.batchIds),
+    resultsPath,
+  };
+  // The round is about the newest commit, over the union of the windows.
+  const state: RunState = {
+    ...newest.stored.state,
+    baseSha: oldest.stored.state.baseSha,
+    window: `${members.length} submissions: ${members.map((m) => m.stored.state.window).join('; ')}`,
+    published: {},
+  };
+  return { state, stateId: newest.stored.id, roundKey, roundDir, results };
+}
+
+/** Marks what a round published in a state and saves it. */
+async function finishState(
+  item: StreamedState,
+  published: Record<string, string>,
+  reports: ReportResult[],
+  deps: EngineDeps,
+): Promise<StateCollectResult> {
+  const { state } = item.stored;
+  Object.assign(state.published, published);
+  for (const batch of item.ready) batch.resultsSaved = true;
   const outstanding = state.batches.some((b) => !b.resultsSaved);
   if (!outstanding) state.collectedAt = deps.now().toISOString();
-  await deps.store.update(stateId, state);
+  await deps.store.update(item.stored.id, state);
   const failedReports = reports.some((r) => r.note.startsWith('failed:'));
   return {
-    stateId,
+    stateId: item.stored.id,
     status: outstanding ? 'partial' : failedReports ? 'failed' : 'collected',
-    results,
+    results: item.results,
     reports,
-    ...(lost.length ? { error: `results of ${lost.join(', ')} are gone` } : {}),
+    ...(item.lost.length ? { error: `results of ${item.lost.join(', ')} are gone` } : {}),
+  };
+}
+
+/** Publishes one group (one report) and records it in every state of the group. */
+async function publishGroup(
+  group: StreamedState[],
+  config: Config,
+  deps: EngineDeps,
+): Promise<{ round: CollectedRound; states: StateCollectResult[] }> {
+  const task = group[0]!.task;
+  const input =
+    group.length === 1
+      ? {
+          state: group[0]!.stored.state,
+          stateId: group[0]!.stored.id,
+          roundKey: group[0]!.roundKey,
+          roundDir: group[0]!.roundDir,
+          results: group[0]!.results,
+        }
+      : await mergeStreamed(group, deps);
+  const { reports, reported } = await publishRoundReporting({ ...input, task, config, deps });
+  const states: StateCollectResult[] = [];
+  for (const item of group) states.push(await finishState(item, input.state.published, reports, deps));
+  return {
+    round: { stateIds: group.map((item) => item.stored.id), roundKey: input.roundKey, results: reported, reports },
+    states,
   };
 }
 
@@ -312,7 +598,9 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     }
     // A batch whose submission is fully collected has nothing left to publish: say so, not "pending".
     if (found.state.collectedAt) {
-      deps.log.info(`batch ${config.batchId}: already collected on ${found.state.collectedAt} (${deps.store.describe(found.id)}); nothing to do`);
+      deps.log.info(
+        `batch ${config.batchId}: already collected on ${found.state.collectedAt} (${deps.store.describe(found.id)}); nothing to do`,
+      );
       targets = [];
     } else targets = [found];
   } else {
@@ -323,31 +611,50 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     deps.setOutput('status', 'nothing-to-do');
     deps.setOutput('findings-count', 0);
     deps.setOutput('failed-count', 0);
-    return { status: 'nothing-to-do', states: [] };
+    return { status: 'nothing-to-do', states: [], rounds: [] };
   }
-  const states: StateCollectResult[] = [];
+  // Stream every state first (each one's results saved, its retries resubmitted), then publish one
+  // report per task for the scheduled submissions collected together: one issue a night.
+  const streamed: StreamedState[] = [];
+  const pendingIds: string[] = [];
   for (const stored of targets) {
-    states.push(await collectState(stored, config, deps));
+    const item = await streamState(stored, config, deps);
+    if (item) streamed.push(item);
+    else pendingIds.push(stored.id);
   }
-  const done = states.filter((s) => s.results);
-  const sum = (f: (r: CollectedResults) => number): number => done.reduce((n, s) => n + f(s.results!), 0);
-  const status: RunStatus = done.length === 0 ? 'pending' : 'collected';
+  const byId = new Map<string, StateCollectResult>();
+  for (const id of pendingIds) byId.set(id, { stateId: id, status: 'pending', results: null, reports: [] });
+  const rounds: CollectedRound[] = [];
+  for (const group of groupStreamed(streamed)) {
+    const published = await publishGroup(group, config, deps);
+    rounds.push(published.round);
+    for (const state of published.states) byId.set(state.stateId, state);
+  }
+  const states = targets.map((t) => byId.get(t.id)!);
+  const sum = (f: (r: CollectedResults) => number): number => rounds.reduce((n, round) => n + f(round.results), 0);
+  const status: RunStatus = rounds.length === 0 ? 'pending' : 'collected';
   deps.setOutput('status', status);
   deps.setOutput('batch-ids', targets.flatMap((t) => t.state.batches.map((b) => b.id)).join(','));
-  deps.setOutput('findings-count', sum((r) => r.findings.length + r.verdicts.reduce((n, v) => n + v.findings.length, 0)));
-  deps.setOutput('failed-count', sum((r) => r.failures.length));
+  deps.setOutput(
+    'findings-count',
+    sum((r) => r.findings.length + r.verdicts.reduce((n, v) => n + v.findings.length, 0)),
+  );
+  deps.setOutput(
+    'failed-count',
+    sum((r) => r.failures.length),
+  );
   deps.setOutput('cost-usd', sum((r) => r.usage.costUsd).toFixed(4));
   deps.setOutput('savings-usd', sum((r) => r.usage.savingsUsd).toFixed(4));
   const urlOf = (target: ReportTarget): string | undefined =>
-    done.flatMap((s) => s.reports).find((r) => r.target === target && r.url)?.url;
+    rounds.flatMap((round) => round.reports).find((r) => r.target === target && r.url)?.url;
   const issueUrl = urlOf('issue');
   if (issueUrl) deps.setOutput('issue-url', issueUrl);
   const prUrl = urlOf('pull-request');
   if (prUrl) deps.setOutput('pull-request-url', prUrl);
-  const last = done.at(-1);
-  if (last?.results) deps.setOutput('results-path', relative(deps.context.cwd, last.results.resultsPath) || last.results.resultsPath);
-  if (done.some((s) => s.results && (s.results.task === 'security-scan' || s.reports.some((r) => r.target === 'sarif')))) {
+  const last = rounds.at(-1);
+  if (last) deps.setOutput('results-path', relative(deps.context.cwd, last.results.resultsPath) || last.results.resultsPath);
+  if (rounds.some((round) => round.results.task === 'security-scan' || round.reports.some((r) => r.target === 'sarif'))) {
     deps.setOutput('sarif-path', config.sarifPath);
   }
-  return { status, states };
+  return { status, states, rounds };
 }

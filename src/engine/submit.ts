@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { gatherChanges } from '../gather/index.js';
 import { parseSince, type Since } from '../gather/since.js';
+import { runGit } from '../gather/git.js';
 import { getTask } from '../tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
 import { parsePriceOverrides, resolvePrice, retirementWarning } from '../cost/prices.js';
@@ -55,21 +56,84 @@ async function readInstructions(value: string, cwd: string): Promise<string> {
   }
 }
 
-/** Resolves `since: last` to the commit the previous submit of this task reviewed. */
-async function resolveSince(config: Config, deps: EngineDeps, task: TaskDefinition): Promise<Since> {
+async function commitExists(cwd: string, sha: string): Promise<boolean> {
+  const out = await runGit(cwd, ['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], { okExitCodes: [1, 128] }).catch(
+    () => '',
+  );
+  return out !== '';
+}
+
+/** What `since` resolved to: the window, and for the watermark what earlier submits already sent. */
+export interface ResolvedSince {
+  since: Since;
+  /** Content already sent by earlier scheduled submits of the task (`since: last` only). */
+  alreadyReviewed?: (path: string, contentHash: string) => boolean;
+}
+
+/**
+ * The watermark behind `since: last`. The window starts at the commit the last submit of this task
+ * reviewed (its state's headSha), so a night whose submit failed or never ran is caught up by the next
+ * one. When that submit left files out (max-files, max-cost-usd), the window starts where ITS window
+ * started instead, so the files left out are reviewed next time. Either way, a file whose exact content
+ * an earlier submit already sent is skipped ('already-reviewed'): overlapping windows send nothing twice.
+ * Pull request submissions do not count: they review a branch, and report on the pull request.
+ * With no earlier submit: the last 24h, said in the log.
+ */
+export async function resolveSince(config: Config, deps: EngineDeps, task: TaskDefinition): Promise<ResolvedSince> {
   const since = parseSince(config.since);
-  if (since.kind !== 'last') return since;
-  const previous = (await deps.store.list(task.name)).filter((s) => s.state.batches.length > 0).at(-1);
-  if (previous) {
-    deps.log.info(`since: last → ${previous.state.headSha.slice(0, 7)} (reviewed by the submit of ${previous.state.createdAt})`);
-    return { kind: 'revision', rev: previous.state.headSha };
+  if (since.kind !== 'last') return { since };
+  const ref = deps.context.ref;
+  const earlier = (await deps.store.list(task.name)).filter(
+    (s) => s.state.batches.length > 0 && s.state.pullRequest === null && (!ref || !s.state.ref || s.state.ref === ref),
+  );
+  const reviewed = new Set<string>();
+  for (const { state } of earlier) {
+    for (const record of Object.values(state.requests)) {
+      for (const [path, hash] of Object.entries(record.contentHashes)) reviewed.add(`${path}\0${hash}`);
+    }
   }
-  deps.log.info(`since: last found no earlier submit of ${task.name}; reviewing the last 24h instead`);
-  return { kind: 'duration', ms: 24 * 3_600_000, text: '24h' };
+  const alreadyReviewed = (path: string, contentHash: string): boolean => reviewed.has(`${path}\0${contentHash}`);
+  const previous = earlier.at(-1);
+  if (!previous) {
+    deps.log.info(`since: last found no earlier submit of ${task.name}; reviewing the last 24h instead`);
+    return { since: { kind: 'duration', ms: 24 * 3_600_000, text: '24h' }, alreadyReviewed };
+  }
+  const leftOut =
+    previous.state.skipped.filter((s) => s.reason === 'max-files' || s.reason === 'budget').length +
+    previous.state.estimate.dropped.length;
+  const watermark = leftOut > 0 ? previous.state.baseSha : previous.state.headSha;
+  if (!watermark) {
+    deps.log.info(
+      `since: last → the whole tree again: the submit of ${previous.state.createdAt} reviewed the whole tree and left ${leftOut} file(s) out; what it sent is skipped`,
+    );
+    // A window reaching back to 1970: the whole history again.
+    return { since: { kind: 'duration', ms: deps.now().getTime() + 1, text: 'last' }, alreadyReviewed };
+  }
+  if (!(await commitExists(deps.context.cwd, watermark))) {
+    if ((await runGit(deps.context.cwd, ['rev-parse', '--is-shallow-repository']).catch(() => '')) === 'true') {
+      throw new ConfigError(
+        `since: last: the last reviewed commit ${watermark.slice(0, 7)} is not in this shallow checkout; use actions/checkout with fetch-depth: 0`,
+      );
+    }
+    // History was rewritten (a force push): the watermark is gone; what was sent is still skipped.
+    deps.log.warning(
+      `since: last: the last reviewed commit ${watermark.slice(0, 7)} is no longer in the history; reviewing the last 24h instead`,
+    );
+    return { since: { kind: 'duration', ms: 24 * 3_600_000, text: '24h' }, alreadyReviewed };
+  }
+  deps.log.info(
+    leftOut > 0
+      ? `since: last → ${watermark.slice(0, 7)}, where the submit of ${previous.state.createdAt} started: it left ${leftOut} file(s) out (max-files or max-cost-usd), so they come now; what it sent is skipped`
+      : `since: last → ${watermark.slice(0, 7)} (reviewed by the submit of ${previous.state.createdAt})`,
+  );
+  return { since: { kind: 'revision', rev: watermark }, alreadyReviewed };
 }
 
 /** Checks what does not need the repository, before any work: model, prices, key. */
-export function checkSubmitConfig(config: Config, needsKey: boolean): { task: TaskDefinition; model: string; price: ModelPrice | undefined } {
+export function checkSubmitConfig(
+  config: Config,
+  needsKey: boolean,
+): { task: TaskDefinition; model: string; price: ModelPrice | undefined } {
   if (!config.task) throw new UsageError('task: empty; name the task to submit, e.g. code-review');
   const task = getTask(config.task);
   const model = config.model ?? task.defaultModel;
@@ -97,10 +161,13 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   const warning = retirementWarning(model, deps.now());
   if (warning) deps.log.warning(warning);
   const { context } = deps;
-  const since = context.pullRequest ? ({ kind: 'duration', ms: 0, text: 'pr' } as Since) : await resolveSince(config, deps, task);
+  const resolved: ResolvedSince = context.pullRequest
+    ? { since: { kind: 'duration', ms: 0, text: 'pr' } }
+    : await resolveSince(config, deps, task);
   const changeSet = await gatherChanges({
     cwd: context.cwd,
-    since,
+    since: resolved.since,
+    ...(resolved.alreadyReviewed ? { alreadyReviewed: resolved.alreadyReviewed } : {}),
     pullRequest: context.pullRequest,
     include: config.include,
     exclude: config.exclude,
@@ -110,6 +177,16 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     now: deps.now(),
     repository: context.repository,
   });
+  if (resolved.since.kind === 'revision' && parseSince(config.since).kind === 'last') {
+    // "since 1a2b3c4d… (3 commits, …)" reads better as what it is: the watermark.
+    changeSet.window = changeSet.window.replace(
+      `since ${resolved.since.rev}`,
+      `since the last submit (${resolved.since.rev.slice(0, 7)})`,
+    );
+  }
+  const alreadyReviewed = changeSet.skipped.filter((s) => s.reason === 'already-reviewed').length;
+  if (alreadyReviewed > 0)
+    deps.log.info(`${alreadyReviewed} file(s) skipped: this exact content was already sent by an earlier submit of ${task.name}`);
   // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
   const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
   const maxOutputTokens = config.maxOutputTokens ?? task.defaultMaxOutputTokens;
@@ -129,7 +206,9 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       const client = deps.anthropic();
       const calibration = await calibrateInputTokens(plan.requests, (params) => client.countTokens(params));
       tokenSource = 'count_tokens';
-      deps.log.info(`input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`);
+      deps.log.info(
+        `input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
+      );
     } catch (error) {
       // A refused key or account stops here, before anything is sent; other trouble only costs precision.
       if (error instanceof FatalApiError && error.status !== null && [401, 402, 403, 429].includes(error.status)) throw error;
@@ -205,7 +284,12 @@ function setPlanOutputs(deps: EngineDeps, work: PreparedWork): void {
 }
 
 /** Sends prepared requests as batches and saves the state; a failure part-way keeps what was sent. */
-export async function sendBatches(state: RunState, requests: PlannedRequest[], deps: EngineDeps, attempt: number): Promise<BatchRecord[]> {
+export async function sendBatches(
+  state: RunState,
+  requests: PlannedRequest[],
+  deps: EngineDeps,
+  attempt: number,
+): Promise<BatchRecord[]> {
   const client = deps.anthropic();
   const created: BatchRecord[] = [];
   for (const group of splitIntoBatches(requests, deps.batchLimits)) {
@@ -281,8 +365,9 @@ export async function submit(config: Config, deps: EngineDeps): Promise<SubmitRe
   const batchIds = state.batches.map((b) => b.id);
   deps.setOutput('status', 'submitted');
   deps.setOutput('batch-ids', batchIds.join(','));
-  deps.log.info(`submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`);
+  deps.log.info(
+    `submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`,
+  );
   await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, false, state.batches)));
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
 }
-

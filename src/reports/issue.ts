@@ -1,16 +1,47 @@
-// The `issue` target: one GitHub issue per collected round of a state (scheduled code-review and
-// security-scan runs). Exactly once: the body carries marker('report', {task, state, round}), and a
-// collect that finds an issue with that marker (crashed or repeated collect) creates no other; it only
-// adds continuation comments the first attempt did not get to. Findings whose fingerprint is already
-// in an open overnight issue are left out and counted. Bodies stay within GitHub's 65,536 characters:
-// what does not fit goes to continuation comments, each marked marker('report-part', …).
+// The `issue` target: ONE GitHub issue per published round (scheduled code-review and security-scan
+// runs; collect merges the submissions of one task it collects together into one round). Exactly once:
+// the body carries marker('report', {task, state, round}), and a collect that finds an issue with that
+// marker (crashed or repeated collect) creates no other; it only adds continuation comments the first
+// attempt did not get to. Bodies stay within GitHub's 65,536 characters: what does not fit goes to
+// continuation comments, each marked marker('report-part', …).
+//
+// Noise control (README "Noise and continuity"): a finding already listed in another open overnight
+// issue is referenced, not repeated; one dismissed (its issue closed as not planned or labelled
+// overnight:dismissed, or listed in .github/overnight.yml) is left out; at most max-findings are shown,
+// worst first, the rest summarised. Every finding carries a hidden marker(`finding`) with what a later
+// round needs to check whether its code is gone; such findings are noted as resolved on their issue
+// (once: marker('resolved', …)), and a report with nothing left is closed as completed.
 import type { Octokit } from '@octokit/rest';
 import type { Finding } from '../types.js';
 import type { GitHubContext } from '../github/context.js';
 import type { ReportContext, ReportResult, Reporter } from './reporter.js';
-import { findMarkers, fingerprintsMarker, hasMarker, marker, readFingerprints } from './markers.js';
-import { capBody, GITHUB_BODY_LIMIT } from './sanitize.js';
-import { joinBlocks, plural, renderReportBlocks, reportTitle, severityBreakdown, type ReportBlock } from './markdown.js';
+import { fingerprintsMarker, hasMarker, marker } from './markers.js';
+import { capBody, codeSpan, GITHUB_BODY_LIMIT } from './sanitize.js';
+import { sortFindings } from './group.js';
+import {
+  formatCount,
+  joinBlocks,
+  plural,
+  renderReportBlocks,
+  reportTitle,
+  severityBreakdown,
+  type ReportBlock,
+} from './markdown.js';
+import {
+  activeFingerprints,
+  applyDismissals,
+  dismissalFor,
+  dismissedNote,
+  DISMISS_LABEL,
+  findGone,
+  NO_DECISIONS,
+  noiseOf,
+  readIssueMemory,
+  shortFingerprint,
+  type FindingRef,
+  type NoiseOptions,
+  type ReportIssue,
+} from '../decisions/index.js';
 
 export const DEFAULT_ISSUE_LABELS = ['overnight'];
 const LABEL_COLOR = '5319e7';
@@ -24,12 +55,6 @@ export interface IssuePart {
   index: number;
   body: string;
   fingerprints: string[];
-}
-
-interface OpenIssue {
-  number: number;
-  body: string;
-  url: string;
 }
 
 /** Splits blocks into parts of at most `budget` characters, cutting only between blocks. */
@@ -131,27 +156,6 @@ async function ensureLabels(github: GitHubContext, labels: string[]): Promise<vo
   }
 }
 
-async function listLabelledIssues(
-  octokit: Octokit,
-  owner: string,
-  repo: string,
-  label: string,
-  state: 'open' | 'closed',
-  since?: string,
-): Promise<OpenIssue[]> {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
-    owner,
-    repo,
-    state,
-    labels: label,
-    per_page: 100,
-    ...(since ? { since } : {}),
-  });
-  return issues
-    .filter((issue) => !issue.pull_request)
-    .map((issue) => ({ number: issue.number, body: issue.body ?? '', url: issue.html_url }));
-}
-
 async function listComments(octokit: Octokit, owner: string, repo: string, issueNumber: number): Promise<string[]> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -162,26 +166,6 @@ async function listComments(octokit: Octokit, owner: string, repo: string, issue
   return comments.map((comment) => comment.body ?? '');
 }
 
-/** Fingerprint → issue number, over the given issues (body plus continuation comments). */
-async function reportedFingerprints(
-  github: GitHubContext,
-  issues: OpenIssue[],
-): Promise<Map<string, number>> {
-  const reported = new Map<string, number>();
-  for (const issue of issues) {
-    for (const fingerprint of readFingerprints(issue.body)) reported.set(fingerprint, issue.number);
-    const report = findMarkers(issue.body, 'report')[0];
-    if (!report || Number(report.fields.parts ?? 0) <= 0) continue;
-    for (const comment of await listComments(github.octokit, github.owner, github.repo, issue.number)) {
-      if (findMarkers(comment, 'report-part').length === 0) continue;
-      for (const fingerprint of readFingerprints(comment)) {
-        if (!reported.has(fingerprint)) reported.set(fingerprint, issue.number);
-      }
-    }
-  }
-  return reported;
-}
-
 function skippedNote(skippedByIssue: Map<number, number>): string | null {
   if (skippedByIssue.size === 0) return null;
   const parts = [...skippedByIssue]
@@ -190,15 +174,120 @@ function skippedNote(skippedByIssue: Map<number, number>): string | null {
   return `${parts.join(', ')} (not repeated here)`;
 }
 
+/** Findings beyond max-findings, summarised by severity and by file (never silently dropped). */
+function overflowBlock(overflow: Finding[], shown: number, max: number): ReportBlock[] {
+  if (overflow.length === 0) return [];
+  const byFile = new Map<string, number>();
+  for (const finding of overflow) byFile.set(finding.path, (byFile.get(finding.path) ?? 0) + 1);
+  const files = [...byFile].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const top = files.slice(0, 10).map(([path, n]) => `${codeSpan(path)} (${n})`);
+  const more = files.length > 10 ? `, and ${plural(files.length - 10, 'more file')}` : '';
+  return [
+    {
+      text:
+        `### ${plural(overflow.length, 'more finding')} not shown\n\n` +
+        `This report shows the ${formatCount(shown)} most severe (max-findings: ${formatCount(max)}). ` +
+        `The others: ${severityBreakdown(overflow)}; in ${top.join(', ')}${more}. ` +
+        `All of them are in results.json in ${RESULTS_LOCATION}.`,
+      fingerprints: [],
+    },
+  ];
+}
+
+/** "Resolved since" in the new report: what earlier open reports listed and whose code is gone now. */
+function resolvedBlock(resolved: Map<ReportIssue, FindingRef[]>, sha: string): ReportBlock[] {
+  if (resolved.size === 0) return [];
+  const lines = [...resolved]
+    .sort((a, b) => a[0].number - b[0].number)
+    .map(([issue, refs]) => `- Since #${issue.number}: ${plural(refs.length, 'finding')} (${refList(refs)})`);
+  return [
+    {
+      text: `## Resolved\n\nThe code these earlier findings pointed at is gone at \`${sha.slice(0, 12)}\`:\n\n${lines.join('\n')}`,
+      fingerprints: [],
+    },
+  ];
+}
+
+function refList(refs: FindingRef[], limit = 20): string {
+  const shown = refs
+    .slice(0, limit)
+    .map((ref) => `${codeSpan(ref.path)} ${codeSpan(ref.category)} fp ${codeSpan(shortFingerprint(ref.fingerprint))}`);
+  return refs.length > limit ? `${shown.join(', ')}, and ${refs.length - limit} more` : shown.join(', ');
+}
+
+/** The comment a later round leaves on an earlier report: which of its findings are resolved, and whether it is done. */
+export function resolvedCommentBody(
+  identity: { task: string; stateId: string; round: string | number },
+  refs: FindingRef[],
+  sha: string,
+  closing: boolean,
+  newReport: string | null,
+): string {
+  const lines = [
+    marker('resolved', { task: identity.task, state: identity.stateId, round: identity.round }),
+    fingerprintsMarker(refs.map((ref) => ref.fingerprint)),
+    `✅ **${plural(refs.length, 'finding')} of this report resolved** at \`${sha.slice(0, 12)}\`: the code ${refs.length === 1 ? 'it pointed' : 'they pointed'} at is gone.`,
+    '',
+    ...refs.map(
+      (ref) => `- ${codeSpan(ref.path)} · ${codeSpan(ref.category)} · fp ${codeSpan(shortFingerprint(ref.fingerprint))}`,
+    ),
+  ];
+  if (newReport) lines.push('', `Tonight's report: ${newReport}.`);
+  if (closing) lines.push('', 'Every finding of this report is now resolved or dismissed: closing it.');
+  return capBody(lines.join('\n'), GITHUB_BODY_LIMIT).body;
+}
+
+interface Settlement {
+  issue: ReportIssue;
+  gone: FindingRef[];
+  close: boolean;
+}
+
+/**
+ * Which findings of the other open reports of this task are gone at the reviewed commit, and which of
+ * those reports are then fully settled (every finding resolved or dismissed in the decisions file).
+ * Findings reported again tonight are present by definition; reports labelled dismissed are left alone.
+ */
+async function settle(
+  issues: ReportIssue[],
+  task: string,
+  tonight: Set<string>,
+  noise: NoiseOptions,
+  sha: string,
+  log: ReportContext['log'],
+): Promise<Settlement[]> {
+  const code = noise.code;
+  if (!code) return [];
+  if (!(await code.hasCommit(sha))) {
+    log.debug(`resolved findings: commit ${sha.slice(0, 7)} is not in this checkout; not checked`);
+    return [];
+  }
+  const settlements: Settlement[] = [];
+  for (const issue of issues) {
+    if (issue.report.task !== task || issue.labels.some((l) => l.toLowerCase() === DISMISS_LABEL)) continue;
+    const active = activeFingerprints(issue);
+    const refs = active.filter((print) => !tonight.has(print)).flatMap((print) => issue.refs.get(print) ?? []);
+    if (refs.length === 0) continue;
+    const { gone } = await findGone(code, sha, refs);
+    if (gone.length === 0) continue;
+    const goneSet = new Set(gone.map((ref) => ref.fingerprint));
+    const close = active.every((print) => goneSet.has(print) || dismissalFor(noise.decisions, print, noise.now) !== null);
+    settlements.push({ issue, gone, close });
+  }
+  return settlements;
+}
+
 export const issueReporter: Reporter = {
   target: 'issue',
   async publish(context: ReportContext): Promise<ReportResult> {
     const github = context.github;
     if (!github) return { target: 'issue', note: 'skipped: no GitHub token/repository' };
     const results = context.results;
-    const hasContent =
-      results.findings.length + results.failures.length + results.files.length + results.verdicts.length > 0;
-    if (!hasContent) return { target: 'issue', note: 'no issue created: no findings and no failures' };
+    const noise = noiseOf(context);
+    const hasContent = results.findings.length + results.failures.length + results.files.length + results.verdicts.length > 0;
+    // With a code reader, a round without findings may still resolve earlier ones.
+    const checksResolved = Boolean(noise?.code) && !context.state.pullRequest;
+    if (!hasContent && !checksResolved) return { target: 'issue', note: 'no issue created: no findings and no failures' };
     if (github.readOnly) {
       return { target: 'issue', note: 'skipped: the GitHub token is read-only (fork pull request); nothing written' };
     }
@@ -206,75 +295,128 @@ export const issueReporter: Reporter = {
     const labels = context.issueLabels.length > 0 ? [...new Set(context.issueLabels)] : DEFAULT_ISSUE_LABELS;
     const identity = { task: results.task, stateId: context.stateId, round: context.round };
     const where = `${owner}/${repo}`;
+    const now = noise?.now ?? new Date();
 
     try {
-      const openIssues = await listLabelledIssues(octokit, owner, repo, labels[0]!, 'open');
-      const isThisReport = (issue: OpenIssue) =>
-        hasMarker(issue.body, 'report', { task: identity.task, state: identity.stateId, round: identity.round });
-      let existing = openIssues.find(isThisReport) ?? null;
-      if (!existing) {
-        // Closed quickly by someone after a crashed collect: still ours, still not to be repeated.
-        const closed = await listLabelledIssues(octokit, owner, repo, labels[0]!, 'closed', context.state.createdAt);
-        existing = closed.find(isThisReport) ?? null;
+      const memory = noise?.memory && noise.memory.label === labels[0] ? noise.memory : await readIssueMemory(github, labels[0]!);
+      const isThisReport = (issue: ReportIssue) =>
+        issue.report.task === identity.task &&
+        issue.report.state === identity.stateId &&
+        issue.report.round === String(identity.round);
+      // Ours even when closed quickly by someone after a crashed collect: still not to be repeated.
+      const existing = memory.issues.find(isThisReport) ?? null;
+      // Duplicates are judged against the other open reports, so a re-run renders exactly what the
+      // first attempt did (and can complete its continuation comments). Oldest report first: a finding
+      // is referenced where it was first reported.
+      const others = memory.issues
+        .filter((issue) => issue.state === 'open' && issue !== existing)
+        .sort((a, b) => a.number - b.number);
+      const reported = new Map<string, number>();
+      for (const issue of others) {
+        for (const print of activeFingerprints(issue)) if (!reported.has(print)) reported.set(print, issue.number);
       }
 
-      // Duplicates are judged against the other open reports, so a re-run renders exactly what the
-      // first attempt did (and can complete its continuation comments).
-      const reported = await reportedFingerprints(
-        github,
-        openIssues.filter((issue) => issue.number !== existing?.number),
-      );
+      const { kept: undismissed, dismissed } = applyDismissals(results.findings, noise?.decisions ?? NO_DECISIONS, memory, now);
+      const allDismissed = [...(noise?.dismissed ?? []), ...dismissed];
       const kept: Finding[] = [];
       const skippedByIssue = new Map<number, number>();
-      for (const finding of results.findings) {
+      for (const finding of undismissed) {
         const issueNumber = reported.get(finding.fingerprint);
         if (issueNumber === undefined) kept.push(finding);
         else skippedByIssue.set(issueNumber, (skippedByIssue.get(issueNumber) ?? 0) + 1);
       }
       const skipped = skippedNote(skippedByIssue);
-      const skippedCount = results.findings.length - kept.length;
+      const skippedCount = undismissed.length - kept.length;
 
-      if (!existing && kept.length + results.failures.length + results.files.length + results.verdicts.length === 0) {
-        return { target: 'issue', note: `no issue created: nothing new (${skipped ?? 'no findings'})` };
-      }
+      const tonight = new Set(results.findings.map((finding) => finding.fingerprint));
+      const settlements =
+        checksResolved && noise ? await settle(others, identity.task, tonight, noise, context.state.headSha, context.log) : [];
+      // A re-run of this round finds its resolved notes already posted: nothing is said twice.
+      const pendingSettlements = settlements.filter(
+        (s) =>
+          !s.issue.comments.some((body) =>
+            hasMarker(body, 'resolved', { task: identity.task, state: identity.stateId, round: identity.round }),
+          ),
+      );
 
-      const blocks = renderReportBlocks(context, {
-        findings: kept,
-        notes: skipped ? [`${skipped[0]!.toUpperCase()}${skipped.slice(1)}.`] : [],
-        resultsLocation: RESULTS_LOCATION,
-      });
-      const parts = buildIssueParts(blocks, identity);
+      const max = noise && noise.maxFindings > 0 ? noise.maxFindings : Infinity;
+      const ordered = sortFindings(kept);
+      const shown = ordered.slice(0, max);
+      const overflow = ordered.slice(shown.length);
 
-      let issueNumber: number;
-      let url: string;
+      const dismissedLine = dismissedNote(allDismissed);
+      const notes = [
+        ...(skipped ? [`${skipped[0]!.toUpperCase()}${skipped.slice(1)}.`] : []),
+        ...(dismissedLine ? [dismissedLine] : []),
+        ...(noise?.decisions.problems ?? []).map((problem) => `⚠️ ${problem}`),
+      ];
+
+      let issueNumber: number | null = existing?.number ?? null;
+      let url: string | null = existing?.url ?? null;
       let created = false;
-      if (existing) {
-        issueNumber = existing.number;
-        url = existing.url;
-      } else {
-        await ensureLabels(github, labels);
-        const issue = await octokit.rest.issues.create({
-          owner,
-          repo,
-          title: reportTitle(context, kept.length),
-          body: parts[0]!.body,
-          labels,
+      let posted = 0;
+      let parts: IssuePart[] = [];
+      const nothingNew = kept.length + results.failures.length + results.files.length + results.verdicts.length === 0;
+      if (existing || !nothingNew) {
+        const resolvedMap = new Map(pendingSettlements.map((s) => [s.issue, s.gone] as const));
+        const blocks = renderReportBlocks(context, {
+          findings: shown,
+          notes,
+          resultsLocation: RESULTS_LOCATION,
+          findingMarkers: true,
+          afterFindings: [...overflowBlock(overflow, shown.length, max), ...resolvedBlock(resolvedMap, context.state.headSha)],
         });
-        issueNumber = issue.data.number;
-        url = issue.data.html_url;
-        created = true;
+        parts = buildIssueParts(blocks, identity);
+        if (!existing) {
+          await ensureLabels(github, labels);
+          const issue = await octokit.rest.issues.create({
+            owner,
+            repo,
+            title: reportTitle(context, kept.length),
+            body: parts[0]!.body,
+            labels,
+          });
+          issueNumber = issue.data.number;
+          url = issue.data.html_url;
+          created = true;
+        }
+        if (parts.length > 1) {
+          const already = created
+            ? []
+            : existing!.comments.length > 0
+              ? existing!.comments
+              : await listComments(octokit, owner, repo, issueNumber!);
+          for (const part of parts.slice(1)) {
+            const present = already.some((body) =>
+              hasMarker(body, 'report-part', { state: identity.stateId, round: identity.round, part: part.index }),
+            );
+            if (present) continue;
+            await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber!, body: part.body });
+            posted += 1;
+          }
+        }
       }
 
-      let posted = 0;
-      if (parts.length > 1) {
-        const already = created ? [] : await listComments(octokit, owner, repo, issueNumber);
-        for (const part of parts.slice(1)) {
-          const present = already.some((body) =>
-            hasMarker(body, 'report-part', { state: identity.stateId, round: identity.round, part: part.index }),
-          );
-          if (present) continue;
-          await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: part.body });
-          posted += 1;
+      // Earlier reports: note what is resolved, close the ones with nothing left (overnight's own only).
+      const closedNumbers: number[] = [];
+      for (const settlement of pendingSettlements) {
+        const body = resolvedCommentBody(
+          identity,
+          settlement.gone,
+          context.state.headSha,
+          settlement.close,
+          created && issueNumber ? `#${issueNumber}` : null,
+        );
+        await octokit.rest.issues.createComment({ owner, repo, issue_number: settlement.issue.number, body });
+        if (settlement.close) {
+          await octokit.rest.issues.update({
+            owner,
+            repo,
+            issue_number: settlement.issue.number,
+            state: 'closed',
+            state_reason: 'completed',
+          });
+          closedNumbers.push(settlement.issue.number);
         }
       }
 
@@ -283,17 +425,28 @@ export const issueReporter: Reporter = {
         summary.push(
           `created #${issueNumber} with ${plural(kept.length, 'finding')}${kept.length > 0 ? ` (${severityBreakdown(kept)})` : ''}`,
         );
+      } else if (existing) {
+        summary.push(`already published as #${existing.number}; not created again`);
       } else {
-        summary.push(`already published as #${issueNumber}; not created again`);
+        summary.push(`no issue created: nothing new (${skipped ?? 'no findings'})`);
       }
       if (results.failures.length > 0) summary.push(plural(results.failures.length, 'failure') + ' listed');
-      if (skippedCount > 0 && skipped) summary.push(skipped);
+      if (skippedCount > 0 && skipped && (created || existing)) summary.push(skipped);
+      if (allDismissed.length > 0) summary.push(`${plural(allDismissed.length, 'dismissed finding')} left out`);
+      if (overflow.length > 0) summary.push(`${plural(overflow.length, 'finding')} over max-findings summarised`);
+      const resolvedCount = pendingSettlements.reduce((n, s) => n + s.gone.length, 0);
+      if (resolvedCount > 0) {
+        summary.push(
+          `${plural(resolvedCount, 'earlier finding')} resolved (noted on ${pendingSettlements.map((s) => `#${s.issue.number}`).join(', ')})` +
+            (closedNumbers.length > 0 ? `; closed ${closedNumbers.map((n) => `#${n}`).join(', ')}` : ''),
+        );
+      }
       if (parts.length > 1) {
         summary.push(
           `${plural(parts.length - 1, 'continuation comment')}${posted < parts.length - 1 ? ` (${posted} posted now)` : ''}; the full list is in ${RESULTS_LOCATION}`,
         );
       }
-      return { target: 'issue', url, note: summary.join('; ') };
+      return { target: 'issue', ...(url && (created || existing) ? { url } : {}), note: summary.join('; ') };
     } catch (error) {
       const status = (error as { status?: number }).status;
       const hint = status === 403 || status === 404 ? ' (the token needs `issues: write`)' : '';

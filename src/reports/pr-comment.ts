@@ -18,6 +18,7 @@ import { countBySeverity, lineLabel, permalink, sortFindings } from './group.js'
 import { fingerprintsMarker, hasMarker, marker, readFingerprints } from './markers.js';
 import { placementFor, reportedFindings, type InlinePlacement } from './diff-lines.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
+import { shortFingerprint } from '../decisions/decisions-file.js';
 import { capBody, codeBlock, GITHUB_BODY_LIMIT, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
 
 const SEVERITY_ICON: Record<Finding['severity'], string> = {
@@ -51,7 +52,7 @@ function sanitizeOptions(github: GitHubContext): SanitizeOptions {
 export function renderFindingDetails(finding: Finding, link: string, options: SanitizeOptions): string {
   const lines = [
     `#### ${SEVERITY_ICON[finding.severity]} ${finding.severity} · ${sanitizeInline(finding.title, { ...options, maxLength: 300 })}`,
-    `[\`${lineLabel(finding).replace(/`/g, "'")}\`](${link}) · ${sanitizeInline(finding.category, { ...options, maxLength: 80 })}${finding.cwe ? ` · ${sanitizeInline(finding.cwe, { ...options, maxLength: 40 })}` : ''}`,
+    `[\`${lineLabel(finding).replace(/`/g, "'")}\`](${link}) · ${sanitizeInline(finding.category, { ...options, maxLength: 80 })}${finding.cwe ? ` · ${sanitizeInline(finding.cwe, { ...options, maxLength: 40 })}` : ''}${/^[0-9a-f]{8,}$/.test(finding.fingerprint) ? ` · fp \`${shortFingerprint(finding.fingerprint)}\`` : ''}`,
     '',
     sanitizeMarkdown(finding.explanation, { ...options, maxLength: 4_000 }),
   ];

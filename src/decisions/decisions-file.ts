@@ -1,0 +1,133 @@
+// The committed decisions file: `.github/overnight.yml` (or .yaml) at the reviewed commit lists the
+// findings a team decided not to hear about again, by fingerprint:
+//
+//   dismissed:
+//     - fingerprint: 3f2a9c1b7d4e     # as shown next to the finding (a prefix of 8+ hex is enough)
+//       reason: test fixture, the key is fake
+//       expires: 2027-03-31           # optional: reported again (when reviewed) from this day on
+//
+// Because a fingerprint hashes the code it points at, a dismissal lapses by itself when that code
+// changes. The file is read from the reviewed commit, never the work tree, so a dismissal is a
+// reviewed, committed decision. A broken entry is reported (one line each) and skipped; the rest apply.
+import { parse, YAMLParseError } from 'yaml';
+import { GitObjectReader } from '../gather/git.js';
+
+export const DECISIONS_PATHS = ['.github/overnight.yml', '.github/overnight.yaml'] as const;
+
+export interface Dismissal {
+  /** Lowercase hex: the whole fingerprint or a prefix of at least 8 characters. */
+  fingerprint: string;
+  reason: string;
+  /** YYYY-MM-DD: the dismissal applies before this day (UTC) and lapses on it; null = no end. */
+  expires: string | null;
+}
+
+export interface Decisions {
+  /** Where they were read (`.github/overnight.yml@abc1234`), or null when there is no file. */
+  source: string | null;
+  dismissed: Dismissal[];
+  /** One line per entry that could not be read (it is skipped). */
+  problems: string[];
+}
+
+export const NO_DECISIONS: Decisions = { source: null, dismissed: [], problems: [] };
+
+const FINGERPRINT = /^[0-9a-f]{8,64}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function dateText(value: unknown): string | null {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value === 'string' && DATE.test(value.trim()) && !Number.isNaN(Date.parse(`${value.trim()}T00:00:00Z`))) {
+    return value.trim();
+  }
+  return null;
+}
+
+/** Reads the decisions document; `where` names it in problems. Never throws on bad content. */
+export function parseDecisions(text: string, where: string): Decisions {
+  const problems: string[] = [];
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
+    return { source: where, dismissed: [], problems: [`${where}: not valid YAML (${detail}); no dismissal read from it`] };
+  }
+  if (doc === null || doc === undefined) return { source: where, dismissed: [], problems };
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    return {
+      source: where,
+      dismissed: [],
+      problems: [`${where}: expected a mapping with a 'dismissed' list; no dismissal read from it`],
+    };
+  }
+  const list = (doc as Record<string, unknown>).dismissed;
+  if (list === undefined || list === null) return { source: where, dismissed: [], problems };
+  if (!Array.isArray(list)) {
+    return { source: where, dismissed: [], problems: [`${where}: 'dismissed' must be a list of {fingerprint, reason, expires}`] };
+  }
+  const dismissed: Dismissal[] = [];
+  list.forEach((entry: unknown, index) => {
+    const at = `${where}: dismissed entry ${index + 1}`;
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      problems.push(`${at} is not a mapping with fingerprint and reason; skipped`);
+      return;
+    }
+    const item = entry as Record<string, unknown>;
+    const print = String(item.fingerprint ?? '')
+      .trim()
+      .toLowerCase();
+    if (!FINGERPRINT.test(print)) {
+      problems.push(`${at}: fingerprint '${String(item.fingerprint ?? '')}' is not 8 to 64 hex characters; skipped`);
+      return;
+    }
+    const reason = typeof item.reason === 'string' ? item.reason.trim() : '';
+    if (!reason) {
+      problems.push(`${at} (${print}): give a reason, so the next reader knows why; skipped`);
+      return;
+    }
+    let expires: string | null = null;
+    if (item.expires !== undefined && item.expires !== null && item.expires !== '') {
+      expires = dateText(item.expires);
+      if (!expires) {
+        problems.push(`${at} (${print}): expires '${String(item.expires)}' is not a date like 2027-03-31; skipped`);
+        return;
+      }
+    }
+    dismissed.push({ fingerprint: print, reason, expires });
+  });
+  return { source: where, dismissed, problems };
+}
+
+/** The decisions file at `sha` in the checkout; NO_DECISIONS when there is none (or the commit is not here). */
+export async function readDecisions(cwd: string, sha: string): Promise<Decisions> {
+  let reader: GitObjectReader | null = null;
+  try {
+    reader = new GitObjectReader(cwd);
+    for (const path of DECISIONS_PATHS) {
+      const object = await reader.read(`${sha}:${path}`);
+      if (object?.type === 'blob') return parseDecisions(object.data.toString('utf8'), `${path}@${sha.slice(0, 7)}`);
+    }
+    return NO_DECISIONS;
+  } catch {
+    return NO_DECISIONS;
+  } finally {
+    reader?.close();
+  }
+}
+
+/** The dismissal that covers `fingerprint` on `now`, if any (expired ones do not). */
+export function dismissalFor(decisions: Decisions, fingerprint: string, now: Date): Dismissal | null {
+  const today = now.toISOString().slice(0, 10);
+  const print = fingerprint.toLowerCase();
+  return (
+    decisions.dismissed.find(
+      (d) => (d.expires === null || today < d.expires) && (print === d.fingerprint || print.startsWith(d.fingerprint)),
+    ) ?? null
+  );
+}
+
+/** Short form of a fingerprint shown in reports, long enough to be unique in any real repository. */
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
+}

@@ -1,0 +1,131 @@
+// Noise control for reports: what a team dismissed (decisions file, issues closed as not planned or
+// labelled overnight:dismissed), what is already reported, what got resolved, and how many findings
+// one report shows. collect computes this once per published round and hands it to the reporters as
+// `noise` on the report context (see NoiseReportContext).
+import type { Finding } from '../types.js';
+import type { ReportContext } from '../reports/reporter.js';
+import { marker } from '../reports/markers.js';
+import type { CodeReader, FindingRef } from './code.js';
+import { dismissalFor, type Decisions } from './decisions-file.js';
+import { dismissedByIssues, type IssueMemory } from './memory.js';
+
+export { CodeReader, findGone, locateFinding, type CodeAt, type FindingRef } from './code.js';
+export {
+  DECISIONS_PATHS,
+  dismissalFor,
+  NO_DECISIONS,
+  parseDecisions,
+  readDecisions,
+  shortFingerprint,
+  type Decisions,
+  type Dismissal,
+} from './decisions-file.js';
+export {
+  activeFingerprints,
+  dismissedByIssues,
+  DISMISS_LABEL,
+  readFindingRefs,
+  readIssueMemory,
+  type IssueMemory,
+  type ReportIssue,
+} from './memory.js';
+
+/** Findings shown in one issue by default (worst first); the rest are summarised. */
+export const DEFAULT_MAX_FINDINGS = 50;
+
+/** A finding left out because someone decided so, and where that decision lives. */
+export interface DismissedFinding {
+  finding: Finding;
+  /** `.github/overnight.yml@abc1234: <reason>`, `#12 closed as not planned`, `#12 labelled overnight:dismissed`. */
+  why: string;
+}
+
+export interface NoiseOptions {
+  /** Findings shown per report, worst first (0 = all). */
+  maxFindings: number;
+  decisions: Decisions;
+  /** Overnight's issues as read at the start of this round (null: not read, e.g. no GitHub). */
+  memory: IssueMemory | null;
+  /** Findings collect already left out of this round's results (every report), with why. */
+  dismissed: DismissedFinding[];
+  /** Reads files at the reviewed commit, to tell which earlier findings are gone (null: not checked). */
+  code: CodeReader | null;
+  now: Date;
+}
+
+/** A report context with the round's noise options (collect always sets them; unit tests may not). */
+export interface NoiseReportContext extends ReportContext {
+  noise?: NoiseOptions;
+}
+
+export function noiseOf(context: ReportContext): NoiseOptions | undefined {
+  return (context as NoiseReportContext).noise;
+}
+
+/** Splits findings into those to report and those a decision dismissed. */
+export function applyDismissals(
+  findings: Finding[],
+  decisions: Decisions,
+  memory: IssueMemory | null,
+  now: Date,
+): { kept: Finding[]; dismissed: DismissedFinding[] } {
+  const byIssues = memory ? dismissedByIssues(memory) : new Map();
+  const kept: Finding[] = [];
+  const dismissed: DismissedFinding[] = [];
+  for (const finding of findings) {
+    const fromFile = dismissalFor(decisions, finding.fingerprint, now);
+    if (fromFile) {
+      dismissed.push({ finding, why: `${decisions.source ?? 'decisions file'}: ${fromFile.reason}` });
+      continue;
+    }
+    const fromIssue = byIssues.get(finding.fingerprint);
+    if (fromIssue) {
+      dismissed.push({
+        finding,
+        why:
+          fromIssue.kind === 'not-planned'
+            ? `#${fromIssue.issue} closed as not planned`
+            : `#${fromIssue.issue} labelled overnight:dismissed`,
+      });
+      continue;
+    }
+    kept.push(finding);
+  }
+  return { kept, dismissed };
+}
+
+/** "3 findings dismissed earlier (2 by #12 closed as not planned, 1 by .github/overnight.yml@abc: fixture)". */
+export function dismissedNote(dismissed: DismissedFinding[]): string | null {
+  if (dismissed.length === 0) return null;
+  const byWhy = new Map<string, number>();
+  for (const item of dismissed) {
+    // Decisions-file reasons differ per entry; group them under the file.
+    const key = item.why.startsWith('#') ? item.why : item.why.split(': ')[0]!;
+    byWhy.set(key, (byWhy.get(key) ?? 0) + 1);
+  }
+  const parts = [...byWhy].map(([why, n]) => `${n} by ${why}`);
+  return `${dismissed.length} ${dismissed.length === 1 ? 'finding' : 'findings'} dismissed earlier, not reported (${parts.join('; ')}).`;
+}
+
+/** The hidden marker a report keeps per finding, so that a later run can check whether its code is gone. */
+export function findingRefMarker(
+  finding: Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'>,
+): string {
+  return marker('finding', {
+    fp: finding.fingerprint,
+    task: finding.task,
+    path: finding.path,
+    cat: finding.category,
+    lines: Math.abs(finding.endLine - finding.startLine) + 1,
+  });
+}
+
+export function refOf(finding: Finding): FindingRef {
+  return {
+    fingerprint: finding.fingerprint,
+    task: finding.task,
+    path: finding.path,
+    category: finding.category,
+    lines: Math.abs(finding.endLine - finding.startLine) + 1,
+  };
+}
