@@ -1,7 +1,6 @@
 // The one place overnight talks to Anthropic: batches (create, retrieve, wait, stream results),
 // interactive messages for `run`, and token counting. Every call goes through withRetries.
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,8 +198,9 @@ export class BatchClient {
   /**
    * Streams a batch's results once each. The results body is first copied to a temporary file as
    * fast as it arrives, then read back line by line: a consumer that does real work per line (git
-   * reads, redaction, normalising) would otherwise let the HTTP body pile up in memory, where undici
-   * re-concatenates it on every read (100,000 results took 11 minutes and 1.2 GB). A stream that
+   * reads, redaction, normalising) pauses the HTTP body, which then piles up in memory, where undici
+   * (the npm copy @actions/http-client installs as the global dispatcher) re-concatenates it on every
+   * read: 100,000 results took 11 minutes and 1.2 GB. A stream that
    * breaks part-way is fetched again from the start and the lines already kept are skipped, so
    * nothing is counted twice.
    */
@@ -219,9 +219,17 @@ export class BatchClient {
   }
 
   private async downloadResults(id: string, file: string): Promise<void> {
-    const out = createWriteStream(file);
-    const closed = once(out, 'close');
+    // Written synchronously, a megabyte at a time: awaiting an fs stream's 'drain' pauses the HTTP
+    // body just as per-line work would, and the body then piles up again (24 s for 30,000 lines).
+    const fd = openSync(file, 'w');
     const seen = new Set<string>();
+    let pending: string[] = [];
+    let pendingChars = 0;
+    const flush = (): void => {
+      if (pending.length > 0) writeSync(fd, pending.join(''));
+      pending = [];
+      pendingChars = 0;
+    };
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -229,10 +237,15 @@ export class BatchClient {
           for await (const line of decoder) {
             if (seen.has(line.custom_id)) continue;
             seen.add(line.custom_id);
-            if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+            const text = `${JSON.stringify(line)}\n`;
+            pending.push(text);
+            pendingChars += text.length;
+            if (pendingChars >= 1 << 20) flush();
           }
+          flush();
           return;
         } catch (error) {
+          flush();
           const verdict = classify(error);
           if (error instanceof Anthropic.NotFoundError) {
             throw new FatalApiError(
@@ -250,8 +263,7 @@ export class BatchClient {
         }
       }
     } finally {
-      out.end();
-      await closed;
+      closeSync(fd);
     }
   }
 
