@@ -19,6 +19,7 @@ import { estimateRequestTokens, expectedOutputTokens } from '../../src/cost/toke
 import { prepareWork } from '../../src/engine/submit.js';
 import { splitLines } from '../../src/prompt/format.js';
 import { getTask } from '../../src/tasks/index.js';
+import { sharedPrefix } from '../../src/engine/plan.js';
 import type { PullRequestInfo, SourceFile } from '../../src/types.js';
 import { benchDeps } from '../engine-deps.js';
 import { REPO_ROOT, report, seeded } from '../lib.js';
@@ -46,13 +47,16 @@ const model = task.defaultModel;
 const price = resolvePrice(model)!;
 const maxOutputTokens = task.defaultMaxOutputTokens;
 
-/** One interactive request per whole changed file, no caching: what the naive approach sends. */
-function naiveRequest(file: SourceFile): EstimateRequest {
+/**
+ * One interactive request per whole changed file, no caching: what the naive approach sends. It gets
+ * the same instructions and the same project context as overnight's requests (the same review scope).
+ */
+function naiveRequest(file: SourceFile, contextFiles: { path: string; content: string }[]): EstimateRequest {
   const lines = splitLines(file.content).length;
   const params = {
     model,
     max_tokens: maxOutputTokens,
-    system: [{ type: 'text' as const, text: task.systemPrompt }],
+    system: sharedPrefix(task, '', contextFiles),
     messages: [
       {
         role: 'user' as const,
@@ -65,15 +69,15 @@ function naiveRequest(file: SourceFile): EstimateRequest {
   return { customId: 'naive', paths: [file.path], inputTokens: tokens.inputTokens, outputTokens: expectedOutputTokens(task.name, maxOutputTokens, tokens.messageTokens) };
 }
 
-async function night(label: string, repoDir: string, baseSha: string, headSha: string): Promise<Night | null> {
+async function night(label: string, repoDir: string, baseSha: string, headSha: string, contextFiles: string): Promise<Night | null> {
   const pullRequest: PullRequestInfo = { number: 1, baseSha, headSha, baseRef: 'main', headRef: 'night', fromFork: false };
   const deps = await benchDeps({ repoDir, pullRequest });
-  const config = parseConfig({ task: 'code-review', 'dry-run': 'true' }, {});
+  const config = parseConfig({ task: 'code-review', 'dry-run': 'true', 'context-files': contextFiles }, {});
   const work = await prepareWork(config, deps, false);
   const files = work.changeSet.files.filter((f) => task.accepts(f));
   if (work.requests.length === 0 || files.length === 0) return null;
   const overnight = work.requests.map((r) => ({ customId: r.customId, paths: r.record.paths, inputTokens: r.record.estimatedInputTokens, outputTokens: r.record.estimatedOutputTokens }));
-  const naive = files.map(naiveRequest);
+  const naive = files.map((f) => naiveRequest(f, work.changeSet.contextFiles));
   const prefix = work.plan.prefixTokens;
   const sum = (requests: EstimateRequest[], key: 'inputTokens' | 'outputTokens') => requests.reduce((n, r) => n + r[key], 0);
   const overnightInput = sum(overnight, 'inputTokens');
@@ -109,6 +113,9 @@ async function syntheticNights(nights: { files: number; seed: number }[]): Promi
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   stream.push(`commit refs/heads/main\ncommitter Bench <bench@example.com> 1700000000 +0000\n${data('base')}`);
   for (const [path, text] of contents) stream.push(`M 100644 inline ${path}\n${data(text)}`);
+  // The project doc the "with context" figures pass as context-files.
+  const doc = await git(REPO_ROOT, ['show', `HEAD:${CONTEXT_DOC}`]);
+  stream.push(`M 100644 inline ${CONTEXT_DOC}\n${data(doc)}`);
   // The larger files are the ones that keep changing; a night edits two or three places in each.
   const bySize = [...contents.keys()].sort((a, b) => contents.get(b)!.length - contents.get(a)!.length);
   nights.forEach((n, index) => {
@@ -136,14 +143,16 @@ async function syntheticNights(nights: { files: number; seed: number }[]): Promi
   return { dir, commits };
 }
 
-export async function costScenario(): Promise<void> {
+/** A project doc teams pass as context-files (CLAUDE.md-like): here, this repository's architecture notes. */
+const CONTEXT_DOC = 'docs/ARCHITECTURE.md';
+
+async function replay(contextFiles: string): Promise<Night[]> {
   const results: Night[] = [];
-  const shallow = (await git(REPO_ROOT, ['rev-parse', '--is-shallow-repository'])) === 'true';
   const history = (await git(REPO_ROOT, ['log', '--reverse', '--format=%H %P', 'HEAD'])).split('\n');
   for (const line of history) {
     const [sha, ...parents] = line.split(' ').filter(Boolean);
     if (parents.length !== 1) continue; // the root commit has no base; merges are reviewed through their parents
-    const result = await night(`commit ${sha!.slice(0, 7)}`, REPO_ROOT, parents[0]!, sha!);
+    const result = await night(`commit ${sha!.slice(0, 7)}`, REPO_ROOT, parents[0]!, sha!, contextFiles);
     if (result) results.push(result);
   }
   const synthetic = await syntheticNights([
@@ -152,8 +161,16 @@ export async function costScenario(): Promise<void> {
     { files: 30, seed: 13 },
   ]);
   for (let i = 1; i < synthetic.commits.length; i++) {
-    const result = await night(`synthetic night ${i}`, synthetic.dir, synthetic.commits[i - 1]!, synthetic.commits[i]!);
+    const result = await night(`synthetic night ${i}`, synthetic.dir, synthetic.commits[i - 1]!, synthetic.commits[i]!, contextFiles);
     if (result) results.push(result);
   }
-  report({ model, shallow, hitRate: EXPECTED_BATCH_HIT_RATE, nights: results });
+  return results;
+}
+
+export async function costScenario(): Promise<void> {
+  const shallow = (await git(REPO_ROOT, ['rev-parse', '--is-shallow-repository'])) === 'true';
+  // Two configurations: the task's instructions alone, and with a project doc as context (both sides).
+  const nights = await replay('');
+  const nightsWithContext = await replay(CONTEXT_DOC);
+  report({ model, shallow, hitRate: EXPECTED_BATCH_HIT_RATE, nights, nightsWithContext, contextDoc: CONTEXT_DOC });
 }

@@ -26,8 +26,8 @@ export interface PlanOptions {
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
-  wholeFileMaxLines: 400,
-  contextLines: 20,
+  wholeFileMaxLines: 150,
+  contextLines: 10,
   maxUnitLines: 1200,
 };
 

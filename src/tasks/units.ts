@@ -43,7 +43,7 @@ export interface PackOptions {
   maxLines: number;
 }
 
-export const DEFAULT_PACK_OPTIONS: PackOptions = { maxFileLines: 40, maxFiles: 8, maxLines: 300 };
+export const DEFAULT_PACK_OPTIONS: PackOptions = { maxFileLines: 150, maxFiles: 10, maxLines: 600 };
 
 /** A block larger than this is not sent whole just because a change touches it: only its signature line is. */
 export const ENCLOSING_BLOCK_MAX_LINES = 200;
