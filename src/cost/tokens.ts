@@ -37,6 +37,7 @@ function wordTokens(word: string): number {
   return Math.max(1, parts, Math.ceil(word.length / LETTERS_PER_TOKEN));
 }
 
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL by definition
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
