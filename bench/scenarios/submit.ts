@@ -22,7 +22,8 @@ export async function submitScenario(args: { baseUrl: string; requests: number; 
   for (let i = 0; i < args.requests; i++) {
     const content = sourceFile(i, 7 + (i % 3));
     files.push({
-      path: pathOf(i),
+      // One file a directory: nothing is packed, so the plan holds exactly `requests` requests.
+      path: `units/u${i}/${pathOf(i).split('/').pop()}`,
       content,
       contentHash: createHash('sha256').update(content).digest('hex'),
       diff: '',
