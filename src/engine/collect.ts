@@ -4,6 +4,9 @@
 // never posts twice), then record progress in a new state revision. The scheduled submissions of one
 // findings task collected together are published as ONE report (one issue a night, however many
 // submissions or batches it covers); pull request submissions keep one round each.
+// Before streaming, each round is claimed (state/claims.ts), so that of two collects meeting on one
+// submission only one streams, resubmits and publishes it; a state without its saved state (batch-id
+// after the artifact expired) is rebuilt from the batch alone (rebuild.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,7 +14,6 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.js';
-import { UsageError } from '../errors.js';
 import { getTask } from '../tasks/index.js';
 import type { TaskDefinition } from '../tasks/task.js';
 import { parsePriceOverrides } from '../cost/prices.js';
@@ -46,6 +48,8 @@ import { FileSource } from './file-source.js';
 import { outcomeOfResult } from './outcome.js';
 import { ResultsWriter } from './results.js';
 import { sendBatches } from './submit.js';
+import { isRebuilt, rebuildStateFromBatch } from './rebuild.js';
+import { claimerOf, type RoundClaim } from '../state/claims.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 
 export interface StateCollectResult {
@@ -309,12 +313,20 @@ interface StreamedState {
   lost: string[];
 }
 
-async function streamState(stored: StoredState, config: Config, deps: EngineDeps): Promise<StreamedState | null> {
+/** The batches of a state whose results are in and not yet saved. */
+function readyBatches(state: RunState): BatchRecord[] {
+  return state.batches.filter((b) => b.status === 'ended' && !b.resultsSaved);
+}
+
+async function streamState(
+  stored: StoredState,
+  config: Config,
+  deps: EngineDeps,
+  client: BatchClient,
+): Promise<StreamedState | null> {
   const { state, id: stateId } = stored;
   const task = getTask(state.task);
-  const client = deps.anthropic();
-  await refreshBatches(state, client, config, deps);
-  const ready = state.batches.filter((b) => b.status === 'ended' && !b.resultsSaved);
+  const ready = readyBatches(state);
   if (ready.length === 0) return null;
   const roundKey = roundKeyOf(ready.map((b) => b.id));
   const roundDir = join(deps.context.outputDir, stateId, roundKey);
@@ -345,7 +357,9 @@ async function streamState(stored: StoredState, config: Config, deps: EngineDeps
             line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [],
             batch.id,
           );
-          const retry = outcome.status !== 'succeeded' && outcome.retryable && record.attempt < config.maxRetries;
+          // A state rebuilt from the batch alone cannot rebuild the exact request: its failures are reported.
+          const retry =
+            outcome.status !== 'succeeded' && outcome.retryable && record.attempt < config.maxRetries && !isRebuilt(state);
           if (retry) toRetry.push(line.custom_id);
           await writer.add(outcome, record, !retry);
         }
@@ -399,14 +413,18 @@ async function streamState(stored: StoredState, config: Config, deps: EngineDeps
 /** Tasks whose submissions collected together are published as one report (one issue a night). */
 const MERGED_TASKS: ReadonlySet<string> = new Set(['code-review', 'security-scan']);
 
+/** Which report a state goes into: the scheduled submissions of a findings task on one ref share one. */
+function groupKeyOf(stored: StoredState): string {
+  return stored.state.pullRequest === null && MERGED_TASKS.has(stored.state.task)
+    ? `task:${stored.state.task}:${stored.state.ref ?? ''}`
+    : `state:${stored.id}`;
+}
+
 /** Streamed states published together: the scheduled submissions of a findings task on one ref, or one state alone. */
 function groupStreamed(streamed: StreamedState[]): StreamedState[][] {
   const groups = new Map<string, StreamedState[]>();
   for (const item of streamed) {
-    const key =
-      item.stored.state.pullRequest === null && MERGED_TASKS.has(item.task.name)
-        ? `task:${item.task.name}:${item.stored.state.ref ?? ''}`
-        : `state:${item.stored.id}`;
+    const key = groupKeyOf(item.stored);
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);
@@ -586,18 +604,108 @@ async function publishGroup(
   };
 }
 
+/**
+ * Claims the rounds this collect is about to publish (see state/claims.ts), in the order the states
+ * were listed. A state whose round another collect holds is left to that collect; so are the later
+ * states of its report group, so that one night's submissions still make one report.
+ */
+async function claimRounds(
+  ready: StoredState[],
+  deps: EngineDeps,
+  claims: RoundClaim[],
+  byId: Map<string, StateCollectResult>,
+): Promise<StoredState[]> {
+  const claimer = deps.github?.readOnly ? null : claimerOf(deps.store);
+  if (!claimer) return ready;
+  const claimed: StoredState[] = [];
+  const lostGroups = new Set<string>();
+  for (const stored of ready) {
+    const group = groupKeyOf(stored);
+    const roundKey = roundKeyOf(readyBatches(stored.state).map((b) => b.id));
+    if (lostGroups.has(group)) {
+      deps.log.info(`${stored.id}: left to the collect that holds the rest of its report`);
+      byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+      continue;
+    }
+    const result = await claimer.claim(stored.id, roundKey);
+    if (!result.claimed) {
+      lostGroups.add(group);
+      // Not an error: another collect is publishing this very round right now.
+      deps.log.info(
+        `${stored.id}: round ${roundKey} is being published by another collect (${result.holder.label}, since ${result.holder.claimedAt}); leaving it to that one`,
+      );
+      byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+      continue;
+    }
+    if (result.note) deps.log.info(`${stored.id}: ${result.note}`);
+    claims.push(result.claim);
+    claimed.push(stored);
+  }
+  return claimed;
+}
+
+/**
+ * The claimed states read again: a collect that finished while this one was listing and checking
+ * left a newer revision (results saved, retries resubmitted, maybe collected). Working on the old
+ * one would stream and resubmit (pay for) the same requests twice.
+ */
+async function reloadClaimed(
+  claimed: StoredState[],
+  config: Config,
+  deps: EngineDeps,
+  byId: Map<string, StateCollectResult>,
+): Promise<StoredState[]> {
+  if (claimed.length === 0 || !claimerOf(deps.store)) return claimed;
+  const fresh = new Map((await deps.store.list(config.batchId ? undefined : (config.task ?? undefined))).map((s) => [s.id, s]));
+  const current: StoredState[] = [];
+  for (const stored of claimed) {
+    const now = fresh.get(stored.id);
+    if (!now) {
+      current.push(stored);
+      continue;
+    }
+    // What this collect learnt about the batches (ended or not) still holds.
+    for (const batch of now.state.batches) {
+      const seen = stored.state.batches.find((b) => b.id === batch.id);
+      if (seen && !batch.resultsSaved) {
+        batch.status = seen.status;
+        batch.endedAt = seen.endedAt;
+      }
+    }
+    if (now.state.collectedAt || readyBatches(now.state).length === 0) {
+      deps.log.info(`${stored.id}: published meanwhile by another collect; nothing left to do`);
+      byId.set(stored.id, { stateId: stored.id, status: 'collected', results: null, reports: [] });
+      continue;
+    }
+    current.push(now);
+  }
+  return current;
+}
+
 export async function collect(config: Config, deps: EngineDeps): Promise<CollectResult> {
   let targets: StoredState[];
   if (config.batchId) {
-    const all = await deps.store.list(config.task ?? undefined);
+    // Batch ids are unique: look through every task's states (the task input need not match).
+    const all = await deps.store.list();
     const found = all.find((s) => s.state.batches.some((b) => b.id === config.batchId));
     if (!found) {
-      throw new UsageError(
-        `batch-id: no saved state names ${config.batchId} in ${deps.store.describe()}; collect without batch-id, or point --state at the file that submitted it`,
-      );
-    }
-    // A batch whose submission is fully collected has nothing left to publish: say so, not "pending".
-    if (found.state.collectedAt) {
+      // The state is gone (artifact expired or deleted, file lost): rebuild one from the batch alone.
+      const rebuilt = await rebuildStateFromBatch(config.batchId, config, deps);
+      if ('pending' in rebuilt) {
+        deps.log.info(
+          `batch ${config.batchId}: ${rebuilt.pending}; no saved state names it, so collect it with batch-id again once it has ended`,
+        );
+        deps.setOutput('status', 'pending');
+        deps.setOutput('batch-ids', config.batchId);
+        deps.setOutput('findings-count', 0);
+        deps.setOutput('failed-count', 0);
+        return { status: 'pending', states: [], rounds: [] };
+      }
+      // Saved first, like a submit's: a re-run after a crash finds it and publishes under the same id.
+      const id = await deps.store.create(rebuilt.state);
+      targets = [{ id, state: rebuilt.state }];
+    } else if (found.state.collectedAt) {
+      // A batch whose submission is fully collected has nothing left to publish: say so, not "pending".
       deps.log.info(
         `batch ${config.batchId}: already collected on ${found.state.collectedAt} (${deps.store.describe(found.id)}); nothing to do`,
       );
@@ -613,26 +721,46 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     deps.setOutput('failed-count', 0);
     return { status: 'nothing-to-do', states: [], rounds: [] };
   }
-  // Stream every state first (each one's results saved, its retries resubmitted), then publish one
-  // report per task for the scheduled submissions collected together: one issue a night.
-  const streamed: StreamedState[] = [];
-  const pendingIds: string[] = [];
-  for (const stored of targets) {
-    const item = await streamState(stored, config, deps);
-    if (item) streamed.push(item);
-    else pendingIds.push(stored.id);
-  }
+  const client = deps.anthropic();
+  for (const stored of targets) await refreshBatches(stored.state, client, config, deps);
   const byId = new Map<string, StateCollectResult>();
-  for (const id of pendingIds) byId.set(id, { stateId: id, status: 'pending', results: null, reports: [] });
+  for (const stored of targets) {
+    if (readyBatches(stored.state).length === 0)
+      byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+  }
   const rounds: CollectedRound[] = [];
-  for (const group of groupStreamed(streamed)) {
-    const published = await publishGroup(group, config, deps);
-    rounds.push(published.round);
-    for (const state of published.states) byId.set(state.stateId, state);
+  // Claims are given up once the round's state revision is saved, or when anything fails (a re-run
+  // must not wait for them); a collect killed outright leaves them to be taken over (claims.ts).
+  const claims: RoundClaim[] = [];
+  try {
+    const claimed = await claimRounds(
+      targets.filter((t) => readyBatches(t.state).length > 0),
+      deps,
+      claims,
+      byId,
+    );
+    const working = await reloadClaimed(claimed, config, deps, byId);
+    // Stream every state first (each one's results saved, its retries resubmitted), then publish one
+    // report per task for the scheduled submissions collected together: one issue a night.
+    const streamed: StreamedState[] = [];
+    for (const stored of working) {
+      const item = await streamState(stored, config, deps, client);
+      if (item) streamed.push(item);
+      else byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+    }
+    for (const group of groupStreamed(streamed)) {
+      const published = await publishGroup(group, config, deps);
+      rounds.push(published.round);
+      for (const state of published.states) byId.set(state.stateId, state);
+    }
+  } finally {
+    for (const claim of claims) await claim.release();
   }
   const states = targets.map((t) => byId.get(t.id)!);
   const sum = (f: (r: CollectedResults) => number): number => rounds.reduce((n, round) => n + f(round.results), 0);
-  const status: RunStatus = rounds.length === 0 ? 'pending' : 'collected';
+  // Nothing published: still pending (or left to a racing collect), or nothing left at all.
+  const status: RunStatus =
+    rounds.length > 0 ? 'collected' : states.some((s) => s.status === 'pending') ? 'pending' : 'nothing-to-do';
   deps.setOutput('status', status);
   deps.setOutput('batch-ids', targets.flatMap((t) => t.state.batches.map((b) => b.id)).join(','));
   deps.setOutput(

@@ -75,7 +75,9 @@ export function createOctokit(options: CreateOctokitOptions): Octokit {
       debug: (message: string) => log.debug(message),
       info: (message: string) => log.debug(message),
       warn: (message: string) => log.warning(message),
-      error: (message: string) => log.error(message),
+      // Octokit logs every failed request here, including the 404s and 422s overnight expects and handles
+      // (a branch that does not exist yet, a claim already taken); what really fails is thrown and reported.
+      error: (message: string) => log.debug(message),
     },
     throttle: {
       onRateLimit: onLimit('rate limit'),

@@ -12,6 +12,7 @@ import { TASK_NAMES, type Logger, type TaskName } from '../types.js';
 import type { RunState } from './state.js';
 import { parseState, type StateStore, type StoredState } from './store.js';
 import { ConfigError } from '../errors.js';
+import { GitRefClaimer } from './claims.js';
 
 export interface ArtifactStoreOptions {
   octokit: Octokit;
@@ -37,9 +38,13 @@ interface ParsedName {
 export class ArtifactStateStore implements StateStore {
   private readonly client: ArtifactClient;
   private revisions = 0;
+  /** Claims of collect rounds: git refs (see claims.ts). */
+  readonly claimer: GitRefClaimer;
 
   constructor(private readonly options: ArtifactStoreOptions) {
     this.client = options.client ?? new DefaultArtifactClient();
+    const { octokit, owner, repo, runId, runAttempt, log } = options;
+    this.claimer = new GitRefClaimer({ octokit, owner, repo, runId, runAttempt, log });
   }
 
   /** Reads `<state-name>-<task>-<origin>[-r…]`; null for other artifacts. */

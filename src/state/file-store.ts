@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { TaskName } from '../types.js';
 import type { RunState } from './state.js';
 import { parseState, type StateStore, type StoredState } from './store.js';
+import { LockFileClaimer } from './claims.js';
 
 async function writeAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -35,11 +36,15 @@ export class FileStateStore implements StateStore {
   private readonly dir: string;
   private readonly file: string | undefined;
   private readonly resultsDir: string;
+  /** Claims of collect rounds: a lock file next to the state file (see claims.ts). */
+  readonly claimer: LockFileClaimer;
 
   constructor(options: FileStoreOptions) {
     this.dir = resolve(options.dir);
     this.file = options.file ? resolve(options.file) : undefined;
     this.resultsDir = resolve(options.resultsDir);
+    // `<state>.json.<round>.lock`: list() reads *.json only, so a lock is never taken for a state.
+    this.claimer = new LockFileClaimer({ pathOf: (id, roundKey) => `${this.pathOf(id)}.${roundKey}.lock` });
   }
 
   private pathOf(id: string): string {

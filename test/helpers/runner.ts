@@ -2,7 +2,7 @@
 // `runs.using: node24` runtime), every input of action.yml as INPUT_<NAME> (upper-cased, hyphens
 // kept) with its default unless the step sets it, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and
 // the event payload in GITHUB_EVENT_PATH.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,8 @@ export function runnerNode(): string {
 
 export interface ActionRun {
   code: number;
+  /** The signal that ended the process (SIGKILL when a test killed it), or null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -57,6 +59,8 @@ export interface RunOptions {
   workspace: string;
   /** The secret the runner substitutes for ${{ github.token }}. */
   token: string;
+  /** Receives the process as soon as it is started (a test that kills it mid-run keeps it). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export async function runBundledAction(options: RunOptions): Promise<ActionRun> {
@@ -95,10 +99,12 @@ export async function runBundledAction(options: RunOptions): Promise<ActionRun> 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    options.onSpawn?.(child);
     child.on('error', reject);
-    child.on('close', async (code) => {
+    child.on('close', async (code, signal) => {
       resolve({
         code: code ?? 1,
+        signal,
         stdout,
         stderr,
         outputs: parseOutputFile(await readFile(outputFile, 'utf8')),

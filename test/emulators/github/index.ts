@@ -63,6 +63,18 @@ export interface GitHubEmulator {
   violations: string[];
   requests: RecordedRequest[];
   faults: { next(match: FaultMatch, response: FaultResponse): void };
+  /**
+   * Calls `callback` once, for the first request that matches, after the request took effect and
+   * before its answer is sent (the answer waits for the callback). A test kills its child process
+   * there: the write happened, the client never learnt it did. `where` looks at the recorded request
+   * (its body: a ref name, an artifact name).
+   */
+  onRequest(match: FaultMatch & { where?: (request: RecordedRequest) => boolean }, callback: (request: RecordedRequest) => void | Promise<void>): void;
+  /**
+   * GET /repos/{o}/{r}/actions/runs/{id}: a run is `in_progress` from its runtimeToken() until
+   * completeRun() (a killed job's run completes too); an unknown run is 404.
+   */
+  completeRun(runId: number): void;
   /** Fail writes with 403 'Resource not accessible by integration' (a fork's read-only token). */
   setReadOnly(readOnly: boolean): void;
   /** Whether POST /repos/{o}/{r}/pulls is allowed (repository setting; off by default = 403). */
@@ -106,6 +118,28 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   let readOnly = false;
   let baseUrl = '';
   let requestCounter = 0;
+  const hooks: { match: FaultMatch & { where?: (request: RecordedRequest) => boolean }; callback: (request: RecordedRequest) => void | Promise<void> }[] = [];
+  const runs = new Map<number, 'in_progress' | 'completed'>();
+  // Routes answered from the emulator's own run registry rather than the shared store.
+  const localHandlers: Record<string, (req: { params: Record<string, string> }) => RestResponse> = {
+    'actions/get-workflow-run': (req) => {
+      const id = Number(req.params['run_id']);
+      const status = runs.get(id);
+      if (!status) return { status: 404, body: errorBody(404, 'Not Found') };
+      return {
+        status: 200,
+        body: {
+          id,
+          run_number: id,
+          run_attempt: 1,
+          status,
+          conclusion: status === 'completed' ? 'failure' : null,
+          html_url: `${context.serverUrl}/${store.owner}/${store.repo}/actions/runs/${id}`,
+          url: `${baseUrl}/repos/${store.owner}/${store.repo}/actions/runs/${id}`,
+        },
+      };
+    },
+  };
 
   const artifacts = new ArtifactService(store, () => baseUrl);
   const context: RestContext = {
@@ -170,6 +204,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     const write = method !== 'GET' && method !== 'HEAD';
     if (write && !req.headers.authorization) return { status: 401, body: errorBody(401, 'Requires authentication') };
     if (write && readOnly) return { status: 403, body: errorBody(403, 'Resource not accessible by integration') };
+    const local = localHandlers[match.operation.operationId];
+    if (local) return local({ params });
     const handler = handlers[match.operation.operationId];
     if (!handler) {
       violations.push(`${where}: ${match.operation.operationId} (${match.operation.method} ${match.operation.template}) is a real GitHub route this emulator does not implement`);
@@ -236,7 +272,18 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
       }
       response = handleRest(method, url, req, raw);
     }
-    requests.push({ method, path: url.pathname + url.search, body: recordedBody, status: response.status });
+    const recorded: RecordedRequest = { method, path: url.pathname + url.search, body: recordedBody, status: response.status };
+    requests.push(recorded);
+    const hook = hooks.find(
+      ({ match }) =>
+        (!match.method || match.method.toUpperCase() === method) &&
+        (!match.path || match.path.test(url.pathname)) &&
+        (!match.where || match.where(recorded)),
+    );
+    if (hook) {
+      hooks.splice(hooks.indexOf(hook), 1);
+      await hook.callback(recorded);
+    }
     const restHeaders: Record<string, string> = json
       ? {
           'x-github-request-id': requestId,
@@ -269,6 +316,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     resultsUrl: `${baseUrl}/`,
     runtimeToken(runId: number) {
       artifacts.registerRun(runId);
+      if (!runs.has(runId)) runs.set(runId, 'in_progress');
       return runtimeToken(runId);
     },
     store,
@@ -278,6 +326,12 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
       next(match, response) {
         faults.push({ ...match, response, remaining: response.times ?? 1 });
       },
+    },
+    onRequest(match, callback) {
+      hooks.push({ match, callback });
+    },
+    completeRun(runId) {
+      runs.set(runId, 'completed');
     },
     setReadOnly(value) {
       readOnly = value;
