@@ -541,6 +541,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     resubmitted: sum((r) => r.resubmitted),
     duplicatesSkipped: sum((r) => r.duplicatesSkipped),
     belowSeverity: sum((r) => r.belowSeverity),
+    findingsNotKept: sum((r) => r.findingsNotKept ?? 0),
     usage: sumUsage(all.map((r) => r.usage)),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
@@ -765,7 +766,7 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   deps.setOutput('batch-ids', targets.flatMap((t) => t.state.batches.map((b) => b.id)).join(','));
   deps.setOutput(
     'findings-count',
-    sum((r) => r.findings.length + r.verdicts.reduce((n, v) => n + v.findings.length, 0)),
+    sum((r) => r.findings.length + (r.findingsNotKept ?? 0) + r.verdicts.reduce((n, v) => n + v.findings.length, 0)),
   );
   deps.setOutput(
     'failed-count',

@@ -10,6 +10,15 @@ import type { ModelPrice } from '../cost/types.js';
 import { meetsSeverity } from '../reports/group.js';
 import type { RequestOutcome, RequestRecord, Severity, TaskName } from '../types.js';
 
+/**
+ * Findings kept in memory for the reports, the most severe first. Reports show far fewer (an issue
+ * shows max-findings, GitHub reads at most 5,000 SARIF results a run); the rest stay in results.jsonl,
+ * so a night of 100,000 results collects in bounded memory.
+ */
+export const MAX_FINDINGS_KEPT = 5000;
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
 export class ResultsWriter {
   private stream: WriteStream | null = null;
   private readonly usage: UsageAccumulator;
@@ -21,6 +30,7 @@ export class ResultsWriter {
     private readonly minSeverity: Severity,
     priceOverrides: Record<string, ModelPrice>,
     private readonly batchRate: boolean,
+    private readonly maxFindings: number = MAX_FINDINGS_KEPT,
   ) {
     this.usage = new UsageAccumulator(priceOverrides);
     this.results = {
@@ -62,6 +72,7 @@ export class ResultsWriter {
           if (meetsSeverity(f, this.minSeverity)) r.findings.push(f);
           else r.belowSeverity += 1;
         }
+        if (r.findings.length > 2 * this.maxFindings) this.trimFindings();
       } else if (output.kind === 'files') {
         r.files.push(...output.files);
       } else {
@@ -77,7 +88,19 @@ export class ResultsWriter {
     r.failures.push(failure);
   }
 
+  /** Keeps the most severe findings (stable within a severity), counting the ones let go. */
+  private trimFindings(): void {
+    const r = this.results;
+    if (r.findings.length <= this.maxFindings) return;
+    const sorted = r.findings
+      .map((finding, index) => ({ finding, index }))
+      .sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.index - b.index);
+    r.findingsNotKept = (r.findingsNotKept ?? 0) + sorted.length - this.maxFindings;
+    r.findings = sorted.slice(0, this.maxFindings).map((s) => s.finding);
+  }
+
   async close(): Promise<CollectedResults> {
+    this.trimFindings();
     if (this.stream) {
       this.stream.end();
       await once(this.stream, 'finish');

@@ -350,6 +350,7 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   const leftOut: string[] = [];
   if (results.duplicatesSkipped > 0) leftOut.push(`${plural(results.duplicatesSkipped, 'finding')} already reported earlier`);
   if (results.belowSeverity > 0) leftOut.push(`${plural(results.belowSeverity, 'finding')} below the minimum severity`);
+  if (results.findingsNotKept) leftOut.push(`${plural(results.findingsNotKept, 'less severe finding')} beyond the ${formatCount(results.findings.length)} kept for reports (all are in the results file)`);
   if (leftOut.length > 0) lines.push(`Left out: ${leftOut.join('; ')}.`);
   const firstPass = firstPassSuccess(context);
   if (firstPass) {
@@ -449,6 +450,7 @@ export function renderResultsJson(context: ReportContext): string {
       resubmitted: results.resubmitted,
       duplicatesSkipped: results.duplicatesSkipped,
       belowSeverity: results.belowSeverity,
+      findingsNotKept: results.findingsNotKept ?? 0,
     },
     usage: results.usage,
     findings: sortFindings(results.findings).map(findingJson),

@@ -29,6 +29,8 @@ export interface CollectedResults {
   duplicatesSkipped: number;
   /** Findings under min-severity, left out. */
   belowSeverity: number;
+  /** Findings beyond what a collect keeps in memory (the least severe): only in the results file. */
+  findingsNotKept?: number;
   usage: UsageSummary;
   batchIds: string[];
   /** Local path of the results JSONL (saved before any report is posted). */
