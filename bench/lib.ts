@@ -29,7 +29,11 @@ export function report(figures: Record<string, unknown>): void {
  * Runs `bench/child.ts <scenario> <args>` in a fresh Node process with tsx and returns what it reported.
  * Its stderr (progress lines) is passed through; a child that fails rejects with its last lines.
  */
-export function runChild(scenario: string, args: Record<string, unknown>, options: { nodeArgs?: string[] } = {}): Promise<ChildReport> {
+export function runChild(
+  scenario: string,
+  args: Record<string, unknown>,
+  options: { nodeArgs?: string[] } = {},
+): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -47,7 +51,9 @@ export function runChild(scenario: string, args: Record<string, unknown>, option
     child.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (code !== 0 || !line) {
-        reject(new Error(`bench scenario ${scenario} failed (exit ${code}): ${stderrTail.trim().split('\n').slice(-5).join(' | ')}`));
+        reject(
+          new Error(`bench scenario ${scenario} failed (exit ${code}): ${stderrTail.trim().split('\n').slice(-5).join(' | ')}`),
+        );
         return;
       }
       resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildReport);
@@ -88,10 +94,14 @@ export interface EmulatorProcess {
 /** Starts bench/emulator-process.ts (the Anthropic emulator with the benchmark's responder). */
 export function startEmulatorProcess(): Promise<EmulatorProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', join(BENCH_DIR, 'emulator-process.ts')], {
-      cwd: REPO_ROOT,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--max-old-space-size=8192', '--import', 'tsx', join(BENCH_DIR, 'emulator-process.ts')],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     const closed = new Promise<void>((r) => child.on('close', () => r()));
     child.on('error', reject);

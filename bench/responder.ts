@@ -6,7 +6,15 @@ import type { Responder } from '../src/emulator/anthropic/index.js';
 import { seeded } from './lib.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'medium', 'low', 'low', 'low', 'info', 'info'] as const;
-const CATEGORIES = ['null-dereference', 'error-handling', 'injection', 'race-condition', 'resource-leak', 'naming', 'performance'];
+const CATEGORIES = [
+  'null-dereference',
+  'error-handling',
+  'injection',
+  'race-condition',
+  'resource-leak',
+  'naming',
+  'performance',
+];
 
 const EXPLANATION =
   'When the input is empty the function falls through to the padding branch and returns a string ' +

@@ -15,8 +15,15 @@ const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost'] as 
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'no-write': { type: 'boolean', default: false } } });
-const only = new Set((values.only ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
-for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario ${name}; one of ${SCENARIOS.join(', ')}`);
+const only = new Set(
+  (values.only ?? SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+for (const name of only)
+  if (!(SCENARIOS as readonly string[]).includes(name))
+    throw new Error(`--only: unknown scenario ${name}; one of ${SCENARIOS.join(', ')}`);
 const wanted = (name: Scenario): boolean => only.has(name);
 
 interface Row {
@@ -37,7 +44,11 @@ const started = performance.now();
 const scratch = await mkdtemp(join(tmpdir(), 'overnight-bench-'));
 process.env.TMPDIR = scratch;
 const baseline = await runChild('noop', {});
-row({ scenario: '0 baseline', figure: 'peak RSS of a child that only loads the engine (tsx)', value: megabytes(baseline.peakRssMB) });
+row({
+  scenario: '0 baseline',
+  figure: 'peak RSS of a child that only loads the engine (tsx)',
+  value: megabytes(baseline.peakRssMB),
+});
 
 let repo10k: SyntheticRepo | null = null;
 const cleanups: string[] = [];
@@ -78,8 +89,16 @@ if (wanted('submit')) {
       target: 'all accepted',
       met: valid,
     });
-    row({ scenario: '2 submit 100,000 requests', figure: `time: plan ${seconds(r.prepareMs as number)} (not counted), split ${seconds(r.splitMs as number)}, create`, value: seconds(r.sendMs as number) });
-    row({ scenario: '2 submit 100,000 requests', figure: `peak RSS (of which the planned requests: ${megabytes(r.prepareRssMB as number)})`, value: megabytes(r.peakRssMB) });
+    row({
+      scenario: '2 submit 100,000 requests',
+      figure: `time: plan ${seconds(r.prepareMs as number)} (not counted), split ${seconds(r.splitMs as number)}, create`,
+      value: seconds(r.sendMs as number),
+    });
+    row({
+      scenario: '2 submit 100,000 requests',
+      figure: `peak RSS (of which the planned requests: ${megabytes(r.prepareRssMB as number)})`,
+      value: megabytes(r.peakRssMB),
+    });
   } finally {
     await emulator.stop();
   }
@@ -94,7 +113,15 @@ if (wanted('collect') && repo10k) {
     for (const results of [10_000, 100_000]) {
       const workDir = await mkdtemp(join(tmpdir(), 'overnight-bench-collect-'));
       cleanups.push(workDir);
-      const setup = await runChild('collect-setup', { baseUrl: emulator.url, repoDir: repo10k.dir, headSha, baseSha: repo10k.baseSha, files: 10_000, results, workDir });
+      const setup = await runChild('collect-setup', {
+        baseUrl: emulator.url,
+        repoDir: repo10k.dir,
+        headSha,
+        baseSha: repo10k.baseSha,
+        files: 10_000,
+        results,
+        workDir,
+      });
       const r = await runChild('collect', { baseUrl: emulator.url, repoDir: repo10k.dir, workDir });
       // The size of the results stream the collect read, fetched again from the emulator.
       const response = await fetch(`${emulator.url}/v1/messages/batches/${setup.batchId as string}/results`, {
@@ -126,11 +153,24 @@ if (repo10k) cleanups.push(repo10k.dir);
 // 4. GitHub requests for 1,000 findings
 if (wanted('github')) {
   const r = await runChild('github', { findings: 1_000, outside: 100 });
-  type Published = { requests: { total: number; reads: number; writes: number; byRoute: Record<string, number> }; reviews: number; ms: number };
+  type Published = {
+    requests: { total: number; reads: number; writes: number; byRoute: Record<string, number> };
+    reviews: number;
+    ms: number;
+  };
   const issue = r.issue as Published;
   const pull = r.pull as Published;
-  const routes = (p: Published) => Object.entries(p.requests.byRoute).map(([k, v]) => `${v}× ${k}`).join(', ');
-  row({ scenario: '4 GitHub, issue (1,000 findings)', figure: `writes (${routes(issue)}); reads ${issue.requests.reads}`, value: String(issue.requests.writes), target: '≤ 5', met: issue.requests.writes <= 5 });
+  const routes = (p: Published) =>
+    Object.entries(p.requests.byRoute)
+      .map(([k, v]) => `${v}× ${k}`)
+      .join(', ');
+  row({
+    scenario: '4 GitHub, issue (1,000 findings)',
+    figure: `writes (${routes(issue)}); reads ${issue.requests.reads}`,
+    value: String(issue.requests.writes),
+    target: '≤ 5',
+    met: issue.requests.writes <= 5,
+  });
   const inline = r.inline as number;
   const allowed = Math.ceil(inline / 30) + 1;
   row({
@@ -147,8 +187,18 @@ if (wanted('polls')) {
   const r = await runChild('polls', {});
   const hour = r.oneHour as { polls: number };
   const day = r.oneDay as { polls: number };
-  row({ scenario: '5 polls, batch ending after 1 h', figure: 'status calls (waitForEnd defaults: 30 s ×1.5 up to 30 min)', value: String(hour.polls) });
-  row({ scenario: '5 polls, batch ending after 24 h', figure: 'status calls', value: String(day.polls), target: '< 100', met: day.polls < 100 });
+  row({
+    scenario: '5 polls, batch ending after 1 h',
+    figure: 'status calls (waitForEnd defaults: 30 s ×1.5 up to 30 min)',
+    value: String(hour.polls),
+  });
+  row({
+    scenario: '5 polls, batch ending after 24 h',
+    figure: 'status calls',
+    value: String(day.polls),
+    target: '< 100',
+    met: day.polls < 100,
+  });
 }
 
 // 6. cost per reviewed change
@@ -166,17 +216,35 @@ if (wanted('cost')) {
     const files = total('files');
     const ratio = total('overnightUsd') / total('naiveUsd');
     const cachedNights = nights.filter((n) => n.cached).length;
-    const readShare = nights.reduce((n, x) => n + (x.cacheReadShare as number) * (x.overnightInputTokens as number), 0) / total('overnightInputTokens');
+    const readShare =
+      nights.reduce((n, x) => n + (x.cacheReadShare as number) * (x.overnightInputTokens as number), 0) /
+      total('overnightInputTokens');
     const label = `6 cost, ${name}`;
-    row({ scenario: `${label}: ${nights.length} nights / ${integer(files)} files`, figure: 'overnight per reviewed file (batch, caching as planned, hunks, packing)', value: `$${(total('overnightUsd') / files).toFixed(4)} · ${integer((total('overnightInputTokens') + total('overnightOutputTokens')) / files)} tokens` });
-    row({ scenario: label, figure: 'naive per reviewed file (interactive, whole file, no caching)', value: `$${(total('naiveUsd') / files).toFixed(4)} · ${integer((total('naiveInputTokens') + total('naiveOutputTokens')) / files)} tokens` });
-    row(judged ? { scenario: label, figure: 'ratio overnight / naive', value: ratio.toFixed(3), target: '≤ 0.35', met: ratio <= 0.35 } : { scenario: label, figure: 'ratio overnight / naive (not judged: see BENCHMARKS.md)', value: ratio.toFixed(3) });
+    row({
+      scenario: `${label}: ${nights.length} nights / ${integer(files)} files`,
+      figure: 'overnight per reviewed file (batch, caching as planned, hunks, packing)',
+      value: `$${(total('overnightUsd') / files).toFixed(4)} · ${integer((total('overnightInputTokens') + total('overnightOutputTokens')) / files)} tokens`,
+    });
+    row({
+      scenario: label,
+      figure: 'naive per reviewed file (interactive, whole file, no caching)',
+      value: `$${(total('naiveUsd') / files).toFixed(4)} · ${integer((total('naiveInputTokens') + total('naiveOutputTokens')) / files)} tokens`,
+    });
+    row(
+      judged
+        ? { scenario: label, figure: 'ratio overnight / naive', value: ratio.toFixed(3), target: '≤ 0.35', met: ratio <= 0.35 }
+        : { scenario: label, figure: 'ratio overnight / naive (not judged: see BENCHMARKS.md)', value: ratio.toFixed(3) },
+    );
     row({
       scenario: label,
       figure: `of which: batch price ${(total('naiveBatchUsd') / total('naiveUsd')).toFixed(2)}, hunks+packing ${(total('overnightNoCacheUsd') / total('naiveBatchUsd')).toFixed(2)}, caching ${(total('overnightUsd') / total('overnightNoCacheUsd')).toFixed(2)}`,
       value: '',
     });
-    row({ scenario: label, figure: `expected cache hit rate (nights cached: ${cachedNights} of ${nights.length}; hit probability per later request ${r.hitRate as number})`, value: `${(readShare * 100).toFixed(1)}% of input tokens` });
+    row({
+      scenario: label,
+      figure: `expected cache hit rate (nights cached: ${cachedNights} of ${nights.length}; hit probability per later request ${r.hitRate as number})`,
+      value: `${(readShare * 100).toFixed(1)}% of input tokens`,
+    });
     sections.push(
       [
         `### Cost per night, ${name} (${r.model as string}${r.shallow ? '; this clone is shallow: only the history it holds was replayed' : ''})`,
@@ -201,7 +269,8 @@ const totalMs = performance.now() - started;
 const header = ['scenario', 'figure', 'value', 'target', 'status'];
 const table = rows.map((r) => [r.scenario, r.figure, r.value, r.target ?? '', status(r)]);
 const widths = header.map((h, i) => Math.min(i === 1 ? 90 : 60, Math.max(h.length, ...table.map((t) => t[i]!.length))));
-const pad = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ');
+const pad = (cells: string[]) =>
+  cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ');
 console.log(pad(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const t of table) console.log(pad(t));

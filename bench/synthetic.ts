@@ -47,7 +47,11 @@ function functionText(file: number, fn: number, random: () => number, edit = 0):
 /** A source file of `functions` functions; `edits` lists functions whose body changes. */
 export function sourceFile(file: number, functions: number, edits: ReadonlySet<number> = new Set()): string {
   const random = seeded(file * 7919 + 1);
-  const parts = [`// Module ${file}: generated for the overnight benchmark.`, `import { strict as assert } from 'node:assert';`, ''];
+  const parts = [
+    `// Module ${file}: generated for the overnight benchmark.`,
+    `import { strict as assert } from 'node:assert';`,
+    '',
+  ];
   for (let fn = 0; fn < functions; fn++) parts.push(functionText(file, fn, random, edits.has(fn) ? 1 : 0));
   return parts.join('\n');
 }
@@ -84,7 +88,11 @@ export interface SyntheticRepo {
 export async function buildChangedRepo(changed: number): Promise<SyntheticRepo> {
   const dir = await mkdtemp(join(tmpdir(), `overnight-bench-${changed}-`));
   await git(dir, ['init', '-q', '-b', 'main']);
-  const importer = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: dir, env: GIT_ENV, stdio: ['pipe', 'ignore', 'pipe'] });
+  const importer = spawn('git', ['fast-import', '--quiet', '--done'], {
+    cwd: dir,
+    env: GIT_ENV,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let err = '';
   importer.stderr.setEncoding('utf8').on('data', (t: string) => (err += t));
   const closed = new Promise<number | null>((resolve) => importer.on('close', resolve));

@@ -52,7 +52,9 @@ if (check) {
   }
   rmSync(outdir, { recursive: true, force: true });
   if (stale.length) {
-    console.error(`dist/ is stale (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}): run npm run build and commit dist/`);
+    console.error(
+      `dist/ is stale (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}): run npm run build and commit dist/`,
+    );
     process.exit(1);
   }
   console.log('dist/ is up to date');

@@ -14,34 +14,117 @@ export interface InputSpec {
 }
 
 export const INPUTS: InputSpec[] = [
-  { name: 'mode', default: 'submit', description: 'submit, collect, run (interactive API now) or auto (run below sync-threshold requests, submit above).' },
-  { name: 'task', default: 'code-review', description: 'code-review, security-scan, test-generation, docs-update or refactor-validation. For collect: the task whose submissions to collect, or all.' },
-  { name: 'anthropic-api-key', default: '', description: 'Anthropic API key; falls back to the ANTHROPIC_API_KEY environment variable. Not needed for collect-only runs that find nothing to do.' },
+  {
+    name: 'mode',
+    default: 'submit',
+    description: 'submit, collect, run (interactive API now) or auto (run below sync-threshold requests, submit above).',
+  },
+  {
+    name: 'task',
+    default: 'code-review',
+    description:
+      'code-review, security-scan, test-generation, docs-update or refactor-validation. For collect: the task whose submissions to collect, or all.',
+  },
+  {
+    name: 'anthropic-api-key',
+    default: '',
+    description:
+      'Anthropic API key; falls back to the ANTHROPIC_API_KEY environment variable. Not needed for collect-only runs that find nothing to do.',
+  },
   { name: 'anthropic-base-url', default: '', description: 'API base URL; empty = the SDK default or ANTHROPIC_BASE_URL.' },
-  { name: 'model', default: '', description: 'Model id; empty = the task default (claude-sonnet-4-6 for reviews, claude-haiku-4-5 for docs).' },
+  {
+    name: 'model',
+    default: '',
+    description: 'Model id; empty = the task default (claude-sonnet-4-6 for reviews, claude-haiku-4-5 for docs).',
+  },
   { name: 'max-output-tokens', default: '', description: 'Output budget per request; empty = the task default.' },
-  { name: 'since', default: 'last', description: 'Which changes: last (everything since the commit the last submit of this task reviewed; 24h when there is none; content already reviewed is skipped), 24h, 7d, a commit SHA or a ref. Ignored on pull_request events (the PR is reviewed).' },
-  { name: 'include', default: '', description: 'Globs of files to review (comma or newline separated); empty = all changed files.' },
+  {
+    name: 'since',
+    default: 'last',
+    description:
+      'Which changes: last (everything since the commit the last submit of this task reviewed; 24h when there is none; content already reviewed is skipped), 24h, 7d, a commit SHA or a ref. Ignored on pull_request events (the PR is reviewed).',
+  },
+  {
+    name: 'include',
+    default: '',
+    description: 'Globs of files to review (comma or newline separated); empty = all changed files.',
+  },
   { name: 'exclude', default: '', description: 'Globs of files never to review (comma or newline separated).' },
   { name: 'max-files', default: '300', description: 'At most this many files per run; the most changed first.' },
   { name: 'max-file-bytes', default: '200000', description: 'Files larger than this are skipped.' },
-  { name: 'context-files', default: '', description: 'Globs of project docs (style guides, architecture) put in the shared, cached prompt prefix. CLAUDE.md and AGENTS.md are always included when present.' },
-  { name: 'instructions', default: '', description: 'Extra instructions for the model: text, or the path of a file in the repository.' },
-  { name: 'max-cost-usd', default: '0', description: 'Budget for one submit in USD; requests are dropped by priority to fit. 0 = no budget.' },
-  { name: 'price-overrides', default: '', description: 'Prices for models the built-in table lacks or that changed: JSON {"model": {"input": 3, "output": 15}} or model=input/output lines (USD per million tokens).' },
-  { name: 'sync-threshold', default: '5', description: 'With mode auto: fewer requests than this run interactively now, more go to a batch.' },
-  { name: 'wait-minutes', default: '0', description: 'Collect: poll a batch still in progress for up to this many minutes (capped exponential backoff).' },
-  { name: 'batch-id', default: '', description: 'Collect only this batch (msgbatch_…); works even when its state artifact is gone.' },
-  { name: 'report', default: '', description: 'Comma list of issue, pr-review, pr-comment, sarif, pull-request, summary, artifact; empty = the task default.' },
+  {
+    name: 'context-files',
+    default: '',
+    description:
+      'Globs of project docs (style guides, architecture) put in the shared, cached prompt prefix. CLAUDE.md and AGENTS.md are always included when present.',
+  },
+  {
+    name: 'instructions',
+    default: '',
+    description: 'Extra instructions for the model: text, or the path of a file in the repository.',
+  },
+  {
+    name: 'max-cost-usd',
+    default: '0',
+    description: 'Budget for one submit in USD; requests are dropped by priority to fit. 0 = no budget.',
+  },
+  {
+    name: 'price-overrides',
+    default: '',
+    description:
+      'Prices for models the built-in table lacks or that changed: JSON {"model": {"input": 3, "output": 15}} or model=input/output lines (USD per million tokens).',
+  },
+  {
+    name: 'sync-threshold',
+    default: '5',
+    description: 'With mode auto: fewer requests than this run interactively now, more go to a batch.',
+  },
+  {
+    name: 'wait-minutes',
+    default: '0',
+    description: 'Collect: poll a batch still in progress for up to this many minutes (capped exponential backoff).',
+  },
+  {
+    name: 'batch-id',
+    default: '',
+    description: 'Collect only this batch (msgbatch_…); works even when its state artifact is gone.',
+  },
+  {
+    name: 'report',
+    default: '',
+    description: 'Comma list of issue, pr-review, pr-comment, sarif, pull-request, summary, artifact; empty = the task default.',
+  },
   { name: 'issue-labels', default: 'overnight', description: 'Labels for the issues overnight opens (created if missing).' },
-  { name: 'min-severity', default: 'low', description: 'Leave out findings below this severity: critical, high, medium, low, info.' },
-  { name: 'max-findings', default: '50', description: 'Most findings shown in one issue, worst first; the rest are summarised by severity and file (all are in the results artifact). 0 = no cap.' },
+  {
+    name: 'min-severity',
+    default: 'low',
+    description: 'Leave out findings below this severity: critical, high, medium, low, info.',
+  },
+  {
+    name: 'max-findings',
+    default: '50',
+    description:
+      'Most findings shown in one issue, worst first; the rest are summarised by severity and file (all are in the results artifact). 0 = no cap.',
+  },
   { name: 'max-retries', default: '2', description: 'Resubmissions of errored (retryable) and expired requests.' },
   { name: 'state-name', default: 'overnight-state', description: 'Name prefix of the state artifacts.' },
   { name: 'retention-days', default: '7', description: 'Days the state artifact is kept (a batch must be collected before).' },
-  { name: 'sarif-path', default: 'overnight.sarif', description: 'Where the SARIF file is written (security-scan always; code-review when report has sarif).' },
-  { name: 'github-token', default: '${{ github.token }}', description: 'Token for issues, comments, reviews, pull requests, code scanning and artifacts.', actionOnly: true },
-  { name: 'dry-run', default: 'false', description: 'Plan and estimate only: no paid call, no state, no GitHub write but the job summary.' },
+  {
+    name: 'sarif-path',
+    default: 'overnight.sarif',
+    description: 'Where the SARIF file is written (security-scan always; code-review when report has sarif).',
+  },
+  {
+    name: 'github-token',
+    default: '${{ github.token }}',
+    description: 'Token for issues, comments, reviews, pull requests, code scanning and artifacts.',
+    actionOnly: true,
+  },
+  {
+    name: 'dry-run',
+    default: 'false',
+    description: 'Plan and estimate only: no paid call, no state, no GitHub write but the job summary.',
+  },
 ];
 
 export interface Config {
@@ -198,7 +281,8 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
       const labels = splitList(get('issue-labels'));
       // GitHub refuses a label name over 50 characters: say so now, not after a paid batch.
       for (const label of labels) {
-        if (label.length > 50) throw new UsageError(`issue-labels: '${label.slice(0, 50)}…' is longer than GitHub's 50 characters for a label`);
+        if (label.length > 50)
+          throw new UsageError(`issue-labels: '${label.slice(0, 50)}…' is longer than GitHub's 50 characters for a label`);
       }
       return labels;
     }, []),

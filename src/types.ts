@@ -2,27 +2,13 @@
 // internals, so a task, a report target or a state store can be swapped without touching the rest.
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 
-export const TASK_NAMES = [
-  'code-review',
-  'security-scan',
-  'test-generation',
-  'docs-update',
-  'refactor-validation',
-] as const;
+export const TASK_NAMES = ['code-review', 'security-scan', 'test-generation', 'docs-update', 'refactor-validation'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 export const MODES = ['submit', 'collect', 'run', 'auto'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const REPORT_TARGETS = [
-  'issue',
-  'pr-review',
-  'pr-comment',
-  'sarif',
-  'pull-request',
-  'summary',
-  'artifact',
-] as const;
+export const REPORT_TARGETS = ['issue', 'pr-review', 'pr-comment', 'sarif', 'pull-request', 'summary', 'artifact'] as const;
 export type ReportTarget = (typeof REPORT_TARGETS)[number];
 
 /** Ordered from most to least severe; index 0 is the worst. */

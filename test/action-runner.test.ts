@@ -62,7 +62,13 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
       workspace,
       token: TOKEN,
       env: runEnv(1),
-      inputs: { mode: 'submit', task: 'code-review', since: '24h', 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url },
+      inputs: {
+        mode: 'submit',
+        task: 'code-review',
+        since: '24h',
+        'anthropic-api-key': API_KEY,
+        'anthropic-base-url': anthropic.url,
+      },
     });
     expect(submitted.stderr).toBe('');
     expect(submitted.code, submitted.stdout).toBe(0);

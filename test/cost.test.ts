@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
-import {
-  BATCH_DISCOUNT,
-  PRICE_TABLE,
-  parsePriceOverrides,
-  resolvePrice,
-  retirementWarning,
-} from '../src/cost/prices.js';
+import { BATCH_DISCOUNT, PRICE_TABLE, parsePriceOverrides, resolvePrice, retirementWarning } from '../src/cost/prices.js';
 import { estimateRequestTokens, estimateTokens, expectedOutputTokens } from '../src/cost/tokens.js';
 import { applyCacheControl, decideCaching } from '../src/cost/caching.js';
 import { UsageAccumulator, formatUsd, interactiveBaseline, usageCost } from '../src/cost/usage.js';
@@ -33,7 +27,14 @@ describe('prices', () => {
         'claude-sonnet-4-6',
       ].sort(),
     );
-    expect(sonnet).toEqual({ input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3, minCacheablePrefix: 1024 });
+    expect(sonnet).toEqual({
+      input: 3,
+      output: 15,
+      cacheWrite5m: 3.75,
+      cacheWrite1h: 6,
+      cacheRead: 0.3,
+      minCacheablePrefix: 1024,
+    });
     expect(resolvePrice('claude-opus-4-7')!.minCacheablePrefix).toBe(2048);
     expect(resolvePrice('claude-opus-4-5')!.minCacheablePrefix).toBe(4096);
     expect(haiku.minCacheablePrefix).toBe(4096);
@@ -63,21 +64,48 @@ describe('prices', () => {
     expect(retirementWarning('claude-sonnet-4-5', new Date('2026-11-01T00:00:00Z'))).toBe(
       'claude-sonnet-4-5 retires on 2026-11-30; use claude-sonnet-4-6 instead',
     );
-    expect(retirementWarning('claude-sonnet-4-5-20250929', new Date('2026-12-01T00:00:00Z'))).toMatch(/was retired on 2026-11-30.*claude-sonnet-4-6/);
+    expect(retirementWarning('claude-sonnet-4-5-20250929', new Date('2026-12-01T00:00:00Z'))).toMatch(
+      /was retired on 2026-11-30.*claude-sonnet-4-6/,
+    );
     expect(retirementWarning('claude-sonnet-4-6', new Date('2026-12-01T00:00:00Z'))).toBeNull();
   });
 });
 
 describe('parsePriceOverrides', () => {
   it('reads JSON and derives missing cache prices from input', () => {
-    const parsed = parsePriceOverrides('{"claude-sonnet-5": {"input": 2, "output": 10}, "big": {"input": 4, "output": 20, "cacheRead": 0.3, "minCacheablePrefix": 2048}}');
-    expect(parsed['claude-sonnet-5']).toEqual({ input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2, minCacheablePrefix: 1024 });
-    expect(parsed.big).toEqual({ input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.3, minCacheablePrefix: 2048 });
+    const parsed = parsePriceOverrides(
+      '{"claude-sonnet-5": {"input": 2, "output": 10}, "big": {"input": 4, "output": 20, "cacheRead": 0.3, "minCacheablePrefix": 2048}}',
+    );
+    expect(parsed['claude-sonnet-5']).toEqual({
+      input: 2,
+      output: 10,
+      cacheWrite5m: 2.5,
+      cacheWrite1h: 4,
+      cacheRead: 0.2,
+      minCacheablePrefix: 1024,
+    });
+    expect(parsed.big).toEqual({
+      input: 4,
+      output: 20,
+      cacheWrite5m: 5,
+      cacheWrite1h: 8,
+      cacheRead: 0.3,
+      minCacheablePrefix: 2048,
+    });
   });
 
   it('reads the compact form on lines and commas, with all five prices or two', () => {
-    const parsed = parsePriceOverrides('  my-model = 1/2/1.5/2.5/0.2 \n# a comment\nclaude-sonnet-5=2/10,claude-haiku-4-5=0.8/4\n');
-    expect(parsed['my-model']).toEqual({ input: 1, output: 2, cacheWrite5m: 1.5, cacheWrite1h: 2.5, cacheRead: 0.2, minCacheablePrefix: 1024 });
+    const parsed = parsePriceOverrides(
+      '  my-model = 1/2/1.5/2.5/0.2 \n# a comment\nclaude-sonnet-5=2/10,claude-haiku-4-5=0.8/4\n',
+    );
+    expect(parsed['my-model']).toEqual({
+      input: 1,
+      output: 2,
+      cacheWrite5m: 1.5,
+      cacheWrite1h: 2.5,
+      cacheRead: 0.2,
+      minCacheablePrefix: 1024,
+    });
     expect(parsed['claude-sonnet-5']!.cacheWrite1h).toBe(4);
     // A model the table knows keeps its own caching minimum when only its prices change.
     expect(parsed['claude-haiku-4-5']!.minCacheablePrefix).toBe(4096);
@@ -134,13 +162,25 @@ describe('usage accounting', () => {
 
   it('splits cache writes into 5m and 1h by what the API reports', () => {
     // 80,000 written: 50,000 with 1h ($6/M = $0.30) and 30,000 with 5m ($3.75/M = $0.1125).
-    const split: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 80_000, cacheCreation1hInputTokens: 50_000, cacheReadInputTokens: 0 };
+    const split: TokenUsage = {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheCreationInputTokens: 80_000,
+      cacheCreation1hInputTokens: 50_000,
+      cacheReadInputTokens: 0,
+    };
     expectUsd(usageCost(split, sonnet, { batch: false }), 0.4125);
     expectUsd(usageCost(split, sonnet, { batch: true }), 0.20625);
   });
 
   it('accumulates per model and in total, with the cache hit rate, and names unpriced models', () => {
-    const small: TokenUsage = { inputTokens: 2_000, outputTokens: 1_000, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 };
+    const small: TokenUsage = {
+      inputTokens: 2_000,
+      outputTokens: 1_000,
+      cacheCreationInputTokens: 0,
+      cacheCreation1hInputTokens: 0,
+      cacheReadInputTokens: 0,
+    };
     const accumulator = new UsageAccumulator(parsePriceOverrides('claude-sonnet-5=2/10'));
     accumulator.add(usage, 'claude-sonnet-4-6-20260101', { batch: true });
     // claude-sonnet-5 interactively: 2,000 × $2/M + 1,000 × $10/M = $0.004 + $0.01 = $0.014.
@@ -250,7 +290,12 @@ describe('token estimates', () => {
     expect(bare.schemaTokens).toBe(0);
     expect(bare.inputTokens).toBeGreaterThan(bare.prefixTokens + bare.messageTokens);
 
-    const schema = { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { summary: { type: 'string' } },
+      required: ['summary'],
+      additionalProperties: false,
+    };
     const withSchema = estimateRequestTokens({ system, messages, output_config: { format: { type: 'json_schema', schema } } });
     expect(withSchema.schemaTokens).toBeGreaterThan(estimateTokens(JSON.stringify(schema)));
     expect(withSchema.inputTokens).toBe(bare.inputTokens + withSchema.schemaTokens);
@@ -266,7 +311,9 @@ describe('token estimates', () => {
     expect(tests).toBeGreaterThan(4_000);
     expect(docs).toBeGreaterThan(4_000);
     expect(expectedOutputTokens('test-generation', 2_000, 4_000)).toBe(2_000);
-    expect(expectedOutputTokens('security-scan', 16_000, 10_000)).toBeGreaterThan(expectedOutputTokens('security-scan', 16_000, 1_000));
+    expect(expectedOutputTokens('security-scan', 16_000, 10_000)).toBeGreaterThan(
+      expectedOutputTokens('security-scan', 16_000, 1_000),
+    );
   });
 });
 
@@ -294,7 +341,9 @@ describe('caching decision', () => {
     const decision = decideCaching({ prefixTokens: 2_000, requestCount: 50, price: sonnet });
     expect(decision.cache).toBe(true);
     expectUsd(decision.savingUsd, 0.04551);
-    expect(decision.reason).toBe('shared prefix of 2,000 tokens × 50 requests: caching saves ≈ $0.0455 (70% expected cache hits)');
+    expect(decision.reason).toBe(
+      'shared prefix of 2,000 tokens × 50 requests: caching saves ≈ $0.0455 (70% expected cache hits)',
+    );
     expectUsd(decideCaching({ prefixTokens: 2_000, requestCount: 50, price: sonnet, batch: false }).savingUsd, 0.09102);
   });
 
@@ -318,7 +367,10 @@ describe('caching decision', () => {
     expect(system[2]!.cache_control).toBeUndefined();
     expect(system[1]!.cache_control).toEqual({ type: 'ephemeral' });
     // The API refuses a breakpoint on an empty block: the last non-empty one carries it.
-    const trailingEmpty = applyCacheControl([{ type: 'text', text: 'rules' }, { type: 'text', text: '' }]);
+    const trailingEmpty = applyCacheControl([
+      { type: 'text', text: 'rules' },
+      { type: 'text', text: '' },
+    ]);
     expect(trailingEmpty.map((b) => b.cache_control ?? null)).toEqual([{ type: 'ephemeral', ttl: '1h' }, null]);
     expect(applyCacheControl([])).toEqual([]);
   });
@@ -362,7 +414,12 @@ describe('plan estimate', () => {
   });
 
   it('renders a short Markdown table', () => {
-    const text = renderEstimate({ ...estimate, dropped: [{ customId: 'cr-x', paths: ['src/big`file.ts'], reason: 'budget $0.10 reached (estimated $0.107 for all 11 requests)' }] });
+    const text = renderEstimate({
+      ...estimate,
+      dropped: [
+        { customId: 'cr-x', paths: ['src/big`file.ts'], reason: 'budget $0.10 reached (estimated $0.107 for all 11 requests)' },
+      ],
+    });
     expect(text).toContain('`claude-sonnet-4-6` · 10 requests over 10 files · tokens estimated offline');
     expect(text).toContain('| Batch (this run) | $0.107 |');
     expect(text).toContain('| Interactive, no caching | $0.225 |');
@@ -373,7 +430,15 @@ describe('plan estimate', () => {
   });
 
   it('says so when the price is unknown', () => {
-    const unknown = estimatePlan({ model: 'claude-sonnet-5', price: undefined, requests, prefixTokens: 2_000, cached: false, files: 10, tokenSource: 'count_tokens' });
+    const unknown = estimatePlan({
+      model: 'claude-sonnet-5',
+      price: undefined,
+      requests,
+      prefixTokens: 2_000,
+      cached: false,
+      files: 10,
+      tokenSource: 'count_tokens',
+    });
     expect(unknown.priced).toBe(false);
     expect(unknown.batchUsd).toBe(0);
     expect(unknown.otherModels).toHaveLength(3);
@@ -395,7 +460,13 @@ describe('budget', () => {
   const additive = (set: Candidate[]): number => set.reduce((sum, c) => sum + c.usd, 0);
 
   it('counts changed lines once where ranges overlap', () => {
-    expect(countRangeLines([{ start: 1, end: 10 }, { start: 5, end: 12 }, { start: 20, end: 20 }])).toBe(13);
+    expect(
+      countRangeLines([
+        { start: 1, end: 10 },
+        { start: 5, end: 12 },
+        { start: 20, end: 20 },
+      ]),
+    ).toBe(13);
     expect(countRangeLines([])).toBe(0);
   });
 
@@ -417,7 +488,9 @@ describe('budget', () => {
     const result = applyBudget(all, additive, 1);
     // a + d + b = $0.80; c would make $1.20; e makes $0.96.
     expect(result.kept.map((c) => c.customId)).toEqual(['a', 'b', 'd', 'e']);
-    expect(result.dropped).toEqual([{ customId: 'c', paths: ['src/c.ts'], reason: 'budget $1.00 reached (estimated $1.36 for all 5 requests)' }]);
+    expect(result.dropped).toEqual([
+      { customId: 'c', paths: ['src/c.ts'], reason: 'budget $1.00 reached (estimated $1.36 for all 5 requests)' },
+    ]);
     expectUsd(result.keptUsd, 0.96);
     expect(result.refusal).toBeNull();
 

@@ -87,7 +87,15 @@ const verdictsSchema = {
                 end_line: { type: 'integer' },
                 kind: {
                   type: 'string',
-                  enum: ['behaviour-change', 'type-break', 'missing-import', 'missing-export', 'broken-reference', 'edge-case', 'other'],
+                  enum: [
+                    'behaviour-change',
+                    'type-break',
+                    'missing-import',
+                    'missing-export',
+                    'broken-reference',
+                    'edge-case',
+                    'other',
+                  ],
                 },
                 severity: SEVERITY,
                 title: { type: 'string' },
@@ -103,7 +111,18 @@ const verdictsSchema = {
 
 function file(path: string, content: string, extra: Partial<SourceFile> = {}): SourceFile {
   const language = path.endsWith('.py') ? 'python' : path.endsWith('.go') ? 'go' : 'typescript';
-  return { path, content, contentHash: 'h', diff: '', changedRanges: [], status: 'modified', language, redactions: 0, bytes: content.length, ...extra };
+  return {
+    path,
+    content,
+    contentHash: 'h',
+    diff: '',
+    changedRanges: [],
+    status: 'modified',
+    language,
+    redactions: 0,
+    bytes: content.length,
+    ...extra,
+  };
 }
 
 function request(system: string, user: string, schema: Record<string, unknown>): MessageCreateParamsNonStreaming {
@@ -124,7 +143,9 @@ function answer<T>(params: MessageCreateParamsNonStreaming, schema: Record<strin
 }
 
 type Files = { files: { path: string; content: string; description: string; source_path: string }[]; summary: string };
-type Verdicts = { verdicts: { path: string; verdict: string; problems: { start_line: number; kind: string; title: string }[] }[] };
+type Verdicts = {
+  verdicts: { path: string; verdict: string; problems: { start_line: number; kind: string; title: string }[] }[];
+};
 type Findings = { findings: { start_line: number; category: string; cwe: string | null }[] };
 
 const MATH_TS = [
@@ -159,7 +180,11 @@ describe('findings answers', () => {
       '    except Exception:',
       '        pass',
     ];
-    const params = request('Review for bugs and security.', renderFileBlock(file('app/load.py', `${lines.join('\n')}\n`)), findingsSchema);
+    const params = request(
+      'Review for bugs and security.',
+      renderFileBlock(file('app/load.py', `${lines.join('\n')}\n`)),
+      findingsSchema,
+    );
     const { findings } = answer<Findings>(params, findingsSchema);
     const at = (category: string): number[] => findings.filter((f) => f.category === category).map((f) => f.start_line);
     expect(at('sql-injection')).toEqual([4]);
@@ -170,14 +195,20 @@ describe('findings answers', () => {
 
   it('a security scan reports only CWE-backed findings', () => {
     const content = 'export function f(a) {\n  // TODO: later\n  if (a == 1) document.body.innerHTML = a;\n}\n';
-    const params = request('You perform a security scan of the code.', renderFileBlock(file('src/f.ts', content)), findingsSchema);
+    const params = request(
+      'You perform a security scan of the code.',
+      renderFileBlock(file('src/f.ts', content)),
+      findingsSchema,
+    );
     const { findings } = answer<Findings>(params, findingsSchema);
     expect(findings.map((f) => f.category)).toEqual(['xss']);
     expect(findings.every((f) => f.cwe !== null)).toBe(true);
   });
 
   it('only points at lines that were sent when a file is sent in ranges', () => {
-    const content = Array.from({ length: 40 }, (_, i) => (i === 4 || i === 30 ? '  eval(input);' : `const v${i} = ${i};`)).join('\n');
+    const content = Array.from({ length: 40 }, (_, i) => (i === 4 || i === 30 ? '  eval(input);' : `const v${i} = ${i};`)).join(
+      '\n',
+    );
     const block = renderFileBlock(file('src/big.ts', `${content}\n`), { ranges: [{ start: 25, end: 35 }] });
     const { findings } = answer<Findings>(request('Review.', block, findingsSchema), findingsSchema);
     expect(findings.map((f) => f.start_line)).toEqual([31]);
@@ -223,7 +254,8 @@ describe('files answers', () => {
   });
 
   it('test-generation honours <test_setup> and merges into an existing test file that was shown', () => {
-    const existing = "import { describe, it, expect } from 'vitest';\nimport { add } from '../../src/math.js';\n\ndescribe('add', () => {\n  it('adds', () => expect(add(1, 2)).toBe(3));\n});\n";
+    const existing =
+      "import { describe, it, expect } from 'vitest';\nimport { add } from '../../src/math.js';\n\ndescribe('add', () => {\n  it('adds', () => expect(add(1, 2)).toBe(3));\n});\n";
     const user = [
       'Write tests for src/math.ts.',
       '<test_setup>',
@@ -267,7 +299,9 @@ describe('files answers', () => {
     expect(added.join('\n')).toContain('@param factor');
     expect(added.join('\n')).toContain('Fetch total');
     expect(added.join('\n')).not.toContain('Add.'); // add already had a doc comment
-    expect(out[out.indexOf('export const scale = (value: number, factor = 2): number => clamp(value * factor);') - 1]).toBe(' */');
+    expect(out[out.indexOf('export const scale = (value: number, factor = 2): number => clamp(value * factor);') - 1]).toBe(
+      ' */',
+    );
   });
 
   it('docs-update leaves a partially sent file alone', () => {

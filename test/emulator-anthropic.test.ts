@@ -33,7 +33,12 @@ function sdk(emu: AnthropicEmulator, options: ConstructorParameters<typeof Anthr
 }
 
 function params(text = 'Say hello.', extra: Record<string, unknown> = {}): MessageCreateParamsNonStreaming {
-  return { model: MODEL, max_tokens: 1024, messages: [{ role: 'user', content: text }], ...extra } as MessageCreateParamsNonStreaming;
+  return {
+    model: MODEL,
+    max_tokens: 1024,
+    messages: [{ role: 'user', content: text }],
+    ...extra,
+  } as MessageCreateParamsNonStreaming;
 }
 
 async function readAll(client: Anthropic, id: string): Promise<MessageBatchIndividualResponse[]> {
@@ -90,13 +95,17 @@ describe('auth and headers', () => {
     expect(bearer.type).toBe('message');
 
     const headerStyle = sdk(emu, { apiKey: null, defaultHeaders: { 'x-api-key': 'right-key' } });
-    expect((await headerStyle.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'abcd' }] })).input_tokens).toBe(1);
+    expect(
+      (await headerStyle.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'abcd' }] })).input_tokens,
+    ).toBe(1);
 
     const wrong = await apiError(sdk(emu, { apiKey: 'wrong-key' }).messages.create(params()));
     expect(wrong).toBeInstanceOf(Anthropic.AuthenticationError);
     expectErrorBody(wrong, 401, 'authentication_error');
 
-    const missing = await apiError(sdk(emu, { apiKey: null, defaultHeaders: { Authorization: null, 'x-api-key': null } }).messages.create(params()));
+    const missing = await apiError(
+      sdk(emu, { apiKey: null, defaultHeaders: { Authorization: null, 'x-api-key': null } }).messages.create(params()),
+    );
     expectErrorBody(missing, 401, 'authentication_error');
   });
 
@@ -137,7 +146,11 @@ describe('POST /v1/messages', () => {
     ['max_tokens 0', { max_tokens: 0 }, /max_tokens/],
     ['stream', { stream: true }, /stream/],
     ['an unknown parameter', { output_format: {} }, /output_format: Extra inputs/],
-    ['an object schema without additionalProperties: false', { output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: {} } } } }, /additionalProperties/],
+    [
+      'an object schema without additionalProperties: false',
+      { output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: {} } } } },
+      /additionalProperties/,
+    ],
   ])('refuses %s with 400 invalid_request_error', async (_name, extra, message) => {
     const emu = await emulator();
     const error = await apiError(sdk(emu).messages.create(params('hi', extra)));
@@ -172,7 +185,11 @@ describe('POST /v1/messages', () => {
   it('count_tokens uses the same count as usage', async () => {
     const emu = await emulator();
     const client = sdk(emu);
-    const request = { model: MODEL, system: 'You are terse.', messages: [{ role: 'user' as const, content: 'Count these words please.' }] };
+    const request = {
+      model: MODEL,
+      system: 'You are terse.',
+      messages: [{ role: 'user' as const, content: 'Count these words please.' }],
+    };
     const counted = await client.messages.countTokens(request);
     const message = await client.messages.create({ ...request, max_tokens: 100 });
     expect(counted.input_tokens).toBe(Math.ceil(('You are terse.'.length + 'Count these words please.'.length) / 4));
@@ -186,16 +203,28 @@ describe('batch creation limits', () => {
     const emu = await emulator();
     const client = sdk(emu);
     const invalid = await apiError(
-      client.messages.batches.create({ requests: [{ custom_id: 'ok-1', params: params() }, { custom_id: 'src/app.ts', params: params() }] }),
+      client.messages.batches.create({
+        requests: [
+          { custom_id: 'ok-1', params: params() },
+          { custom_id: 'src/app.ts', params: params() },
+        ],
+      }),
     );
     expectErrorBody(invalid, 400, 'invalid_request_error');
     expect(invalid.message).toContain('src/app.ts');
 
-    const tooLong = await apiError(client.messages.batches.create({ requests: [{ custom_id: 'a'.repeat(65), params: params() }] }));
+    const tooLong = await apiError(
+      client.messages.batches.create({ requests: [{ custom_id: 'a'.repeat(65), params: params() }] }),
+    );
     expectErrorBody(tooLong, 400, 'invalid_request_error');
 
     const duplicate = await apiError(
-      client.messages.batches.create({ requests: [{ custom_id: 'same', params: params() }, { custom_id: 'same', params: params() }] }),
+      client.messages.batches.create({
+        requests: [
+          { custom_id: 'same', params: params() },
+          { custom_id: 'same', params: params() },
+        ],
+      }),
     );
     expectErrorBody(duplicate, 400, 'invalid_request_error');
     expect(duplicate.apiMessage).toContain('"same"');
@@ -248,7 +277,12 @@ describe('batch creation limits', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${emu.url}/v1/messages/batches`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+        headers: {
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+          'x-api-key': 'k',
+          'anthropic-version': '2023-06-01',
+        },
       });
       req.on('response', (res) => {
         res.resume();
@@ -267,7 +301,9 @@ describe('batch lifecycle', () => {
     const emu = await emulator({ pollsUntilEnded: 2 });
     const client = sdk(emu);
     const ids = Array.from({ length: 30 }, (_, i) => `req-${i}`);
-    const created = await client.messages.batches.create({ requests: ids.map((id) => ({ custom_id: id, params: params(`question ${id}`) })) });
+    const created = await client.messages.batches.create({
+      requests: ids.map((id) => ({ custom_id: id, params: params(`question ${id}`) })),
+    });
     expect(created).toMatchObject({
       id: expect.stringMatching(/^msgbatch_/),
       type: 'message_batch',
@@ -351,7 +387,8 @@ describe('batch lifecycle', () => {
     const emu = await emulator();
     const client = sdk(emu);
     const created: string[] = [];
-    for (let i = 0; i < 5; i++) created.push((await client.messages.batches.create({ requests: [{ custom_id: `b${i}`, params: params() }] })).id);
+    for (let i = 0; i < 5; i++)
+      created.push((await client.messages.batches.create({ requests: [{ custom_id: `b${i}`, params: params() }] })).id);
     const newestFirst = [...created].reverse();
 
     const first = await client.messages.batches.list({ limit: 2 });
@@ -380,7 +417,12 @@ describe('batch lifecycle', () => {
   it('cancels: canceling, then ended with the remaining requests canceled', async () => {
     const emu = await emulator({ pollsUntilEnded: 5 });
     const client = sdk(emu);
-    const batch = await client.messages.batches.create({ requests: [{ custom_id: 'a', params: params() }, { custom_id: 'b', params: params() }] });
+    const batch = await client.messages.batches.create({
+      requests: [
+        { custom_id: 'a', params: params() },
+        { custom_id: 'b', params: params() },
+      ],
+    });
     const canceling = await client.messages.batches.cancel(batch.id);
     expect(canceling.processing_status).toBe('canceling');
     expect(canceling.cancel_initiated_at).not.toBeNull();
@@ -407,7 +449,12 @@ describe('batch lifecycle', () => {
   it('expires and archives batches on demand', async () => {
     const emu = await emulator({ pollsUntilEnded: 5 });
     const client = sdk(emu);
-    const batch = await client.messages.batches.create({ requests: [{ custom_id: 'a', params: params() }, { custom_id: 'b', params: params() }] });
+    const batch = await client.messages.batches.create({
+      requests: [
+        { custom_id: 'a', params: params() },
+        { custom_id: 'b', params: params() },
+      ],
+    });
     emu.expireBatch(batch.id);
     const expired = await client.messages.batches.retrieve(batch.id);
     expect(expired.request_counts).toMatchObject({ expired: 2, processing: 0 });
@@ -454,7 +501,10 @@ describe('time and answers', () => {
     const client = sdk(emu);
     expectErrorBody(await apiError(client.messages.create(params('explode'))), 500, 'api_error');
     const batch = await client.messages.batches.create({
-      requests: [{ custom_id: 'boom', params: params('explode') }, { custom_id: 'fine', params: params('calm') }],
+      requests: [
+        { custom_id: 'boom', params: params('explode') },
+        { custom_id: 'fine', params: params('calm') },
+      ],
     });
     await pollToEnd(client, batch.id);
     const results = new Map((await readAll(client, batch.id)).map((l) => [l.custom_id, l.result]));
@@ -538,7 +588,13 @@ describe('fault injection', () => {
     emu.faults.result('bad', { type: 'malformed' });
     const ids = ['err', 'exp', 'can', 'bad', 'ok'];
     const first = await client.messages.batches.create({ requests: ids.map((custom_id) => ({ custom_id, params: params() })) });
-    expect((await pollToEnd(client, first.id)).request_counts).toEqual({ processing: 0, succeeded: 2, errored: 1, canceled: 1, expired: 1 });
+    expect((await pollToEnd(client, first.id)).request_counts).toEqual({
+      processing: 0,
+      succeeded: 2,
+      errored: 1,
+      canceled: 1,
+      expired: 1,
+    });
     const results = new Map((await readAll(client, first.id)).map((l) => [l.custom_id, l.result]));
     expect(results.get('err')).toMatchObject({ type: 'errored', error: { error: { type: 'overloaded_error' } } });
     expect(results.get('exp')?.type).toBe('expired');
@@ -574,7 +630,11 @@ describe('prompt caching usage', () => {
     });
     const second = await client.messages.create({ ...params('second file'), system: cachedSystem });
     expect(second.usage).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: prefixTokens });
-    const counted = await client.messages.countTokens({ model: MODEL, system: cachedSystem, messages: [{ role: 'user', content: 'second file' }] });
+    const counted = await client.messages.countTokens({
+      model: MODEL,
+      system: cachedSystem,
+      messages: [{ role: 'user', content: 'second file' }],
+    });
     expect(second.usage.input_tokens + (second.usage.cache_read_input_tokens ?? 0)).toBe(counted.input_tokens);
   });
 
@@ -593,7 +653,10 @@ describe('prompt caching usage', () => {
     const emu = await emulator({ pollsUntilEnded: 0 });
     const client = sdk(emu);
     const batch = await client.messages.batches.create({
-      requests: ['one', 'two', 'three'].map((id) => ({ custom_id: id, params: { ...params(`file ${id}`), system: cachedSystem } })),
+      requests: ['one', 'two', 'three'].map((id) => ({
+        custom_id: id,
+        params: { ...params(`file ${id}`), system: cachedSystem },
+      })),
     });
     await pollToEnd(client, batch.id);
     const usage = new Map(
@@ -681,7 +744,15 @@ describe('default answers', () => {
     });
     expect(message.stop_reason).toBe('end_turn');
     const answer = JSON.parse((message.content[0] as Anthropic.TextBlock).text) as {
-      findings: { path: string; start_line: number; end_line: number; category: string; severity: string; cwe: string | null; explanation: string }[];
+      findings: {
+        path: string;
+        start_line: number;
+        end_line: number;
+        category: string;
+        severity: string;
+        cwe: string | null;
+        explanation: string;
+      }[];
     };
     const validate = new Ajv({ strict: false }).compile(findingsSchema);
     expect(validate(answer), JSON.stringify(validate.errors)).toBe(true);

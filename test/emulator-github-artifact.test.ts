@@ -87,7 +87,11 @@ describe('artifact service with the real @actions/artifact', () => {
     expect(zipRequest?.status).toBe(302);
 
     const octokit = new Octokit({ baseUrl: emulator.url, auth: TOKEN });
-    const { data: repoWide } = await octokit.rest.actions.listArtifactsForRepo({ owner: OWNER, repo: REPO, name: 'overnight-state' });
+    const { data: repoWide } = await octokit.rest.actions.listArtifactsForRepo({
+      owner: OWNER,
+      repo: REPO,
+      name: 'overnight-state',
+    });
     expect(repoWide.total_count).toBe(1);
     expect(repoWide.artifacts[0]?.workflow_run?.id).toBe(1);
     expect(repoWide.artifacts[0]?.expired).toBe(false);
@@ -95,7 +99,9 @@ describe('artifact service with the real @actions/artifact', () => {
     const deleted = await fromRun2.deleteArtifact('overnight-state', { findBy });
     expect(deleted.id).toBe(artifactId);
     expect(emulator.store.artifacts).toEqual([]);
-    await expect(octokit.rest.actions.getArtifact({ owner: OWNER, repo: REPO, artifact_id: artifactId })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.actions.getArtifact({ owner: OWNER, repo: REPO, artifact_id: artifactId })).rejects.toMatchObject({
+      status: 404,
+    });
     expect(emulator.violations).toEqual([]);
   });
 
@@ -116,15 +122,24 @@ describe('artifact service with the real @actions/artifact', () => {
     await expect(new artifactModule.DefaultArtifactClient().getArtifact('report')).rejects.toThrow(/not found/i);
 
     const octokit = new Octokit({ baseUrl: emulator.url, auth: TOKEN, request: { redirect: 'manual' } });
-    const zip = await octokit.rest.actions.downloadArtifact({ owner: OWNER, repo: REPO, artifact_id: firstId, archive_format: 'zip' });
+    const zip = await octokit.rest.actions.downloadArtifact({
+      owner: OWNER,
+      repo: REPO,
+      artifact_id: firstId,
+      archive_format: 'zip',
+    });
     const location = String(zip.headers.location);
     const ok = await fetch(location);
     const bytes = Buffer.from(await ok.arrayBuffer());
     expect(ok.headers.get('content-type')).toBe('application/zip');
-    expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).toBe(emulator.store.artifacts.find((a) => a.id === firstId)?.digest);
+    expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).toBe(
+      emulator.store.artifacts.find((a) => a.id === firstId)?.digest,
+    );
     const tampered = new URL(location);
     tampered.searchParams.set('sp', 'rw');
-    expect((await fetch(tampered, { method: 'PUT', body: 'overwrite', headers: { 'x-ms-blob-type': 'BlockBlob' } })).status).toBe(403);
+    expect((await fetch(tampered, { method: 'PUT', body: 'overwrite', headers: { 'x-ms-blob-type': 'BlockBlob' } })).status).toBe(
+      403,
+    );
     expect(emulator.violations).toEqual([]);
   });
 });

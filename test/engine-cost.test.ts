@@ -28,7 +28,10 @@ function sourceFile(i: number): string {
 }
 
 /** A repository with `files` changed sources and, optionally, a long project doc for the prefix. */
-async function setup(files: number, docWords: number): Promise<{ repo: TestRepo; emulator: AnthropicEmulator; engine: TestEngine }> {
+async function setup(
+  files: number,
+  docWords: number,
+): Promise<{ repo: TestRepo; emulator: AnthropicEmulator; engine: TestEngine }> {
   const repo = await makeRepo();
   const emulator = await startAnthropicEmulator({ apiKeys: [TEST_API_KEY], pollsUntilEnded: 0 });
   const old = new Date(Date.now() - 72 * 3_600_000);
@@ -100,13 +103,18 @@ describe('budget', () => {
     const full = await submit(testConfig({ mode: 'submit', task: 'code-review', since: '24h', 'dry-run': 'true' }), engine.deps);
     const perRequest = full.estimate!.batchUsd / full.requestCount;
     const budget = (perRequest * 4.5).toFixed(6);
-    const result = await submit(testConfig({ mode: 'submit', task: 'code-review', since: '24h', 'max-cost-usd': budget }), engine.deps);
+    const result = await submit(
+      testConfig({ mode: 'submit', task: 'code-review', since: '24h', 'max-cost-usd': budget }),
+      engine.deps,
+    );
     expect(result.estimate!.batchUsd).toBeLessThanOrEqual(Number(budget));
     expect(result.requestCount).toBeLessThan(full.requestCount);
     expect(result.estimate!.dropped.length).toBe(full.requestCount - result.requestCount);
     expect(emulator.batches().reduce((n, b) => n + b.requests.length, 0)).toBe(result.requestCount);
     for (const d of result.estimate!.dropped) expect(d.reason).toMatch(/budget/);
-    expect(engine.logs.filter((l) => l.level === 'warning' && /^dropped /.test(l.message))).toHaveLength(result.estimate!.dropped.length);
+    expect(engine.logs.filter((l) => l.level === 'warning' && /^dropped /.test(l.message))).toHaveLength(
+      result.estimate!.dropped.length,
+    );
     // The job summary lists what was dropped.
     expect(engine.summaries.join('\n')).toMatch(/dropped|Dropped/);
   });
@@ -123,7 +131,10 @@ describe('budget', () => {
 describe('auto mode', () => {
   it('runs below sync-threshold through the interactive API, with the same report', async () => {
     const { emulator, engine } = await setup(2, 0);
-    const result = await run(testConfig({ mode: 'auto', task: 'code-review', since: '24h', 'sync-threshold': '10' }), engine.deps);
+    const result = await run(
+      testConfig({ mode: 'auto', task: 'code-review', since: '24h', 'sync-threshold': '10' }),
+      engine.deps,
+    );
     expect(result.mode).toBe('run');
     expect(emulator.calls['batches.create']).toBe(0);
     expect(emulator.calls['messages']).toBe(2);

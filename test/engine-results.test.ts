@@ -41,7 +41,13 @@ describe('ResultsWriter', () => {
     const writer = new ResultsWriter(path, 'code-review', 'info', {}, true, 3);
     const severities: Severity[] = ['low', 'info', 'critical', 'medium', 'low', 'high', 'info', 'critical', 'low', 'medium'];
     for (const [i, severity] of severities.entries()) {
-      const usage = { inputTokens: 10, outputTokens: 5, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, cacheCreation1hInputTokens: 0 };
+      const usage = {
+        inputTokens: 10,
+        outputTokens: 5,
+        cacheCreationInputTokens: 0,
+        cacheReadInputTokens: 0,
+        cacheCreation1hInputTokens: 0,
+      };
       await writer.add(
         {
           customId: `cr-${i}`,

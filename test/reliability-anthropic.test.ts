@@ -41,7 +41,8 @@ afterEach(async () => {
 
 /** One file per directory: one request each. */
 const MODULES = ['api', 'billing', 'cart', 'search', 'users', 'mail'] as const;
-const source = (name: string): string => `export function ${name}Handler(input: string): string {\n  return input.trim() + '${name}';\n}\n`;
+const source = (name: string): string =>
+  `export function ${name}Handler(input: string): string {\n  return input.trim() + '${name}';\n}\n`;
 
 /** Production-like backoff (1 s doubling, capped at 60 s) on the test clock: waits are asserted, not slept. */
 const REAL_POLICY = { retries: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
@@ -53,7 +54,9 @@ async function setup(): Promise<{ emulator: AnthropicEmulator; engine: TestEngin
     () => repo.cleanup(),
     () => emulator.close(),
   );
-  await repo.commit(Object.fromEntries(MODULES.map((m) => [`src/${m}/index.ts`, source(m)])), { date: new Date(Date.now() - 3_600_000) });
+  await repo.commit(Object.fromEntries(MODULES.map((m) => [`src/${m}/index.ts`, source(m)])), {
+    date: new Date(Date.now() - 3_600_000),
+  });
   const engine = await testEngine({ repoDir: repo.dir, baseUrl: emulator.url });
   cleanups.push(engine.cleanup);
   engine.deps.anthropic = () =>
@@ -96,7 +99,9 @@ describe('transient faults are retried with capped backoff that honours retry-af
     expect(emulator.calls['batches.create']).toBe(2);
     expect(emulator.batches()).toHaveLength(1);
     expect(engine.clock.sleeps).toEqual([5_000]);
-    expect(engine.logs.some((l) => l.level === 'warning' && /creating a batch: 529 overloaded_error.*retry 1 in 5s/.test(l.message))).toBe(true);
+    expect(
+      engine.logs.some((l) => l.level === 'warning' && /creating a batch: 529 overloaded_error.*retry 1 in 5s/.test(l.message)),
+    ).toBe(true);
   });
 
   it('retrieve: a 529 with retry-after 4, then a dropped connection, are waited out (4 s, then 2 s backoff) and the collect completes', async () => {
@@ -107,7 +112,9 @@ describe('transient faults are retried with capped backoff that honours retry-af
     const before = engine.clock.sleeps.length;
     const collected = await collect(collectConfig(), engine.deps);
     expect(collected.status).toBe('collected');
-    const retries = engine.logs.filter((l) => l.level === 'warning' && /^checking batch msgbatch_\S+: .*; retry \d in \d+s$/.test(l.message));
+    const retries = engine.logs.filter(
+      (l) => l.level === 'warning' && /^checking batch msgbatch_\S+: .*; retry \d in \d+s$/.test(l.message),
+    );
     expect(retries.map((l) => l.message.replace(/^.*?: /, ''))).toEqual([
       expect.stringMatching(/^529 overloaded_error .*retry 1 in 4s$/),
       expect.stringMatching(/^connection failed .*retry 2 in 2s$/),
@@ -153,7 +160,9 @@ describe('transient faults are retried with capped backoff that honours retry-af
     const lines = await readJsonl(results.resultsPath);
     expect(lines).toHaveLength(MODULES.length);
     expect(new Set(lines.map((l) => l.customId)).size).toBe(MODULES.length);
-    expect(engine.logs.some((l) => l.level === 'warning' && /reading the results of batch .* after 2 results/.test(l.message))).toBe(true);
+    expect(
+      engine.logs.some((l) => l.level === 'warning' && /reading the results of batch .* after 2 results/.test(l.message)),
+    ).toBe(true);
   });
 
   it('results: a stream that keeps breaking stops with one line, nothing is marked collected, and the next collect publishes each result once', async () => {
@@ -161,7 +170,9 @@ describe('transient faults are retried with capped backoff that honours retry-af
     void repoDir;
     await submit(submitConfig(), engine.deps);
     emulator.faults.truncateResults('*', 3, REAL_POLICY.retries + 1);
-    await expect(collect(collectConfig(), engine.deps)).rejects.toThrow(/^reading the results of batch msgbatch_\S+: still failing \(.*\); run collect again later$/);
+    await expect(collect(collectConfig(), engine.deps)).rejects.toThrow(
+      /^reading the results of batch msgbatch_\S+: still failing \(.*\); run collect again later$/,
+    );
     const [stored] = await engine.states();
     expect(stored!.state.collectedAt).toBeNull();
     expect(stored!.state.batches.every((b) => !b.resultsSaved)).toBe(true);
@@ -206,7 +217,10 @@ describe('faults no retry can fix: one line, exit 1, no wait', () => {
       () => repo.cleanup(),
       () => emulator.close(),
     );
-    await repo.commit({ 'src/cart.ts': source('cart'), 'src/mail.ts': source('mail') }, { date: new Date(Date.now() - 3_600_000) });
+    await repo.commit(
+      { 'src/cart.ts': source('cart'), 'src/mail.ts': source('mail') },
+      { date: new Date(Date.now() - 3_600_000) },
+    );
     const clock = new TestClock();
     const key = 'sk-ant-test-fatal-0123456789';
     const cli = async (...argv: string[]) => {
@@ -218,12 +232,42 @@ describe('faults no retry can fix: one line, exit 1, no wait', () => {
   }
 
   const cases: { name: string; route: RouteName; spec: HttpFaultSpec | 'spend-cap'; says: RegExp }[] = [
-    { name: '402 billing_error on create', route: 'batches.create', spec: { status: 402, type: 'billing_error' }, says: /creating a batch: Anthropic answered 402 billing_error.*check the plan and credit balance/ },
-    { name: '403 permission_error on create', route: 'batches.create', spec: { status: 403, type: 'permission_error' }, says: /creating a batch: Anthropic answered 403 permission_error.*workspace permissions/ },
-    { name: '413 request_too_large on create', route: 'batches.create', spec: { status: 413, type: 'request_too_large' }, says: /creating a batch: Anthropic answered 413 request_too_large.*256 MB/ },
-    { name: '401 authentication_error on retrieve (collect)', route: 'batches.retrieve', spec: { status: 401, type: 'authentication_error' }, says: /checking batch msgbatch_\S+: Anthropic answered 401.*ANTHROPIC_API_KEY/ },
-    { name: 'the spend cap (429 enforced_spend_limit_reached) on retrieve (collect)', route: 'batches.retrieve', spec: 'spend-cap', says: /checking batch msgbatch_\S+: the monthly spend limit .* reached/ },
-    { name: 'the spend cap on the results stream (collect)', route: 'batches.results', spec: 'spend-cap', says: /reading the results of batch msgbatch_\S+: the monthly spend limit .* reached/ },
+    {
+      name: '402 billing_error on create',
+      route: 'batches.create',
+      spec: { status: 402, type: 'billing_error' },
+      says: /creating a batch: Anthropic answered 402 billing_error.*check the plan and credit balance/,
+    },
+    {
+      name: '403 permission_error on create',
+      route: 'batches.create',
+      spec: { status: 403, type: 'permission_error' },
+      says: /creating a batch: Anthropic answered 403 permission_error.*workspace permissions/,
+    },
+    {
+      name: '413 request_too_large on create',
+      route: 'batches.create',
+      spec: { status: 413, type: 'request_too_large' },
+      says: /creating a batch: Anthropic answered 413 request_too_large.*256 MB/,
+    },
+    {
+      name: '401 authentication_error on retrieve (collect)',
+      route: 'batches.retrieve',
+      spec: { status: 401, type: 'authentication_error' },
+      says: /checking batch msgbatch_\S+: Anthropic answered 401.*ANTHROPIC_API_KEY/,
+    },
+    {
+      name: 'the spend cap (429 enforced_spend_limit_reached) on retrieve (collect)',
+      route: 'batches.retrieve',
+      spec: 'spend-cap',
+      says: /checking batch msgbatch_\S+: the monthly spend limit .* reached/,
+    },
+    {
+      name: 'the spend cap on the results stream (collect)',
+      route: 'batches.results',
+      spec: 'spend-cap',
+      says: /reading the results of batch msgbatch_\S+: the monthly spend limit .* reached/,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -256,7 +300,9 @@ describe('faults no retry can fix: one line, exit 1, no wait', () => {
     expect(emulator.calls['batches.create']).toBe(7);
     expect(clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000]);
     const errors = result.stderr.filter((l) => l.startsWith('error:'));
-    expect(errors).toEqual([expect.stringMatching(/^error: creating a batch: still failing after 7 attempts \(500 api_error .*\); try again later$/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: creating a batch: still failing after 7 attempts \(500 api_error .*\); try again later$/),
+    ]);
     expect(await cliStates(repoDir)).toEqual([]);
   });
 });
@@ -295,7 +341,9 @@ describe('results that are gone are reported once, not retried forever', () => {
     const collected = await collect(collectConfig(), engine.deps);
     expect(collected.status).toBe('collected');
     expect(collected.states[0]!.results!.failures).toHaveLength(MODULES.length);
-    expect(engine.logs.some((l) => l.level === 'warning' && l.message.includes(`batch ${batchId} was not found (404)`))).toBe(true);
+    expect(engine.logs.some((l) => l.level === 'warning' && l.message.includes(`batch ${batchId} was not found (404)`))).toBe(
+      true,
+    );
     expect((await engine.states())[0]!.state.collectedAt).not.toBeNull();
     const retrievesBefore = emulator.calls['batches.retrieve'];
     expect((await collect(collectConfig(), engine.deps)).status).toBe('nothing-to-do');

@@ -41,7 +41,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function github(options: Parameters<typeof startGitHubEmulator>[0] = {}): Promise<{ gh: GitHubEmulator; context: GitHubContext; warnings: string[] }> {
+async function github(
+  options: Parameters<typeof startGitHubEmulator>[0] = {},
+): Promise<{ gh: GitHubEmulator; context: GitHubContext; warnings: string[] }> {
   const gh = await startGitHubEmulator({ owner, repo, ...options });
   cleanups.push(async () => {
     expect(gh.violations).toEqual([]);
@@ -145,7 +147,10 @@ describe('untrusted model output never reaches GitHub as written', () => {
 
     // Only the labels the workflow configured, whatever the answer says.
     expect(issue.labels).toEqual(['overnight']);
-    const bodies = [issue.body ?? '', ...gh.store.comments.filter((c) => c.issue_number === issue.number).map((c) => c.body ?? '')];
+    const bodies = [
+      issue.body ?? '',
+      ...gh.store.comments.filter((c) => c.issue_number === issue.number).map((c) => c.body ?? ''),
+    ];
     for (const body of bodies) {
       expect(body.length).toBeLessThanOrEqual(65_536);
       // Mentions and HTML are inert inside code; everywhere else they must be defused.
@@ -159,7 +164,9 @@ describe('untrusted model output never reaches GitHub as written', () => {
       for (const found of findMarkers(body)) expect(found.fields.state ?? stateId).toBe(stateId);
       expect(readFingerprints(body)).not.toContain('deadbeef');
     }
-    expect(findMarkers(issue.body ?? '', 'report')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ state: stateId }) })]);
+    expect(findMarkers(issue.body ?? '', 'report')).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ state: stateId }) }),
+    ]);
     // The bare URL is shown, not linked (GitHub would autolink it outside code).
     expect(bodies.join('\n')).toMatch(/`https:\/\/evil\.example\/raw`/);
     // A re-run finds its own report and posts nothing more.
@@ -174,9 +181,24 @@ describe('untrusted model output never reaches GitHub as written', () => {
       JSON.stringify({
         summary: 'tests',
         files: [
-          { path: '.github/workflows/pwn.yml', content: `on: push\njobs: {x: {runs-on: ubuntu-latest, steps: [{run: "touch ${sentinel}"}]}}\n`, description: 'ci', source_path: 'src/sum.ts' },
-          { path: `test/$(touch ${sentinel}).test.ts`, content: "import { it } from 'vitest';\nit('x', () => {});\n", description: '`touch`', source_path: 'src/sum.ts' },
-          { path: 'test/sum.test.ts', content: `import { it, expect } from 'vitest';\nimport { sum } from '../src/sum.js';\n// $(touch ${sentinel})\nit('adds', () => expect(sum(1, 2)).toBe(3));\n`, description: 'adds', source_path: 'src/sum.ts' },
+          {
+            path: '.github/workflows/pwn.yml',
+            content: `on: push\njobs: {x: {runs-on: ubuntu-latest, steps: [{run: "touch ${sentinel}"}]}}\n`,
+            description: 'ci',
+            source_path: 'src/sum.ts',
+          },
+          {
+            path: `test/$(touch ${sentinel}).test.ts`,
+            content: "import { it } from 'vitest';\nit('x', () => {});\n",
+            description: '`touch`',
+            source_path: 'src/sum.ts',
+          },
+          {
+            path: 'test/sum.test.ts',
+            content: `import { it, expect } from 'vitest';\nimport { sum } from '../src/sum.js';\n// $(touch ${sentinel})\nit('adds', () => expect(sum(1, 2)).toBe(3));\n`,
+            description: 'adds',
+            source_path: 'src/sum.ts',
+          },
         ],
       });
     const anthropic = await startAnthropicEmulator({ seed: 4, pollsUntilEnded: 0, responder });
@@ -185,7 +207,10 @@ describe('untrusted model output never reaches GitHub as written', () => {
       () => source.cleanup(),
       () => anthropic.close(),
     );
-    await source.commit({ 'src/sum.ts': 'export function sum(a: number, b: number): number {\n  return a + b;\n}\n' }, { date: new Date(Date.now() - 3_600_000) });
+    await source.commit(
+      { 'src/sum.ts': 'export function sum(a: number, b: number): number {\n  return a + b;\n}\n' },
+      { date: new Date(Date.now() - 3_600_000) },
+    );
     const engine = await testEngine({ repoDir: source.dir, baseUrl: anthropic.url });
     cleanups.push(engine.cleanup);
     await submit(testConfig({ mode: 'submit', task: 'test-generation', since: '24h' }), engine.deps);
@@ -212,10 +237,21 @@ describe('untrusted model output never reaches GitHub as written', () => {
 
   it('shell syntax in a generated path is refused, while route-style names ($id, [id]) stay allowed', () => {
     const options = { task: 'test-generation' as const, sourcePath: 'src/routes/item.ts' };
-    for (const path of ['test/$(id).test.ts', 'test/${HOME}.test.ts', 'test/a;rm.test.ts', 'test/`id`.test.ts', 'test/a|b.test.ts', 'test/*.test.ts']) {
-      expect(checkGeneratedPath(path, options), path).toMatchObject({ ok: false, reason: expect.stringMatching(/shell or glob syntax/) });
+    for (const path of [
+      'test/$(id).test.ts',
+      'test/${HOME}.test.ts',
+      'test/a;rm.test.ts',
+      'test/`id`.test.ts',
+      'test/a|b.test.ts',
+      'test/*.test.ts',
+    ]) {
+      expect(checkGeneratedPath(path, options), path).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/shell or glob syntax/),
+      });
     }
-    for (const path of ['test/routes/$id.test.ts', 'test/routes/[id].test.ts']) expect(checkGeneratedPath(path, options).ok, path).toBe(true);
+    for (const path of ['test/routes/$id.test.ts', 'test/routes/[id].test.ts'])
+      expect(checkGeneratedPath(path, options).ok, path).toBe(true);
   });
 });
 
@@ -250,13 +286,28 @@ function results(findings: Finding[]): CollectedResults {
     resubmitted: 0,
     duplicatesSkipped: 0,
     belowSeverity: 0,
-    usage: { requests: 1, inputTokens: 10, outputTokens: 10, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.01, interactiveUsd: 0.02, savingsUsd: 0.01, cacheHitRate: 0 },
+    usage: {
+      requests: 1,
+      inputTokens: 10,
+      outputTokens: 10,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+      costUsd: 0.01,
+      interactiveUsd: 0.02,
+      savingsUsd: 0.01,
+      cacheHitRate: 0,
+    },
     batchIds: ['msgbatch_01'],
     resultsPath: '/tmp/results.jsonl',
   };
 }
 
-function reportContext(collected: CollectedResults, githubContext: GitHubContext | null, outputDir = '/tmp', pullRequest: number | null = null): ReportContext {
+function reportContext(
+  collected: CollectedResults,
+  githubContext: GitHubContext | null,
+  outputDir = '/tmp',
+  pullRequest: number | null = null,
+): ReportContext {
   const state = {
     task: 'code-review',
     model: 'claude-sonnet-4-6',
@@ -266,7 +317,14 @@ function reportContext(collected: CollectedResults, githubContext: GitHubContext
     baseSha: 'b'.repeat(40),
     ref: pullRequest ? `refs/pull/${pullRequest}/merge` : 'refs/heads/main',
     pullRequest: pullRequest
-      ? { number: pullRequest, baseSha: 'b'.repeat(40), headSha: 'c'.repeat(40), baseRef: 'main', headRef: 'feature', fromFork: true }
+      ? {
+          number: pullRequest,
+          baseSha: 'b'.repeat(40),
+          headSha: 'c'.repeat(40),
+          baseRef: 'main',
+          headRef: 'feature',
+          fromFork: true,
+        }
       : null,
     window: 'since 24h',
     createdAt: '2026-11-20T23:00:00Z',
@@ -275,7 +333,17 @@ function reportContext(collected: CollectedResults, githubContext: GitHubContext
     published: {},
     redactions: 0,
   } as unknown as RunState;
-  return { state, stateId: 'state-1', round: 'r1', results: collected, issueLabels: ['overnight'], outputDir, sarifPath: '/tmp/x.sarif', github: githubContext, log: quiet };
+  return {
+    state,
+    stateId: 'state-1',
+    round: 'r1',
+    results: collected,
+    issueLabels: ['overnight'],
+    outputDir,
+    sarifPath: '/tmp/x.sarif',
+    github: githubContext,
+    log: quiet,
+  };
 }
 
 describe('GitHub faults', () => {
@@ -286,15 +354,27 @@ describe('GitHub faults', () => {
     const result = await issueReporter.publish(reportContext(results([finding('src/a.ts', 3)]), context));
     expect(result.url).toMatch(/\/issues\/\d+$/);
     expect(gh.store.issues).toHaveLength(1);
-    expect(gh.requests.filter((r) => r.method === 'POST' && /\/issues$/.test(r.path)).map((r) => r.status)).toEqual([502, 503, 201]);
+    expect(gh.requests.filter((r) => r.method === 'POST' && /\/issues$/.test(r.path)).map((r) => r.status)).toEqual([
+      502, 503, 201,
+    ]);
   });
 
   it('a secondary rate limit answered as 429 with retry-after is waited out, with a warning, and the comment is posted once', async () => {
     const { gh, context, warnings } = await github();
-    gh.seedPullRequest({ number: 7, title: 'x', base: { ref: 'main', sha: 'b'.repeat(40) }, head: { ref: 'feature', sha: 'c'.repeat(40) }, files: [] });
+    gh.seedPullRequest({
+      number: 7,
+      title: 'x',
+      base: { ref: 'main', sha: 'b'.repeat(40) },
+      head: { ref: 'feature', sha: 'c'.repeat(40) },
+      files: [],
+    });
     gh.faults.next(
       { method: 'POST', path: /\/issues\/7\/comments$/ },
-      { status: 429, headers: { 'retry-after': '2' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } },
+      {
+        status: 429,
+        headers: { 'retry-after': '2' },
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      },
     );
     const result = await prCommentReporter.publish(reportContext(results([finding('src/a.ts', 3)]), context, '/tmp', 7));
     expect(result.url).toBeDefined();
@@ -317,23 +397,32 @@ describe('GitHub faults', () => {
       written.push(String(chunk));
       return true;
     });
-    const outputDir = await import('node:fs/promises').then((fs) => fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')));
+    const outputDir = await import('node:fs/promises').then((fs) =>
+      fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')),
+    );
     cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outputDir, { recursive: true, force: true })));
     let note: string;
     try {
-      note = (await createSummaryReporter({ notes: ['pr-review: read-only token (e.g. a fork PR): no review written; see the job summary'] }).publish(
-        reportContext(results(findings), readOnly, outputDir, 7),
-      )).note;
+      note = (
+        await createSummaryReporter({
+          notes: ['pr-review: read-only token (e.g. a fork PR): no review written; see the job summary'],
+        }).publish(reportContext(results(findings), readOnly, outputDir, 7))
+      ).note;
     } finally {
       spy.mockRestore();
     }
     expect(note).toMatch(/summary written/);
     expect(gh.requests).toEqual([]);
-    const commands = written.join('').split(/\r?\n/).filter((l) => l.startsWith('::'));
+    const commands = written
+      .join('')
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith('::'));
     expect(commands).toHaveLength(MAX_ANNOTATIONS);
     expect(commands.every((l) => l.startsWith('::warning '))).toBe(true);
     // Worst first, with file and lines; the model's newline cannot start a command of its own.
-    expect(commands[0]).toMatch(/^::warning title=overnight critical%3A Injection %3A%3Aerror%3A%3Aforged command,file=src\/db\.ts,line=12,endLine=13::Injection ::error::forged command\. /);
+    expect(commands[0]).toMatch(
+      /^::warning title=overnight critical%3A Injection %3A%3Aerror%3A%3Aforged command,file=src\/db\.ts,line=12,endLine=13::Injection ::error::forged command\. /,
+    );
     expect(commands[1]).toMatch(/file=src\/api\.ts,line=4,endLine=5::/);
     const summary = await readFile(join(outputDir, 'summary.md'), 'utf8');
     expect(summary).toMatch(/read-only token/);
@@ -349,10 +438,14 @@ describe('GitHub faults', () => {
       written.push(String(chunk));
       return true;
     });
-    const outputDir = await import('node:fs/promises').then((fs) => fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')));
+    const outputDir = await import('node:fs/promises').then((fs) =>
+      fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')),
+    );
     cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outputDir, { recursive: true, force: true })));
     try {
-      await createSummaryReporter().publish(reportContext(results([finding('src/a.ts', 1)]), { ...context, readOnly: true }, outputDir, 7));
+      await createSummaryReporter().publish(
+        reportContext(results([finding('src/a.ts', 1)]), { ...context, readOnly: true }, outputDir, 7),
+      );
     } finally {
       spy.mockRestore();
     }
@@ -363,11 +456,26 @@ describe('GitHub faults', () => {
 describe('missing permissions and tokens: one line naming what is missing', () => {
   it('a 403 on listing the state artifacts names `actions: read`', async () => {
     const { gh, context } = await github();
-    gh.faults.next({ method: 'GET', path: /\/actions\/artifacts$/ }, { status: 403, body: { message: 'Resource not accessible by integration' } });
-    const store = new ArtifactStateStore({ octokit: context.octokit, token: 't', owner, repo, runId: 2, runAttempt: 1, stateName: 'overnight-state', retentionDays: 7, log: quiet });
+    gh.faults.next(
+      { method: 'GET', path: /\/actions\/artifacts$/ },
+      { status: 403, body: { message: 'Resource not accessible by integration' } },
+    );
+    const store = new ArtifactStateStore({
+      octokit: context.octokit,
+      token: 't',
+      owner,
+      repo,
+      runId: 2,
+      runAttempt: 1,
+      stateName: 'overnight-state',
+      retentionDays: 7,
+      log: quiet,
+    });
     const error = await store.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/^listing the state artifacts of acme\/shop: GitHub answered 403 \(Resource not accessible by integration.*\); the workflow needs `permissions: actions: read`$/);
+    expect((error as Error).message).toMatch(
+      /^listing the state artifacts of acme\/shop: GitHub answered 403 \(Resource not accessible by integration.*\); the workflow needs `permissions: actions: read`$/,
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 

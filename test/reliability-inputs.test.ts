@@ -33,7 +33,10 @@ async function setup(files: Record<string, string> = {}) {
     () => emulator.close(),
   );
   await repo.commit(
-    { 'src/cart.ts': `export function total(xs: number[]): number {\n  // ${PROMPT_SENTINEL}\n  return xs.reduce((a, b) => a + b, 0);\n}\n`, ...files },
+    {
+      'src/cart.ts': `export function total(xs: number[]): number {\n  // ${PROMPT_SENTINEL}\n  return xs.reduce((a, b) => a + b, 0);\n}\n`,
+      ...files,
+    },
     { date: new Date(Date.now() - 3_600_000) },
   );
   const clock = new TestClock();
@@ -50,12 +53,18 @@ async function setup(files: Record<string, string> = {}) {
 describe('secrets stay out of logs and are counted', () => {
   it('an API key echoed back in an Anthropic error is masked in the one line shown', async () => {
     const { emulator, cli } = await setup();
-    emulator.faults.http('batches.create', { status: 401, type: 'authentication_error', message: `invalid x-api-key: ${API_KEY}` });
+    emulator.faults.http('batches.create', {
+      status: 401,
+      type: 'authentication_error',
+      message: `invalid x-api-key: ${API_KEY}`,
+    });
     const result = await cli(['submit', '--since', '24h', '--verbose']);
     expect(result.code).toBe(1);
     const text = [...result.stdout, ...result.stderr].join('\n');
     expect(text).not.toContain(API_KEY);
-    expect(result.stderr.filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(/^error: creating a batch: Anthropic answered 401 .*invalid x-api-key: \*\*\*/)]);
+    expect(result.stderr.filter((l) => l.startsWith('error:'))).toEqual([
+      expect.stringMatching(/^error: creating a batch: Anthropic answered 401 .*invalid x-api-key: \*\*\*/),
+    ]);
   });
 
   it('a GitHub token echoed back in a 403 is masked, and the line names the permission to grant', async () => {
@@ -63,8 +72,15 @@ describe('secrets stay out of logs and are counted', () => {
     const gh = await startGitHubEmulator({ owner: 'acme', repo: 'shop' });
     cleanups.push(() => gh.close());
     expect((await cli(['submit', '--since', '24h'])).code).toBe(0);
-    gh.faults.next({ method: 'POST', path: /\/issues$/ }, { status: 403, body: { message: `Resource not accessible by integration (token ${GITHUB_TOKEN})` } });
-    const result = await cli(['collect', '--report', 'issue,summary'], { GITHUB_TOKEN, GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url });
+    gh.faults.next(
+      { method: 'POST', path: /\/issues$/ },
+      { status: 403, body: { message: `Resource not accessible by integration (token ${GITHUB_TOKEN})` } },
+    );
+    const result = await cli(['collect', '--report', 'issue,summary'], {
+      GITHUB_TOKEN,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_API_URL: gh.url,
+    });
     // A refused report does not fail the collect: the results are saved, the problem is one line.
     expect(result.code).toBe(0);
     const text = [...result.stdout, ...result.stderr].join('\n');
@@ -103,7 +119,10 @@ describe('secrets stay out of logs and are counted', () => {
 });
 
 /** Runs the action in this process with inputs as the runner passes them, capturing its workflow commands. */
-async function runActionCapturing(inputs: Record<string, string>, env: Record<string, string>): Promise<{ lines: string[]; exitCode: number | undefined }> {
+async function runActionCapturing(
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+): Promise<{ lines: string[]; exitCode: number | undefined }> {
   for (const [name, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
   vi.stubEnv('GITHUB_OUTPUT', '');
   vi.stubEnv('GITHUB_STEP_SUMMARY', '');
@@ -135,7 +154,14 @@ describe('the action', () => {
     );
     const { lines, exitCode } = await runActionCapturing(
       { mode: 'collect', task: 'code-review', 'anthropic-api-key': API_KEY, 'github-token': GITHUB_TOKEN },
-      { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_RUN_ID: '9', GITHUB_WORKSPACE: temp, RUNNER_TEMP: temp, GITHUB_EVENT_NAME: 'schedule' },
+      {
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_API_URL: gh.url,
+        GITHUB_RUN_ID: '9',
+        GITHUB_WORKSPACE: temp,
+        RUNNER_TEMP: temp,
+        GITHUB_EVENT_NAME: 'schedule',
+      },
     );
     expect(exitCode).toBeUndefined();
     expect(lines.slice(0, 2).sort()).toEqual([`::add-mask::${API_KEY}`, `::add-mask::${GITHUB_TOKEN}`].sort());
@@ -150,7 +176,14 @@ describe('the action', () => {
     const anthropic: AnthropicEmulator = await startAnthropicEmulator({ seed: 1 });
     cleanups.push(() => anthropic.close());
     const { lines, exitCode } = await runActionCapturing(
-      { mode: 'later', task: 'code-review', 'max-files': '-3', 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url, 'github-token': GITHUB_TOKEN },
+      {
+        mode: 'later',
+        task: 'code-review',
+        'max-files': '-3',
+        'anthropic-api-key': API_KEY,
+        'anthropic-base-url': anthropic.url,
+        'github-token': GITHUB_TOKEN,
+      },
       { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: 'http://127.0.0.1:9' },
     );
     expect(exitCode).toBe(1);
@@ -168,12 +201,18 @@ describe('bad CLI input: one line per problem, all at once, exit 2, no API call'
     const { cli, repoDir } = await setup();
     const result = await cli([
       'submit',
-      '--task', 'code-reveiw',
-      '--report', 'issue,tweet',
-      '--exclude', 'src/[abc',
-      '--max-cost-usd', '-2',
-      '--min-severity', 'urgent',
-      '--issue-labels', `overnight,${'x'.repeat(60)}`,
+      '--task',
+      'code-reveiw',
+      '--report',
+      'issue,tweet',
+      '--exclude',
+      'src/[abc',
+      '--max-cost-usd',
+      '-2',
+      '--min-severity',
+      'urgent',
+      '--issue-labels',
+      `overnight,${'x'.repeat(60)}`,
     ]);
     expect(result.code).toBe(2);
     expect(result.stdout).toEqual([]);

@@ -16,7 +16,12 @@ const repo = 'shop';
 const HEAD = 'b'.repeat(40);
 const log = { debug() {}, info() {}, warning() {}, error() {} };
 
-function finding(path: string, line: number, severity: Severity = 'high', explanation = 'Unchecked input reaches the query.'): Finding {
+function finding(
+  path: string,
+  line: number,
+  severity: Severity = 'high',
+  explanation = 'Unchecked input reaches the query.',
+): Finding {
   return {
     task: 'code-review',
     path,
@@ -45,7 +50,17 @@ function results(findings: Finding[], failures: FailedItem[] = []): CollectedRes
     resubmitted: 0,
     duplicatesSkipped: 0,
     belowSeverity: 0,
-    usage: { requests: 4, inputTokens: 1000, outputTokens: 200, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.0123, interactiveUsd: 0.0246, savingsUsd: 0.0123, cacheHitRate: 0 },
+    usage: {
+      requests: 4,
+      inputTokens: 1000,
+      outputTokens: 200,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+      costUsd: 0.0123,
+      interactiveUsd: 0.0246,
+      savingsUsd: 0.0123,
+      cacheHitRate: 0,
+    },
     batchIds: ['msgbatch_01'],
     resultsPath: '/tmp/results.jsonl',
   };
@@ -103,8 +118,15 @@ afterEach(async () => {
 
 describe('issue reporter', () => {
   it('creates one issue with its labels, markers, findings and failures', async () => {
-    const failure: FailedItem = { customId: 'cr-9', paths: ['src/broken.ts'], status: 'errored', reason: 'overloaded_error: Overloaded' };
-    const result = await issueReporter.publish(context(results([finding('src/a.ts', 3), finding('src/b.ts', 7, 'critical')], [failure])));
+    const failure: FailedItem = {
+      customId: 'cr-9',
+      paths: ['src/broken.ts'],
+      status: 'errored',
+      reason: 'overloaded_error: Overloaded',
+    };
+    const result = await issueReporter.publish(
+      context(results([finding('src/a.ts', 3), finding('src/b.ts', 7, 'critical')], [failure])),
+    );
 
     expect(gh.store.issues).toHaveLength(1);
     const issue = gh.store.issues[0]!;
@@ -171,8 +193,20 @@ describe('issue reporter', () => {
   });
 
   it('spills a huge report into marked continuation comments, every body within 65,536', async () => {
-    const findings = Array.from({ length: 300 }, (_, i) => finding(`src/module${String(i).padStart(3, '0')}.ts`, i + 1, i % 3 === 0 ? 'critical' : 'medium', `Line ${i}: ${'x '.repeat(400)}`));
-    const failures: FailedItem[] = Array.from({ length: 50 }, (_, i) => ({ customId: `cr-f${i}`, paths: [`src/failed${i}.ts`], status: 'expired', reason: 'expired after 24 h' }));
+    const findings = Array.from({ length: 300 }, (_, i) =>
+      finding(
+        `src/module${String(i).padStart(3, '0')}.ts`,
+        i + 1,
+        i % 3 === 0 ? 'critical' : 'medium',
+        `Line ${i}: ${'x '.repeat(400)}`,
+      ),
+    );
+    const failures: FailedItem[] = Array.from({ length: 50 }, (_, i) => ({
+      customId: `cr-f${i}`,
+      paths: [`src/failed${i}.ts`],
+      status: 'expired',
+      reason: 'expired after 24 h',
+    }));
     const result = await issueReporter.publish(context(results(findings, failures)));
 
     expect(gh.store.issues).toHaveLength(1);

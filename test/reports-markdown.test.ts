@@ -76,7 +76,17 @@ function makeContext(results: CollectedResults, overrides: Partial<ReportContext
     window: 'since 24h (3 commits)',
     createdAt: '2026-11-20T23:00:00Z',
     submittedBy: 'run 1',
-    batches: [{ id: 'msgbatch_01abc', requestCount: 6, attempt: 0, submittedAt: '2026-11-20T23:00:00Z', status: 'ended', endedAt: null, resultsSaved: true }],
+    batches: [
+      {
+        id: 'msgbatch_01abc',
+        requestCount: 6,
+        attempt: 0,
+        submittedAt: '2026-11-20T23:00:00Z',
+        status: 'ended',
+        endedAt: null,
+        resultsSaved: true,
+      },
+    ],
     requests: {},
     estimate: {} as RunState['estimate'],
     collectedAt: null,
@@ -177,7 +187,9 @@ describe('renderMarkdownReport', () => {
     const md = renderMarkdownReport(makeContext(makeResults({ failures, duplicatesSkipped: 3, belowSeverity: 2 })));
     expect(md).toContain('## Failures (25: 13 errored, 12 malformed)');
     for (const failure of failures) {
-      expect(md).toContain(`- \`${failure.paths[0]}\`: **${failure.status}**: ${failure.reason} (request \`${failure.customId}\`)`);
+      expect(md).toContain(
+        `- \`${failure.paths[0]}\`: **${failure.status}**: ${failure.reason} (request \`${failure.customId}\`)`,
+      );
     }
     expect(md).toContain('Left out: 3 findings already reported earlier; 2 findings below the minimum severity.');
   });
@@ -190,7 +202,12 @@ describe('renderMarkdownReport', () => {
           files: [{ path: 'test/a.test.ts', content: 'a\nb\nc', description: 'tests for a', sourcePath: 'src/a.ts' }],
           verdicts: [
             { path: 'src/ok.ts', verdict: 'VALID', summary: 'same behaviour', findings: [] },
-            { path: 'src/bad.ts', verdict: 'INVALID', summary: 'drops a case', findings: [finding('high', 'src/bad.ts', 7, { title: 'Case 3 lost' })] },
+            {
+              path: 'src/bad.ts',
+              verdict: 'INVALID',
+              summary: 'drops a case',
+              findings: [finding('high', 'src/bad.ts', 7, { title: 'Case 3 lost' })],
+            },
           ],
         }),
       ),
@@ -266,7 +283,9 @@ describe('summary', () => {
 
   it('writes summary.md outside Actions and stays within 1 MiB', async () => {
     delete process.env.GITHUB_STEP_SUMMARY;
-    const findings = Array.from({ length: 3000 }, (_, i) => finding('medium', `src/f${i}.ts`, 1, { explanation: 'é'.repeat(500) }));
+    const findings = Array.from({ length: 3000 }, (_, i) =>
+      finding('medium', `src/f${i}.ts`, 1, { explanation: 'é'.repeat(500) }),
+    );
     const result = await summaryReporter.publish(makeContext(makeResults({ findings }), { outputDir: dir }));
     expect(result.path).toBe(join(dir, 'summary.md'));
     const bytes = (await readFile(join(dir, 'summary.md'))).length;

@@ -51,7 +51,17 @@ function results(task: TaskName, findings: Finding[], verdicts: RefactorVerdict[
     resubmitted: 0,
     duplicatesSkipped: 0,
     belowSeverity: 0,
-    usage: { requests: 4, inputTokens: 1000, outputTokens: 200, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.0123, interactiveUsd: 0.0246, savingsUsd: 0.0123, cacheHitRate: 0 },
+    usage: {
+      requests: 4,
+      inputTokens: 1000,
+      outputTokens: 200,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+      costUsd: 0.0123,
+      interactiveUsd: 0.0246,
+      savingsUsd: 0.0123,
+      cacheHitRate: 0,
+    },
     batchIds: [batch],
     resultsPath: '/tmp/results.jsonl',
   };
@@ -118,7 +128,9 @@ describe('pr-review and pr-comment', () => {
 
     expect(gh.store.reviews).toHaveLength(2);
     expect(gh.store.reviews.every((r) => r.state === 'COMMENTED' && r.commit_id === HEAD)).toBe(true);
-    const perReview = gh.store.reviews.map((r) => gh.store.reviewComments.filter((c) => c.pull_request_review_id === r.id).length);
+    const perReview = gh.store.reviews.map(
+      (r) => gh.store.reviewComments.filter((c) => c.pull_request_review_id === r.id).length,
+    );
     expect(perReview).toEqual([MAX_COMMENTS_PER_REVIEW, 5]);
     expect(gh.store.reviewComments.map((c) => c.path)).toEqual(Array(35).fill('src/new.ts'));
     expect(gh.store.reviewComments.every((c) => c.side === 'RIGHT' && readFingerprints(c.body).length === 1)).toBe(true);
@@ -168,7 +180,10 @@ describe('pr-review and pr-comment', () => {
   });
 
   it('falls back to the sticky comment when GitHub refuses a review with 422', async () => {
-    gh.faults.next({ method: 'POST', path: /\/pulls\/7\/reviews$/ }, { status: 422, body: { message: 'Unprocessable Entity', errors: ['Line could not be resolved'] } });
+    gh.faults.next(
+      { method: 'POST', path: /\/pulls\/7\/reviews$/ },
+      { status: 422, body: { message: 'Unprocessable Entity', errors: ['Line could not be resolved'] } },
+    );
     const collected = context(results('code-review', [finding('src/new.ts', 4, { title: 'Refused inline' })]));
     const review = await prReviewReporter.publish(collected);
     expect(gh.store.reviewComments).toHaveLength(0);
@@ -180,7 +195,12 @@ describe('pr-review and pr-comment', () => {
   });
 
   it('renders refactor verdicts with reasons and comments on their problems', async () => {
-    const problem = finding('src/a.ts', 12, { task: 'refactor-validation', category: 'behaviour-change', title: 'Rounding changed', severity: 'high' });
+    const problem = finding('src/a.ts', 12, {
+      task: 'refactor-validation',
+      category: 'behaviour-change',
+      title: 'Rounding changed',
+      severity: 'high',
+    });
     const verdicts: RefactorVerdict[] = [
       { path: 'src/a.ts', verdict: 'INVALID', summary: 'Rounding now truncates | differs', findings: [problem] },
       { path: 'src/new.ts', verdict: 'VALID', summary: 'Same behaviour, clearer names.', findings: [] },

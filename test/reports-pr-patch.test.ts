@@ -34,7 +34,9 @@ describe('buildPatch', () => {
     ];
     base['docs/same.md'] = 'same\n';
     const patch = await buildPatch(files, async (path) => base[path] ?? null);
-    expect(patch).toContain('diff --git a/test/a.test.ts b/test/a.test.ts\nnew file mode 100644\n--- /dev/null\n+++ b/test/a.test.ts\n@@ -0,0 +1,2 @@\n');
+    expect(patch).toContain(
+      'diff --git a/test/a.test.ts b/test/a.test.ts\nnew file mode 100644\n--- /dev/null\n+++ b/test/a.test.ts\n@@ -0,0 +1,2 @@\n',
+    );
     expect(patch).toContain('--- a/src/a b.ts\n+++ b/src/a b.ts\n');
     expect(patch).toContain('\\ No newline at end of file');
     expect(patch).not.toContain('docs/same.md');
@@ -53,7 +55,13 @@ describe('buildPatch', () => {
   it('handles whole rewrites and emptied files', async () => {
     const before = 'x\ny\nz\n';
     const after = 'p\nq\n';
-    const patch = await buildPatch([{ path: 'docs/a.md', content: after }, { path: 'docs/b.md', content: '' }], async () => before);
+    const patch = await buildPatch(
+      [
+        { path: 'docs/a.md', content: after },
+        { path: 'docs/b.md', content: '' },
+      ],
+      async () => before,
+    );
     const result = applies({ 'docs/a.md': before, 'docs/b.md': before }, patch);
     expect(result['docs/a.md']).toBe(after);
     expect(result['docs/b.md']).toBe('');
@@ -61,7 +69,7 @@ describe('buildPatch', () => {
 
   it('reproduces random edits exactly (checked by git apply)', async () => {
     let seed = 7;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
     for (let round = 0; round < 5; round++) {
       const before = Array.from({ length: 150 }, (_, i) => `l${random(20)}-${i % 7}`);
       const after = [...before];

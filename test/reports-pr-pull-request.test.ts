@@ -17,10 +17,16 @@ const log = { debug() {}, info() {}, warning() {}, error() {} };
 const SOURCE = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
 
 const files: GeneratedFile[] = [
-  { path: '../../.github/workflows/x.yml', content: 'on: push\njobs: {}\n', description: 'A workflow to run the tests', sourcePath: 'src/add.ts' },
+  {
+    path: '../../.github/workflows/x.yml',
+    content: 'on: push\njobs: {}\n',
+    description: 'A workflow to run the tests',
+    sourcePath: 'src/add.ts',
+  },
   {
     path: 'test/add.test.ts',
-    content: "import { expect, it } from 'vitest';\nimport { add } from '../src/add.js';\n\nit('adds', () => expect(add(1, 2)).toBe(3));\n",
+    content:
+      "import { expect, it } from 'vitest';\nimport { add } from '../src/add.js';\n\nit('adds', () => expect(add(1, 2)).toBe(3));\n",
     description: 'Covers add() with small integers; see @octocat',
     sourcePath: 'src/add.ts',
   },
@@ -30,7 +36,11 @@ let gh: GitHubEmulator;
 let github: GitHubContext;
 let baseSha: string;
 
-function context(task: 'test-generation' | 'docs-update', generated: GeneratedFile[], overrides: Partial<GitHubContext> | null = {}): ReportContext {
+function context(
+  task: 'test-generation' | 'docs-update',
+  generated: GeneratedFile[],
+  overrides: Partial<GitHubContext> | null = {},
+): ReportContext {
   const state = {
     task,
     repository: `${owner}/${repo}`,
@@ -41,7 +51,14 @@ function context(task: 'test-generation' | 'docs-update', generated: GeneratedFi
     pullRequest: null,
     window: 'since 24h (3 commits)',
   } as unknown as RunState;
-  const results = { task, findings: [], verdicts: [], files: generated, failures: [], batchIds: ['msgbatch_42'] } as unknown as CollectedResults;
+  const results = {
+    task,
+    findings: [],
+    verdicts: [],
+    files: generated,
+    failures: [],
+    batchIds: ['msgbatch_42'],
+  } as unknown as CollectedResults;
   return {
     state,
     stateId: 'overnight-state-test-generation-123',
@@ -58,7 +75,13 @@ function context(task: 'test-generation' | 'docs-update', generated: GeneratedFi
 beforeEach(async () => {
   gh = await startGitHubEmulator({ owner, repo });
   baseSha = gh.seedFile('main', 'src/add.ts', SOURCE);
-  github = { octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }), owner, repo, serverUrl: 'https://github.com', readOnly: false };
+  github = {
+    octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }),
+    owner,
+    repo,
+    serverUrl: 'https://github.com',
+    readOnly: false,
+  };
 });
 
 afterEach(async () => {
@@ -118,16 +141,22 @@ describe('pull-request', () => {
     expect(result.note).toContain('403');
     expect(result.note).toContain('Allow GitHub Actions to create and approve pull requests');
     const patch = readFileSync(result.path!, 'utf8');
-    expect(patch).toContain('diff --git a/test/add.test.ts b/test/add.test.ts\nnew file mode 100644\n--- /dev/null\n+++ b/test/add.test.ts\n@@ -0,0 +1,4 @@\n');
+    expect(patch).toContain(
+      'diff --git a/test/add.test.ts b/test/add.test.ts\nnew file mode 100644\n--- /dev/null\n+++ b/test/add.test.ts\n@@ -0,0 +1,4 @@\n',
+    );
     expect(patch).not.toMatch(/^diff --git a\/\.\.\//m);
   });
 
   it('patches a documented source file against its base content when asked for the artifact', async () => {
     const documented = `/** Adds two numbers. */\n${SOURCE}`;
-    const ctx = context('docs-update', [{ path: 'src/add.ts', content: documented, description: 'Doc comment', sourcePath: 'src/add.ts' }]);
+    const ctx = context('docs-update', [
+      { path: 'src/add.ts', content: documented, description: 'Doc comment', sourcePath: 'src/add.ts' },
+    ]);
     const result = await createPullRequestReporter({ preferPatch: true }).publish(ctx);
     const patch = readFileSync(result.path!, 'utf8');
-    expect(patch).toContain('--- a/src/add.ts\n+++ b/src/add.ts\n@@ -1,3 +1,4 @@\n+/** Adds two numbers. */\n export function add');
+    expect(patch).toContain(
+      '--- a/src/add.ts\n+++ b/src/add.ts\n@@ -1,3 +1,4 @@\n+/** Adds two numbers. */\n export function add',
+    );
     expect(gh.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 

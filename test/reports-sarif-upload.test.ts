@@ -44,9 +44,18 @@ function context(pullRequest: boolean, overrides: Partial<GitHubContext> = {}): 
     headSha: pullRequest ? 'c'.repeat(40) : HEAD,
     baseSha: BASE,
     ref: pullRequest ? 'refs/pull/7/merge' : 'refs/heads/main',
-    pullRequest: pullRequest ? { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false } : null,
+    pullRequest: pullRequest
+      ? { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false }
+      : null,
   } as unknown as RunState;
-  const results = { task: 'security-scan', findings: [finding], verdicts: [], files: [], failures: [], batchIds: ['msgbatch_1'] } as unknown as CollectedResults;
+  const results = {
+    task: 'security-scan',
+    findings: [finding],
+    verdicts: [],
+    files: [],
+    failures: [],
+    batchIds: ['msgbatch_1'],
+  } as unknown as CollectedResults;
   const dir = mkdtempSync(join(tmpdir(), 'overnight-sarif-up-'));
   return {
     state,
@@ -63,7 +72,13 @@ function context(pullRequest: boolean, overrides: Partial<GitHubContext> = {}): 
 
 beforeEach(async () => {
   gh = await startGitHubEmulator({ owner, repo });
-  github = { octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }), owner, repo, serverUrl: 'https://github.com', readOnly: false };
+  github = {
+    octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }),
+    owner,
+    repo,
+    serverUrl: 'https://github.com',
+    readOnly: false,
+  };
 });
 
 afterEach(async () => {

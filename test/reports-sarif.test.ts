@@ -34,7 +34,15 @@ describe('SARIF document', () => {
       finding({ severity: 'medium', fingerprint: 'fp-sql-2', startLine: 40, endLine: 40, cwe: 'cwe_89' }),
       finding(),
       finding({ category: 'Hard-coded secret', cwe: 'CWE-798', severity: 'low', path: 'config/ü.ts', fingerprint: 'fp-secret' }),
-      finding({ category: 'style', cwe: null, severity: 'info', path: './src/b.ts', fingerprint: 'fp-style', startLine: 9, endLine: 3 }),
+      finding({
+        category: 'style',
+        cwe: null,
+        severity: 'info',
+        path: './src/b.ts',
+        fingerprint: 'fp-style',
+        startLine: 9,
+        endLine: 3,
+      }),
     ],
   });
   const run = log.runs[0]!;
@@ -86,7 +94,11 @@ describe('SARIF document', () => {
 
   it('maps severities and CWE ids', () => {
     expect(['critical', 'high', 'medium', 'low', 'info'].map((s) => sarifLevel(s as Finding['severity']))).toEqual([
-      'error', 'error', 'warning', 'note', 'note',
+      'error',
+      'error',
+      'warning',
+      'note',
+      'note',
     ]);
     expect(cweTag('CWE-079')).toBe('external/cwe/cwe-79');
     expect(cweTag('not a cwe')).toBeNull();
@@ -100,7 +112,14 @@ describe('SARIF document', () => {
       results: {
         task: 'refactor-validation',
         findings: [],
-        verdicts: [{ path: 'src/a.ts', verdict: 'INVALID', summary: 'x', findings: [finding({ task: 'refactor-validation', cwe: null, category: 'behaviour-change' })] }],
+        verdicts: [
+          {
+            path: 'src/a.ts',
+            verdict: 'INVALID',
+            summary: 'x',
+            findings: [finding({ task: 'refactor-validation', cwe: null, category: 'behaviour-change' })],
+          },
+        ],
       },
       sarifPath: join(dir, 'nested', 'overnight.sarif'),
       github: null,

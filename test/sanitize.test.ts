@@ -44,7 +44,9 @@ describe('sanitizeMarkdown', () => {
   });
 
   it('escapes raw HTML so no tag reaches the page', () => {
-    const out = clean('<img src="https://evil.example/p.png"> <details><summary>ok</summary>x</details> <script>alert(1)</script>');
+    const out = clean(
+      '<img src="https://evil.example/p.png"> <details><summary>ok</summary>x</details> <script>alert(1)</script>',
+    );
     expect(out).not.toMatch(/<(img|details|summary|script)/i);
     expect(out).toContain('&lt;details>');
     expect(out).toContain('&lt;script>');

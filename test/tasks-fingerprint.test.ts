@@ -32,7 +32,17 @@ describe('fingerprint', () => {
 
 describe('enclosingBlock heuristic across languages', () => {
   it('Go function with receiver', () => {
-    const lines = ['package s', '', 'func (s *Server) Handle(w http.ResponseWriter) error {', '\tif s.closed {', '\t\treturn errClosed', '\t}', '\treturn nil', '}', ''];
+    const lines = [
+      'package s',
+      '',
+      'func (s *Server) Handle(w http.ResponseWriter) error {',
+      '\tif s.closed {',
+      '\t\treturn errClosed',
+      '\t}',
+      '\treturn nil',
+      '}',
+      '',
+    ];
     expect(enclosingBlock(lines, 5)).toEqual({ start: 3, end: 8 });
   });
 

@@ -77,14 +77,29 @@ describe('planFileUnits: what a large file with a small change sends', () => {
 
   it('finds the enclosing Python method by indentation', () => {
     const lines = ['class Store:', '    def __init__(self):', '        self.items = []', ''];
-    lines.push('    def add(self, item):', '        if item is None:', '            raise ValueError("item")', '        self.items.append(item)', '');
+    lines.push(
+      '    def add(self, item):',
+      '        if item is None:',
+      '            raise ValueError("item")',
+      '        self.items.append(item)',
+      '',
+    );
     lines.push('    def size(self):', '        return len(self.items)');
     const block = enclosingBlock(lines, 7);
     expect(block).toEqual({ start: 5, end: 8 });
   });
 
   it('finds an Allman-style C# method through its lone brace', () => {
-    const lines = ['class A', '{', '    public int Run(int x)', '    {', '        var y = x * 2;', '        return y;', '    }', '}'];
+    const lines = [
+      'class A',
+      '{',
+      '    public int Run(int x)',
+      '    {',
+      '        var y = x * 2;',
+      '        return y;',
+      '    }',
+      '}',
+    ];
     expect(enclosingBlock(lines, 6)).toEqual({ start: 3, end: 7 });
   });
 
@@ -118,7 +133,10 @@ describe('planFileUnits: splitting and packing', () => {
     expect(units.length).toBe(2);
     expect(units.map((u) => u.part)).toEqual(['1/2', '2/2']);
     const functionsSent = units.map((u) => u.lineRanges['src/many.ts']!.map((r) => r.start));
-    expect(functionsSent).toEqual([[fnStart(5), fnStart(20)], [fnStart(35), fnStart(50)]]);
+    expect(functionsSent).toEqual([
+      [fnStart(5), fnStart(20)],
+      [fnStart(35), fnStart(50)],
+    ]);
   });
 
   it('packs tiny files of one directory (code-review, security-scan), capped by files and lines', () => {

@@ -46,9 +46,16 @@ function contextWithRanges(files: SourceFile[], lineRanges: Record<string, LineR
   return contextFor({ customId: 'cr-test', task: 'code-review', files, lineRanges, part: null });
 }
 
-const lines = (n: number, make: (i: number) => string): string => `${Array.from({ length: n }, (_, i) => make(i + 1)).join('\n')}\n`;
-const DB = makeFile('src/db.ts', lines(30, (i) => (i === 12 ? '  return db.query(`SELECT * FROM users WHERE id = ${id}`);' : `// line ${i}`)));
-const UTIL = makeFile('src/util.ts', lines(10, (i) => `export const u${i} = ${i};`));
+const lines = (n: number, make: (i: number) => string): string =>
+  `${Array.from({ length: n }, (_, i) => make(i + 1)).join('\n')}\n`;
+const DB = makeFile(
+  'src/db.ts',
+  lines(30, (i) => (i === 12 ? '  return db.query(`SELECT * FROM users WHERE id = ${id}`);' : `// line ${i}`)),
+);
+const UTIL = makeFile(
+  'src/util.ts',
+  lines(10, (i) => `export const u${i} = ${i};`),
+);
 
 const finding = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   path: 'src/db.ts',
@@ -98,7 +105,13 @@ describe('task registry and defaults', () => {
   it('uses current default models, budgets and report targets', () => {
     const table = TASK_NAMES.map((name) => {
       const t = TASKS[name];
-      return [name, t.defaultModel, t.defaultMaxOutputTokens, t.defaultReports({ pullRequest: false }).join(','), t.defaultReports({ pullRequest: true }).join(',')];
+      return [
+        name,
+        t.defaultModel,
+        t.defaultMaxOutputTokens,
+        t.defaultReports({ pullRequest: false }).join(','),
+        t.defaultReports({ pullRequest: true }).join(','),
+      ];
     });
     expect(table).toEqual([
       ['code-review', 'claude-sonnet-4-6', 4096, 'issue,summary', 'pr-comment,pr-review,summary'],
@@ -225,7 +238,10 @@ describe('code-review normaliser', () => {
   });
 
   it('anchors on the lines actually sent from a large file', () => {
-    const big = makeFile('src/big.ts', lines(500, (i) => `const x${i} = ${i};`));
+    const big = makeFile(
+      'src/big.ts',
+      lines(500, (i) => `const x${i} = ${i};`),
+    );
     const out = task.normalise(
       {
         summary: 's',
@@ -235,7 +251,12 @@ describe('code-review normaliser', () => {
           finding({ path: 'src/big.ts', start_line: 120, end_line: 121, category: 'inside' }),
         ],
       },
-      contextWithRanges([big], { 'src/big.ts': [{ start: 100, end: 150 }, { start: 300, end: 320 }] }),
+      contextWithRanges([big], {
+        'src/big.ts': [
+          { start: 100, end: 150 },
+          { start: 300, end: 320 },
+        ],
+      }),
     );
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.findings.map((f) => [f.category, f.startLine, f.endLine])).toEqual([
@@ -251,7 +272,9 @@ describe('code-review normaliser', () => {
     );
     const missing = finding();
     delete missing.cwe;
-    expect(malformed(() => task.normalise({ summary: 's', findings: [missing] }, context))).toContain('/findings/0 is missing "cwe"');
+    expect(malformed(() => task.normalise({ summary: 's', findings: [missing] }, context))).toContain(
+      '/findings/0 is missing "cwe"',
+    );
     expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ extra: 1 })] }, context))).toContain(
       'unexpected property "extra"',
     );
@@ -264,7 +287,14 @@ describe('code-review normaliser', () => {
   it('orders findings by severity and keeps exact repeats once', () => {
     const context = contextFor(singleUnit(task, [DB]));
     const out = task.normalise(
-      { summary: 's', findings: [finding({ severity: 'low', category: 'x' }), finding({ severity: 'critical' }), finding({ severity: 'critical' })] },
+      {
+        summary: 's',
+        findings: [
+          finding({ severity: 'low', category: 'x' }),
+          finding({ severity: 'critical' }),
+          finding({ severity: 'critical' }),
+        ],
+      },
       context,
     );
     if (out.kind !== 'findings') throw new Error('kind');
@@ -277,10 +307,7 @@ describe('security-scan normaliser', () => {
   it('normalises CWE forms and leaves unreadable ones null', () => {
     const context = contextFor(singleUnit(task, [DB]));
     const forms = ['CWE-89', 'cwe-89', '89', 'CWE 79', 'cwe_022', null, 'SQL injection', ''];
-    const out = task.normalise(
-      { summary: 's', findings: forms.map((cwe, i) => finding({ cwe, category: `c${i}` })) },
-      context,
-    );
+    const out = task.normalise({ summary: 's', findings: forms.map((cwe, i) => finding({ cwe, category: `c${i}` })) }, context);
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.findings.map((f) => f.cwe)).toEqual(['CWE-89', 'CWE-89', 'CWE-89', 'CWE-79', 'CWE-22', null, null, null]);
     expect(out.findings[0]!.task).toBe('security-scan');
@@ -325,10 +352,26 @@ describe('test-generation', () => {
     expect(accepted('src/math/sum.ts')).toBe(true);
     expect(accepted('app/models/user.py')).toBe(true);
     expect(accepted('pkg/server/handler.go')).toBe(true);
-    for (const path of ['src/math/sum.test.ts', 'test/sum.ts', 'src/__tests__/a.js', 'tests/test_user.py', 'pkg/server/handler_test.go', 'README.md', 'docs/guide.md', 'package.json', 'vitest.config.ts', 'config/app.yaml', 'src/UserTest.java']) {
+    for (const path of [
+      'src/math/sum.test.ts',
+      'test/sum.ts',
+      'src/__tests__/a.js',
+      'tests/test_user.py',
+      'pkg/server/handler_test.go',
+      'README.md',
+      'docs/guide.md',
+      'package.json',
+      'vitest.config.ts',
+      'config/app.yaml',
+      'src/UserTest.java',
+    ]) {
       expect(accepted(path), path).toBe(false);
     }
-    expect(task.planUnits([source, makeFile('test/math/sum.test.ts', "import { it } from 'vitest';\n")], DEFAULT_PLAN_OPTIONS).map((u) => u.files[0]!.path)).toEqual(['src/math/sum.ts']);
+    expect(
+      task
+        .planUnits([source, makeFile('test/math/sum.test.ts', "import { it } from 'vitest';\n")], DEFAULT_PLAN_OPTIONS)
+        .map((u) => u.files[0]!.path),
+    ).toEqual(['src/math/sum.ts']);
   });
 
   it('tells the model the framework and where tests go', () => {
@@ -344,8 +387,14 @@ describe('test-generation', () => {
   });
 
   it('shows a changed test file of the same source, detects its framework and changes the custom_id', () => {
-    const existing = makeFile('test/math/sum.test.ts', "import { describe, it, expect } from 'vitest';\nimport { jest } from '@jest/globals';\n");
-    const jestTest = makeFile('test/math/sum.test.ts', "import { expect, jest } from '@jest/globals';\ntest('a', () => expect(1).toBe(1));\n");
+    const existing = makeFile(
+      'test/math/sum.test.ts',
+      "import { describe, it, expect } from 'vitest';\nimport { jest } from '@jest/globals';\n",
+    );
+    const jestTest = makeFile(
+      'test/math/sum.test.ts',
+      "import { expect, jest } from '@jest/globals';\ntest('a', () => expect(1).toBe(1));\n",
+    );
     const alone = singleUnit(task, [source]);
     const withTest = singleUnit(task, [source, jestTest]);
     expect(withTest.files.map((f) => f.path)).toEqual(['src/math/sum.ts', 'test/math/sum.test.ts']);
@@ -361,7 +410,8 @@ describe('test-generation', () => {
     const context = contextFor(singleUnit(task, [source]));
     const file = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
       path: 'test/math/sum.test.ts',
-      content: "import { it, expect } from 'vitest';\nimport { sum } from '../../src/math/sum.js';\nit('adds', () => expect(sum(1, 2)).toBe(3));",
+      content:
+        "import { it, expect } from 'vitest';\nimport { sum } from '../../src/math/sum.js';\nit('adds', () => expect(sum(1, 2)).toBe(3));",
       description: ' Covers sum. ',
       source_path: 'src/math/sum.ts',
       ...over,
@@ -369,15 +419,25 @@ describe('test-generation', () => {
     const out = task.normalise({ summary: 'Tests for sum.', files: [file()] }, context);
     expect(out).toMatchObject({ kind: 'files', summary: 'Tests for sum.' });
     if (out.kind !== 'files') throw new Error('kind');
-    expect(out.files[0]).toMatchObject({ path: 'test/math/sum.test.ts', description: 'Covers sum.', sourcePath: 'src/math/sum.ts' });
+    expect(out.files[0]).toMatchObject({
+      path: 'test/math/sum.test.ts',
+      description: 'Covers sum.',
+      sourcePath: 'src/math/sum.ts',
+    });
     expect(out.files[0]!.content.endsWith(');\n')).toBe(true);
 
     expect(malformed(() => task.normalise({ summary: 's', files: [file({ path: 'src/math/sum.ts' })] }, context))).toBe(
       'test-generation answer writes "src/math/sum.ts", which is not a test file',
     );
-    expect(malformed(() => task.normalise({ summary: 's', files: [file({ path: '../outside/sum.test.ts' })] }, context))).toContain('unsafe path');
-    expect(malformed(() => task.normalise({ summary: 's', files: [file({ path: '.github/workflows/x.test.yml' })] }, context))).toContain('unsafe path');
-    expect(malformed(() => task.normalise({ summary: 's', files: [file({ source_path: 'src/other.ts' })] }, context))).toContain('was not in the request');
+    expect(
+      malformed(() => task.normalise({ summary: 's', files: [file({ path: '../outside/sum.test.ts' })] }, context)),
+    ).toContain('unsafe path');
+    expect(
+      malformed(() => task.normalise({ summary: 's', files: [file({ path: '.github/workflows/x.test.yml' })] }, context)),
+    ).toContain('unsafe path');
+    expect(malformed(() => task.normalise({ summary: 's', files: [file({ source_path: 'src/other.ts' })] }, context))).toContain(
+      'was not in the request',
+    );
     expect(malformed(() => task.normalise({ summary: 's', files: [file(), file()] }, context))).toContain('twice');
     expect(malformed(() => task.normalise({ summary: 's', files: [file({ content: '  ' })] }, context))).toContain('empty');
     expect(malformed(() => task.normalise({ summary: 's' }, context))).toContain('missing "files"');
@@ -394,42 +454,92 @@ describe('docs-update', () => {
     expect(task.accepts(makeFile('src/math/sum.test.ts', 'x\n'))).toBe(false);
     expect(task.accepts(makeFile('tsconfig.json', '{}\n'))).toBe(false);
     expect(task.accepts({ ...source, redactions: 1 })).toBe(false);
-    expect(task.accepts(makeFile('src/huge.ts', lines(601, (i) => `const a${i} = 1;`)))).toBe(false);
+    expect(
+      task.accepts(
+        makeFile(
+          'src/huge.ts',
+          lines(601, (i) => `const a${i} = 1;`),
+        ),
+      ),
+    ).toBe(false);
     // Always the whole file, even past wholeFileMaxLines: the answer replaces the file.
-    const mid = makeFile('src/mid.ts', lines(550, (i) => `const a${i} = 1;`), { status: 'modified', changedRanges: [{ start: 3, end: 3 }] });
+    const mid = makeFile(
+      'src/mid.ts',
+      lines(550, (i) => `const a${i} = 1;`),
+      { status: 'modified', changedRanges: [{ start: 3, end: 3 }] },
+    );
     expect(task.planUnits([mid], DEFAULT_PLAN_OPTIONS)[0]!.lineRanges).toEqual({ 'src/mid.ts': [{ start: 1, end: 550 }] });
   });
 
   it('takes a full updated file that only adds docs', () => {
     const context = contextFor(singleUnit(task, [source]));
-    const updated = '/**\n * Adds two numbers.\n * @returns the sum\n */\nexport function sum(a: number, b: number): number {\n  return a + b; // the sum\n}\n';
-    const out = task.normalise({ summary: 'Documented sum.', files: [{ path: 'src/math/sum.ts', content: updated, description: 'JSDoc for sum', source_path: 'src/math/sum.ts' }] }, context);
+    const updated =
+      '/**\n * Adds two numbers.\n * @returns the sum\n */\nexport function sum(a: number, b: number): number {\n  return a + b; // the sum\n}\n';
+    const out = task.normalise(
+      {
+        summary: 'Documented sum.',
+        files: [{ path: 'src/math/sum.ts', content: updated, description: 'JSDoc for sum', source_path: 'src/math/sum.ts' }],
+      },
+      context,
+    );
     if (out.kind !== 'files') throw new Error('kind');
-    expect(out.files).toEqual([{ path: 'src/math/sum.ts', content: updated, description: 'JSDoc for sum', sourcePath: 'src/math/sum.ts' }]);
+    expect(out.files).toEqual([
+      { path: 'src/math/sum.ts', content: updated, description: 'JSDoc for sum', sourcePath: 'src/math/sum.ts' },
+    ]);
     // An unchanged file is nothing to propose.
-    const same = task.normalise({ summary: 'ok', files: [{ path: 'src/math/sum.ts', content: source.content, description: '', source_path: 'src/math/sum.ts' }] }, context);
+    const same = task.normalise(
+      {
+        summary: 'ok',
+        files: [{ path: 'src/math/sum.ts', content: source.content, description: '', source_path: 'src/math/sum.ts' }],
+      },
+      context,
+    );
     expect(same.kind === 'files' && same.files).toEqual([]);
   });
 
   it('refuses answers that change code or write elsewhere', () => {
     const context = contextFor(singleUnit(task, [source]));
     const changed = '/** Adds. */\nexport function sum(a: number, b: number): number {\n  return a - b;\n}\n';
-    expect(malformed(() => task.normalise({ summary: 's', files: [{ path: 'src/math/sum.ts', content: changed, description: 'd', source_path: 'src/math/sum.ts' }] }, context))).toBe(
-      'docs-update answer changes code in "src/math/sum.ts", not only docs (near line 2: return a + b;)',
-    );
-    expect(malformed(() => task.normalise({ summary: 's', files: [{ path: 'src/other.ts', content: 'x', description: 'd', source_path: 'src/other.ts' }] }, context))).toContain(
-      'was not in the request',
-    );
+    expect(
+      malformed(() =>
+        task.normalise(
+          {
+            summary: 's',
+            files: [{ path: 'src/math/sum.ts', content: changed, description: 'd', source_path: 'src/math/sum.ts' }],
+          },
+          context,
+        ),
+      ),
+    ).toBe('docs-update answer changes code in "src/math/sum.ts", not only docs (near line 2: return a + b;)');
+    expect(
+      malformed(() =>
+        task.normalise(
+          { summary: 's', files: [{ path: 'src/other.ts', content: 'x', description: 'd', source_path: 'src/other.ts' }] },
+          context,
+        ),
+      ),
+    ).toContain('was not in the request');
   });
 
   it('keeps Python docstring edits and catches code edits', () => {
     const py = makeFile('app/calc.py', 'def total(items):\n    """Old doc."""\n    return sum(items)\n');
     const context = contextFor(singleUnit(task, [py]));
-    const good = 'def total(items):\n    """Return the sum of items.\n\n    Args:\n        items: numbers to add.\n    """\n    return sum(items)  # builtin\n';
-    const out = task.normalise({ summary: 's', files: [{ path: 'app/calc.py', content: good, description: 'd', source_path: 'app/calc.py' }] }, context);
+    const good =
+      'def total(items):\n    """Return the sum of items.\n\n    Args:\n        items: numbers to add.\n    """\n    return sum(items)  # builtin\n';
+    const out = task.normalise(
+      { summary: 's', files: [{ path: 'app/calc.py', content: good, description: 'd', source_path: 'app/calc.py' }] },
+      context,
+    );
     expect(out.kind === 'files' && out.files.length).toBe(1);
     const bad = 'def total(items):\n    """Doc."""\n    return sum(items) + 1\n';
-    expect(malformed(() => task.normalise({ summary: 's', files: [{ path: 'app/calc.py', content: bad, description: 'd', source_path: 'app/calc.py' }] }, context))).toContain('changes code');
+    expect(
+      malformed(() =>
+        task.normalise(
+          { summary: 's', files: [{ path: 'app/calc.py', content: bad, description: 'd', source_path: 'app/calc.py' }] },
+          context,
+        ),
+      ),
+    ).toContain('changes code');
   });
 });
 
@@ -470,7 +580,14 @@ describe('refactor-validation', () => {
             verdict: 'INVALID',
             summary: 'Negative quantities now give negative prices.',
             problems: [
-              { start_line: 1, end_line: 1, kind: 'behaviour-change', severity: 'high', title: 'qty <= 0 no longer returns 0', explanation: 'Before: 0. After: qty * 10.' },
+              {
+                start_line: 1,
+                end_line: 1,
+                kind: 'behaviour-change',
+                severity: 'high',
+                title: 'qty <= 0 no longer returns 0',
+                explanation: 'Before: 0. After: qty * 10.',
+              },
               { start_line: 40, end_line: 41, kind: 'edge-case', severity: 'low', title: 'far away', explanation: 'dropped' },
             ],
           },
@@ -481,13 +598,26 @@ describe('refactor-validation', () => {
     );
     if (out.kind !== 'verdict') throw new Error('kind');
     expect(out.verdicts).toHaveLength(1);
-    expect(out.verdicts[0]).toMatchObject({ path: 'src/price.ts', verdict: 'INVALID', summary: 'Negative quantities now give negative prices.' });
-    expect(out.verdicts[0]!.findings.map((f) => [f.category, f.startLine, f.severity, f.task])).toEqual([['behaviour-change', 1, 'high', 'refactor-validation']]);
+    expect(out.verdicts[0]).toMatchObject({
+      path: 'src/price.ts',
+      verdict: 'INVALID',
+      summary: 'Negative quantities now give negative prices.',
+    });
+    expect(out.verdicts[0]!.findings.map((f) => [f.category, f.startLine, f.severity, f.task])).toEqual([
+      ['behaviour-change', 1, 'high', 'refactor-validation'],
+    ]);
 
-    expect(malformed(() => task.normalise({ summary: 's', verdicts: [] }, context))).toBe('refactor-validation answer has no verdict for "src/price.ts"');
-    expect(malformed(() => task.normalise({ summary: 's', verdicts: [{ path: 'src/price.ts', verdict: 'MAYBE', summary: 's', problems: [] }] }, context))).toContain(
-      '/verdicts/0/verdict must be one of VALID, INVALID',
+    expect(malformed(() => task.normalise({ summary: 's', verdicts: [] }, context))).toBe(
+      'refactor-validation answer has no verdict for "src/price.ts"',
     );
+    expect(
+      malformed(() =>
+        task.normalise(
+          { summary: 's', verdicts: [{ path: 'src/price.ts', verdict: 'MAYBE', summary: 's', problems: [] }] },
+          context,
+        ),
+      ),
+    ).toContain('/verdicts/0/verdict must be one of VALID, INVALID');
   });
 });
 

@@ -55,7 +55,11 @@ export async function collectSetup(args: CollectSetupArgs): Promise<void> {
     // The request carries only what the bench responder needs; the answer is what is being measured.
     requests.push({
       customId,
-      params: { model: 'claude-sonnet-4-6', max_tokens: 4096, messages: [{ role: 'user', content: JSON.stringify({ path, lines, seed: i + 1 }) }] },
+      params: {
+        model: 'claude-sonnet-4-6',
+        max_tokens: 4096,
+        messages: [{ role: 'user', content: JSON.stringify({ path, lines, seed: i + 1 }) }],
+      },
       record,
     });
   }
@@ -79,7 +83,17 @@ export async function collectSetup(args: CollectSetupArgs): Promise<void> {
     window: 'bench',
     createdAt: new Date().toISOString(),
     submittedBy: 'bench',
-    batches: [{ id: batch.id, requestCount: requests.length, attempt: 0, submittedAt: new Date().toISOString(), status: 'in_progress', endedAt: null, resultsSaved: false }],
+    batches: [
+      {
+        id: batch.id,
+        requestCount: requests.length,
+        attempt: 0,
+        submittedAt: new Date().toISOString(),
+        status: 'in_progress',
+        endedAt: null,
+        resultsSaved: false,
+      },
+    ],
     requests: records,
     estimate: null as unknown as RunState['estimate'],
     collectedAt: null,
@@ -97,7 +111,10 @@ export async function collectScenario(args: { baseUrl: string; repoDir: string; 
   if (process.env.BENCH_TRACE) {
     // Phase-by-phase memory, for finding where a collect's memory goes.
     const t0 = performance.now();
-    const trace = (m: string) => process.stderr.write(`${Math.round(performance.now() - t0)} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB: ${m.slice(0, 100)}\n`);
+    const trace = (m: string) =>
+      process.stderr.write(
+        `${Math.round(performance.now() - t0)} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB: ${m.slice(0, 100)}\n`,
+      );
     log.info = trace;
     setInterval(() => trace('tick'), 2000).unref();
   }

@@ -60,30 +60,54 @@ function naiveRequest(file: SourceFile, contextFiles: { path: string; content: s
     messages: [
       {
         role: 'user' as const,
-        content: task.renderUnit({ customId: 'naive', task: task.name, files: [file], lineRanges: { [file.path]: [{ start: 1, end: Math.max(1, lines) }] }, part: null }),
+        content: task.renderUnit({
+          customId: 'naive',
+          task: task.name,
+          files: [file],
+          lineRanges: { [file.path]: [{ start: 1, end: Math.max(1, lines) }] },
+          part: null,
+        }),
       },
     ],
     output_config: { format: { type: 'json_schema' as const, schema: task.outputSchema } },
   };
   const tokens = estimateRequestTokens(params);
-  return { customId: 'naive', paths: [file.path], inputTokens: tokens.inputTokens, outputTokens: expectedOutputTokens(task.name, maxOutputTokens, tokens.messageTokens) };
+  return {
+    customId: 'naive',
+    paths: [file.path],
+    inputTokens: tokens.inputTokens,
+    outputTokens: expectedOutputTokens(task.name, maxOutputTokens, tokens.messageTokens),
+  };
 }
 
-async function night(label: string, repoDir: string, baseSha: string, headSha: string, contextFiles: string): Promise<Night | null> {
+async function night(
+  label: string,
+  repoDir: string,
+  baseSha: string,
+  headSha: string,
+  contextFiles: string,
+): Promise<Night | null> {
   const pullRequest: PullRequestInfo = { number: 1, baseSha, headSha, baseRef: 'main', headRef: 'night', fromFork: false };
   const deps = await benchDeps({ repoDir, pullRequest });
   const config = parseConfig({ task: 'code-review', 'dry-run': 'true', 'context-files': contextFiles }, {});
   const work = await prepareWork(config, deps, false);
   const files = work.changeSet.files.filter((f) => task.accepts(f));
   if (work.requests.length === 0 || files.length === 0) return null;
-  const overnight = work.requests.map((r) => ({ customId: r.customId, paths: r.record.paths, inputTokens: r.record.estimatedInputTokens, outputTokens: r.record.estimatedOutputTokens }));
+  const overnight = work.requests.map((r) => ({
+    customId: r.customId,
+    paths: r.record.paths,
+    inputTokens: r.record.estimatedInputTokens,
+    outputTokens: r.record.estimatedOutputTokens,
+  }));
   const naive = files.map((f) => naiveRequest(f, work.changeSet.contextFiles));
   const prefix = work.plan.prefixTokens;
   const sum = (requests: EstimateRequest[], key: 'inputTokens' | 'outputTokens') => requests.reduce((n, r) => n + r[key], 0);
   const overnightInput = sum(overnight, 'inputTokens');
   // Share of all input tokens read from the cache: later requests hit with the expected probability.
   const cacheReadShare =
-    work.plan.cached && prefix >= price.minCacheablePrefix ? ((overnight.length - 1) * EXPECTED_BATCH_HIT_RATE * prefix) / overnightInput : 0;
+    work.plan.cached && prefix >= price.minCacheablePrefix
+      ? ((overnight.length - 1) * EXPECTED_BATCH_HIT_RATE * prefix) / overnightInput
+      : 0;
   return {
     label,
     files: files.length,
@@ -104,7 +128,9 @@ async function night(label: string, repoDir: string, baseSha: string, headSha: s
 
 /** A repository holding this repository's source at HEAD, then one commit per synthetic night of small edits. */
 async function syntheticNights(nights: { files: number; seed: number }[]): Promise<{ dir: string; commits: string[] }> {
-  const tree = (await git(REPO_ROOT, ['ls-tree', '-r', '--name-only', 'HEAD', '--', 'src'])).split('\n').filter((p) => p.endsWith('.ts'));
+  const tree = (await git(REPO_ROOT, ['ls-tree', '-r', '--name-only', 'HEAD', '--', 'src']))
+    .split('\n')
+    .filter((p) => p.endsWith('.ts'));
   const contents = new Map<string, string>();
   for (const path of tree) contents.set(path, await git(REPO_ROOT, ['show', `HEAD:${path}`]));
   const dir = await mkdtemp(join(tmpdir(), 'overnight-bench-nights-'));
@@ -120,8 +146,13 @@ async function syntheticNights(nights: { files: number; seed: number }[]): Promi
   const bySize = [...contents.keys()].sort((a, b) => contents.get(b)!.length - contents.get(a)!.length);
   nights.forEach((n, index) => {
     const random = seeded(n.seed);
-    stream.push(`commit refs/heads/main\ncommitter Bench <bench@example.com> ${1700000000 + (index + 1) * 86400} +0000\n${data(`night ${index + 1}`)}`);
-    const chosen = bySize.slice(0, n.files * 2).filter(() => random() < 0.5).slice(0, n.files);
+    stream.push(
+      `commit refs/heads/main\ncommitter Bench <bench@example.com> ${1700000000 + (index + 1) * 86400} +0000\n${data(`night ${index + 1}`)}`,
+    );
+    const chosen = bySize
+      .slice(0, n.files * 2)
+      .filter(() => random() < 0.5)
+      .slice(0, n.files);
     for (const path of chosen) {
       const lines = contents.get(path)!.split('\n');
       const edits = 2 + Math.floor(random() * 2);
@@ -161,7 +192,13 @@ async function replay(contextFiles: string): Promise<Night[]> {
     { files: 30, seed: 13 },
   ]);
   for (let i = 1; i < synthetic.commits.length; i++) {
-    const result = await night(`synthetic night ${i}`, synthetic.dir, synthetic.commits[i - 1]!, synthetic.commits[i]!, contextFiles);
+    const result = await night(
+      `synthetic night ${i}`,
+      synthetic.dir,
+      synthetic.commits[i - 1]!,
+      synthetic.commits[i]!,
+      contextFiles,
+    );
     if (result) results.push(result);
   }
   return results;

@@ -27,7 +27,7 @@ const LINES = 200;
 function findingsFor(count: number, outside: number): Finding[] {
   return Array.from({ length: count }, (_, i) => {
     const file = i % FILES;
-    const line = i < count - outside ? 1 + (Math.floor(i / FILES) * 7) % LINES : LINES + 50 + i;
+    const line = i < count - outside ? 1 + ((Math.floor(i / FILES) * 7) % LINES) : LINES + 50 + i;
     return {
       task: 'code-review',
       path: `src/module${file}.ts`,
@@ -59,7 +59,17 @@ function results(findings: Finding[], dir: string): CollectedResults {
     resubmitted: 0,
     duplicatesSkipped: 0,
     belowSeverity: 0,
-    usage: { requests: 300, inputTokens: 900_000, outputTokens: 120_000, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 1.2, interactiveUsd: 2.4, savingsUsd: 1.2, cacheHitRate: 0 },
+    usage: {
+      requests: 300,
+      inputTokens: 900_000,
+      outputTokens: 120_000,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+      costUsd: 1.2,
+      interactiveUsd: 2.4,
+      savingsUsd: 1.2,
+      cacheHitRate: 0,
+    },
     batchIds: ['msgbatch_bench'],
     resultsPath: join(dir, 'results.jsonl'),
   };
@@ -69,7 +79,10 @@ function counts(requests: RecordedRequest[]) {
   const writes = requests.filter((r) => r.method !== 'GET');
   const byRoute: Record<string, number> = {};
   for (const r of writes) {
-    const route = `${r.method} ${r.path.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/{n}').replace(`/repos/${owner}/${repo}`, '')}`;
+    const route = `${r.method} ${r.path
+      .replace(/\?.*$/, '')
+      .replace(/\/\d+(?=\/|$)/g, '/{n}')
+      .replace(`/repos/${owner}/${repo}`, '')}`;
     byRoute[route] = (byRoute[route] ?? 0) + 1;
   }
   return { total: requests.length, reads: requests.length - writes.length, writes: writes.length, byRoute };
@@ -94,7 +107,12 @@ async function publishOnce(pull: boolean, findings: Finding[]) {
     // minWriteIntervalMs 0: the real 1 s spacing changes how long publishing takes, not how many requests it makes.
     const octokit = createOctokit({ token: 'ghs_bench', baseUrl: gh.url, log, minWriteIntervalMs: 0 });
     const workDir = await mkdtemp(join(tmpdir(), 'overnight-bench-gh-'));
-    const deps = await benchDeps({ repoDir: workDir, workDir, log, github: { octokit, owner, repo, serverUrl: 'https://github.com', readOnly: false } });
+    const deps = await benchDeps({
+      repoDir: workDir,
+      workDir,
+      log,
+      github: { octokit, owner, repo, serverUrl: 'https://github.com', readOnly: false },
+    });
     const state = {
       version: 1,
       tool: 'overnight',
@@ -105,7 +123,9 @@ async function publishOnce(pull: boolean, findings: Finding[]) {
       headSha: HEAD,
       baseSha: BASE,
       ref: pull ? 'refs/pull/7/head' : 'refs/heads/main',
-      pullRequest: pull ? { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false } : null,
+      pullRequest: pull
+        ? { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false }
+        : null,
       event: pull ? 'pull_request' : 'schedule',
       createdAt: new Date().toISOString(),
       batches: [],

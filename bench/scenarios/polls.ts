@@ -17,7 +17,11 @@ async function pollsFor(durationMs: number, waitMs: number): Promise<{ polls: nu
     };
     const client = new BatchClient({ apiKey: 'bench-key', baseURL: emulator.url, log: quietLog, retry: { sleep } });
     const batch = await client.createBatch([
-      { customId: 'bench-1', params: { model: 'claude-sonnet-4-6', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }, record: {} as never },
+      {
+        customId: 'bench-1',
+        params: { model: 'claude-sonnet-4-6', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] },
+        record: {} as never,
+      },
     ]);
     batchId = batch.id;
     const before = emulator.calls['batches.retrieve'] ?? 0;

@@ -35,7 +35,15 @@ export async function submitScenario(args: { baseUrl: string; requests: number; 
     });
   }
   const units = task.planUnits(files, DEFAULT_PLAN_OPTIONS);
-  const plan = planRequests({ task, units, model, maxOutputTokens: task.defaultMaxOutputTokens, instructions: '', contextFiles: [], price: resolvePrice(model) });
+  const plan = planRequests({
+    task,
+    units,
+    model,
+    maxOutputTokens: task.defaultMaxOutputTokens,
+    instructions: '',
+    contextFiles: [],
+    price: resolvePrice(model),
+  });
   files.length = 0;
   const prepareMs = since(prepareStart);
   const prepareRssMB = peakRssMB();
@@ -45,7 +53,9 @@ export async function submitScenario(args: { baseUrl: string; requests: number; 
   const groups = splitIntoBatches(plan.requests);
   const splitMs = since(splitStart);
   const splitRssMB = peakRssMB();
-  progress(`split into ${groups.length} batches (${groups.map((g) => g.length).join(' + ')}) in ${Math.round(splitMs)} ms; peak RSS ${Math.round(splitRssMB)} MB`);
+  progress(
+    `split into ${groups.length} batches (${groups.map((g) => g.length).join(' + ')}) in ${Math.round(splitMs)} ms; peak RSS ${Math.round(splitRssMB)} MB`,
+  );
 
   const deps = await benchDeps({ repoDir: args.repoDir, baseUrl: args.baseUrl });
   const state = { version: STATE_VERSION, requests: {}, batches: [] } as unknown as RunState;

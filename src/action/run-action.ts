@@ -60,7 +60,10 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
   const [owner, repo] = repository.split('/');
   if (!owner || !repo) throw new ConfigError('GITHUB_REPOSITORY is not set: this action runs inside a GitHub workflow');
   const token = config.githubToken;
-  if (!token) throw new ConfigError('github-token: missing; pass github-token: ${{ github.token }} and grant the permissions the README lists');
+  if (!token)
+    throw new ConfigError(
+      'github-token: missing; pass github-token: ${{ github.token }} and grant the permissions the README lists',
+    );
   const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
   const pullRequest = pullRequestFromEvent(eventName, env.GITHUB_EVENT_PATH);
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -98,7 +101,8 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     log: actionLog,
     now: () => new Date(),
     anthropic: () => {
-      if (!config.apiKey) throw new ConfigError('anthropic-api-key: missing; pass anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}');
+      if (!config.apiKey)
+        throw new ConfigError('anthropic-api-key: missing; pass anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}');
       return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log: actionLog });
     },
     store,

@@ -6,10 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Anthropic from '@anthropic-ai/sdk';
-import type {
-  MessageBatch,
-  MessageBatchIndividualResponse,
-} from '@anthropic-ai/sdk/resources/messages/batches';
+import type { MessageBatch, MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Logger, PlannedRequest } from '../types.js';
 import { DEFAULT_RETRY_POLICY, FatalApiError, classify, toFatal, withRetries, type RetryPolicy } from './retry.js';
@@ -48,10 +45,7 @@ export interface WaitOptions {
 }
 
 /** Splits requests into batches within the API limits, keeping their order. */
-export function splitIntoBatches(
-  requests: PlannedRequest[],
-  limits: BatchLimits = BATCH_LIMITS,
-): PlannedRequest[][] {
+export function splitIntoBatches(requests: PlannedRequest[], limits: BatchLimits = BATCH_LIMITS): PlannedRequest[][] {
   // Room for `{"requests":[` … `]}` and the commas between requests.
   const envelope = 64;
   const batches: PlannedRequest[][] = [];
@@ -255,10 +249,18 @@ export class BatchClient {
           }
           if (!verdict.retry) throw toFatal(error, `reading the results of batch ${id}`);
           if (attempt >= this.policy.retries) {
-            throw new FatalApiError(`reading the results of batch ${id}: still failing (${verdict.reason}); run collect again later`, null);
+            throw new FatalApiError(
+              `reading the results of batch ${id}: still failing (${verdict.reason}); run collect again later`,
+              null,
+            );
           }
           const delay = Math.min(this.policy.maxDelayMs, verdict.retryAfterMs ?? this.policy.baseDelayMs * 2 ** attempt);
-          this.policy.onRetry?.(`reading the results of batch ${id}`, attempt + 1, delay, `${verdict.reason} after ${seen.size} results`);
+          this.policy.onRetry?.(
+            `reading the results of batch ${id}`,
+            attempt + 1,
+            delay,
+            `${verdict.reason} after ${seen.size} results`,
+          );
           await this.policy.sleep(delay);
         }
       }

@@ -38,7 +38,7 @@ const FATAL_HINTS: Record<number, string> = {
   400: 'the request was refused as invalid',
   401: 'the API key was refused: check ANTHROPIC_API_KEY (anthropic-api-key)',
   402: 'billing problem on the Anthropic account: check the plan and credit balance',
-  403: 'the API key may not use this resource: check the key\'s workspace permissions',
+  403: "the API key may not use this resource: check the key's workspace permissions",
   404: 'not found',
   413: 'the request is larger than the API accepts (256 MB per batch)',
 };
@@ -109,7 +109,10 @@ export async function withRetries<T>(what: string, fn: () => Promise<T>, policy:
       const verdict = classify(error);
       if (!verdict.retry) throw toFatal(error, what);
       if (attempt >= policy.retries) {
-        throw new FatalApiError(`${what}: still failing after ${attempt + 1} attempts (${verdict.reason}); try again later`, null);
+        throw new FatalApiError(
+          `${what}: still failing after ${attempt + 1} attempts (${verdict.reason}); try again later`,
+          null,
+        );
       }
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
       const delay = Math.min(policy.maxDelayMs, verdict.retryAfterMs ?? backoff);

@@ -28,7 +28,9 @@ export async function runDemo(io: CliIO, log: Logger): Promise<number> {
     const submitConfig = parseConfig({ mode: 'submit', task: 'code-review', since: '24h' }, env);
     const submitDeps = await cliDeps(submitConfig, local, demoIO, log);
     const submitted = await submit(submitConfig, submitDeps);
-    io.out(`submitted ${submitted.requestCount} requests as ${submitted.batchIds.join(', ')}; estimated $${submitted.estimate?.batchUsd.toFixed(4)}`);
+    io.out(
+      `submitted ${submitted.requestCount} requests as ${submitted.batchIds.join(', ')}; estimated $${submitted.estimate?.batchUsd.toFixed(4)}`,
+    );
 
     io.out('\n── morning: overnight collect --wait 5');
     const collectConfig = parseConfig({ mode: 'collect', task: '', 'wait-minutes': '5' }, env);
@@ -45,7 +47,9 @@ export async function runDemo(io: CliIO, log: Logger): Promise<number> {
     const reportPath = join(roundDir, 'report.md');
     const r = state.results;
     io.out(`\n── report: ${reportPath}`);
-    io.out(`${r.findings.length} findings in ${new Set(r.findings.map((f) => f.path)).size} files, ${r.failures.length} failed, cost $${r.usage.costUsd.toFixed(4)} (saved $${r.usage.savingsUsd.toFixed(4)} against interactive calls)`);
+    io.out(
+      `${r.findings.length} findings in ${new Set(r.findings.map((f) => f.path)).size} files, ${r.failures.length} failed, cost $${r.usage.costUsd.toFixed(4)} (saved $${r.usage.savingsUsd.toFixed(4)} against interactive calls)`,
+    );
     for (const f of r.findings) io.out(`  [${f.severity}] ${f.path}:${f.startLine} ${f.title}`);
     io.out(`\n${await readFile(reportPath, 'utf8')}`);
     return 0;

@@ -37,7 +37,10 @@ type Command = (typeof COMMANDS)[number];
 
 const LOCAL_FLAGS = {
   state: { description: 'State file (default: every file in .overnight/states).' },
-  wait: { description: 'Collect: poll a batch still in progress for up to this many minutes (same as --wait-minutes; default 0: look once). Still pending then: exit 3.' },
+  wait: {
+    description:
+      'Collect: poll a batch still in progress for up to this many minutes (same as --wait-minutes; default 0: look once). Still pending then: exit 3.',
+  },
   'output-dir': { description: 'Where reports and results are written (default .overnight/results).' },
   repo: { description: 'The repository to review (default: the current directory).' },
   verbose: { description: 'Show debug lines.', boolean: true },
@@ -56,9 +59,19 @@ const COMMAND_HELP: Record<Command, string> = {
 export function helpText(command?: Command): string {
   const lines: string[] = [];
   if (!command) {
-    lines.push('overnight: Claude code review through the Message Batches API, at half the price.', '', 'Usage: overnight <command> [options]', '', 'Commands:');
+    lines.push(
+      'overnight: Claude code review through the Message Batches API, at half the price.',
+      '',
+      'Usage: overnight <command> [options]',
+      '',
+      'Commands:',
+    );
     for (const c of COMMANDS) lines.push(`  ${c.padEnd(9)} ${COMMAND_HELP[c]}`);
-    lines.push('', "Run 'overnight <command> --help' for its options.", 'Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY.');
+    lines.push(
+      '',
+      "Run 'overnight <command> --help' for its options.",
+      'Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY.',
+    );
     return lines.join('\n');
   }
   lines.push(`overnight ${command}: ${COMMAND_HELP[command]}`, '', 'Options:');
@@ -119,7 +132,10 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   try {
     ({ values } = parseArgs({ args, options, allowPositionals: false, strict: true }));
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '').replace(/\.$/, '');
+    const message = (error as Error).message
+      .split('\n')[0]!
+      .replace(/\. To specify.*$/, '')
+      .replace(/\.$/, '');
     throw new UsageError(`${message}; see 'overnight ${command} --help'`);
   }
   if (values.help) return { help: helpText(command) };
@@ -131,7 +147,7 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   if (values['dry-run'] === true) raw['dry-run'] = 'true';
   if (typeof values.wait === 'string') raw['wait-minutes'] = values.wait;
   if (command === 'estimate') raw['dry-run'] = 'true';
-  raw.mode = command === 'run' ? raw.mode ?? 'run' : command === 'collect' || command === 'status' ? 'collect' : 'submit';
+  raw.mode = command === 'run' ? (raw.mode ?? 'run') : command === 'collect' || command === 'status' ? 'collect' : 'submit';
   if ((command === 'collect' || command === 'status') && raw.task === undefined) raw.task = '';
   const config = parseConfig(raw, io.env);
   return {
@@ -148,7 +164,6 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   };
 }
 
-
 /** Builds the engine's dependencies for a local run. */
 export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
   const cwd = resolve(io.cwd, local.repo ?? '.');
@@ -156,14 +171,20 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
   const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
   // The SARIF file goes with the other results unless --sarif-path names a place.
   config.sarifPath = resolve(io.cwd, local.sarifPathGiven ? config.sarifPath : join(outputDir, config.sarifPath));
-  const store = new FileStateStore({ dir: join(home, 'states'), file: local.state ? resolve(io.cwd, local.state) : undefined, resultsDir: outputDir });
+  const store = new FileStateStore({
+    dir: join(home, 'states'),
+    file: local.state ? resolve(io.cwd, local.state) : undefined,
+    resultsDir: outputDir,
+  });
   let github: GitHubContext | null = null;
   const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));
   const repository = io.env.GITHUB_REPOSITORY ?? '';
   if (wantsGitHub) {
     const token = config.githubToken || io.env.GITHUB_TOKEN || '';
     if (!token || !/^[^/]+\/[^/]+$/.test(repository)) {
-      throw new ConfigError('--report names a GitHub target: set GITHUB_TOKEN and GITHUB_REPOSITORY=owner/name, or report to files only');
+      throw new ConfigError(
+        '--report names a GitHub target: set GITHUB_TOKEN and GITHUB_REPOSITORY=owner/name, or report to files only',
+      );
     }
     const [owner, repo] = repository.split('/') as [string, string];
     github = {
@@ -190,8 +211,14 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     log,
     now: clock?.now ?? (() => new Date()),
     anthropic: () => {
-      if (!config.apiKey) throw new ConfigError('ANTHROPIC_API_KEY is not set; export it (or run `overnight demo`, which needs no key)');
-      return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log, ...(clock ? { retry: { sleep: clock.sleep } } : {}) });
+      if (!config.apiKey)
+        throw new ConfigError('ANTHROPIC_API_KEY is not set; export it (or run `overnight demo`, which needs no key)');
+      return new BatchClient({
+        apiKey: config.apiKey,
+        baseURL: config.baseUrl || undefined,
+        log,
+        ...(clock ? { retry: { sleep: clock.sleep } } : {}),
+      });
     },
     store,
     github,

@@ -29,7 +29,7 @@ const NEW_FILES: Record<string, string> = {
     '',
     '// Looks up the orders of one customer for the account page.',
     'export async function ordersFor(customer: string): Promise<Order[]> {',
-    "  const rows = await db.query(\"SELECT * FROM orders WHERE customer = '\" + customer + \"'\");",
+    '  const rows = await db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");',
     '  return rows as Order[];',
     '}',
     '',

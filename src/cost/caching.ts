@@ -27,7 +27,12 @@ export interface PrefixCostOptions {
  * with probability `hitRate` and writes it again otherwise. A prefix below the model's minimum is never
  * cached, whatever `cached` says, because the API silently ignores the breakpoint.
  */
-export function expectedPrefixCost(prefixTokens: number, requestCount: number, price: ModelPrice, options: PrefixCostOptions): number {
+export function expectedPrefixCost(
+  prefixTokens: number,
+  requestCount: number,
+  price: ModelPrice,
+  options: PrefixCostOptions,
+): number {
   if (requestCount <= 0 || prefixTokens <= 0) return 0;
   const perToken = (rate: number): number => (rate * prefixTokens) / 1_000_000;
   if (!options.cached || prefixTokens < price.minCacheablePrefix) return requestCount * perToken(price.input);
@@ -64,7 +69,11 @@ export function decideCaching(input: CachingInput): CachingDecision {
   const hitRate = input.expectedHitRate ?? EXPECTED_BATCH_HIT_RATE;
   const rate = input.batch === false ? 1 : BATCH_DISCOUNT;
   if (requestCount < 2) {
-    return { cache: false, reason: `${count(requestCount)} request: no later request would read the cached prefix`, savingUsd: 0 };
+    return {
+      cache: false,
+      reason: `${count(requestCount)} request: no later request would read the cached prefix`,
+      savingUsd: 0,
+    };
   }
   if (prefixTokens < price.minCacheablePrefix) {
     return {

@@ -37,7 +37,10 @@ const PER_MILLION = 1_000_000;
 export function planCost(requests: readonly EstimateRequest[], price: ModelPrice, options: PlanCostOptions): number {
   if (requests.length === 0) return 0;
   // A request cannot contain more prefix than it has input: keep inconsistent numbers from going negative.
-  const prefix = Math.max(0, requests.reduce((least, r) => Math.min(least, r.inputTokens), options.prefixTokens));
+  const prefix = Math.max(
+    0,
+    requests.reduce((least, r) => Math.min(least, r.inputTokens), options.prefixTokens),
+  );
   let ownInput = 0;
   let output = 0;
   for (const request of requests) {
@@ -134,7 +137,9 @@ export function renderEstimate(estimate: CostEstimate): string {
   );
   if (estimate.priced && estimate.interactiveUsd > 0) {
     const saved = estimate.interactiveUsd - estimate.batchUsd;
-    lines.push(`| Saved by batching${estimate.cached ? ' and caching' : ''} | ${formatUsd(saved)} (${Math.round((saved / estimate.interactiveUsd) * 100)}%) |`);
+    lines.push(
+      `| Saved by batching${estimate.cached ? ' and caching' : ''} | ${formatUsd(saved)} (${Math.round((saved / estimate.interactiveUsd) * 100)}%) |`,
+    );
   }
   lines.push(`| Nightly for ${RUNS_PER_MONTH} days | ${usd(estimate.monthlyUsd)} |`);
   for (const other of estimate.otherModels) lines.push(`| Batch on ${code(other.model)} | ${formatUsd(other.batchUsd)} |`);

@@ -103,7 +103,8 @@ export function estimateTokens(text: string): number {
   let tokens = 0;
   for (const match of text.matchAll(PIECE)) {
     const [piece, cjk, word, digits, newline, spaces] = match;
-    if (cjk) tokens += 1; // ideographs and kana: about one token each
+    if (cjk)
+      tokens += 1; // ideographs and kana: about one token each
     else if (word) tokens += wordTokens(word);
     else if (digits) tokens += Math.ceil(digits.length / DIGITS_PER_TOKEN);
     else if (newline) tokens += TOKENS_PER_NEWLINE;
@@ -186,7 +187,11 @@ function blockTokens(block: unknown, shared = false): number {
 export function estimateRequestTokens(params: TokenParams): RequestTokenEstimate {
   const system = params.system;
   const prefixTokens =
-    system === undefined ? 0 : typeof system === 'string' ? sharedTextTokens(system) : system.reduce((sum, b) => sum + blockTokens(b, true), 0);
+    system === undefined
+      ? 0
+      : typeof system === 'string'
+        ? sharedTextTokens(system)
+        : system.reduce((sum, b) => sum + blockTokens(b, true), 0);
   let messageTokens = 0;
   for (const message of params.messages) {
     messageTokens += TOKENS_PER_MESSAGE;
@@ -197,7 +202,12 @@ export function estimateRequestTokens(params: TokenParams): RequestTokenEstimate
   const schema = params.output_config?.format?.schema;
   if (schema) schemaTokens += SCHEMA_PREAMBLE_TOKENS + schemaTokensOf(schema);
   if (params.tools?.length) schemaTokens += estimateTokens(JSON.stringify(params.tools));
-  return { prefixTokens, messageTokens, schemaTokens, inputTokens: TOKENS_PER_REQUEST + prefixTokens + messageTokens + schemaTokens };
+  return {
+    prefixTokens,
+    messageTokens,
+    schemaTokens,
+    inputTokens: TOKENS_PER_REQUEST + prefixTokens + messageTokens + schemaTokens,
+  };
 }
 
 /**

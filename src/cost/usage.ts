@@ -36,7 +36,9 @@ export function interactiveBaseline(usage: TokenUsage, price: ModelPrice): numbe
 }
 
 /** cacheRead / (input + cacheWrite + cacheRead); 0 when nothing was sent. */
-export function cacheHitRate(usage: Pick<TokenUsage, 'inputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens'>): number {
+export function cacheHitRate(
+  usage: Pick<TokenUsage, 'inputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens'>,
+): number {
   const prompt = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
   return prompt === 0 ? 0 : usage.cacheReadInputTokens / prompt;
 }
@@ -125,7 +127,9 @@ export class UsageAccumulator {
 
   /** One summary per model id as reported by the API, sorted by model id. */
   byModel(): Record<string, UsageSummary> {
-    return Object.fromEntries([...this.totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, s]) => [model, { ...s }]));
+    return Object.fromEntries(
+      [...this.totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, s]) => [model, { ...s }]),
+    );
   }
 
   /** Models whose usage was counted without a price. */

@@ -80,8 +80,24 @@ export function outcomeOfResult(
       };
     }
     case 'expired':
-      return { customId, status: 'expired', reason: 'not processed within 24 hours', retryable: true, usage: null, model: null, batchId };
+      return {
+        customId,
+        status: 'expired',
+        reason: 'not processed within 24 hours',
+        retryable: true,
+        usage: null,
+        model: null,
+        batchId,
+      };
     case 'canceled':
-      return { customId, status: 'canceled', reason: 'the batch was canceled', retryable: false, usage: null, model: null, batchId };
+      return {
+        customId,
+        status: 'canceled',
+        reason: 'the batch was canceled',
+        retryable: false,
+        usage: null,
+        model: null,
+        batchId,
+      };
   }
 }

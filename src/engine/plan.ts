@@ -27,7 +27,11 @@ export interface Plan {
 }
 
 /** The system blocks shared by every request of a run. */
-export function sharedPrefix(task: TaskDefinition, instructions: string, contextFiles: PlanInput['contextFiles']): TextBlockParam[] {
+export function sharedPrefix(
+  task: TaskDefinition,
+  instructions: string,
+  contextFiles: PlanInput['contextFiles'],
+): TextBlockParam[] {
   const blocks: TextBlockParam[] = [{ type: 'text', text: task.systemPrompt }];
   if (instructions.trim()) {
     blocks.push({

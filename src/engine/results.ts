@@ -84,7 +84,12 @@ export class ResultsWriter {
       r.resubmitted += 1;
       return;
     }
-    const failure: FailedItem = { customId: outcome.customId, paths: record.paths, status: outcome.status, reason: outcome.reason };
+    const failure: FailedItem = {
+      customId: outcome.customId,
+      paths: record.paths,
+      status: outcome.status,
+      reason: outcome.reason,
+    };
     r.failures.push(failure);
   }
 

@@ -40,7 +40,13 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   const roundKey = roundKeyOf([stateId]);
   const roundDir = join(deps.context.outputDir, stateId, roundKey);
   await mkdir(roundDir, { recursive: true });
-  const writer = new ResultsWriter(join(roundDir, 'results.jsonl'), work.task.name, config.minSeverity, parsePriceOverrides(config.priceOverrides), false);
+  const writer = new ResultsWriter(
+    join(roundDir, 'results.jsonl'),
+    work.task.name,
+    config.minSeverity,
+    parsePriceOverrides(config.priceOverrides),
+    false,
+  );
   const filesById = new Map(work.plan.requests.map((r) => [r.customId, r]));
   const unitFiles = new Map<string, (typeof work.changeSet.files)[number]>(work.changeSet.files.map((f) => [f.path, f]));
   let next = 0;
@@ -54,7 +60,15 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
         outcome = outcomeOfMessage(request.customId, message, work.task, request.record, files, null);
       } catch (error) {
         // A request that still fails after the client's retries is reported; the others go on.
-        outcome = { customId: request.customId, status: 'errored', reason: (error as Error).message, retryable: false, usage: null, model: null, batchId: null };
+        outcome = {
+          customId: request.customId,
+          status: 'errored',
+          reason: (error as Error).message,
+          retryable: false,
+          usage: null,
+          model: null,
+          batchId: null,
+        };
       }
       await writer.add(outcome, filesById.get(request.customId)!.record, true);
     }

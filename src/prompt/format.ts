@@ -16,7 +16,11 @@ export interface RenderOptions {
 const attr = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const unattr = (value: string): string =>
-  value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** Splits text into lines the way editors number them (a trailing newline adds no line). */
 export function splitLines(text: string): string[] {
@@ -98,8 +102,7 @@ function parseNumbered(body: string): Map<number, string> {
 /** Finds every <file> block in a prompt text (used by the emulator to answer about real lines). */
 export function parseFileBlocks(text: string): ParsedFileBlock[] {
   const blocks: ParsedFileBlock[] = [];
-  const fileRe =
-    /^<file path="([^"]*)" language="([^"]*)" status="([^"]*)" lines="(\d+)">\n([\s\S]*?)^<\/file>$/gm;
+  const fileRe = /^<file path="([^"]*)" language="([^"]*)" status="([^"]*)" lines="(\d+)">\n([\s\S]*?)^<\/file>$/gm;
   for (const match of text.matchAll(fileRe)) {
     const body = match[5]!;
     const section = (tag: string): string => {

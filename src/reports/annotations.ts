@@ -30,7 +30,10 @@ function plainLine(text: string, max: number): string {
 }
 
 /** The findings of a round (verdict problems included), worst first, at most `max`, as annotations. */
-export function findingAnnotations(context: ReportContext, max = MAX_ANNOTATIONS): { annotations: FindingAnnotation[]; total: number } {
+export function findingAnnotations(
+  context: ReportContext,
+  max = MAX_ANNOTATIONS,
+): { annotations: FindingAnnotation[]; total: number } {
   const findings: Finding[] = [...context.results.findings, ...context.results.verdicts.flatMap((verdict) => verdict.findings)];
   const annotations = sortFindings(findings)
     .slice(0, max)

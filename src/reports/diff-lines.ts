@@ -49,12 +49,7 @@ export function buildDiffLineMap(files: readonly PullRequestFilePatch[]): DiffLi
 }
 
 /** Fetches every file of the pull request (paginated, GitHub caps the list at 3,000 files). */
-export async function loadDiffLineMap(
-  octokit: Octokit,
-  owner: string,
-  repo: string,
-  pullNumber: number,
-): Promise<DiffLineMap> {
+export async function loadDiffLineMap(octokit: Octokit, owner: string, repo: string, pullNumber: number): Promise<DiffLineMap> {
   const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
     owner,
     repo,

@@ -19,7 +19,12 @@ export const GITHUB_TARGETS: ReadonlySet<ReportTarget> = new Set(['issue', 'pr-r
  * results instead of a pull request (results themselves are always saved, whatever the targets).
  * `earlier` are the results already published in this round, for the summary's links.
  */
-export function reportersFor(targets: ReportTarget[], task: TaskName, earlier: () => ReportResult[], repoRoot?: string): Reporter[] {
+export function reportersFor(
+  targets: ReportTarget[],
+  task: TaskName,
+  earlier: () => ReportResult[],
+  repoRoot?: string,
+): Reporter[] {
   const wanted = new Set(targets);
   const list: Reporter[] = [];
   if (wanted.has('sarif')) list.push(sarifReporter);

@@ -155,7 +155,9 @@ function findingBlock(finding: Finding, context: ReportContext, repository: Repo
   if (finding.cwe && /^CWE-\d{1,5}$/.test(finding.cwe)) tags.push(finding.cwe);
   // The short fingerprint is what a user copies into .github/overnight.yml to dismiss this finding.
   if (/^[0-9a-f]{8,}$/.test(finding.fingerprint)) tags.push(`fp \`${shortFingerprint(finding.fingerprint)}\``);
-  const lines = [`- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})${withMarker ? ` ${findingRefMarker(finding)}` : ''}`];
+  const lines = [
+    `- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})${withMarker ? ` ${findingRefMarker(finding)}` : ''}`,
+  ];
   const explanation = sanitizeMarkdown(finding.explanation, { ...sanitize, maxLength: MAX_EXPLANATION_CHARS });
   if (explanation) lines.push('', indent(explanation, '  '));
   if (finding.suggestedFix && finding.suggestedFix.trim()) {
@@ -169,12 +171,7 @@ function findingBlock(finding: Finding, context: ReportContext, repository: Repo
 }
 
 /** Findings grouped by severity, then file: one block per finding, headings as their own blocks. */
-export function findingBlocks(
-  findings: Finding[],
-  context: ReportContext,
-  headingLevel = 2,
-  withMarkers = false,
-): ReportBlock[] {
+export function findingBlocks(findings: Finding[], context: ReportContext, headingLevel = 2, withMarkers = false): ReportBlock[] {
   if (findings.length === 0) return [];
   const repository = repositoryOf(context);
   const h = '#'.repeat(headingLevel);
@@ -185,7 +182,12 @@ export function findingBlocks(
     blocks.push({ text: severityHeading, fingerprints: [], heading: true });
     for (const [path, list] of byFile) {
       const fileHeading = `**${inlinePath(path)}**`;
-      blocks.push({ text: fileHeading, fingerprints: [], heading: true, continuation: `${h}# ${SEVERITY_LABEL[severity]} (continued)` });
+      blocks.push({
+        text: fileHeading,
+        fingerprints: [],
+        heading: true,
+        continuation: `${h}# ${SEVERITY_LABEL[severity]} (continued)`,
+      });
       for (const finding of list) {
         blocks.push({
           text: findingBlock(finding, context, repository, withMarkers),
@@ -214,7 +216,9 @@ function generatedFileBlocks(context: ReportContext, headingLevel: number): Repo
     const lines = file.content.length === 0 ? 0 : file.content.split('\n').length;
     const description = sanitizeInline(file.description, { ...sanitize, maxLength: 300 });
     // The same check the pull request and the patch apply: a refused path is never written.
-    const check = writesFiles(context.results.task) ? checkGeneratedPath(file.path, { task: context.results.task, sourcePath: file.sourcePath }) : { ok: true as const };
+    const check = writesFiles(context.results.task)
+      ? checkGeneratedPath(file.path, { task: context.results.task, sourcePath: file.sourcePath })
+      : { ok: true as const };
     const what = check.ok
       ? `(${plural(lines, 'line')})${description ? `: ${description}` : ''}`
       : `**refused**, not written: ${sanitizeInline(check.reason, { ...sanitize, maxLength: 300 })}`;
@@ -240,8 +244,8 @@ function verdictBlocks(context: ReportContext, headingLevel: number): ReportBloc
     { text: `${h} Refactor verdicts (${verdicts.length - invalid} valid, ${invalid} invalid)`, fingerprints: [], heading: true },
     { text: tableHeader, fingerprints: [], heading: true },
   ];
-  const sorted = [...verdicts].sort(
-    (a, b) => (a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1),
+  const sorted = [...verdicts].sort((a, b) =>
+    a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1,
   );
   for (const verdict of sorted) {
     const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
@@ -331,14 +335,19 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   }
   if (results.files.length > 0 || results.task === 'test-generation' || results.task === 'docs-update') {
     const refused = writesFiles(results.task)
-      ? results.files.filter((file) => !checkGeneratedPath(file.path, { task: results.task, sourcePath: file.sourcePath }).ok).length
+      ? results.files.filter((file) => !checkGeneratedPath(file.path, { task: results.task, sourcePath: file.sourcePath }).ok)
+          .length
       : 0;
-    what.push(`**${plural(results.files.length - refused, 'generated file')}**${refused > 0 ? ` (${formatCount(refused)} refused)` : ''}`);
+    what.push(
+      `**${plural(results.files.length - refused, 'generated file')}**${refused > 0 ? ` (${formatCount(refused)} refused)` : ''}`,
+    );
   }
   if (results.verdicts.length > 0 || results.task === 'refactor-validation') {
     what.push(`**${plural(results.verdicts.length, 'verdict')}**`);
   }
-  what.push(`${plural(results.received, 'answer')} received, ${formatCount(results.succeeded)} succeeded, ${formatCount(results.failures.length)} failed`);
+  what.push(
+    `${plural(results.received, 'answer')} received, ${formatCount(results.succeeded)} succeeded, ${formatCount(results.failures.length)} failed`,
+  );
   lines.push(`${TASK_NOUN[results.task] ?? results.task}: ${what.join(' · ')}.`);
   const reviewed = [`\`${state.headSha.slice(0, 12)}\``];
   // A PR's window already reads "pull request #N (...)": name the PR once.
@@ -346,22 +355,31 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
     reviewed.push(`pull request #${state.pullRequest.number}`);
   }
   if (state.window) reviewed.push(sanitizeInline(state.window, sanitizeOptionsFor(context)));
-  lines.push(`Reviewed ${reviewed.join(', ')} of ${inlinePath(state.repository)}; submitted ${isoDate(state.createdAt)}; batches ${results.batchIds.map(inlinePath).join(', ') || 'none'}.`);
+  lines.push(
+    `Reviewed ${reviewed.join(', ')} of ${inlinePath(state.repository)}; submitted ${isoDate(state.createdAt)}; batches ${results.batchIds.map(inlinePath).join(', ') || 'none'}.`,
+  );
   const leftOut: string[] = [];
   if (results.duplicatesSkipped > 0) leftOut.push(`${plural(results.duplicatesSkipped, 'finding')} already reported earlier`);
   if (results.belowSeverity > 0) leftOut.push(`${plural(results.belowSeverity, 'finding')} below the minimum severity`);
-  if (results.findingsNotKept) leftOut.push(`${plural(results.findingsNotKept, 'less severe finding')} beyond the ${formatCount(results.findings.length)} kept for reports (all are in the results file)`);
+  if (results.findingsNotKept)
+    leftOut.push(
+      `${plural(results.findingsNotKept, 'less severe finding')} beyond the ${formatCount(results.findings.length)} kept for reports (all are in the results file)`,
+    );
   if (leftOut.length > 0) lines.push(`Left out: ${leftOut.join('; ')}.`);
   const firstPass = firstPassSuccess(context);
   if (firstPass) {
     const percent = Math.floor((firstPass.succeeded / firstPass.total) * 1000) / 10;
-    lines.push(`First-pass success rate: ${percent}% (${formatCount(firstPass.succeeded)} of ${plural(firstPass.total, 'request')} answered usefully on the first try).`);
+    lines.push(
+      `First-pass success rate: ${percent}% (${formatCount(firstPass.succeeded)} of ${plural(firstPass.total, 'request')} answered usefully on the first try).`,
+    );
   }
   if ((state.redactions ?? 0) > 0) {
     lines.push(`${plural(state.redactions, 'secret-looking string')} redacted before sending (the files were still reviewed).`);
   }
   if (results.resubmitted > 0) {
-    lines.push(`${plural(results.resubmitted, 'request')} resubmitted after a retryable failure; their results come with a later collect.`);
+    lines.push(
+      `${plural(results.resubmitted, 'request')} resubmitted after a retryable failure; their results come with a later collect.`,
+    );
   }
   for (const note of options.notes ?? []) lines.push(note);
   lines.push(usageLine(context));
@@ -393,7 +411,10 @@ export function renderReportBlocks(context: ReportContext, options: MarkdownOpti
   blocks.push(...linksBlock(options.links, 2));
   const location = options.resultsLocation ?? (context.results.resultsPath ? inlinePath(context.results.resultsPath) : null);
   if (location) {
-    blocks.push({ text: `<sub>Complete results: ${location}. Generated by overnight from model output; verify before acting on it.</sub>`, fingerprints: [] });
+    blocks.push({
+      text: `<sub>Complete results: ${location}. Generated by overnight from model output; verify before acting on it.</sub>`,
+      fingerprints: [],
+    });
   }
   return blocks;
 }
@@ -420,7 +441,15 @@ export function renderResultsJson(context: ReportContext): string {
   const repository = repositoryOf(context);
   const link = (finding: Finding) =>
     repository
-      ? permalink(repository.serverUrl, repository.owner, repository.repo, state.headSha, finding.path, finding.startLine, finding.endLine)
+      ? permalink(
+          repository.serverUrl,
+          repository.owner,
+          repository.repo,
+          state.headSha,
+          finding.path,
+          finding.startLine,
+          finding.endLine,
+        )
       : null;
   const findingJson = (finding: Finding) => ({ ...finding, permalink: link(finding) });
   const document = {

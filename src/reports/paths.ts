@@ -75,17 +75,46 @@ const FAMILY_EXTENSIONS: Record<string, string[]> = {
 };
 
 const FRAMEWORK_FAMILIES: Record<string, string> = {
-  vitest: 'js', jest: 'js', mocha: 'js', jasmine: 'js', ava: 'js', 'node:test': 'js', 'node-test': 'js',
-  javascript: 'js', typescript: 'js', js: 'js', ts: 'js', playwright: 'js', cypress: 'js',
-  pytest: 'python', unittest: 'python', python: 'python',
-  rspec: 'ruby', minitest: 'ruby', ruby: 'ruby',
-  junit: 'jvm', testng: 'jvm', kotest: 'jvm', java: 'jvm', kotlin: 'jvm',
-  xunit: 'dotnet', nunit: 'dotnet', mstest: 'dotnet', csharp: 'dotnet',
-  phpunit: 'php', pest: 'php', php: 'php',
-  xctest: 'swift', swift: 'swift',
-  exunit: 'elixir', elixir: 'elixir',
-  go: 'go', 'go test': 'go', golang: 'go',
-  cargo: 'rust', rust: 'rust',
+  vitest: 'js',
+  jest: 'js',
+  mocha: 'js',
+  jasmine: 'js',
+  ava: 'js',
+  'node:test': 'js',
+  'node-test': 'js',
+  javascript: 'js',
+  typescript: 'js',
+  js: 'js',
+  ts: 'js',
+  playwright: 'js',
+  cypress: 'js',
+  pytest: 'python',
+  unittest: 'python',
+  python: 'python',
+  rspec: 'ruby',
+  minitest: 'ruby',
+  ruby: 'ruby',
+  junit: 'jvm',
+  testng: 'jvm',
+  kotest: 'jvm',
+  java: 'jvm',
+  kotlin: 'jvm',
+  xunit: 'dotnet',
+  nunit: 'dotnet',
+  mstest: 'dotnet',
+  csharp: 'dotnet',
+  phpunit: 'php',
+  pest: 'php',
+  php: 'php',
+  xctest: 'swift',
+  swift: 'swift',
+  exunit: 'elixir',
+  elixir: 'elixir',
+  go: 'go',
+  'go test': 'go',
+  golang: 'go',
+  cargo: 'rust',
+  rust: 'rust',
 };
 
 /** Normalises a repository-relative path the way git sees it, or says why it cannot be one. */
@@ -142,7 +171,7 @@ function checkTestPath(path: string, options: GeneratedPathOptions, source: stri
   const name = posix.basename(path);
   const directory = posix.dirname(path);
   const ext = extensionOf(name);
-  const wanted = options.framework ? FRAMEWORK_FAMILIES[options.framework.trim().toLowerCase()] ?? null : null;
+  const wanted = options.framework ? (FRAMEWORK_FAMILIES[options.framework.trim().toLowerCase()] ?? null) : null;
 
   if (ext === '.go') {
     // Go builds a package's tests from its own directory: a test elsewhere would not compile.

@@ -97,10 +97,14 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
       '| File | Verdict | Why |',
       '|---|---|---|',
     );
-    for (const verdict of [...results.verdicts].sort((a, b) => (a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1))) {
+    for (const verdict of [...results.verdicts].sort((a, b) =>
+      a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1,
+    )) {
       const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
       const problems = verdict.findings.length > 0 ? ` (${verdict.findings.length} problem(s) below)` : '';
-      lines.push(`| \`${verdict.path.replace(/[`|]/g, '')}\` | ${icon} | ${sanitizeInline(verdict.summary, { ...options, maxLength: 600 })}${problems} |`);
+      lines.push(
+        `| \`${verdict.path.replace(/[`|]/g, '')}\` | ${icon} | ${sanitizeInline(verdict.summary, { ...options, maxLength: 600 })}${problems} |`,
+      );
     }
     lines.push('');
   }
@@ -121,9 +125,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
       );
     }
     lines.push('');
-    const shownInFull = placement.reviewPublished
-      ? findings.filter((f) => placement.notInline.has(f.fingerprint))
-      : findings;
+    const shownInFull = placement.reviewPublished ? findings.filter((f) => placement.notInline.has(f.fingerprint)) : findings;
     if (placement.reviewPublished && placement.inline.size > 0) lines.push('💬 = inline review comment on the diff.', '');
     if (shownInFull.length > 0) {
       const reasons = [...new Set(shownInFull.map((f) => placement.notInline.get(f.fingerprint)?.reason).filter(Boolean))];
@@ -139,7 +141,9 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
   if (results.failures.length > 0) {
     lines.push('<details>', `<summary>⚠️ ${results.failures.length} request(s) failed</summary>`, '');
     for (const failure of results.failures) {
-      lines.push(`- ${failure.paths.map((p) => `\`${p.replace(/[`|]/g, '')}\``).join(', ')}: **${failure.status}**, ${sanitizeInline(failure.reason, { ...options, maxLength: 300 })}`);
+      lines.push(
+        `- ${failure.paths.map((p) => `\`${p.replace(/[`|]/g, '')}\``).join(', ')}: **${failure.status}**, ${sanitizeInline(failure.reason, { ...options, maxLength: 300 })}`,
+      );
     }
     lines.push('', '</details>', '');
   }
@@ -161,7 +165,9 @@ export function composeStickyBody(
     if (match[0].split('\n', 1)[0] !== ownMarker) kept.push(match[0]);
   }
   const fingerprints = fingerprintsMarker([...readFingerprints(existingBody ?? ''), ...currentFingerprints]);
-  const head = [stickyMarker(task), fingerprints, `## 🌙 overnight · ${TASK_TITLE[task] ?? task}`, ''].filter((l, i) => i === 3 || l).join('\n');
+  const head = [stickyMarker(task), fingerprints, `## 🌙 overnight · ${TASK_TITLE[task] ?? task}`, '']
+    .filter((l, i) => i === 3 || l)
+    .join('\n');
   const sections = [currentSection, ...kept];
   // Oldest sections go first when the comment is too long; the current one always stays.
   while (sections.length > 1 && head.length + sections.join('\n\n').length > limit) sections.pop();
@@ -181,10 +187,20 @@ export async function upsertStickyComment(
   const { octokit, owner, repo } = github;
   const task = context.results.task;
   const placement = await placementFor(context);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: pull.number,
+    per_page: 100,
+  });
   const existing = comments.find((comment) => hasMarker(comment.body ?? '', 'sticky', { task }));
   const section = renderSection(context, github, placement);
-  const body = composeStickyBody(task, section, existing?.body ?? null, reportedFindings(context.results).map((f) => f.fingerprint));
+  const body = composeStickyBody(
+    task,
+    section,
+    existing?.body ?? null,
+    reportedFindings(context.results).map((f) => f.fingerprint),
+  );
   placement.stickyPublished = true;
   if (existing) {
     if (existing.body === body) return { url: existing.html_url, action: 'unchanged' };
@@ -211,7 +227,10 @@ export const prCommentReporter: Reporter = {
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (status === 403) {
-        return { target: 'pr-comment', note: 'GitHub answered 403: the workflow needs `permissions: pull-requests: write` to comment' };
+        return {
+          target: 'pr-comment',
+          note: 'GitHub answered 403: the workflow needs `permissions: pull-requests: write` to comment',
+        };
       }
       throw error;
     }

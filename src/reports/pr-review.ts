@@ -57,7 +57,12 @@ async function postReviews(context: ReportContext, placement: InlinePlacement): 
   const options: SanitizeOptions = { serverUrl: github.serverUrl, owner, repo };
   const sha = pull.headSha;
 
-  const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner, repo, pull_number: pull.number, per_page: 100 });
+  const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+    owner,
+    repo,
+    pull_number: pull.number,
+    per_page: 100,
+  });
   const present = new Set(existing.flatMap((comment) => readFingerprints(comment.body ?? '')));
 
   const outcome: ReviewOutcome = { posted: 0, reviews: 0, alreadyThere: 0, refused: 0, refusedReason: null, firstUrl: null };
@@ -72,7 +77,12 @@ async function postReviews(context: ReportContext, placement: InlinePlacement): 
 
   const parts = chunk(toPost, MAX_COMMENTS_PER_REVIEW);
   for (const [index, part] of parts.entries()) {
-    const header = marker('review', { task: context.results.task, state: context.stateId, round: context.round, part: index + 1 });
+    const header = marker('review', {
+      task: context.results.task,
+      state: context.stateId,
+      round: context.round,
+      part: index + 1,
+    });
     const body = `${header}\n🌙 overnight ${context.results.task}: ${part.length} comment(s) on \`${sha.slice(0, 7)}\`${parts.length > 1 ? ` (review ${index + 1} of ${parts.length})` : ''}. The summary is in the overnight comment on this pull request.`;
     try {
       const review = await octokit.rest.pulls.createReview({
@@ -105,7 +115,8 @@ async function postReviews(context: ReportContext, placement: InlinePlacement): 
           : 'GitHub answered 403 to the review (the workflow needs `pull-requests: write`)';
       context.log.warning(`pr-review: ${reason}; ${part.length} finding(s) go to the sticky comment`);
       outcome.refusedReason ??= reason;
-      for (const { finding } of part) demote(placement, finding.fingerprint, status === 422 ? 'GitHub refused the inline review' : 'no permission to review');
+      for (const { finding } of part)
+        demote(placement, finding.fingerprint, status === 422 ? 'GitHub refused the inline review' : 'no permission to review');
       outcome.refused += part.length;
       if (status === 403) {
         // The next reviews would be refused too: hand everything left to the sticky comment.
@@ -153,7 +164,9 @@ export const prReviewReporter: Reporter = {
     if (outcome.alreadyThere > 0) parts.push(`${outcome.alreadyThere} already on the PR`);
     if (outside > 0) parts.push(`${outside} outside the diff${stickyNote}`);
     if (outcome.refused > 0) {
-      parts.push(`${outcome.refused} put in the sticky comment instead because ${outcome.refusedReason}${outside > 0 ? '' : stickyNote}`);
+      parts.push(
+        `${outcome.refused} put in the sticky comment instead because ${outcome.refusedReason}${outside > 0 ? '' : stickyNote}`,
+      );
     }
     const result: ReportResult = { target: 'pr-review', note: parts.join('; ') };
     if (outcome.firstUrl) result.url = outcome.firstUrl;

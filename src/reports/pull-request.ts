@@ -44,11 +44,7 @@ function editScript(a: string[], b: string[]): Op[] {
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
-  while (
-    suffix < a.length - prefix &&
-    suffix < b.length - prefix &&
-    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
-  ) {
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) {
     suffix++;
   }
   const head: Op[] = a.slice(0, prefix).map((token) => ({ kind: ' ', token }));
@@ -173,10 +169,7 @@ export type ReadBase = (path: string) => Promise<string | null>;
  * A git-style patch (`git apply` / `patch -p1`) that creates or changes `files` relative to the base
  * read through `readBase`. Files equal to their base are left out; '' when nothing changes.
  */
-export async function buildPatch(
-  files: readonly Pick<GeneratedFile, 'path' | 'content'>[],
-  readBase: ReadBase,
-): Promise<string> {
+export async function buildPatch(files: readonly Pick<GeneratedFile, 'path' | 'content'>[], readBase: ReadBase): Promise<string> {
   let patch = '';
   for (const file of files) {
     const base = await readBase(file.path);
@@ -212,7 +205,11 @@ export function selectGeneratedFiles(
     if (!check.ok) {
       selection.refused.push({ path: file.path, sourcePath: file.sourcePath, reason: check.reason });
     } else if (taken.has(check.path)) {
-      selection.refused.push({ path: file.path, sourcePath: file.sourcePath, reason: 'proposed twice; the first version is kept' });
+      selection.refused.push({
+        path: file.path,
+        sourcePath: file.sourcePath,
+        reason: 'proposed twice; the first version is kept',
+      });
     } else {
       taken.add(check.path);
       selection.accepted.push({ ...file, path: check.path });
@@ -276,9 +273,13 @@ export function describeGeneratedFiles(context: ReportContext, selection: FileSe
   const { results, state } = context;
   const lines: string[] = [];
   const kind = what(results.task);
-  lines.push(`overnight (\`${results.task}\`) generated ${kind} for ${new Set(selection.accepted.map((f) => f.sourcePath)).size} source file(s), on top of \`${baseCommit(context).slice(0, 12)}\`.`);
+  lines.push(
+    `overnight (\`${results.task}\`) generated ${kind} for ${new Set(selection.accepted.map((f) => f.sourcePath)).size} source file(s), on top of \`${baseCommit(context).slice(0, 12)}\`.`,
+  );
   if (state.pullRequest) lines.push(`\nFor pull request #${state.pullRequest.number} (\`${state.pullRequest.headRef}\`).`);
-  lines.push(`\nBatch(es): ${results.batchIds.length ? results.batchIds.map((id) => `\`${id}\``).join(', ') : '(interactive run)'} · window: ${sanitizeInline(state.window, options)}`);
+  lines.push(
+    `\nBatch(es): ${results.batchIds.length ? results.batchIds.map((id) => `\`${id}\``).join(', ') : '(interactive run)'} · window: ${sanitizeInline(state.window, options)}`,
+  );
   lines.push('\n**Review before merging**: this was written by a model and has not been run.\n');
   lines.push('| File | For | What it does |', '|---|---|---|');
   for (const file of selection.accepted) {
@@ -288,13 +289,17 @@ export function describeGeneratedFiles(context: ReportContext, selection: FileSe
   if (selection.refused.length > 0) {
     lines.push('', `**Refused** (${selection.refused.length}): these proposed paths are not where ${kind} may be written.`, '');
     for (const file of selection.refused) {
-      lines.push(`- ${codeSpan(file.path)} (for ${codeSpan(file.sourcePath)}): ${sanitizeInline(file.reason, { ...options, maxLength: 300 })}`);
+      lines.push(
+        `- ${codeSpan(file.path)} (for ${codeSpan(file.sourcePath)}): ${sanitizeInline(file.reason, { ...options, maxLength: 300 })}`,
+      );
     }
   }
   if (results.failures.length > 0) {
     lines.push('', `**Not generated** (${results.failures.length} request(s) failed):`, '');
     for (const failure of results.failures.slice(0, 50)) {
-      lines.push(`- ${failure.paths.map(codeSpan).join(', ')}: ${failure.status}, ${sanitizeInline(failure.reason, { ...options, maxLength: 300 })}`);
+      lines.push(
+        `- ${failure.paths.map(codeSpan).join(', ')}: ${failure.status}, ${sanitizeInline(failure.reason, { ...options, maxLength: 300 })}`,
+      );
     }
   }
   return lines.join('\n');
@@ -407,7 +412,12 @@ async function openDraftPullRequest(
     const entries: { path: string; mode: '100644'; type: 'blob'; sha: string }[] = [];
     for (const file of accepted) {
       const blob = await step('create blob', () =>
-        octokit.rest.git.createBlob({ owner, repo, content: Buffer.from(file.content, 'utf8').toString('base64'), encoding: 'base64' }),
+        octokit.rest.git.createBlob({
+          owner,
+          repo,
+          content: Buffer.from(file.content, 'utf8').toString('base64'),
+          encoding: 'base64',
+        }),
       );
       entries.push({ path: file.path, mode: '100644', type: 'blob', sha: blob.data.sha });
     }
@@ -495,7 +505,9 @@ export async function writePatchArtifact(
     .join('\n');
   // `git apply` ignores text before the first `diff --git`: the description travels with the patch.
   await writeFile(path, `${header}\n#\n# Apply with: git apply ${`overnight-${context.results.task}.patch`}\n\n${patch}`, 'utf8');
-  const refused = selection.refused.length ? `; refused ${selection.refused.length}: ${selection.refused.map((r) => `${r.path} (${r.reason})`).join(', ')}` : '';
+  const refused = selection.refused.length
+    ? `; refused ${selection.refused.length}: ${selection.refused.map((r) => `${r.path} (${r.reason})`).join(', ')}`
+    : '';
   return {
     target: 'pull-request',
     path,
@@ -540,7 +552,9 @@ export function createPullRequestReporter(options: PullRequestReporterOptions = 
           const refused = selection.refused.map((r) => `${r.path} (${r.reason})`).join(', ');
           return { target: 'pull-request', note: `${opened.nothing}: ${refused}` };
         }
-        const refused = selection.refused.length ? `; refused ${selection.refused.length}: ${selection.refused.map((r) => `${r.path} (${r.reason})`).join(', ')}` : '';
+        const refused = selection.refused.length
+          ? `; refused ${selection.refused.length}: ${selection.refused.map((r) => `${r.path} (${r.reason})`).join(', ')}`
+          : '';
         return {
           target: 'pull-request',
           url: opened.url,

@@ -180,7 +180,7 @@ function splitCodeSpans(line: string): { code: boolean; text: string }[] {
     while (line[runEnd] === '\x60') runEnd += 1;
     const runLength = runEnd - i;
     let close = -1;
-    for (let k = runEnd; k < line.length; ) {
+    for (let k = runEnd; k < line.length;) {
       if (line[k] !== '\x60') {
         k += 1;
         continue;
@@ -266,7 +266,12 @@ function fenceOpening(line: string): FenceOpen | null {
   const marker = match[2]!;
   const info = match[3]!;
   if (marker[0] === '\x60' && info.includes('\x60')) return null;
-  return { indent: match[1]!.length, char: marker[0] as '\x60' | '~', length: marker.length, info: info.trim().split(/\s+/)[0] ?? '' };
+  return {
+    indent: match[1]!.length,
+    char: marker[0] as '\x60' | '~',
+    length: marker.length,
+    info: info.trim().split(/\s+/)[0] ?? '',
+  };
 }
 
 function isFenceClose(line: string, open: FenceOpen): boolean {

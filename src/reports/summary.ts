@@ -77,9 +77,13 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
   const results = context.results;
   const usage = results.usage;
   const sections: string[] = [];
-  sections.push(`## overnight ${results.task}: ${results.findings.length > 0 ? plural(results.findings.length, 'finding') : 'collected'}`);
+  sections.push(
+    `## overnight ${results.task}: ${results.findings.length > 0 ? plural(results.findings.length, 'finding') : 'collected'}`,
+  );
   // Notes may quote model-proposed paths: one sanitised line each.
-  const notes = (options.notes ?? []).map((note) => `- ${sanitizeInline(note, { ...sanitizeOptionsFor(context), maxLength: 1_000 })}`);
+  const notes = (options.notes ?? []).map(
+    (note) => `- ${sanitizeInline(note, { ...sanitizeOptionsFor(context), maxLength: 1_000 })}`,
+  );
   sections.push(summaryBlock(context, results.findings));
   if (notes.length > 0) sections.push(['**Reports**', '', ...notes].join('\n'));
 
@@ -91,7 +95,10 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
 
   const batchRows = context.state.batches
     .filter((batch) => results.batchIds.includes(batch.id))
-    .map((batch) => `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} | ${batch.attempt === 0 ? 'first' : `retry ${batch.attempt}`} | ${batch.status} |`);
+    .map(
+      (batch) =>
+        `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} | ${batch.attempt === 0 ? 'first' : `retry ${batch.attempt}`} | ${batch.status} |`,
+    );
   if (batchRows.length > 0) {
     sections.push(['| Batch | Requests | Attempt | Status |', '|---|---:|---|---|', ...batchRows].join('\n'));
   } else if (results.batchIds.length > 0) {
@@ -166,7 +173,8 @@ export function createSummaryReporter(options: JobSummaryOptions = {}): Reporter
       if (annotated) emitAnnotations(annotated.annotations);
       const results = context.results;
       const what = [
-        plural(results.findings.length, 'finding') + (results.findings.length > 0 ? ` (${severityBreakdown(results.findings)})` : ''),
+        plural(results.findings.length, 'finding') +
+          (results.findings.length > 0 ? ` (${severityBreakdown(results.findings)})` : ''),
         plural(results.failures.length, 'failure'),
       ].join(', ');
       return {
@@ -227,7 +235,11 @@ export function renderSubmitSummary(input: SubmitSummaryInput): string {
 
   if (input.batches.length > 0) {
     sections.push(
-      ['| Batch | Requests |', '|---|---:|', ...input.batches.map((batch) => `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} |`)].join('\n'),
+      [
+        '| Batch | Requests |',
+        '|---|---:|',
+        ...input.batches.map((batch) => `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} |`),
+      ].join('\n'),
     );
   }
   if (input.estimateMarkdown.trim()) sections.push(`### Cost estimate\n\n${input.estimateMarkdown.trim()}`);
@@ -253,7 +265,9 @@ export function renderSubmitSummary(input: SubmitSummaryInput): string {
         const more = paths.length > MAX_EXAMPLE_PATHS ? `, and ${formatCount(paths.length - MAX_EXAMPLE_PATHS)} more` : '';
         return `| ${reason} | ${formatCount(paths.length)} | ${examples.replace(/\|/g, '\\|')}${more} |`;
       });
-    sections.push(`### Skipped files (${input.skipped.length})\n\n| Reason | Files | Examples |\n|---|---:|---|\n${rows.join('\n')}`);
+    sections.push(
+      `### Skipped files (${input.skipped.length})\n\n| Reason | Files | Examples |\n|---|---:|---|\n${rows.join('\n')}`,
+    );
   }
   return capBytes(`${sections.join('\n\n')}\n`, JOB_SUMMARY_LIMIT_BYTES);
 }

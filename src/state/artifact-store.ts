@@ -89,7 +89,13 @@ export class ArtifactStateStore implements StateStore {
 
   async list(task?: TaskName): Promise<StoredState[]> {
     const { octokit, owner, repo } = this.options;
-    type Listed = { id: number; name: string; expired: boolean; created_at?: string | null; workflow_run?: { id?: number } | null };
+    type Listed = {
+      id: number;
+      name: string;
+      expired: boolean;
+      created_at?: string | null;
+      workflow_run?: { id?: number } | null;
+    };
     const artifacts = (await octokit
       .paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 100 })
       .catch((error: unknown) => {

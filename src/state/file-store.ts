@@ -85,7 +85,10 @@ export class FileStateStore implements StateStore {
     const found: StoredState[] = [];
     if (this.file) {
       if (await exists(this.file)) {
-        found.push({ id: basename(this.file).replace(/\.json$/, ''), state: parseState(await readFile(this.file, 'utf8'), this.file) });
+        found.push({
+          id: basename(this.file).replace(/\.json$/, ''),
+          state: parseState(await readFile(this.file, 'utf8'), this.file),
+        });
       }
     } else {
       let names: string[] = [];
@@ -99,9 +102,7 @@ export class FileStateStore implements StateStore {
         found.push({ id: name.replace(/\.json$/, ''), state: parseState(await readFile(path, 'utf8'), path) });
       }
     }
-    return found
-      .filter((s) => !task || s.state.task === task)
-      .sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
+    return found.filter((s) => !task || s.state.task === task).sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
 
   async saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string> {

@@ -39,7 +39,9 @@ export function parseState(text: string, where: string): RunState {
     throw new StateFormatError(`${where} is not an overnight state document`);
   }
   if (state.version !== 1) {
-    throw new StateFormatError(`${where} has state version ${String(state.version)}; this overnight reads version 1: upgrade overnight`);
+    throw new StateFormatError(
+      `${where} has state version ${String(state.version)}; this overnight reads version 1: upgrade overnight`,
+    );
   }
   if (!Array.isArray(state.batches) || typeof state.requests !== 'object' || !state.task) {
     throw new StateFormatError(`${where} is missing batches, requests or task`);

@@ -52,7 +52,11 @@ export function renderFindingsUnit(unit: WorkUnit, ask: string): string {
  * One file block of a unit: the unit's ranges, and only the diff hunks that touch them (a part of a
  * huge change should not carry the whole diff again).
  */
-export function renderUnitFile(unit: WorkUnit, file: SourceFile, options: { includeDiff?: boolean; includeBase?: boolean }): string {
+export function renderUnitFile(
+  unit: WorkUnit,
+  file: SourceFile,
+  options: { includeDiff?: boolean; includeBase?: boolean },
+): string {
   const ranges = unit.lineRanges[file.path];
   const diff = options.includeDiff && ranges ? diffForRanges(file.diff, ranges) : file.diff;
   return renderFileBlock({ ...file, diff }, { ...options, ranges });
@@ -86,10 +90,7 @@ export function diffForRanges(diff: string, ranges: LineRange[]): string {
  * Structured outputs accept only a subset of JSON Schema (no minimum/maxLength/pattern): schemas stay
  * within types, enums, required and additionalProperties, and the normalisers check the rest.
  */
-export function objectSchema(
-  properties: Record<string, Record<string, unknown>>,
-  description?: string,
-): Record<string, unknown> {
+export function objectSchema(properties: Record<string, Record<string, unknown>>, description?: string): Record<string, unknown> {
   return {
     type: 'object',
     ...(description ? { description } : {}),
@@ -147,7 +148,10 @@ function describeError(error: ErrorObject, answer: unknown): string {
     const value = error.instancePath
       .split('/')
       .slice(1)
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], answer);
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')],
+        answer,
+      );
     const text = JSON.stringify(value);
     if (text !== undefined) got = ` (got ${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
   } catch {
@@ -411,10 +415,55 @@ export function isTestPath(path: string): boolean {
 }
 
 const SOURCE_EXTENSIONS = new Set([
-  'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'py', 'go', 'rs', 'java', 'kt', 'kts', 'scala',
-  'rb', 'php', 'cs', 'fs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm', 'dart', 'ex',
-  'exs', 'erl', 'clj', 'lua', 'pl', 'pm', 'r', 'jl', 'hs', 'ml', 'zig', 'vue', 'svelte', 'groovy', 'sh',
-  'bash', 'ps1', 'sol',
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'py',
+  'go',
+  'rs',
+  'java',
+  'kt',
+  'kts',
+  'scala',
+  'rb',
+  'php',
+  'cs',
+  'fs',
+  'swift',
+  'c',
+  'h',
+  'cc',
+  'cpp',
+  'cxx',
+  'hpp',
+  'hh',
+  'm',
+  'mm',
+  'dart',
+  'ex',
+  'exs',
+  'erl',
+  'clj',
+  'lua',
+  'pl',
+  'pm',
+  'r',
+  'jl',
+  'hs',
+  'ml',
+  'zig',
+  'vue',
+  'svelte',
+  'groovy',
+  'sh',
+  'bash',
+  'ps1',
+  'sol',
 ]);
 
 const DOC_EXTENSIONS = new Set(['md', 'mdx', 'rst', 'adoc', 'txt']);
@@ -428,7 +477,11 @@ function extensionOf(path: string): string {
 /** Build/tool configuration that looks like code (vitest.config.ts, webpack.config.js, setup.py, ...). */
 function isConfigPath(path: string): boolean {
   const name = basename(path);
-  return /(?:^|[.-])config\.[cm]?[jt]s$/i.test(name) || /^(?:setup|conftest|noxfile|fabfile)\.py$/.test(name) || /^\..*rc\.[cm]?js$/.test(name);
+  return (
+    /(?:^|[.-])config\.[cm]?[jt]s$/i.test(name) ||
+    /^(?:setup|conftest|noxfile|fabfile)\.py$/.test(name) ||
+    /^\..*rc\.[cm]?js$/.test(name)
+  );
 }
 
 /** Program source (not a test, a doc or configuration). */
@@ -437,7 +490,11 @@ export function isSourcePath(path: string): boolean {
 }
 
 export function isDocPath(path: string): boolean {
-  return DOC_EXTENSIONS.has(extensionOf(path)) && !/(^|\/)(?:LICEN[CS]E|COPYING|NOTICE)(?:\.\w+)?$/i.test(path) && !/(^|\/)CHANGELOG/i.test(path);
+  return (
+    DOC_EXTENSIONS.has(extensionOf(path)) &&
+    !/(^|\/)(?:LICEN[CS]E|COPYING|NOTICE)(?:\.\w+)?$/i.test(path) &&
+    !/(^|\/)CHANGELOG/i.test(path)
+  );
 }
 
 /** A path a model may propose for a new or updated file: relative, POSIX, no traversal, no hidden dirs. */

@@ -149,10 +149,17 @@ export const docsUpdate: TaskDefinition = {
   planUnits(files: SourceFile[], options: PlanOptions): WorkUnit[] {
     // Always the whole file in one unit: the answer is the complete updated file.
     const whole = { ...options, wholeFileMaxLines: Number.MAX_SAFE_INTEGER, maxUnitLines: Number.MAX_SAFE_INTEGER };
-    return planFileUnits('docs-update', files.filter((file) => docsUpdate.accepts(file)), whole);
+    return planFileUnits(
+      'docs-update',
+      files.filter((file) => docsUpdate.accepts(file)),
+      whole,
+    );
   },
   renderUnit(unit: WorkUnit): string {
-    const ask = unit.files.length === 1 ? `Update the documentation of ${unit.files[0]!.path}.` : 'Update the documentation of these files.';
+    const ask =
+      unit.files.length === 1
+        ? `Update the documentation of ${unit.files[0]!.path}.`
+        : 'Update the documentation of these files.';
     return [ask, ...unit.files.map((file) => renderUnitFile(unit, file, { includeDiff: true }))].join('\n\n');
   },
   normalise(answer: unknown, context: NormaliseContext): TaskOutput {
@@ -163,7 +170,8 @@ export const docsUpdate: TaskDefinition = {
     for (const raw of parsed.files) {
       // The answer overwrites a repository file: anything off-contract rejects the whole answer.
       const path = resolvePath(raw.path, byPath);
-      if (path === null) throw new MalformedAnswerError(`docs-update answer writes "${cleanLine(raw.path, 80)}", which was not in the request`);
+      if (path === null)
+        throw new MalformedAnswerError(`docs-update answer writes "${cleanLine(raw.path, 80)}", which was not in the request`);
       if (seen.has(path)) throw new MalformedAnswerError(`docs-update answer has "${path}" twice`);
       seen.add(path);
       const original = byPath.get(path)!;

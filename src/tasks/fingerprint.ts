@@ -21,12 +21,7 @@ export function normaliseCode(code: string): string {
 
 /** 32 hex characters (128 bits of sha256): plenty to avoid collisions, short enough for HTML markers. */
 export function fingerprint(input: FingerprintInput): string {
-  const material = JSON.stringify([
-    input.task,
-    input.path,
-    input.category.trim().toLowerCase(),
-    normaliseCode(input.code),
-  ]);
+  const material = JSON.stringify([input.task, input.path, input.category.trim().toLowerCase(), normaliseCode(input.code)]);
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }
 

@@ -105,15 +105,20 @@ export const refactorValidation: TaskDefinition = {
     (file.status === 'modified' || file.status === 'renamed') && file.baseContent !== undefined && !isDocPath(file.path),
   /** One file per unit, never packed: the verdict is per file. The base version is always sent whole. */
   planUnits: (files: SourceFile[], options: PlanOptions) =>
-    planFileUnits('refactor-validation', files.filter((file) => refactorValidation.accepts(file)), options),
+    planFileUnits(
+      'refactor-validation',
+      files.filter((file) => refactorValidation.accepts(file)),
+      options,
+    ),
   renderUnit(unit: WorkUnit): string {
     const blocks = unit.files.map((file) => renderUnitFile(unit, file, { includeBase: true, includeDiff: true }));
     const file = unit.files[0]!;
     const renamed = file.status === 'renamed' && file.previousPath ? ` (renamed from ${file.previousPath})` : '';
     const part = unit.part ? ` This request shows part ${unit.part} of the proposed code; judge the parts shown.` : '';
-    return [`Validate the refactoring of ${file.path}${renamed}: compare <base_code> (original) with <code> (proposed).${part}`, ...blocks].join(
-      '\n\n',
-    );
+    return [
+      `Validate the refactoring of ${file.path}${renamed}: compare <base_code> (original) with <code> (proposed).${part}`,
+      ...blocks,
+    ].join('\n\n');
   },
   /**
    * Verdicts for paths that were not in the unit are DROPPED; problem lines are anchored on the proposed

@@ -146,11 +146,23 @@ export function detectTestSetup(source: SourceFile, existingTests: SourceFile[])
       );
     }
     case 'py':
-      return pick('pytest', join('tests', `test_${stem}.py`), 'Plain test functions with assert; fixtures and parametrize where they help; import the module by its package path.');
+      return pick(
+        'pytest',
+        join('tests', `test_${stem}.py`),
+        'Plain test functions with assert; fixtures and parametrize where they help; import the module by its package path.',
+      );
     case 'go':
-      return pick('go test', join(dir, `${stem}_test.go`), 'Standard "testing" package, table-driven tests, same directory and package as the source.');
+      return pick(
+        'go test',
+        join(dir, `${stem}_test.go`),
+        'Standard "testing" package, table-driven tests, same directory and package as the source.',
+      );
     case 'rs':
-      return pick('cargo test', join('tests', `${stem}.rs`), 'An integration test file under tests/ using the crate\'s public API (the source file itself must not be changed).');
+      return pick(
+        'cargo test',
+        join('tests', `${stem}.rs`),
+        "An integration test file under tests/ using the crate's public API (the source file itself must not be changed).",
+      );
     case 'java':
     case 'kt': {
       const name = `${stem}Test.${ext}`;
@@ -160,15 +172,31 @@ export function detectTestSetup(source: SourceFile, existingTests: SourceFile[])
       return pick('JUnit 5', mirrored, 'Mirror the source package under src/test; one test class per source class.');
     }
     case 'rb':
-      return pick('RSpec', join('spec', source.path.replace(/^(?:lib|app)\//, '').replace(/\.rb$/, '_spec.rb')), 'Use the project\'s spec_helper when it has one.');
+      return pick(
+        'RSpec',
+        join('spec', source.path.replace(/^(?:lib|app)\//, '').replace(/\.rb$/, '_spec.rb')),
+        "Use the project's spec_helper when it has one.",
+      );
     case 'php':
-      return pick('PHPUnit', join('tests', source.path.replace(/^src\//, '').replace(/\.php$/, 'Test.php')), 'One TestCase class per source class.');
+      return pick(
+        'PHPUnit',
+        join('tests', source.path.replace(/^src\//, '').replace(/\.php$/, 'Test.php')),
+        'One TestCase class per source class.',
+      );
     case 'cs':
-      return pick('xUnit', join('tests', `${stem}Tests.cs`), 'Use the framework of the existing test project if the context shows one (xUnit, NUnit or MSTest).');
+      return pick(
+        'xUnit',
+        join('tests', `${stem}Tests.cs`),
+        'Use the framework of the existing test project if the context shows one (xUnit, NUnit or MSTest).',
+      );
     case 'swift':
       return pick('XCTest', join('Tests', `${stem}Tests.swift`), 'One XCTestCase subclass.');
     default:
-      return pick(`the standard test framework for ${source.language || ext || 'this language'}`, join('tests', `${stem}_test.${ext || 'txt'}`), 'Follow the repository\'s existing test layout.');
+      return pick(
+        `the standard test framework for ${source.language || ext || 'this language'}`,
+        join('tests', `${stem}_test.${ext || 'txt'}`),
+        "Follow the repository's existing test layout.",
+      );
   }
 }
 
@@ -218,7 +246,9 @@ export const testGeneration: TaskDefinition = {
       `framework: ${setup.framework} (${setup.source === 'detected' ? 'used by the existing tests' : 'the usual choice; no existing test was visible'})`,
       `suggested path: ${setup.suggestedPath}`,
       `conventions: ${setup.notes}`,
-      tests.length ? `existing tests shown: ${tests.map((test) => test.path).join(', ')} (do not duplicate them)` : 'existing tests shown: none',
+      tests.length
+        ? `existing tests shown: ${tests.map((test) => test.path).join(', ')} (do not duplicate them)`
+        : 'existing tests shown: none',
       '</test_setup>',
       renderUnitFile(unit, source, { includeDiff: true }),
       ...tests.map((test) => renderUnitFile(unit, test, {})),
@@ -245,8 +275,14 @@ export const testGeneration: TaskDefinition = {
           ? `test-generation answer writes "${path}", which is not a test file`
           : null;
       if (problem) {
-        const proposed = { path: raw.path.slice(0, 300), content: '', description: cleanLine(raw.description, LIMITS.description), sourcePath: raw.source_path.slice(0, 300) };
-        if (checkGeneratedPath(proposed.path, { task: 'test-generation', sourcePath: proposed.sourcePath }).ok) throw new MalformedAnswerError(problem);
+        const proposed = {
+          path: raw.path.slice(0, 300),
+          content: '',
+          description: cleanLine(raw.description, LIMITS.description),
+          sourcePath: raw.source_path.slice(0, 300),
+        };
+        if (checkGeneratedPath(proposed.path, { task: 'test-generation', sourcePath: proposed.sourcePath }).ok)
+          throw new MalformedAnswerError(problem);
         firstProblem ??= problem;
         refused.push(proposed);
         continue;
@@ -255,7 +291,9 @@ export const testGeneration: TaskDefinition = {
       seen.add(path);
       const sourcePath = resolvePath(raw.source_path, sources);
       if (sourcePath === null) {
-        throw new MalformedAnswerError(`test-generation answer tests "${cleanLine(raw.source_path, 80)}", which was not in the request`);
+        throw new MalformedAnswerError(
+          `test-generation answer tests "${cleanLine(raw.source_path, 80)}", which was not in the request`,
+        );
       }
       const content = raw.content.replace(/\r\n?/g, '\n');
       if (!content.trim()) throw new MalformedAnswerError(`test-generation answer has an empty "${path}"`);

@@ -21,15 +21,13 @@ export const TASK_ID_PREFIX: Record<TaskName, string> = {
  * `<prefix>-<first 40 hex of sha256(task, sorted (path, content hash) pairs, part)>` (ARCHITECTURE.md):
  * deterministic, unique per unit, never an index or a raw path, at most 44 characters.
  */
-export function customIdFor(
-  task: TaskName,
-  files: Pick<SourceFile, 'path' | 'contentHash'>[],
-  part: string | null,
-): string {
+export function customIdFor(task: TaskName, files: Pick<SourceFile, 'path' | 'contentHash'>[], part: string | null): string {
   const pairs = files
     .map((file) => [file.path, file.contentHash] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const digest = createHash('sha256').update(JSON.stringify([task, pairs, part])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([task, pairs, part]))
+    .digest('hex');
   return `${TASK_ID_PREFIX[task]}-${digest.slice(0, 40)}`;
 }
 
@@ -87,7 +85,8 @@ const CONTROL_FLOW =
 const DECLARATION =
   /^(?:@\w+\s+)*(?:(?:export|default|declare|pub(?:\([^)]*\))?|public|private|protected|internal|static|async|abstract|final|override|virtual|unsafe|extern|inline|open|sealed|data|suspend|const)\s+)*(?:function\*?|class|interface|enum|struct|impl|trait|module|namespace|def|defp|func|fn|fun|sub|proc|object|record)\b/;
 /** `const handler = async (req) => {` and friends. */
-const ARROW_DECLARATION = /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(.*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)/;
+const ARROW_DECLARATION =
+  /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(.*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)/;
 /** Method signatures: `name(args) {`, `public Foo bar(int a) throws X {`, `async get(id: string): Promise<T> {`. */
 const METHOD_SIGNATURE =
   /^(?:[\w$@<>[\],.?*&:]+\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^;]*\)\s*(?::\s*[^{;=]+|->\s*[^{;]+|throws\s+[\w.,\s]+)?\s*\{\s*$/;
@@ -157,11 +156,7 @@ export function enclosingBlock(lines: string[], lineNo: number): { start: number
           break;
         }
       }
-      if (
-        multiLineSignature ||
-        isDeclaration(candidateTrimmed) ||
-        (trimmed === '{' && !CONTROL_FLOW.test(candidateTrimmed))
-      ) {
+      if (multiLineSignature || isDeclaration(candidateTrimmed) || (trimmed === '{' && !CONTROL_FLOW.test(candidateTrimmed))) {
         header = candidate;
         break;
       }
@@ -337,7 +332,12 @@ export function planFileUnits(
         for (const entry of current) lineRanges[entry.file.path] = [{ start: 1, end: entry.lines }];
         slots.push({
           order: Math.min(...current.map((entry) => entry.order)),
-          unit: unitOf(task, current.map((entry) => entry.file), lineRanges, null),
+          unit: unitOf(
+            task,
+            current.map((entry) => entry.file),
+            lineRanges,
+            null,
+          ),
         });
         current = [];
         currentLines = 0;

@@ -1,6 +1,10 @@
 // Message batches: creation checks, the in_progress -> (canceling ->) ended lifecycle driven by polls,
 // the per-request outcomes decided when a batch ends, paging, deletion and archiving.
-import type { MessageBatch, MessageBatchIndividualResponse, MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
+import type {
+  MessageBatch,
+  MessageBatchIndividualResponse,
+  MessageBatchResult,
+} from '@anthropic-ai/sdk/resources/messages/batches';
 import { ApiError, invalidRequest, notFound } from './errors.js';
 import type { Faults } from './faults.js';
 import { buildMessage, type AnswerContext } from './messages.js';
@@ -94,7 +98,9 @@ export class BatchStore {
         throw invalidRequest(`${where}.custom_id: ${JSON.stringify(customId)} does not match ${CUSTOM_ID_PATTERN.source}`);
       }
       if (seen.has(customId)) {
-        throw invalidRequest(`${where}.custom_id: ${JSON.stringify(customId)} is used more than once; custom_id must be unique within a batch`);
+        throw invalidRequest(
+          `${where}.custom_id: ${JSON.stringify(customId)} is used more than once; custom_id must be unique within a batch`,
+        );
       }
       seen.add(customId);
       if (!isRecord(item.params)) throw invalidRequest(`${where}.params: Input should be an object`);
@@ -190,7 +196,9 @@ export class BatchStore {
   delete(id: string): { id: string; type: 'message_batch_deleted' } {
     const record = this.find(id);
     if (record.status !== 'ended') {
-      throw invalidRequest(`message_batch ${id} is ${record.status}: a batch can be deleted only after it has ended (cancel it first)`);
+      throw invalidRequest(
+        `message_batch ${id} is ${record.status}: a batch can be deleted only after it has ended (cancel it first)`,
+      );
     }
     record.deleted = true;
     return { id, type: 'message_batch_deleted' };

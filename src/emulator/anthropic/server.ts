@@ -61,7 +61,13 @@ function matchRoute(method: string, path: string): Route | { pathExists: boolean
   return { pathExists: true };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -167,7 +173,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: Server
     if (!(error instanceof BodyTooLarge)) throw error;
     const megabytes = Math.round(limit / 1024 / 1024);
     res.setHeader('connection', 'close');
-    sendError(res, new ApiError('request_too_large', `Request exceeds the maximum size of ${megabytes} MB for ${url.pathname}`), requestId);
+    sendError(
+      res,
+      new ApiError('request_too_large', `Request exceeds the maximum size of ${megabytes} MB for ${url.pathname}`),
+      requestId,
+    );
     res.on('finish', () => req.destroy());
     return;
   }

@@ -41,7 +41,8 @@ export function promptSegments(params: Record<string, unknown>): PromptSegment[]
       if (!isRecord(message)) continue;
       const content = message.content;
       if (typeof content === 'string') segments.push({ text: content, cacheTtl: null });
-      else if (Array.isArray(content)) for (const block of content) segments.push({ text: blockText(block), cacheTtl: ttlOf(block) });
+      else if (Array.isArray(content))
+        for (const block of content) segments.push({ text: blockText(block), cacheTtl: ttlOf(block) });
     }
   }
   // Top-level cache_control (automatic caching) puts the breakpoint on the last block.
@@ -79,7 +80,10 @@ export class PromptCache {
     const total = tokensForChars(segments.reduce((sum, s) => sum + s.text.length, 0));
     const minimum = minCacheableTokens(model);
 
-    const hash = createHash('sha256').update(model).update('\0').update(JSON.stringify(params.tools ?? null));
+    const hash = createHash('sha256')
+      .update(model)
+      .update('\0')
+      .update(JSON.stringify(params.tools ?? null));
     const breakpoints: { key: string; tokens: number; ttl: '5m' | '1h' }[] = [];
     let chars = 0;
     for (const segment of segments) {

@@ -128,9 +128,7 @@ function checkMaxTokens(maxTokens: unknown): void {
   }
   if (maxTokens < 1) throw invalidRequest('max_tokens: Input should be greater than or equal to 1');
   if (maxTokens > MAX_OUTPUT_TOKENS) {
-    throw invalidRequest(
-      `max_tokens: ${maxTokens} > ${MAX_OUTPUT_TOKENS}, which is the maximum allowed number of output tokens`,
-    );
+    throw invalidRequest(`max_tokens: ${maxTokens} > ${MAX_OUTPUT_TOKENS}, which is the maximum allowed number of output tokens`);
   }
 }
 
@@ -180,7 +178,9 @@ function checkMessages(messages: unknown): void {
     if (typeof content === 'string') {
       const finalAssistant = i === messages.length - 1 && message.role === 'assistant';
       if (content.trim() === '' && !finalAssistant) {
-        throw invalidRequest(`${where}: all messages must have non-empty content except for the optional final assistant message`);
+        throw invalidRequest(
+          `${where}: all messages must have non-empty content except for the optional final assistant message`,
+        );
       }
       return;
     }

@@ -74,7 +74,8 @@ export class ArtifactService {
   handleTwirp(method: string, authorization: string | undefined, body: unknown): ServiceResponse {
     try {
       const runBackendId = this.authenticate(authorization);
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TwirpError(400, 'malformed', 'request body must be a JSON object');
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw new TwirpError(400, 'malformed', 'request body must be a JSON object');
       const request = body as Fields;
       const allowed = REQUEST_FIELDS[method];
       if (!allowed) throw new TwirpError(404, 'bad_route', `no handler for path "${TWIRP_PREFIX}${method}"`);
@@ -168,7 +169,11 @@ export class ArtifactService {
       expires_at: timestamp(expiresAt),
     };
     this.store.artifacts.push(artifact);
-    this.store.blobs.set(artifact.blob_key, { blocks: new Map(), content: null, content_type: typeof request['mime_type'] === 'string' ? request['mime_type'] : null });
+    this.store.blobs.set(artifact.blob_key, {
+      blocks: new Map(),
+      content: null,
+      content_type: typeof request['mime_type'] === 'string' ? request['mime_type'] : null,
+    });
     return { ok: true, signed_upload_url: this.signBlobUrl(artifact.blob_key, 'cw', 6 * 3600) };
   }
 
@@ -180,11 +185,20 @@ export class ArtifactService {
     if (!blob?.content) throw new TwirpError(412, 'failed_precondition', 'the artifact blob was never committed');
     const size = Number(request['size']);
     if (typeof request['size'] !== 'string' || !Number.isInteger(size) || size !== blob.content.length) {
-      throw new TwirpError(400, 'invalid_argument', `size ${JSON.stringify(request['size'])} does not match the ${blob.content.length} bytes uploaded`);
+      throw new TwirpError(
+        400,
+        'invalid_argument',
+        `size ${JSON.stringify(request['size'])} does not match the ${blob.content.length} bytes uploaded`,
+      );
     }
     if (request['hash'] !== undefined) {
       const actual = `sha256:${createHash('sha256').update(blob.content).digest('hex')}`;
-      if (request['hash'] !== actual) throw new TwirpError(400, 'invalid_argument', `hash ${String(request['hash'])} does not match the uploaded content (${actual})`);
+      if (request['hash'] !== actual)
+        throw new TwirpError(
+          400,
+          'invalid_argument',
+          `hash ${String(request['hash'])} does not match the uploaded content (${actual})`,
+        );
       artifact.digest = actual;
     }
     artifact.size_in_bytes = size;
@@ -258,7 +272,11 @@ export class ArtifactService {
     const given = Buffer.from(url.searchParams.get('sig') ?? '');
     const expected = Buffer.from(this.signature(url.pathname, permissions, expiry));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return azureError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of the signature is formed correctly.');
+      return azureError(
+        403,
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the value of the signature is formed correctly.',
+      );
     }
     if (!(Date.parse(expiry) > Date.now())) return azureError(403, 'AuthenticationFailed', 'Signed expiry time has passed.');
     const key = url.pathname.slice(BLOB_PREFIX.length).split('/').slice(0, -1).join('/');
@@ -266,15 +284,28 @@ export class ArtifactService {
     if (!blob) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.');
     const write = method === 'PUT';
     if (write ? !permissions.includes('w') : !permissions.includes('r')) {
-      return azureError(403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.');
+      return azureError(
+        403,
+        'AuthorizationPermissionMismatch',
+        'This request is not authorized to perform this operation using this permission.',
+      );
     }
-    const common = { 'x-ms-request-id': createHash('md5').update(`${Date.now()}${Math.random()}`).digest('hex'), 'x-ms-version': '2024-11-04', date: new Date().toUTCString() };
+    const common = {
+      'x-ms-request-id': createHash('md5').update(`${Date.now()}${Math.random()}`).digest('hex'),
+      'x-ms-version': '2024-11-04',
+      date: new Date().toUTCString(),
+    };
     if (method === 'GET' || method === 'HEAD') {
       if (!blob.content) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.');
       return {
         status: 200,
         raw: method === 'GET' ? blob.content : Buffer.alloc(0),
-        headers: { ...common, 'content-type': blob.content_type ?? 'application/octet-stream', 'content-length': String(blob.content.length), 'x-ms-blob-type': 'BlockBlob' },
+        headers: {
+          ...common,
+          'content-type': blob.content_type ?? 'application/octet-stream',
+          'content-length': String(blob.content.length),
+          'x-ms-blob-type': 'BlockBlob',
+        },
       };
     }
     if (!write) return azureError(405, 'UnsupportedHttpVerb', `The resource doesn't support the specified HTTP verb ${method}.`);
@@ -291,16 +322,29 @@ export class ArtifactService {
       const parts: Buffer[] = [];
       for (const id of ids) {
         const block = blob.blocks.get(id);
-        if (!block) return azureError(400, 'InvalidBlockList', `The specified block list is invalid: block ${id} was never staged.`);
+        if (!block)
+          return azureError(400, 'InvalidBlockList', `The specified block list is invalid: block ${id} was never staged.`);
         parts.push(block);
       }
       blob.content = Buffer.concat(parts);
       blob.blocks.clear();
       if (typeof contentType === 'string') blob.content_type = contentType;
-      return { status: 201, headers: { ...common, etag: `"0x${createHash('md5').update(blob.content).digest('hex').slice(0, 16).toUpperCase()}"`, 'last-modified': new Date().toUTCString() } };
+      return {
+        status: 201,
+        headers: {
+          ...common,
+          etag: `"0x${createHash('md5').update(blob.content).digest('hex').slice(0, 16).toUpperCase()}"`,
+          'last-modified': new Date().toUTCString(),
+        },
+      };
     }
     if (comp === null) {
-      if (headers['x-ms-blob-type'] !== 'BlockBlob') return azureError(400, 'MissingRequiredHeader', 'An HTTP header that\'s mandatory for this request is not specified: x-ms-blob-type.');
+      if (headers['x-ms-blob-type'] !== 'BlockBlob')
+        return azureError(
+          400,
+          'MissingRequiredHeader',
+          "An HTTP header that's mandatory for this request is not specified: x-ms-blob-type.",
+        );
       blob.content = body;
       const type = contentType ?? headers['content-type'];
       if (typeof type === 'string') blob.content_type = type;

@@ -127,7 +127,8 @@ export function createPatch(oldText: string, newText: string): { patch: string; 
       if (edit.kind === '-') deletions++;
     }
     // Git's convention: an empty side starts at the line before it (0 for an empty file), a count of 1 is omitted.
-    const range = (start: number, count: number) => (count === 0 ? `${start - 1},0` : count === 1 ? `${start}` : `${start},${count}`);
+    const range = (start: number, count: number) =>
+      count === 0 ? `${start - 1},0` : count === 1 ? `${start}` : `${start},${count}`;
     const oldHeader = range(oldStart, oldCount);
     const newHeader = range(newStart, newCount);
     out.push(`@@ -${oldHeader} +${newHeader} @@`, ...body);

@@ -48,10 +48,7 @@ export class GitDatabase {
   writeTree(entries: GitTreeEntry[]): string {
     const sorted = [...entries].sort((a, b) => (treeSortKey(a) < treeSortKey(b) ? -1 : 1));
     const body = Buffer.concat(
-      sorted.flatMap((e) => [
-        Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.path}\0`),
-        Buffer.from(e.sha, 'hex'),
-      ]),
+      sorted.flatMap((e) => [Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.path}\0`), Buffer.from(e.sha, 'hex')]),
     );
     const sha = hashObject('tree', body);
     this.objects.set(sha, { type: 'tree', entries: sorted });
@@ -59,8 +56,7 @@ export class GitDatabase {
   }
 
   writeCommit(commit: Omit<Extract<GitObject, { type: 'commit' }>, 'type'>, forcedSha?: string): string {
-    const signature = (s: GitSignature) =>
-      `${s.name} <${s.email}> ${Math.floor(Date.parse(s.date) / 1000)} +0000`;
+    const signature = (s: GitSignature) => `${s.name} <${s.email}> ${Math.floor(Date.parse(s.date) / 1000)} +0000`;
     const text =
       `tree ${commit.tree}\n` +
       commit.parents.map((p) => `parent ${p}\n`).join('') +

@@ -69,7 +69,10 @@ export interface GitHubEmulator {
    * there: the write happened, the client never learnt it did. `where` looks at the recorded request
    * (its body: a ref name, an artifact name).
    */
-  onRequest(match: FaultMatch & { where?: (request: RecordedRequest) => boolean }, callback: (request: RecordedRequest) => void | Promise<void>): void;
+  onRequest(
+    match: FaultMatch & { where?: (request: RecordedRequest) => boolean },
+    callback: (request: RecordedRequest) => void | Promise<void>,
+  ): void;
   /**
    * GET /repos/{o}/{r}/actions/runs/{id}: a run is `in_progress` from its runtimeToken() until
    * completeRun() (a killed job's run completes too); an unknown run is 404.
@@ -107,7 +110,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
-  const store = new GitHubStore(options.owner ?? 'octo-org', options.repo ?? 'octo-repo', options.defaultBranch ?? 'main', options.headSha);
+  const store = new GitHubStore(
+    options.owner ?? 'octo-org',
+    options.repo ?? 'octo-repo',
+    options.defaultBranch ?? 'main',
+    options.headSha,
+  );
   const violations: string[] = [];
   const requests: RecordedRequest[] = [];
   const faults: (FaultMatch & { response: FaultResponse; remaining: number })[] = [];
@@ -118,7 +126,10 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   let readOnly = false;
   let baseUrl = '';
   let requestCounter = 0;
-  const hooks: { match: FaultMatch & { where?: (request: RecordedRequest) => boolean }; callback: (request: RecordedRequest) => void | Promise<void> }[] = [];
+  const hooks: {
+    match: FaultMatch & { where?: (request: RecordedRequest) => boolean };
+    callback: (request: RecordedRequest) => void | Promise<void>;
+  }[] = [];
   const runs = new Map<number, 'in_progress' | 'completed'>();
   // Routes answered from the emulator's own run registry rather than the shared store.
   const localHandlers: Record<string, (req: { params: Record<string, string> }) => RestResponse> = {
@@ -198,7 +209,10 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
       return { status: 422, body: errorBody(422, `Invalid request.\n\n${rejected.join('\n')}`) };
     }
     const { params } = match;
-    if ((params['owner'] !== undefined && params['owner'] !== store.owner) || (params['repo'] !== undefined && params['repo'] !== store.repo)) {
+    if (
+      (params['owner'] !== undefined && params['owner'] !== store.owner) ||
+      (params['repo'] !== undefined && params['repo'] !== store.repo)
+    ) {
       return { status: 404, body: errorBody(404, 'Not Found') };
     }
     const write = method !== 'GET' && method !== 'HEAD';
@@ -208,7 +222,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     if (local) return local({ params });
     const handler = handlers[match.operation.operationId];
     if (!handler) {
-      violations.push(`${where}: ${match.operation.operationId} (${match.operation.method} ${match.operation.template}) is a real GitHub route this emulator does not implement`);
+      violations.push(
+        `${where}: ${match.operation.operationId} (${match.operation.method} ${match.operation.template}) is a real GitHub route this emulator does not implement`,
+      );
       return { status: 404, body: errorBody(404, 'Not Found') };
     }
     if (CONTENT_CREATING.has(match.operation.operationId)) {

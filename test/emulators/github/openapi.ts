@@ -100,10 +100,7 @@ function toJsonSchema(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     // A boolean `nullable` is the keyword; an object value would be a property that happens to be named so.
     if (key === 'nullable' && typeof value === 'boolean') continue;
-    out[key] =
-      key === '$ref' && typeof value === 'string' && value.startsWith('#/')
-        ? DOCUMENT_ID + value
-        : toJsonSchema(value);
+    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? DOCUMENT_ID + value : toJsonSchema(value);
   }
   return (schema as { nullable?: unknown }).nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
 }
@@ -170,12 +167,7 @@ function describeErrors(validate: ValidateFunction): string {
 }
 
 /** Checks one request against its operation; returns human-readable violations (empty when valid). */
-export function validateRequest(
-  match: RouteMatch,
-  query: URLSearchParams,
-  body: unknown,
-  hasBody: boolean,
-): string[] {
+export function validateRequest(match: RouteMatch, query: URLSearchParams, body: unknown, hasBody: boolean): string[] {
   const { ajv, coercingAjv } = load();
   const { operation } = match;
   const where = `${operation.method} ${operation.template}`;

@@ -100,7 +100,8 @@ class Views {
   }
 
   user(u: StoredUser) {
-    const htmlUrl = u.type === 'Bot' ? `${this.ctx.serverUrl}/apps/${u.login.replace(/\[bot\]$/, '')}` : `${this.ctx.serverUrl}/${u.login}`;
+    const htmlUrl =
+      u.type === 'Bot' ? `${this.ctx.serverUrl}/apps/${u.login.replace(/\[bot\]$/, '')}` : `${this.ctx.serverUrl}/${u.login}`;
     return {
       login: u.login,
       id: u.id,
@@ -407,7 +408,11 @@ class Views {
       committer: commit.committer,
       message: commit.message,
       tree: { sha: commit.tree, url: `${this.repoApi}/git/trees/${commit.tree}` },
-      parents: commit.parents.map((p) => ({ sha: p, url: `${this.repoApi}/git/commits/${p}`, html_url: `${this.repoHtml}/commit/${p}` })),
+      parents: commit.parents.map((p) => ({
+        sha: p,
+        url: `${this.repoApi}/git/commits/${p}`,
+        html_url: `${this.repoHtml}/commit/${p}`,
+      })),
       verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     };
   }
@@ -421,7 +426,12 @@ class Views {
       for (const e of git.get(treeSha, 'tree')?.entries ?? []) {
         const path = prefix + e.path;
         const blob = e.type === 'blob' ? git.get(e.sha, 'blob') : undefined;
-        entries.push({ ...e, path, ...(blob ? { size: blob.content.length } : {}), url: `${this.repoApi}/git/${e.type}s/${e.sha}` });
+        entries.push({
+          ...e,
+          path,
+          ...(blob ? { size: blob.content.length } : {}),
+          url: `${this.repoApi}/git/${e.type}s/${e.sha}`,
+        });
         if (recursive && e.type === 'tree') walk(e.sha, `${path}/`);
       }
     };
@@ -514,7 +524,12 @@ function diffCommits(store: GitHubStore, baseSha: string, headSha: string): Stor
 
 type Handler = (req: RestRequest, ctx: RestContext, views: Views) => RestResponse;
 
-const RANGE_ERRORS = { line: 'Line could not be resolved', start: 'Start line could not be resolved', path: 'Path could not be resolved', position: 'Position could not be resolved' };
+const RANGE_ERRORS = {
+  line: 'Line could not be resolved',
+  start: 'Start line could not be resolved',
+  path: 'Path could not be resolved',
+  position: 'Position could not be resolved',
+};
 
 export const handlers: Record<string, Handler> = {
   'repos/get': (_req, _ctx, v) => ({ status: 200, body: v.repository() }),
@@ -524,7 +539,11 @@ export const handlers: Record<string, Handler> = {
     if (!sha) throw new HttpError(404, errorBody(404, 'Branch not found'));
     return {
       status: 200,
-      body: { name: req.params['branch'], commit: { sha, node_id: nodeId('Commit', sha), url: `${v.repoApi}/commits/${sha}`, commit: v.commit(sha) }, protected: false },
+      body: {
+        name: req.params['branch'],
+        commit: { sha, node_id: nodeId('Commit', sha), url: `${v.repoApi}/commits/${sha}`, commit: v.commit(sha) },
+        protected: false,
+      },
     };
   },
 
@@ -576,7 +595,10 @@ export const handlers: Record<string, Handler> = {
 
   'issues/list-for-repo': (req, { store }, v) => {
     const state = req.query.get('state') ?? 'open';
-    const wanted = (req.query.get('labels') ?? '').split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
+    const wanted = (req.query.get('labels') ?? '')
+      .split(',')
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean);
     const creator = req.query.get('creator');
     const since = req.query.get('since');
     const sortKey = req.query.get('sort') ?? 'created';
@@ -588,9 +610,17 @@ export const handlers: Record<string, Handler> = {
         (!since || i.updated_at >= since),
     );
     const key = (i: StoredIssue) =>
-      sortKey === 'updated' ? i.updated_at : sortKey === 'comments' ? store.comments.filter((c) => c.issue_number === i.number).length : i.created_at;
+      sortKey === 'updated'
+        ? i.updated_at
+        : sortKey === 'comments'
+          ? store.comments.filter((c) => c.issue_number === i.number).length
+          : i.created_at;
     // Issues created within one second share a timestamp; the number keeps the order stable.
-    const sorted = sortBy(sortBy(matching, (i) => i.number, req.query.get('direction')), key, req.query.get('direction'));
+    const sorted = sortBy(
+      sortBy(matching, (i) => i.number, req.query.get('direction')),
+      key,
+      req.query.get('direction'),
+    );
     return listResponse(sorted, req, (i) => v.issue(i));
   },
 
@@ -612,7 +642,13 @@ export const handlers: Record<string, Handler> = {
           case 'type':
           case 'state':
             test = (i) =>
-              value === 'issue' ? !i.is_pull_request : value === 'pr' ? i.is_pull_request : value === 'open' || value === 'closed' ? i.state === value : true;
+              value === 'issue'
+                ? !i.is_pull_request
+                : value === 'pr'
+                  ? i.is_pull_request
+                  : value === 'open' || value === 'closed'
+                    ? i.state === value
+                    : true;
             break;
           case 'label':
             test = (i) => i.labels.some((l) => l.toLowerCase() === value.toLowerCase());
@@ -624,7 +660,19 @@ export const handlers: Record<string, Handler> = {
             inFields = value.split(',');
             continue;
           default:
-            throw new HttpError(422, errorBody(422, 'Validation Failed', { errors: [{ resource: 'Search', field: 'q', code: 'invalid', message: `qualifier ${qualifier}: is not supported by this emulator` }] }));
+            throw new HttpError(
+              422,
+              errorBody(422, 'Validation Failed', {
+                errors: [
+                  {
+                    resource: 'Search',
+                    field: 'q',
+                    code: 'invalid',
+                    message: `qualifier ${qualifier}: is not supported by this emulator`,
+                  },
+                ],
+              }),
+            );
         }
         if (negate) {
           const positive = test;
@@ -633,12 +681,23 @@ export const handlers: Record<string, Handler> = {
         tests.push(test);
       } else {
         const text = (phrase ?? word ?? '').toLowerCase();
-        if (text) tests.push((i) => inFields.some((f) => ((f === 'title' ? i.title : f === 'body' ? i.body : '') ?? '').toLowerCase().includes(text)));
+        if (text)
+          tests.push((i) =>
+            inFields.some((f) => ((f === 'title' ? i.title : f === 'body' ? i.body : '') ?? '').toLowerCase().includes(text)),
+          );
       }
     }
-    const matching = sortBy(store.issues.filter((i) => tests.every((t) => t(i))), (i) => i.number, req.query.get('order') ?? 'desc');
+    const matching = sortBy(
+      store.issues.filter((i) => tests.every((t) => t(i))),
+      (i) => i.number,
+      req.query.get('order') ?? 'desc',
+    );
     const { page, headers } = paginate(matching, req);
-    return { status: 200, body: { total_count: matching.length, incomplete_results: false, items: page.map((i) => ({ ...v.issue(i), score: 1 })) }, headers };
+    return {
+      status: 200,
+      body: { total_count: matching.length, incomplete_results: false, items: page.map((i) => ({ ...v.issue(i), score: 1 })) },
+      headers,
+    };
   },
 
   'issues/list-comments': (req, { store }, v) => {
@@ -652,7 +711,14 @@ export const handlers: Record<string, Handler> = {
     const issue = getIssue(store, req.params['issue_number']);
     checkBodyLength(req.body.body, 'IssueComment');
     const now = timestamp();
-    const comment: StoredComment = { id: store.nextId(), issue_number: issue.number, body: req.body.body, user: ACTIONS_BOT, created_at: now, updated_at: now };
+    const comment: StoredComment = {
+      id: store.nextId(),
+      issue_number: issue.number,
+      body: req.body.body,
+      user: ACTIONS_BOT,
+      created_at: now,
+      updated_at: now,
+    };
     store.comments.push(comment);
     return { status: 201, body: v.comment(comment), headers: { location: `${v.repoApi}/issues/comments/${comment.id}` } };
   },
@@ -706,7 +772,13 @@ export const handlers: Record<string, Handler> = {
   'issues/add-labels': (req, { store }, v) => {
     const issue = getIssue(store, req.params['issue_number']);
     const body = req.body;
-    const raw: unknown[] = Array.isArray(body) ? body : Array.isArray(body?.labels) ? body.labels : typeof body?.labels === 'string' ? [body.labels] : [];
+    const raw: unknown[] = Array.isArray(body)
+      ? body
+      : Array.isArray(body?.labels)
+        ? body.labels
+        : typeof body?.labels === 'string'
+          ? [body.labels]
+          : [];
     for (const name of labelNames(raw)) {
       const label = ensureLabel(store, name);
       if (!issue.labels.includes(label.name)) issue.labels.push(label.name);
@@ -741,9 +813,16 @@ export const handlers: Record<string, Handler> = {
     const head = req.query.get('head');
     const base = req.query.get('base');
     const pulls = store.pulls.filter(
-      (p) => (state === 'all' || p.state === state) && (!head || head === `${store.owner}:${p.head.ref}`) && (!base || p.base.ref === base),
+      (p) =>
+        (state === 'all' || p.state === state) &&
+        (!head || head === `${store.owner}:${p.head.ref}`) &&
+        (!base || p.base.ref === base),
     );
-    return listResponse(sortBy(pulls, (p) => p.number, req.query.get('direction')), req, (p) => v.pull(p));
+    return listResponse(
+      sortBy(pulls, (p) => p.number, req.query.get('direction')),
+      req,
+      (p) => v.pull(p),
+    );
   },
 
   'pulls/list-files': (req, { store }, v) => {
@@ -767,11 +846,26 @@ export const handlers: Record<string, Handler> = {
       throw validationFailed('PullRequest', 'head', 'custom', `A pull request already exists for ${store.owner}:${headRef}.`);
     }
     const files = diffCommits(store, baseSha, headSha);
-    if (files.length === 0) throw validationFailed('PullRequest', 'head', 'custom', `No commits between ${baseRef} and ${headRef}`);
+    if (files.length === 0)
+      throw validationFailed('PullRequest', 'head', 'custom', `No commits between ${baseRef} and ${headRef}`);
     const now = timestamp();
     const number = store.nextIssueNumber();
     const title = String(req.body.title ?? headRef);
-    store.issues.push({ number, id: store.nextId(), title, body: req.body.body ?? null, state: 'open', state_reason: null, labels: [], assignees: [], user: ACTIONS_BOT, created_at: now, updated_at: now, closed_at: null, is_pull_request: true });
+    store.issues.push({
+      number,
+      id: store.nextId(),
+      title,
+      body: req.body.body ?? null,
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      assignees: [],
+      user: ACTIONS_BOT,
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+      is_pull_request: true,
+    });
     const pull: StoredPull = {
       number,
       id: store.nextId(),
@@ -808,7 +902,11 @@ export const handlers: Record<string, Handler> = {
 
   'pulls/list-reviews': (req, { store }, v) => {
     const pull = getPull(store, req.params['pull_number']);
-    return listResponse(store.reviews.filter((r) => r.pull_number === pull.number), req, (r) => v.review(r));
+    return listResponse(
+      store.reviews.filter((r) => r.pull_number === pull.number),
+      req,
+      (r) => v.review(r),
+    );
   },
 
   'pulls/create-review': (req, ctx, v) => {
@@ -843,7 +941,8 @@ export const handlers: Record<string, Handler> = {
       if (hunk < 0) throw unprocessable([RANGE_ERRORS.line]);
       if (comment.start_line !== undefined) {
         const startSide = comment.start_side === 'LEFT' ? 'LEFT' : comment.start_side === 'RIGHT' ? 'RIGHT' : side;
-        if (comment.start_line >= comment.line && startSide === side) throw unprocessable(['start_line must precede the end line.']);
+        if (comment.start_line >= comment.line && startSide === side)
+          throw unprocessable(['start_line must precede the end line.']);
         if (findHunk(parsed, comment.start_line, startSide) !== hunk) throw unprocessable([RANGE_ERRORS.start]);
       }
       placed.push({ comment, hunk: parsed.hunks[hunk]?.lines.join('\n') ?? '' });
@@ -854,7 +953,14 @@ export const handlers: Record<string, Handler> = {
       pull_number: pull.number,
       user: ACTIONS_BOT,
       body: b.body ?? '',
-      state: b.event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : b.event === 'APPROVE' ? 'APPROVED' : b.event === 'COMMENT' ? 'COMMENTED' : 'PENDING',
+      state:
+        b.event === 'REQUEST_CHANGES'
+          ? 'CHANGES_REQUESTED'
+          : b.event === 'APPROVE'
+            ? 'APPROVED'
+            : b.event === 'COMMENT'
+              ? 'COMMENTED'
+              : 'PENDING',
       commit_id: commitId,
       submitted_at: b.event ? now : null,
     };
@@ -943,7 +1049,7 @@ export const handlers: Record<string, Handler> = {
   'git/create-ref': (req, { store }, v) => {
     const name = String(req.body.ref);
     if (!/^refs\/[^/]+\/.+/.test(name) || name.split('/').length < 3) {
-      throw new HttpError(422, errorBody(422, 'Reference name must start with \'refs/\' and have at least two slashes.'));
+      throw new HttpError(422, errorBody(422, "Reference name must start with 'refs/' and have at least two slashes."));
     }
     if (store.git.refs.has(name)) throw new HttpError(422, errorBody(422, 'Reference already exists'));
     if (!store.git.objects.has(req.body.sha)) throw new HttpError(422, errorBody(422, 'Object does not exist'));
@@ -957,7 +1063,8 @@ export const handlers: Record<string, Handler> = {
     if (!current) throw new HttpError(422, errorBody(422, 'Reference does not exist'));
     const sha = String(req.body.sha);
     if (!store.git.get(sha, 'commit')) throw new HttpError(422, errorBody(422, 'Object does not exist'));
-    if (!req.body.force && !store.git.isAncestor(current, sha)) throw new HttpError(422, errorBody(422, 'Update is not a fast forward'));
+    if (!req.body.force && !store.git.isAncestor(current, sha))
+      throw new HttpError(422, errorBody(422, 'Update is not a fast forward'));
     store.git.refs.set(name, sha);
     return { status: 200, body: v.ref(name, sha) };
   },
@@ -970,10 +1077,15 @@ export const handlers: Record<string, Handler> = {
 
   'git/create-blob': (req, { store }, v) => {
     const encoding = req.body.encoding ?? 'utf-8';
-    if (encoding !== 'utf-8' && encoding !== 'base64') throw new HttpError(422, errorBody(422, `encoding must be utf-8 or base64`));
+    if (encoding !== 'utf-8' && encoding !== 'base64')
+      throw new HttpError(422, errorBody(422, `encoding must be utf-8 or base64`));
     const content = Buffer.from(String(req.body.content), encoding === 'base64' ? 'base64' : 'utf8');
     const sha = store.git.writeBlob(content);
-    return { status: 201, body: { sha, url: `${v.repoApi}/git/blobs/${sha}` }, headers: { location: `${v.repoApi}/git/blobs/${sha}` } };
+    return {
+      status: 201,
+      body: { sha, url: `${v.repoApi}/git/blobs/${sha}` },
+      headers: { location: `${v.repoApi}/git/blobs/${sha}` },
+    };
   },
 
   'git/get-blob': (req, { store }, v) => {
@@ -982,7 +1094,14 @@ export const handlers: Record<string, Handler> = {
     if (!blob) throw notFound();
     return {
       status: 200,
-      body: { sha, node_id: nodeId('Blob', sha), size: blob.content.length, url: `${v.repoApi}/git/blobs/${sha}`, content: blob.content.toString('base64'), encoding: 'base64' },
+      body: {
+        sha,
+        node_id: nodeId('Blob', sha),
+        size: blob.content.length,
+        url: `${v.repoApi}/git/blobs/${sha}`,
+        content: blob.content.toString('base64'),
+        encoding: 'base64',
+      },
     };
   },
 
@@ -990,27 +1109,35 @@ export const handlers: Record<string, Handler> = {
     const { git } = store;
     let flat: FlatTree = new Map();
     if (req.body.base_tree) {
-      if (!git.get(req.body.base_tree, 'tree')) throw new HttpError(422, errorBody(422, 'Invalid tree info', { errors: ['base_tree is not a valid tree oid'] }));
+      if (!git.get(req.body.base_tree, 'tree'))
+        throw new HttpError(422, errorBody(422, 'Invalid tree info', { errors: ['base_tree is not a valid tree oid'] }));
       flat = git.flatten(req.body.base_tree);
     }
     for (const entry of req.body.tree as { path: string; mode: string; type: string; sha?: string | null; content?: string }[]) {
       const path = entry.path.replace(/^\/+/, '');
       if (entry.content !== undefined && entry.sha !== undefined) {
-        throw new HttpError(422, errorBody(422, 'Invalid tree info', { errors: [`tree.sha and tree.content cannot both be set (${path})`] }));
+        throw new HttpError(
+          422,
+          errorBody(422, 'Invalid tree info', { errors: [`tree.sha and tree.content cannot both be set (${path})`] }),
+        );
       }
       if (entry.sha === null) {
         for (const key of [...flat.keys()]) if (key === path || key.startsWith(`${path}/`)) flat.delete(key);
         continue;
       }
       if (entry.type === 'tree') {
-        if (!entry.sha || !git.get(entry.sha, 'tree')) throw new HttpError(422, errorBody(422, 'Invalid tree info', { errors: [`${path}: tree.sha is not a tree`] }));
+        if (!entry.sha || !git.get(entry.sha, 'tree'))
+          throw new HttpError(422, errorBody(422, 'Invalid tree info', { errors: [`${path}: tree.sha is not a tree`] }));
         for (const key of [...flat.keys()]) if (key.startsWith(`${path}/`)) flat.delete(key);
         for (const [sub, e] of git.flatten(entry.sha)) flat.set(`${path}/${sub}`, e);
         continue;
       }
       const sha = entry.content !== undefined ? git.writeBlob(Buffer.from(entry.content)) : entry.sha;
       if (!sha || (entry.type === 'blob' && !git.get(sha, 'blob'))) {
-        throw new HttpError(422, errorBody(422, 'Invalid tree info', { errors: [`${path}: tree.sha ${sha ?? ''} is not a valid blob`] }));
+        throw new HttpError(
+          422,
+          errorBody(422, 'Invalid tree info', { errors: [`${path}: tree.sha ${sha ?? ''} is not a valid blob`] }),
+        );
       }
       flat.set(path, { mode: entry.mode, type: entry.type as GitTreeEntry['type'], sha });
     }
@@ -1022,14 +1149,19 @@ export const handlers: Record<string, Handler> = {
     const sha = store.git.resolveCommit(req.params['tree_sha'] ?? '');
     const treeSha = sha ? (store.git.get(sha, 'commit')?.tree ?? '') : (req.params['tree_sha'] ?? '');
     const recursive = req.query.get('recursive');
-    return { status: 200, body: v.tree(treeSha, recursive !== null && recursive !== '' && recursive !== '0' && recursive !== 'false') };
+    return {
+      status: 200,
+      body: v.tree(treeSha, recursive !== null && recursive !== '' && recursive !== '0' && recursive !== 'false'),
+    };
   },
 
   'git/create-commit': (req, { store }, v) => {
     const { git } = store;
     if (!git.get(req.body.tree, 'tree')) throw new HttpError(422, errorBody(422, 'Tree SHA does not exist'));
     const parents: string[] = req.body.parents ?? [];
-    for (const parent of parents) if (!git.get(parent, 'commit')) throw new HttpError(422, errorBody(422, 'Parent SHA does not exist or is not a commit object'));
+    for (const parent of parents)
+      if (!git.get(parent, 'commit'))
+        throw new HttpError(422, errorBody(422, 'Parent SHA does not exist or is not a commit object'));
     const now = timestamp();
     const sign = (s: { name?: string; email?: string; date?: string } | undefined) => ({
       name: s?.name ?? ACTIONS_BOT.login,
@@ -1037,7 +1169,13 @@ export const handlers: Record<string, Handler> = {
       date: s?.date ?? now,
     });
     const author = sign(req.body.author);
-    const sha = git.writeCommit({ tree: req.body.tree, parents, message: String(req.body.message), author, committer: req.body.committer ? sign(req.body.committer) : author });
+    const sha = git.writeCommit({
+      tree: req.body.tree,
+      parents,
+      message: String(req.body.message),
+      author,
+      committer: req.body.committer ? sign(req.body.committer) : author,
+    });
     return { status: 201, body: v.commit(sha), headers: { location: `${v.repoApi}/git/commits/${sha}` } };
   },
 
@@ -1058,7 +1196,13 @@ export const handlers: Record<string, Handler> = {
     try {
       sarif = JSON.parse(gunzipSync(gzipped).toString('utf8'));
     } catch (error) {
-      throw new HttpError(400, errorBody(400, `Invalid request.\n\nsarif: must be gzip-compressed, then base64-encoded JSON (${(error as Error).message})`));
+      throw new HttpError(
+        400,
+        errorBody(
+          400,
+          `Invalid request.\n\nsarif: must be gzip-compressed, then base64-encoded JSON (${(error as Error).message})`,
+        ),
+      );
     }
     const errors = checkSarif(sarif);
     const upload = {
@@ -1083,7 +1227,8 @@ export const handlers: Record<string, Handler> = {
       status: 200,
       body: {
         processing_status: upload.processing_status,
-        analyses_url: upload.processing_status === 'complete' ? `${v.repoApi}/code-scanning/analyses?sarif_id=${upload.id}` : null,
+        analyses_url:
+          upload.processing_status === 'complete' ? `${v.repoApi}/code-scanning/analyses?sarif_id=${upload.id}` : null,
         errors: upload.errors,
       },
     };
@@ -1092,7 +1237,11 @@ export const handlers: Record<string, Handler> = {
   // ---- actions artifacts ----
   'actions/list-artifacts-for-repo': (req, { store }, v) => {
     const name = req.query.get('name');
-    const artifacts = sortBy(store.artifacts.filter((a) => a.finalized && (!name || a.name === name)), (a) => a.id, 'desc');
+    const artifacts = sortBy(
+      store.artifacts.filter((a) => a.finalized && (!name || a.name === name)),
+      (a) => a.id,
+      'desc',
+    );
     const { page, headers } = paginate(artifacts, req);
     return { status: 200, body: { total_count: artifacts.length, artifacts: page.map((a) => v.artifact(a)) }, headers };
   },
@@ -1142,15 +1291,19 @@ function checkSarif(sarif: unknown): string[] {
   log.runs.forEach((run: { tool?: { driver?: { name?: unknown } }; results?: unknown }, r) => {
     if (typeof run?.tool?.driver?.name !== 'string') errors.push(`runs[${r}].tool.driver.name is required`);
     if (run?.results !== undefined && !Array.isArray(run.results)) errors.push(`runs[${r}].results must be an array`);
-    (Array.isArray(run?.results) ? run.results : []).forEach((result: { message?: { text?: unknown; id?: unknown }; locations?: unknown }, i: number) => {
-      if (typeof result?.message?.text !== 'string' && typeof result?.message?.id !== 'string') errors.push(`runs[${r}].results[${i}].message needs text or id`);
-      for (const location of Array.isArray(result?.locations) ? result.locations : []) {
-        const uri = (location as { physicalLocation?: { artifactLocation?: { uri?: unknown } } })?.physicalLocation?.artifactLocation?.uri;
-        if (uri !== undefined && (typeof uri !== 'string' || /[\s\\"<>^`{|}]/.test(uri))) {
-          errors.push(`runs[${r}].results[${i}]: artifactLocation.uri ${JSON.stringify(uri)} is not a valid URI reference`);
+    (Array.isArray(run?.results) ? run.results : []).forEach(
+      (result: { message?: { text?: unknown; id?: unknown }; locations?: unknown }, i: number) => {
+        if (typeof result?.message?.text !== 'string' && typeof result?.message?.id !== 'string')
+          errors.push(`runs[${r}].results[${i}].message needs text or id`);
+        for (const location of Array.isArray(result?.locations) ? result.locations : []) {
+          const uri = (location as { physicalLocation?: { artifactLocation?: { uri?: unknown } } })?.physicalLocation
+            ?.artifactLocation?.uri;
+          if (uri !== undefined && (typeof uri !== 'string' || /[\s\\"<>^`{|}]/.test(uri))) {
+            errors.push(`runs[${r}].results[${i}]: artifactLocation.uri ${JSON.stringify(uri)} is not a valid URI reference`);
+          }
         }
-      }
-    });
+      },
+    );
   });
   return errors;
 }

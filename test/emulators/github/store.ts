@@ -171,7 +171,13 @@ export class GitHubStore {
     headSha?: string,
   ) {
     const initial = this.git.writeCommit(
-      { tree: this.git.buildTree(new Map()), parents: [], message: 'Initial commit', author: this.signature(), committer: this.signature() },
+      {
+        tree: this.git.buildTree(new Map()),
+        parents: [],
+        message: 'Initial commit',
+        author: this.signature(),
+        committer: this.signature(),
+      },
       headSha,
     );
     this.git.refs.set(`refs/heads/${defaultBranch}`, initial);

@@ -93,7 +93,11 @@ function jsImportSpecifier(testPath: string, source: string): string {
   let relative = posix.relative(posix.dirname(testPath), source);
   if (!relative.startsWith('.')) relative = `./${relative}`;
   // NodeNext projects import TypeScript sources by their emitted .js name.
-  return relative.replace(/\.ts$/, '.js').replace(/\.tsx$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  return relative
+    .replace(/\.ts$/, '.js')
+    .replace(/\.tsx$/, '.js')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs');
 }
 
 /** Adds import lines after the last import and test code at the end of an existing test file. */
@@ -112,12 +116,23 @@ function importedNames(text: string): Set<string> {
   const names = new Set<string>();
   for (const match of text.matchAll(/import\s+([\s\S]*?)\s+from\s+['"][^'"]+['"]/g)) {
     for (const part of match[1]!.replace(/[{}*]/g, ',').split(',')) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name && /^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
     }
   }
   for (const match of text.matchAll(/^from\s+\S+\s+import\s+(.+)$/gm)) {
-    for (const part of match[1]!.split(',')) names.add(part.trim().split(/\s+as\s+/).pop()!.trim());
+    for (const part of match[1]!.split(','))
+      names.add(
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim(),
+      );
   }
   return names;
 }
@@ -150,7 +165,8 @@ function jsTestFile(block: ParsedFileBlock, symbols: ExportedSymbol[], path: str
   const body: string[] = [`describe('${posix.basename(block.path)} exports', () => {`];
   testable.forEach((symbol, i) => {
     if (i > 0) body.push('');
-    if (symbol.kind === 'class') body.push(`  it('exports the class ${symbol.name}', () => {`, `    ${isFunction(symbol.name)}`, '  });');
+    if (symbol.kind === 'class')
+      body.push(`  it('exports the class ${symbol.name}', () => {`, `    ${isFunction(symbol.name)}`, '  });');
     else {
       body.push(
         `  it('exports ${symbol.name} taking ${symbol.arity} required parameter(s)', () => {`,
@@ -176,7 +192,11 @@ function pyTestFile(block: ParsedFileBlock, symbols: ExportedSymbol[], path: str
     (s) => (s.kind === 'function' || s.kind === 'class') && !existing?.includes(`def test_${s.name.toLowerCase()}_is_callable(`),
   );
   if (functions.length === 0) return null;
-  const module = block.path.replace(/\.py$/, '').replace(/^src\//, '').split('/').join('.');
+  const module = block.path
+    .replace(/\.py$/, '')
+    .replace(/^src\//, '')
+    .split('/')
+    .join('.');
   const already = existing === undefined ? new Set<string>() : importedNames(existing);
   const missing = functions.filter((s) => !already.has(s.name)).map((s) => s.name);
   const imports = missing.length ? [`from ${module} import ${missing.join(', ')}`] : [];
@@ -198,7 +218,9 @@ function goTestFile(block: ParsedFileBlock, symbols: ExportedSymbol[], path: str
     body.push('', `func Test${symbol.name}IsDefined(t *testing.T) {`, `\tfn := ${symbol.name}`, '\t_ = fn', '}');
   }
   const content =
-    existing !== undefined ? mergeInto(existing, [], body) : `${[`package ${pkg}`, '', 'import "testing"', ...body].join('\n')}\n`;
+    existing !== undefined
+      ? mergeInto(existing, [], body)
+      : `${[`package ${pkg}`, '', 'import "testing"', ...body].join('\n')}\n`;
   return { path, content, description: `Tests for ${block.path}.`, source_path: block.path };
 }
 
@@ -213,10 +235,13 @@ export function testGenerationAnswer(blocks: ParsedFileBlock[], promptText: stri
     const suggested =
       request.suggestedPath && (request.suggestedFor === block.path || sources.length === 1) ? request.suggestedPath : null;
     const file =
-      family === 'js' ? jsTestFile(block, symbols, suggested ?? jsTestPath(block.path, promptText), request)
-      : family === 'py' ? pyTestFile(block, symbols, suggested ?? pyTestPath(block.path, promptText), request)
-      : family === 'go' ? goTestFile(block, symbols, suggested ?? block.path.replace(/\.go$/, '_test.go'), request)
-      : null;
+      family === 'js'
+        ? jsTestFile(block, symbols, suggested ?? jsTestPath(block.path, promptText), request)
+        : family === 'py'
+          ? pyTestFile(block, symbols, suggested ?? pyTestPath(block.path, promptText), request)
+          : family === 'go'
+            ? goTestFile(block, symbols, suggested ?? block.path.replace(/\.go$/, '_test.go'), request)
+            : null;
     if (file) files.push(file);
     else skipped.push(block.path);
   }
@@ -273,7 +298,8 @@ function documented(block: ParsedFileBlock): { content: string; added: string[] 
     } else if (family === 'js') {
       if (hasDocAbove(lines, index)) continue;
       const doc = [`${symbol.indent}/**`, `${symbol.indent} * ${sentence}`];
-      for (const param of symbol.params) doc.push(`${symbol.indent} * @param ${paramName(param)} - The ${sentenceFromName(paramName(param)).toLowerCase()}.`);
+      for (const param of symbol.params)
+        doc.push(`${symbol.indent} * @param ${paramName(param)} - The ${sentenceFromName(paramName(param)).toLowerCase()}.`);
       doc.push(`${symbol.indent} */`);
       lines.splice(index, 0, ...doc);
     } else continue;

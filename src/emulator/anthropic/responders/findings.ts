@@ -177,7 +177,8 @@ const RULES: Rule[] = [
     severity: 'medium',
     cwe: 'CWE-338',
     families: ['py'],
-    matches: ({ text }) => /\brandom\.(random|randint|choice|choices|getrandbits)\s*\(/.test(text) && SECRETISH_CONTEXT.test(text),
+    matches: ({ text }) =>
+      /\brandom\.(random|randint|choice|choices|getrandbits)\s*\(/.test(text) && SECRETISH_CONTEXT.test(text),
     title: 'random module used for a security-sensitive value',
     why: 'derives a token or identifier from the random module, which is predictable.',
     fix: 'Use the secrets module (secrets.token_urlsafe, secrets.choice).',
@@ -267,7 +268,8 @@ const RULES: Rule[] = [
     cwe: 'CWE-79',
     families: ['js'],
     matches: ({ text, code }) =>
-      (/\.(innerHTML|outerHTML)\s*\+?=(?!=)/.test(code) && !/\.(innerHTML|outerHTML)\s*\+?=\s*(['"])[^'"]*\2\s*;?\s*$/.test(text)) ||
+      (/\.(innerHTML|outerHTML)\s*\+?=(?!=)/.test(code) &&
+        !/\.(innerHTML|outerHTML)\s*\+?=\s*(['"])[^'"]*\2\s*;?\s*$/.test(text)) ||
       /\bdocument\.write\s*\(/.test(code),
     title: 'Unescaped HTML written into the page',
     why: 'assigns markup to innerHTML, so any user-controlled part of it can run script in the page.',
@@ -279,7 +281,8 @@ const RULES: Rule[] = [
     cwe: 'CWE-502',
     families: ['py'],
     matches: ({ code }) =>
-      /\bpickle\.loads?\s*\(/.test(code) || (/\byaml\.load\s*\(/.test(code) && !/Loader\s*=\s*yaml\.SafeLoader|SafeLoader/.test(code)),
+      /\bpickle\.loads?\s*\(/.test(code) ||
+      (/\byaml\.load\s*\(/.test(code) && !/Loader\s*=\s*yaml\.SafeLoader|SafeLoader/.test(code)),
     title: 'Untrusted data deserialised with an unsafe loader',
     why: 'deserialises data with pickle / yaml.load, which can construct arbitrary objects and run code.',
     fix: 'Use json, or yaml.safe_load; never unpickle data that crosses a trust boundary.',
@@ -335,7 +338,10 @@ export function findDefects(block: ParsedFileBlock, options: FindingsOptions): F
   return findings;
 }
 
-export function findingsAnswer(blocks: ParsedFileBlock[], options: FindingsOptions): { summary: string; findings: FindingAnswer[] } {
+export function findingsAnswer(
+  blocks: ParsedFileBlock[],
+  options: FindingsOptions,
+): { summary: string; findings: FindingAnswer[] } {
   const findings = blocks.flatMap((block) => findDefects(block, options));
   const paths = blocks.map((b) => b.path).join(', ') || 'no files';
   if (findings.length === 0) return { summary: `Reviewed ${paths}: no issues found.`, findings };

@@ -69,7 +69,11 @@ export function fitToSchema(value: unknown, rawSchema: unknown, root: Schema = i
   if (types.length === 0) return value === undefined ? null : value;
   const kind = jsonType(value);
   if (kind === 'null' && types.includes('null')) return null;
-  const type = types.includes(kind) ? kind : kind === 'integer' && types.includes('number') ? 'number' : types.find((t) => t !== 'null')!;
+  const type = types.includes(kind)
+    ? kind
+    : kind === 'integer' && types.includes('number')
+      ? 'number'
+      : types.find((t) => t !== 'null')!;
 
   switch (type) {
     case 'object': {

@@ -100,7 +100,15 @@ export function findExports(lines: Map<number, string>, family: LanguageFamily):
       }
       if (family === 'py') params = params.filter((p) => p !== 'self' && p !== 'cls' && p !== '*' && p !== '/');
       if (family === 'py' && name.startsWith('_')) break;
-      symbols.push({ name, kind: 'function', line: n, params, arity: arityOf(params, family), isDefault, indent: match[1] ?? '' });
+      symbols.push({
+        name,
+        kind: 'function',
+        line: n,
+        params,
+        arity: arityOf(params, family),
+        isDefault,
+        indent: match[1] ?? '',
+      });
       matched = true;
       break;
     }
@@ -110,21 +118,42 @@ export function findExports(lines: Map<number, string>, family: LanguageFamily):
       if (!match) continue;
       const name = pattern === JS_CLASS ? match[3]! : match[2]!;
       if (family === 'py' && name.startsWith('_')) break;
-      symbols.push({ name, kind: family === 'go' ? 'type' : 'class', line: n, params: [], arity: 0, isDefault: pattern === JS_CLASS && Boolean(match[2]), indent: match[1] ?? '' });
+      symbols.push({
+        name,
+        kind: family === 'go' ? 'type' : 'class',
+        line: n,
+        params: [],
+        arity: 0,
+        isDefault: pattern === JS_CLASS && Boolean(match[2]),
+        indent: match[1] ?? '',
+      });
       matched = true;
       break;
     }
     if (matched || family !== 'js') continue;
     const value = JS_VALUE.exec(text) ?? JS_TYPE.exec(text);
     if (value) {
-      symbols.push({ name: value[2]!, kind: JS_TYPE.test(text) ? 'type' : 'value', line: n, params: [], arity: 0, isDefault: false, indent: value[1] ?? '' });
+      symbols.push({
+        name: value[2]!,
+        kind: JS_TYPE.test(text) ? 'type' : 'value',
+        line: n,
+        params: [],
+        arity: 0,
+        isDefault: false,
+        indent: value[1] ?? '',
+      });
       continue;
     }
     const list = JS_LIST.exec(text);
     if (list) {
       for (const item of list[1]!.split(',')) {
-        const exported = item.trim().split(/\s+as\s+/).pop()?.trim();
-        if (exported) symbols.push({ name: exported, kind: 'value', line: n, params: [], arity: 0, isDefault: false, indent: '' });
+        const exported = item
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()
+          ?.trim();
+        if (exported)
+          symbols.push({ name: exported, kind: 'value', line: n, params: [], arity: 0, isDefault: false, indent: '' });
       }
     }
   }

@@ -68,7 +68,12 @@ export function verdictFor(block: ParsedFileBlock): VerdictAnswer {
     }
   }
   if (problems.length === 0) {
-    return { path: block.path, verdict: 'VALID', summary: `Every export of the original (${before.length}) keeps its name and parameter count.`, problems };
+    return {
+      path: block.path,
+      verdict: 'VALID',
+      summary: `Every export of the original (${before.length}) keeps its name and parameter count.`,
+      problems,
+    };
   }
   return { path: block.path, verdict: 'INVALID', summary: `${problems.length} break(s) in the public interface.`, problems };
 }
@@ -77,8 +82,10 @@ export function verdictsAnswer(blocks: ParsedFileBlock[]): { summary: string; ve
   const verdicts = blocks.map(verdictFor);
   const invalid = verdicts.filter((v) => v.verdict === 'INVALID').length;
   const summary =
-    verdicts.length === 0 ? 'No files to validate.'
-    : invalid === 0 ? `All ${verdicts.length} file(s) keep their behaviour.`
-    : `${invalid} of ${verdicts.length} file(s) change their public interface.`;
+    verdicts.length === 0
+      ? 'No files to validate.'
+      : invalid === 0
+        ? `All ${verdicts.length} file(s) keep their behaviour.`
+        : `${invalid} of ${verdicts.length} file(s) change their public interface.`;
   return { summary, verdicts };
 }
