@@ -16,7 +16,7 @@ import {
   parseState,
   run,
   submit
-} from "./chunks/chunk-ZHI6WCST.js";
+} from "./chunks/chunk-IZUBE4YB.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 

@@ -33,7 +33,7 @@ import {
   submit,
   summary,
   warning
-} from "./chunks/chunk-ZHI6WCST.js";
+} from "./chunks/chunk-IZUBE4YB.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

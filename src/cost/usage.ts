@@ -110,19 +110,7 @@ export class UsageAccumulator {
 
   /** Totals over every model. */
   summary(): UsageSummary {
-    const total = emptySummary();
-    for (const part of this.totals.values()) {
-      total.requests += part.requests;
-      total.inputTokens += part.inputTokens;
-      total.outputTokens += part.outputTokens;
-      total.cacheCreationInputTokens += part.cacheCreationInputTokens;
-      total.cacheReadInputTokens += part.cacheReadInputTokens;
-      total.costUsd += part.costUsd;
-      total.interactiveUsd += part.interactiveUsd;
-    }
-    total.savingsUsd = total.interactiveUsd - total.costUsd;
-    total.cacheHitRate = cacheHitRate(total);
-    return total;
+    return sumUsage([...this.totals.values()]);
   }
 
   /** One summary per model id as reported by the API, sorted by model id. */
@@ -136,4 +124,21 @@ export class UsageAccumulator {
   unpricedModels(): string[] {
     return [...this.unpriced].sort();
   }
+}
+
+/** Adds up usage summaries (per model, per submission) into one, with its savings and hit rate. */
+export function sumUsage(parts: readonly UsageSummary[]): UsageSummary {
+  const total = emptySummary();
+  for (const part of parts) {
+    total.requests += part.requests;
+    total.inputTokens += part.inputTokens;
+    total.outputTokens += part.outputTokens;
+    total.cacheCreationInputTokens += part.cacheCreationInputTokens;
+    total.cacheReadInputTokens += part.cacheReadInputTokens;
+    total.costUsd += part.costUsd;
+    total.interactiveUsd += part.interactiveUsd;
+  }
+  total.savingsUsd = total.interactiveUsd - total.costUsd;
+  total.cacheHitRate = cacheHitRate(total);
+  return total;
 }

@@ -28,8 +28,7 @@ import { writeSarif } from '../reports/sarif.js';
 import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
 import { DEFAULT_ISSUE_LABELS } from '../reports/issue.js';
 import type { Finding, PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, SourceFile, WorkUnit } from '../types.js';
-import type { UsageSummary } from '../cost/types.js';
-import { cacheHitRate } from '../cost/usage.js';
+import { sumUsage } from '../cost/usage.js';
 import {
   applyDismissals,
   CodeReader,
@@ -430,32 +429,6 @@ function groupStreamed(streamed: StreamedState[]): StreamedState[][] {
     else groups.set(key, [item]);
   }
   return [...groups.values()];
-}
-
-function sumUsage(parts: UsageSummary[]): UsageSummary {
-  const total: UsageSummary = {
-    requests: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationInputTokens: 0,
-    cacheReadInputTokens: 0,
-    costUsd: 0,
-    interactiveUsd: 0,
-    savingsUsd: 0,
-    cacheHitRate: 0,
-  };
-  for (const part of parts) {
-    total.requests += part.requests;
-    total.inputTokens += part.inputTokens;
-    total.outputTokens += part.outputTokens;
-    total.cacheCreationInputTokens += part.cacheCreationInputTokens;
-    total.cacheReadInputTokens += part.cacheReadInputTokens;
-    total.costUsd += part.costUsd;
-    total.interactiveUsd += part.interactiveUsd;
-  }
-  total.savingsUsd = total.interactiveUsd - total.costUsd;
-  total.cacheHitRate = cacheHitRate(total);
-  return total;
 }
 
 async function concatenate(sources: string[], target: string): Promise<void> {
