@@ -63,7 +63,9 @@ export interface SkippedFile {
     | 'deleted'
     | 'max-files'
     | 'already-reviewed'
-    | 'budget';
+    | 'budget'
+    /** Planned, but its batch could not be created (the submit failed part-way). */
+    | 'not-sent';
 }
 
 /** Where the reviewed code came from. */
@@ -131,6 +133,8 @@ export interface RequestRecord {
   attempt: number;
   /** Batch that currently holds this request. */
   batchId: string | null;
+  /** Set by collect when the request failed for good (reported): `since: last` sends its files again. */
+  failed?: boolean;
 }
 
 export interface Finding {

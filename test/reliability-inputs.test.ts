@@ -81,12 +81,22 @@ describe('secrets stay out of logs and are counted', () => {
       GITHUB_REPOSITORY: 'acme/shop',
       GITHUB_API_URL: gh.url,
     });
-    // A refused report does not fail the collect: the results are saved, the problem is one line.
-    expect(result.code).toBe(0);
+    // A refused report fails the collect (exit 1) but loses nothing: the results are saved and the round
+    // stays open for the next collect; the problem is named with the permission to grant.
+    expect(result.code).toBe(1);
     const text = [...result.stdout, ...result.stderr].join('\n');
     expect(text).not.toContain(GITHUB_TOKEN);
     const warning = result.stderr.filter((l) => /^warning: issue: /.test(l));
     expect(warning).toEqual([expect.stringMatching(/403 .*token \*\*\*.*the token needs `issues: write`/)]);
+    expect(result.stderr.filter((l) => /^error: issue failed: .*the next collect tries again/.test(l))).toHaveLength(1);
+    // The next collect, with the permission granted, publishes the issue.
+    const again = await cli(['collect', '--report', 'issue,summary'], {
+      GITHUB_TOKEN,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_API_URL: gh.url,
+    });
+    expect(again.code).toBe(0);
+    expect(gh.store.issues).toHaveLength(1);
   });
 
   it('file contents (the prompt) never appear in what submit and collect print at info level', async () => {

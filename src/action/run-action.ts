@@ -131,6 +131,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         const result = await collect(config, deps);
         const failed = result.states.filter((s) => s.error);
         for (const s of failed) core.warning(`${s.stateId}: ${s.error}`);
+        const unpublished = result.states.filter((s) => s.status === 'failed');
+        if (unpublished.length > 0) {
+          // Results are saved; the round stays open, so the next collect publishes what is missing.
+          const notes = unpublished.flatMap((s) =>
+            s.reports.filter((r) => r.note.startsWith('failed:')).map((r) => `${r.target} ${r.note}`),
+          );
+          core.setFailed(`reports not published (the next collect tries again): ${notes.join('; ')}`);
+        }
         break;
       }
       case 'run':

@@ -263,11 +263,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }
       case 'collect': {
         const result = await collect(config, deps);
-        for (const s of result.states) {
-          // The round's own directory: a state collected in several rounds has one report per round.
-          if (s.results) io.out(`report: ${join(dirname(s.results.resultsPath), 'report.md')}`);
-        }
+        // One report per published round (submissions of one night are merged into one round).
+        for (const round of result.rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
         await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
+        const unpublished = result.states.filter((s) => s.status === 'failed');
+        if (unpublished.length > 0) {
+          for (const s of unpublished) {
+            for (const r of s.reports.filter((x) => x.note.startsWith('failed:')))
+              log.error(`${r.target} ${r.note} (the next collect tries again)`);
+          }
+          return 1;
+        }
         if (result.status === 'pending') {
           io.out('still pending: run `overnight collect` again later (or pass --wait MINUTES)');
           return 3;

@@ -64,6 +64,8 @@ export class ResultsWriter {
     r.received += 1;
     if (outcome.usage && outcome.model) this.usage.add(outcome.usage, outcome.model, { batch: this.batchRate });
     await this.write(`${JSON.stringify({ ...outcome, paths: record.paths, attempt: record.attempt, final })}\n`);
+    // What finally failed is sent again by the next `since: last` submit; a later success clears it.
+    if (final) record.failed = outcome.status !== 'succeeded';
     if (outcome.status === 'succeeded') {
       r.succeeded += 1;
       const output = outcome.output;

@@ -25,7 +25,12 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   const work = await prepareWork(config, deps, !config.dryRun);
   if (config.mode === 'auto' && work.requests.length >= config.syncThreshold) {
     deps.log.info(`auto: ${work.requests.length} requests ≥ sync-threshold ${config.syncThreshold}: submitting a batch`);
-    return { status: 'submitted', mode: 'submit', submitted: await submit({ ...config, mode: 'submit' }, deps), collected: null };
+    return {
+      status: 'submitted',
+      mode: 'submit',
+      submitted: await submit({ ...config, mode: 'submit' }, deps, work),
+      collected: null,
+    };
   }
   deps.setOutput('request-count', work.requests.length);
   deps.setOutput('estimated-cost-usd', work.estimate.interactiveUsd.toFixed(4));

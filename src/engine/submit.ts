@@ -89,6 +89,8 @@ export async function resolveSince(config: Config, deps: EngineDeps, task: TaskD
   const reviewed = new Set<string>();
   for (const { state } of earlier) {
     for (const record of Object.values(state.requests)) {
+      // A request that failed for good was not reviewed: its files go again.
+      if (record.failed) continue;
       for (const [path, hash] of Object.entries(record.contentHashes)) reviewed.add(`${path}\0${hash}`);
     }
   }
@@ -99,8 +101,9 @@ export async function resolveSince(config: Config, deps: EngineDeps, task: TaskD
     return { since: { kind: 'duration', ms: 24 * 3_600_000, text: '24h' }, alreadyReviewed };
   }
   const leftOut =
-    previous.state.skipped.filter((s) => s.reason === 'max-files' || s.reason === 'budget').length +
-    previous.state.estimate.dropped.length;
+    previous.state.skipped.filter((s) => s.reason === 'max-files' || s.reason === 'budget' || s.reason === 'not-sent').length +
+    previous.state.estimate.dropped.length +
+    Object.values(previous.state.requests).filter((r) => r.failed).length;
   const watermark = leftOut > 0 ? previous.state.baseSha : previous.state.headSha;
   if (!watermark) {
     deps.log.info(
@@ -123,7 +126,7 @@ export async function resolveSince(config: Config, deps: EngineDeps, task: TaskD
   }
   deps.log.info(
     leftOut > 0
-      ? `since: last → ${watermark.slice(0, 7)}, where the submit of ${previous.state.createdAt} started: it left ${leftOut} file(s) out (max-files or max-cost-usd), so they come now; what it sent is skipped`
+      ? `since: last → ${watermark.slice(0, 7)}, where the submit of ${previous.state.createdAt} started: it left ${leftOut} file(s) out (max-files, max-cost-usd, not sent or failed), so they come now; what it sent is skipped`
       : `since: last → ${watermark.slice(0, 7)} (reviewed by the submit of ${previous.state.createdAt})`,
   );
   return { since: { kind: 'revision', rev: watermark }, alreadyReviewed };
@@ -337,8 +340,9 @@ function submitSummaryInput(
   };
 }
 
-export async function submit(config: Config, deps: EngineDeps): Promise<SubmitResult> {
-  const work = await prepareWork(config, deps, !config.dryRun);
+/** `prepared`: work already gathered and planned (auto mode), so nothing is gathered or counted twice. */
+export async function submit(config: Config, deps: EngineDeps, prepared?: PreparedWork): Promise<SubmitResult> {
+  const work = prepared ?? (await prepareWork(config, deps, !config.dryRun));
   setPlanOutputs(deps, work);
   const estimateTable = renderEstimate(work.estimate);
   if (config.dryRun) {
@@ -359,7 +363,13 @@ export async function submit(config: Config, deps: EngineDeps): Promise<SubmitRe
   try {
     await sendBatches(state, work.requests, deps, 0);
   } finally {
-    // Whatever was created is saved, even when a later batch failed: nothing paid for is lost.
+    // Whatever was created is saved, even when a later batch failed: nothing paid for is lost. What
+    // was not sent is recorded as such, so the next `since: last` submit sends it.
+    for (const [customId, record] of Object.entries(state.requests)) {
+      if (record.batchId !== null) continue;
+      delete state.requests[customId];
+      for (const path of record.paths) state.skipped.push({ path, reason: 'not-sent' });
+    }
     if (state.batches.length > 0) stateId = await deps.store.create(state);
   }
   const batchIds = state.batches.map((b) => b.id);
