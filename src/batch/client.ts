@@ -106,6 +106,8 @@ export function batchBody(requests: readonly PlannedRequest[]): { length: number
 export class BatchClient {
   readonly sdk: Anthropic;
   private readonly policy: RetryPolicy;
+  /** Batches this client created or adopted: a lost answer never adopts one of them. */
+  private readonly known = new Set<string>();
   private readonly log: Logger;
 
   constructor(options: BatchClientOptions) {
@@ -125,19 +127,54 @@ export class BatchClient {
   }
 
   createBatch(requests: PlannedRequest[]): Promise<MessageBatch> {
+    const startedAt = Date.now();
+    let ambiguous = false;
     return withRetries(
       'creating a batch',
-      // The SDK's `body` request option replaces the JSON it would build from the params (kept
-      // empty here): a fresh stream per attempt, since a sent body cannot be read twice.
-      () => {
+      async () => {
+        // The API has no idempotency key: a create whose answer was lost (dropped connection, timeout,
+        // 5xx) may have made the batch all the same. Adopt it rather than pay for the same work twice.
+        if (ambiguous) {
+          const made = await this.findCreatedSince(startedAt, requests.length);
+          if (made) {
+            this.log.warning(`batch ${made.id} was created although the answer was lost; using it`);
+            return made;
+          }
+        }
+        // The SDK's `body` request option replaces the JSON it would build from the params (kept
+        // empty here): a fresh stream per attempt, since a sent body cannot be read twice.
         const body = batchBody(requests);
-        return this.sdk.messages.batches.create(
-          { requests: [] },
-          { body: body.chunks(), headers: { 'content-type': 'application/json', 'content-length': String(body.length) } },
-        );
+        try {
+          const created = await this.sdk.messages.batches.create(
+            { requests: [] },
+            { body: body.chunks(), headers: { 'content-type': 'application/json', 'content-length': String(body.length) } },
+          );
+          this.known.add(created.id);
+          return created;
+        } catch (error) {
+          // 429 and 529 say the request was turned away; anything else retryable may have gone through.
+          const status = (error as { status?: unknown }).status;
+          if (classify(error).retry && status !== 429 && status !== 529) ambiguous = true;
+          throw error;
+        }
       },
       this.policy,
     );
+  }
+
+  /** A batch of `count` requests created since `sinceMs` that this client has not adopted yet. */
+  private async findCreatedSince(sinceMs: number, count: number): Promise<MessageBatch | null> {
+    const page = await this.sdk.messages.batches.list({ limit: 20 });
+    for (const batch of page.data) {
+      // Server and runner clocks differ a little: a minute of slack.
+      if (Date.parse(batch.created_at) < sinceMs - 60_000 || this.known.has(batch.id)) continue;
+      const c = batch.request_counts;
+      if (c.processing + c.succeeded + c.errored + c.canceled + c.expired === count) {
+        this.known.add(batch.id);
+        return batch;
+      }
+    }
+    return null;
   }
 
   /**
