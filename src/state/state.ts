@@ -42,7 +42,8 @@ export interface RunState {
   estimate: CostEstimate;
   /** Set once every batch ended, results were saved and reports were published. */
   collectedAt: string | null;
-  /** Reports already published for this state (exactly-once across crashed / repeated collects). */
+  /** Where each round's reports went (`<round>:<target>` → URL or note), for the job summary's links.
+   * Exactly-once does not rest on this record but on the markers every post carries on GitHub. */
   published: Record<string, string>;
   /** The shared system prefix every request was sent with (to rebuild resubmitted requests exactly). */
   systemPrefix: TextBlockParam[];
