@@ -16,7 +16,7 @@ import {
   parseState,
   run,
   submit
-} from "./chunks/chunk-IZUBE4YB.js";
+} from "./chunks/chunk-VU4PHDHN.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
@@ -26,8 +26,25 @@ import { basename as basename2, dirname as dirname3, join as join4, resolve as r
 import { appendFile, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 
 // src/state/file-store.ts
-import { mkdir, readFile, readdir, rename, writeFile, copyFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, stat, writeFile, copyFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+function* serialise(state) {
+  const { requests, ...rest } = state;
+  const head = JSON.stringify(rest);
+  yield `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"requests":{`;
+  let chunk = [];
+  let first = true;
+  for (const customId in requests) {
+    if (!Object.prototype.hasOwnProperty.call(requests, customId)) continue;
+    chunk.push(`${first ? "" : ","}${JSON.stringify(customId)}:${JSON.stringify(requests[customId])}`);
+    first = false;
+    if (chunk.length >= 1e3) {
+      yield chunk.join("");
+      chunk = [];
+    }
+  }
+  yield `${chunk.join("")}}}`;
+}
 async function writeAtomic(path, text) {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
@@ -36,8 +53,7 @@ async function writeAtomic(path, text) {
 }
 async function exists(path) {
   try {
-    await readFile(path);
-    return true;
+    return (await stat(path)).isFile();
   } catch {
     return false;
   }
@@ -70,18 +86,18 @@ var FileStateStore = class {
           );
         }
       }
-      await writeAtomic(this.file, JSON.stringify(state, null, 2));
+      await writeAtomic(this.file, serialise(state));
       return basename(this.file).replace(/\.json$/, "");
     }
     const stamp = state.createdAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
     const base = `${state.task}-${stamp}-${state.headSha.slice(0, 7)}`;
     let id = base;
     for (let n = 2; await exists(this.pathOf(id)); n++) id = `${base}-${n}`;
-    await writeAtomic(this.pathOf(id), JSON.stringify(state, null, 2));
+    await writeAtomic(this.pathOf(id), serialise(state));
     return id;
   }
   async update(id, state) {
-    await writeAtomic(this.pathOf(id), JSON.stringify(state, null, 2));
+    await writeAtomic(this.pathOf(id), serialise(state));
   }
   async list(task) {
     const found = [];
@@ -2443,10 +2459,16 @@ async function runCli(argv, io) {
       }
       case "collect": {
         const result = await collect(config, deps);
-        for (const s of result.states) {
-          if (s.results) io.out(`report: ${join4(dirname3(s.results.resultsPath), "report.md")}`);
-        }
+        for (const round of result.rounds) io.out(`report: ${join4(dirname3(round.results.resultsPath), "report.md")}`);
         await writeFile2(join4(deps.context.outputDir, "outputs.json"), JSON.stringify(outputs, null, 2)).catch(() => void 0);
+        const unpublished = result.states.filter((s) => s.status === "failed");
+        if (unpublished.length > 0) {
+          for (const s of unpublished) {
+            for (const r of s.reports.filter((x) => x.note.startsWith("failed:")))
+              log.error(`${r.target} ${r.note} (the next collect tries again)`);
+          }
+          return 1;
+        }
         if (result.status === "pending") {
           io.out("still pending: run `overnight collect` again later (or pass --wait MINUTES)");
           return 3;

@@ -33,7 +33,7 @@ import {
   submit,
   summary,
   warning
-} from "./chunks/chunk-IZUBE4YB.js";
+} from "./chunks/chunk-VU4PHDHN.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,
@@ -79440,6 +79440,13 @@ async function runAction(env = process.env) {
         const result = await collect(config, deps);
         const failed = result.states.filter((s) => s.error);
         for (const s of failed) warning(`${s.stateId}: ${s.error}`);
+        const unpublished = result.states.filter((s) => s.status === "failed");
+        if (unpublished.length > 0) {
+          const notes = unpublished.flatMap(
+            (s) => s.reports.filter((r) => r.note.startsWith("failed:")).map((r) => `${r.target} ${r.note}`)
+          );
+          setFailed(`reports not published (the next collect tries again): ${notes.join("; ")}`);
+        }
         break;
       }
       case "run":

@@ -68,4 +68,33 @@ describe('ResultsWriter', () => {
     const lines = (await readFile(path, 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(10);
   });
+
+  it('keeps no finding with a cap of 0 and still counts and writes every one', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'overnight-results-')), 'results.jsonl');
+    const writer = new ResultsWriter(path, 'code-review', 'info', {}, true, 0);
+    for (const [i, severity] of (['critical', 'low', 'high'] as Severity[]).entries()) {
+      await writer.add(
+        {
+          customId: `cr-${i}`,
+          status: 'succeeded',
+          output: { kind: 'findings', findings: [finding(i, severity)], summary: '' },
+          usage: {
+            inputTokens: 10,
+            outputTokens: 5,
+            cacheCreationInputTokens: 0,
+            cacheReadInputTokens: 0,
+            cacheCreation1hInputTokens: 0,
+          },
+          model: 'claude-sonnet-4-6',
+          batchId: 'msgbatch_1',
+        },
+        record,
+        true,
+      );
+    }
+    const results = await writer.close();
+    expect(results.findings).toEqual([]);
+    expect(results.findingsNotKept).toBe(3);
+    expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(3);
+  });
 });

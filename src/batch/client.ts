@@ -103,11 +103,12 @@ export function batchBody(requests: readonly PlannedRequest[]): { length: number
   return { length, chunks };
 }
 
+/** Batches this process created or adopted: a lost answer never adopts one of them. */
+const knownBatches = new Set<string>();
+
 export class BatchClient {
   readonly sdk: Anthropic;
   private readonly policy: RetryPolicy;
-  /** Batches this client created or adopted: a lost answer never adopts one of them. */
-  private readonly known = new Set<string>();
   private readonly log: Logger;
 
   constructor(options: BatchClientOptions) {
@@ -132,8 +133,9 @@ export class BatchClient {
     return withRetries(
       'creating a batch',
       async () => {
-        // The API has no idempotency key: a create whose answer was lost (dropped connection, timeout,
-        // 5xx) may have made the batch all the same. Adopt it rather than pay for the same work twice.
+        // The API has no idempotency key: a create whose answer was lost (the connection dropped or timed
+        // out, so no status came back) may have made the batch all the same. Adopt it rather than pay for
+        // the same work twice. An answer with a status (429, 5xx) says the batch was not made.
         if (ambiguous) {
           const made = await this.findCreatedSince(startedAt, requests.length);
           if (made) {
@@ -149,12 +151,10 @@ export class BatchClient {
             { requests: [] },
             { body: body.chunks(), headers: { 'content-type': 'application/json', 'content-length': String(body.length) } },
           );
-          this.known.add(created.id);
+          knownBatches.add(created.id);
           return created;
         } catch (error) {
-          // 429 and 529 say the request was turned away; anything else retryable may have gone through.
-          const status = (error as { status?: unknown }).status;
-          if (classify(error).retry && status !== 429 && status !== 529) ambiguous = true;
+          if (classify(error).retry && typeof (error as { status?: unknown }).status !== 'number') ambiguous = true;
           throw error;
         }
       },
@@ -166,11 +166,11 @@ export class BatchClient {
   private async findCreatedSince(sinceMs: number, count: number): Promise<MessageBatch | null> {
     const page = await this.sdk.messages.batches.list({ limit: 20 });
     for (const batch of page.data) {
-      // Server and runner clocks differ a little: a minute of slack.
-      if (Date.parse(batch.created_at) < sinceMs - 60_000 || this.known.has(batch.id)) continue;
+      // Server and runner clocks differ a little: a few seconds of slack.
+      if (Date.parse(batch.created_at) < sinceMs - 10_000 || knownBatches.has(batch.id)) continue;
       const c = batch.request_counts;
       if (c.processing + c.succeeded + c.errored + c.canceled + c.expired === count) {
-        this.known.add(batch.id);
+        knownBatches.add(batch.id);
         return batch;
       }
     }

@@ -22,6 +22,12 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 export class ResultsWriter {
   private stream: WriteStream | null = null;
   private readonly usage: UsageAccumulator;
+  /**
+   * Once the cap is full, the rank of the least severe finding kept: a later finding of that
+   * severity or lower can never be kept (earlier ones win within a severity), so it is counted at
+   * once instead of being held until the next trim (over a large night, most findings are these).
+   */
+  private cutoffRank = Number.POSITIVE_INFINITY;
   readonly results: CollectedResults;
 
   constructor(
@@ -71,8 +77,9 @@ export class ResultsWriter {
       const output = outcome.output;
       if (output.kind === 'findings') {
         for (const f of output.findings) {
-          if (meetsSeverity(f, this.minSeverity)) r.findings.push(f);
-          else r.belowSeverity += 1;
+          if (!meetsSeverity(f, this.minSeverity)) r.belowSeverity += 1;
+          else if (SEVERITY_RANK[f.severity] >= this.cutoffRank) r.findingsNotKept = (r.findingsNotKept ?? 0) + 1;
+          else r.findings.push(f);
         }
         if (r.findings.length > 2 * this.maxFindings) this.trimFindings();
       } else if (output.kind === 'files') {
@@ -104,6 +111,8 @@ export class ResultsWriter {
       .sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.index - b.index);
     r.findingsNotKept = (r.findingsNotKept ?? 0) + sorted.length - this.maxFindings;
     r.findings = sorted.slice(0, this.maxFindings).map((s) => s.finding);
+    const last = r.findings.at(-1);
+    this.cutoffRank = last ? SEVERITY_RANK[last.severity] : Number.NEGATIVE_INFINITY;
   }
 
   async close(): Promise<CollectedResults> {
