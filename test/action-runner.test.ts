@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
-import { runBundledAction, runnerNode } from './helpers/runner.js';
+import { runBundledAction, runnerNode, runnerEnv } from './helpers/runner.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
@@ -22,20 +22,7 @@ let workspace: string;
 let headSha: string;
 
 function runEnv(runId: number): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: headSha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
 }
 
 const collectInputs = { mode: 'collect', 'anthropic-api-key': '', 'anthropic-base-url': '' };

@@ -12,7 +12,7 @@ import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resource
 import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
-import { runBundledAction, type ActionRun } from './helpers/runner.js';
+import { runBundledAction, type ActionRun, runnerEnv } from './helpers/runner.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
@@ -76,20 +76,7 @@ let repo: TestRepo;
 let headSha: string;
 
 function env(github: GitHubEmulator, runId: number): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: headSha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
 }
 
 /** The GitHub side of the repository: main at the same commit, holding the same files. */

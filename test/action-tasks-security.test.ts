@@ -12,7 +12,7 @@ import type { Log } from 'sarif';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
-import { runBundledAction } from './helpers/runner.js';
+import { runBundledAction, runnerEnv } from './helpers/runner.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
@@ -25,20 +25,7 @@ let workspace: string;
 let headSha: string;
 
 function env(runId: number): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: headSha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
 }
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { parseFileBlocks } from '../src/prompt/format.js';
 import { findMarkers } from '../src/reports/markers.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { runBundledAction } from './helpers/runner.js';
+import { runBundledAction, runnerEnv } from './helpers/runner.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -52,20 +52,7 @@ let workspace: string;
 let headSha: string;
 
 function runEnv(runId: number): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: headSha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
 }
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { startGitHubEmulator, type GitHubEmulator, type RecordedRequest } from './emulators/github/index.js';
-import { runBundledAction, type ActionRun } from './helpers/runner.js';
+import { runBundledAction, type ActionRun, runnerEnv } from './helpers/runner.js';
 import { claimRefs, newestState } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -38,20 +38,7 @@ afterAll(async () => {
 });
 
 function runEnv(github: GitHubEmulator, runId: number): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: headSha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
 }
 
 const inputs = () => ({ task: 'code-review', since: '24h', 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url });

@@ -113,3 +113,30 @@ export async function runBundledAction(options: RunOptions): Promise<ActionRun> 
     });
   });
 }
+
+/** The variables a runner sets for one workflow run of `owner/repo` at `sha` (a scheduled run unless told). */
+export function runnerEnv(options: {
+  github: { url: string; resultsUrl: string; runtimeToken(runId: number): string };
+  owner: string;
+  repo: string;
+  sha: string;
+  runId: number;
+  event?: string;
+  ref?: string;
+}): Record<string, string> {
+  const { github, owner, repo, sha, runId } = options;
+  return {
+    GITHUB_EVENT_NAME: options.event ?? 'schedule',
+    GITHUB_REPOSITORY: `${owner}/${repo}`,
+    GITHUB_REPOSITORY_OWNER: owner,
+    GITHUB_SHA: sha,
+    GITHUB_REF: options.ref ?? 'refs/heads/main',
+    GITHUB_RUN_ID: String(runId),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_API_URL: github.url,
+    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
+    ACTIONS_RESULTS_URL: github.resultsUrl,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+  };
+}
