@@ -128,6 +128,36 @@ export function findingsSchema(cweDescription: string): Record<string, unknown> 
   });
 }
 
+/** What a files answer says about each field; the shape is the same for every task that writes files. */
+export interface FilesSchemaText {
+  summary: string;
+  path: string;
+  content: string;
+  description: string;
+  sourcePath: string;
+}
+
+/** files answer shape (test-generation, docs-update). */
+export function filesSchema(text: FilesSchemaText): Record<string, unknown> {
+  return objectSchema({
+    summary: { type: 'string', description: text.summary },
+    files: {
+      type: 'array',
+      items: objectSchema({
+        path: { type: 'string', description: text.path },
+        content: { type: 'string', description: text.content },
+        description: { type: 'string', description: text.description },
+        source_path: { type: 'string', description: text.sourcePath },
+      }),
+    },
+  });
+}
+
+export interface FilesAnswer {
+  summary: string;
+  files: { path: string; content: string; description: string; source_path: string }[];
+}
+
 // ---- validation ----------------------------------------------------------------------------------
 
 /** One ajv for all task schemas: schemas are compiled once, at module load. */

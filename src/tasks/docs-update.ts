@@ -12,7 +12,8 @@ import {
   compileAnswerSchema,
   isDocPath,
   isSourcePath,
-  objectSchema,
+  filesSchema,
+  type FilesAnswer,
   renderUnitFile,
   resolvePath,
 } from './common.js';
@@ -39,24 +40,14 @@ Output:
 - When the documentation is already accurate and complete, return an empty "files" list and say so in the summary.
 ${COMMON_RULES}`;
 
-const outputSchema = objectSchema({
-  summary: { type: 'string', description: 'What was documented, or why nothing needed to change.' },
-  files: {
-    type: 'array',
-    items: objectSchema({
-      path: { type: 'string', description: 'The path attribute of the <file> block.' },
-      content: { type: 'string', description: 'The complete updated file content.' },
-      description: { type: 'string', description: 'One line: what was documented.' },
-      source_path: { type: 'string', description: 'Same as path.' },
-    }),
-  },
+const outputSchema = filesSchema({
+  summary: 'What was documented, or why nothing needed to change.',
+  path: 'The path attribute of the <file> block.',
+  content: 'The complete updated file content.',
+  description: 'One line: what was documented.',
+  sourcePath: 'Same as path.',
 });
 const validate = compileAnswerSchema(outputSchema);
-
-interface FilesAnswer {
-  summary: string;
-  files: { path: string; content: string; description: string; source_path: string }[];
-}
 
 // ---- code preservation ---------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ import {
   isSafeRelativePath,
   isSourcePath,
   isTestPath,
-  objectSchema,
+  filesSchema,
+  type FilesAnswer,
   renderUnitFile,
   resolvePath,
 } from './common.js';
@@ -36,24 +37,14 @@ Output:
 - To add tests to an existing test file that was shown to you in full, return its complete updated content under its own path. Never return a file that is not a test file, and never change the source file.
 ${COMMON_RULES}`;
 
-const outputSchema = objectSchema({
-  summary: { type: 'string', description: 'What the tests cover, or why no tests were written.' },
-  files: {
-    type: 'array',
-    items: objectSchema({
-      path: { type: 'string', description: 'Repository-relative path of the test file.' },
-      content: { type: 'string', description: 'The complete content of the test file.' },
-      description: { type: 'string', description: 'One line: what the file tests.' },
-      source_path: { type: 'string', description: 'Path of the source file under test, as given.' },
-    }),
-  },
+const outputSchema = filesSchema({
+  summary: 'What the tests cover, or why no tests were written.',
+  path: 'Repository-relative path of the test file.',
+  content: 'The complete content of the test file.',
+  description: 'One line: what the file tests.',
+  sourcePath: 'Path of the source file under test, as given.',
 });
 const validate = compileAnswerSchema(outputSchema);
-
-interface FilesAnswer {
-  summary: string;
-  files: { path: string; content: string; description: string; source_path: string }[];
-}
 
 // ---- conventions ---------------------------------------------------------------------------------
 
