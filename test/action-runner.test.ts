@@ -101,6 +101,34 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
     expect(github.violations).toEqual([]);
   });
 
+  it('dry-run plans and prices the same requests but sends nothing, saves no state and writes only the job summary', async () => {
+    const batchesBefore = anthropic.batches().length;
+    const artifactsBefore = github.store.artifacts.length;
+    const writesBefore = github.requests.filter((r) => r.method !== 'GET').length;
+    const dry = await runBundledAction({
+      workspace,
+      token: TOKEN,
+      env: runEnv(6),
+      inputs: {
+        mode: 'submit',
+        task: 'code-review',
+        since: '24h',
+        'dry-run': 'true',
+        'anthropic-api-key': API_KEY,
+        'anthropic-base-url': anthropic.url,
+      },
+    });
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.outputs.status).toBe('dry-run');
+    // The same count the real submit of run 1 made (same window, same repository).
+    expect(Number(dry.outputs['request-count'])).toBe(anthropic.batches()[0]!.requests.length);
+    expect(Number(dry.outputs['estimated-cost-usd'])).toBeGreaterThan(0);
+    expect(dry.summary).toMatch(/dry-run|Dry run/i);
+    expect(anthropic.batches()).toHaveLength(batchesBefore);
+    expect(github.store.artifacts).toHaveLength(artifactsBefore);
+    expect(github.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+  });
+
   it('fails with one clear line and no API call on a bad input', async () => {
     const before = { ...anthropic.calls };
     const bad = await runBundledAction({

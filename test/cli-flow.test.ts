@@ -190,3 +190,25 @@ describe('submit → collect through the CLI', () => {
     expect(await reportRounds(resultsDir(repo))).toHaveLength(1);
   });
 });
+
+describe('overnight status', () => {
+  it('shows each submission and where its batches stand: in progress, ready, then collected', async () => {
+    const { cli, emulator } = await setup({ pollsUntilEnded: 1 });
+    expect((await cli('status')).stdout.join('\n')).toMatch(/no submissions/);
+    expect((await cli('submit', '--since', '24h')).code).toBe(0);
+    const batchId = emulator.batches()[0]!.id;
+
+    const running = await cli('status');
+    expect(running.code).toBe(0);
+    expect(running.stdout.join('\n')).toMatch(/code-review of shop@[0-9a-f]{7}, \d+ requests?, submitted .*not collected yet/);
+    expect(running.stdout.join('\n')).toContain(`${batchId} (`);
+    expect(running.stdout.join('\n')).toMatch(/in_progress \(\d+ processing/);
+
+    // The second status check finds the batch ended (pollsUntilEnded: 1).
+    expect((await cli('status')).stdout.join('\n')).toMatch(/ended, ready to collect \(\d+ succeeded/);
+    expect((await cli('collect')).code).toBe(0);
+    const done = (await cli('status')).stdout.join('\n');
+    expect(done).toMatch(/collected 20\d\d-/);
+    expect(done).toMatch(new RegExp(`${batchId} \\(\\d+ requests?, attempt 0\\): collected`));
+  });
+});
