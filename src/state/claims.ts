@@ -88,23 +88,6 @@ function refSafe(text: string): string {
 // The action: git refs
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Runs `work` with Octokit's request log reporting failed answers at debug level: a claim's 404 (its
- * tree not written yet, a ref released), 422 (held by another collect) and 403 (no `contents: write`)
- * are answers the protocol expects, not errors to annotate the run with. Nothing else talks to GitHub
- * meanwhile: collect claims before it streams or publishes, and releases after.
- */
-async function quietly<T>(octokit: Octokit, work: () => Promise<T>): Promise<T> {
-  const log = octokit.log;
-  const error = log.error;
-  log.error = log.debug;
-  try {
-    return await work();
-  } finally {
-    log.error = error;
-  }
-}
-
 export interface GitRefClaimerOptions {
   octokit: Octokit;
   owner: string;
@@ -227,25 +210,26 @@ export class GitRefClaimer implements RoundClaimer {
   private held(ref: string, sha: string): RoundClaim {
     const { octokit, owner, repo, log } = this.options;
     return {
-      release: () =>
-        quietly(octokit, async () => {
-          try {
-            // Only our own claim: one taken over from us after a long stall belongs to its new holder.
-            // (GitHub's delete has no compare-and-swap; the read narrows the window to one request.)
-            const current = await octokit.rest.git.getRef({ owner, repo, ref });
-            if (current.data.object.sha !== sha) return;
-            await octokit.rest.git.deleteRef({ owner, repo, ref });
-          } catch (error) {
-            // Gone already (taken over after a long stall): nothing to give up. A claim left behind is
-            // inert: the round it names is recorded in the state, and the ref is taken over if ever needed.
-            log.debug(`claim: could not delete refs/${ref}: ${(error as Error).message}`);
-          }
-        }),
+      // Octokit logs failed requests at debug level (src/github/octokit.ts): the 404s and 422s this
+      // protocol expects never become error annotations.
+      release: async () => {
+        try {
+          // Only our own claim: one taken over from us after a long stall belongs to its new holder.
+          // (GitHub's delete has no compare-and-swap; the read narrows the window to one request.)
+          const current = await octokit.rest.git.getRef({ owner, repo, ref });
+          if (current.data.object.sha !== sha) return;
+          await octokit.rest.git.deleteRef({ owner, repo, ref });
+        } catch (error) {
+          // Gone already (taken over after a long stall): nothing to give up. A claim left behind is
+          // inert: the round it names is recorded in the state, and the ref is taken over if ever needed.
+          log.debug(`claim: could not delete refs/${ref}: ${(error as Error).message}`);
+        }
+      },
     };
   }
 
   claim(stateId: string, roundKey: string): Promise<ClaimResult> {
-    return quietly(this.options.octokit, () => this.contest(stateId, roundKey));
+    return this.contest(stateId, roundKey);
   }
 
   private async contest(stateId: string, roundKey: string): Promise<ClaimResult> {
