@@ -16,7 +16,7 @@ import {
   parseState,
   run,
   submit
-} from "./chunks/chunk-VU4PHDHN.js";
+} from "./chunks/chunk-4KMZH7VS.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 

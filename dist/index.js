@@ -33,7 +33,7 @@ import {
   submit,
   summary,
   warning
-} from "./chunks/chunk-VU4PHDHN.js";
+} from "./chunks/chunk-4KMZH7VS.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,
