@@ -2,10 +2,14 @@
 // its own), reading the figures it reports, and small formatting helpers.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = dirname(BENCH_DIR);
+// In the bundled scenario child (see childBundle) import.meta.url is the bundle's, so the parent
+// passes the repository root down.
+export const REPO_ROOT = process.env.OVERNIGHT_BENCH_ROOT ?? dirname(dirname(fileURLToPath(import.meta.url)));
+export const BENCH_DIR = join(REPO_ROOT, 'bench');
 const RESULT_PREFIX = 'BENCH_RESULT ';
 
 /** What every scenario child reports, plus its own figures. */
@@ -25,8 +29,39 @@ export function report(figures: Record<string, unknown>): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...figures, peakRssMB: peakRssMB() })}\n`);
 }
 
+let bundle: Promise<string> | null = null;
+
 /**
- * Runs `bench/child.ts <scenario> <args>` in a fresh Node process with tsx and returns what it reported.
+ * bench/child.ts and everything it imports bundled by esbuild into one ESM file (built once per bench
+ * run, under the scratch TMPDIR), the way dist/ is built: the scenario children then measure the code a
+ * runner executes, not tsx compiling TypeScript at load (which alone held ~170 MB of RSS).
+ */
+function childBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const outfile = join(await mkdtemp(join(tmpdir(), 'overnight-bench-child-')), 'child.mjs');
+    await build({
+      entryPoints: [join(BENCH_DIR, 'child.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      // As scripts/build.mjs: CommonJS dependencies call require().
+      banner: {
+        js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+      },
+      // esbuild is a native tool the child only needs for nothing: leave it out of the bundle.
+      external: ['esbuild'],
+      logLevel: 'warning',
+    });
+    return outfile;
+  })();
+  return bundle;
+}
+
+/**
+ * Runs `bench/child.ts <scenario> <args>` (bundled, see childBundle) in a fresh Node process and returns what it reported.
  * Its stderr (progress lines) is passed through; a child that fails rejects with its last lines.
  */
 export function runChild(
@@ -34,15 +69,27 @@ export function runChild(
   args: Record<string, unknown>,
   options: { nodeArgs?: string[] } = {},
 ): Promise<ChildReport> {
+  // BENCH_NODE_FLAGS (e.g. --trace-gc) is passed to every scenario child, for finding where memory goes.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return childBundle().then((script) => runScript(script, scenario, args, [...flags, ...(options.nodeArgs ?? [])]));
+}
+
+function runScript(script: string, scenario: string, args: Record<string, unknown>, nodeArgs: string[]): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...(options.nodeArgs ?? []), '--import', 'tsx', join(BENCH_DIR, 'child.ts'), scenario, JSON.stringify(args)],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...nodeArgs, script, scenario, JSON.stringify(args)], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OVERNIGHT_BENCH_ROOT: REPO_ROOT },
+    });
     let stdout = '';
     let stderrTail = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    // Anything else a child prints (e.g. --trace-gc lines) goes to stderr with the scenario's name.
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      const other = text.split('\n').filter((l) => l && !l.startsWith(RESULT_PREFIX));
+      if (other.length > 0 && !text.includes(RESULT_PREFIX))
+        process.stderr.write(other.map((l) => `  [${scenario}] ${l}\n`).join(''));
+    });
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderrTail = (stderrTail + text).slice(-4000);
       process.stderr.write(text.replace(/^(?=.)/gm, `  [${scenario}] `));

@@ -46,7 +46,7 @@ process.env.TMPDIR = scratch;
 const baseline = await runChild('noop', {});
 row({
   scenario: '0 baseline',
-  figure: 'peak RSS of a child that only loads the engine (tsx)',
+  figure: 'peak RSS of a child that only loads the engine (bundled, as dist/ is)',
   value: megabytes(baseline.peakRssMB),
 });
 
@@ -290,7 +290,7 @@ if (!values['no-write']) {
     '',
     `- CPU: ${cpu[0]?.model ?? 'unknown'} · ${cpu.length} cores`,
     `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    `- Node ${process.version} (TypeScript through tsx) · ${process.platform} ${process.arch}`,
+    `- Node ${process.version} (scenarios bundled by esbuild; the parent through tsx) · ${process.platform} ${process.arch}`,
     `- Date: ${new Date().toISOString()} · commit ${head}${dirty ? ' (with uncommitted changes)' : ''} · whole run ${seconds(totalMs)}`,
     '',
     '## Reproduce',

@@ -10,6 +10,7 @@ import { BatchClient } from '../../src/batch/client.js';
 import { parseConfig } from '../../src/config.js';
 import { collect } from '../../src/engine/collect.js';
 import { STATE_VERSION, type RunState } from '../../src/state/state.js';
+import { redactSecrets } from '../../src/gather/redact.js';
 import { customIdFor } from '../../src/tasks/units.js';
 import type { PlannedRequest, RequestRecord } from '../../src/types.js';
 import { benchDeps, collectingLog, quietLog } from '../engine-deps.js';
@@ -31,6 +32,8 @@ export interface CollectSetupArgs {
 export async function collectSetup(args: CollectSetupArgs): Promise<void> {
   const parts = Math.ceil(args.results / args.files);
   const requests: PlannedRequest[] = [];
+  // What submit records: the files it found nothing to redact in (collect does not scan them again).
+  const clean = new Set<string>();
   const records: Record<string, RequestRecord> = {};
   for (let i = 0; i < args.results; i++) {
     const index = i % args.files;
@@ -40,6 +43,7 @@ export async function collectSetup(args: CollectSetupArgs): Promise<void> {
     const content = sourceFile(index, functions, index % 10 === 9 ? new Set() : editsOf(index, functions));
     const lines = content.split('\n').length;
     const contentHash = createHash('sha256').update(content).digest('hex');
+    if (i < args.files && (await redactSecrets(content, path)).redactions === 0) clean.add(contentHash);
     const customId = customIdFor('code-review', [{ path, contentHash }], part);
     const record: RequestRecord = {
       paths: [path],
@@ -100,6 +104,7 @@ export async function collectSetup(args: CollectSetupArgs): Promise<void> {
     published: {},
     systemPrefix: [],
     redactions: 0,
+    cleanHashes: [...clean],
     skipped: [],
   } as RunState;
   await deps.store.create(state);
@@ -120,9 +125,11 @@ export async function collectScenario(args: { baseUrl: string; repoDir: string; 
   }
   const deps = await benchDeps({ repoDir: args.repoDir, workDir: args.workDir, baseUrl: args.baseUrl, log });
   const config = parseConfig({ mode: 'collect', task: 'code-review' }, {});
+  const profile = process.env.BENCH_HEAP_PROFILE ? await startHeapProfile(process.env.BENCH_HEAP_PROFILE) : null;
   const start = performance.now();
   const result = await collect(config, deps);
   const totalMs = since(start);
+  await profile?.();
   const state = result.states[0];
   const results = state?.results;
   if (!results) throw new Error(`collect did not collect: ${JSON.stringify(result.status)} ${warnings.join(' | ')}`);
@@ -139,4 +146,26 @@ export async function collectScenario(args: { baseUrl: string; repoDir: string; 
     reportMdMB: reportBytes / 1024 / 1024,
     warnings: warnings.slice(0, 3),
   });
+}
+
+/**
+ * Samples where the memory a collect promotes to the old generation is allocated (objects that survive
+ * the young generation, including those a major GC collects later): the allocations that make the heap,
+ * and so the RSS, grow. Writes a .heapprofile (Chrome DevTools) to `path`; returns the stop function.
+ */
+async function startHeapProfile(path: string): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32 * 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    await writeFile(path, JSON.stringify(profile));
+    session.disconnect();
+  };
 }
