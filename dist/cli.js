@@ -13,42 +13,28 @@ import {
   createOctokit,
   parseConfig,
   parseFileBlocks,
-  parseState,
+  readStateFile,
+  requestsOmitted,
   run,
-  submit
-} from "./chunks/chunk-4KMZH7VS.js";
+  submit,
+  writeStateFile
+} from "./chunks/chunk-2N3IZ3AF.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
 // src/cli/index.ts
 import { parseArgs } from "node:util";
 import { basename as basename2, dirname as dirname3, join as join4, resolve as resolve3 } from "node:path";
-import { appendFile, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { appendFile, mkdir as mkdir2, writeFile } from "node:fs/promises";
 
 // src/state/file-store.ts
-import { mkdir, readFile, readdir, rename, stat, writeFile, copyFile } from "node:fs/promises";
+import { mkdir, readdir, rename, stat, copyFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-function* serialise(state) {
-  const { requests, ...rest } = state;
-  const head = JSON.stringify(rest);
-  yield `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"requests":{`;
-  let chunk = [];
-  let first = true;
-  for (const customId in requests) {
-    if (!Object.prototype.hasOwnProperty.call(requests, customId)) continue;
-    chunk.push(`${first ? "" : ","}${JSON.stringify(customId)}:${JSON.stringify(requests[customId])}`);
-    first = false;
-    if (chunk.length >= 1e3) {
-      yield chunk.join("");
-      chunk = [];
-    }
-  }
-  yield `${chunk.join("")}}}`;
-}
-async function writeAtomic(path, text) {
+async function writeAtomic(path, state) {
+  if (requestsOmitted(state)) throw new Error(`internal: a state read without its requests cannot be saved (${path})`);
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
+  await writeStateFile(temp, state);
   await rename(temp, path);
 }
 async function exists(path) {
@@ -79,33 +65,36 @@ var FileStateStore = class {
   async create(state) {
     if (this.file) {
       if (await exists(this.file)) {
-        const previous = parseState(await readFile(this.file, "utf8"), this.file);
+        const previous = await readStateFile(this.file, this.file, { withRequests: () => false });
         if (!previous.collectedAt) {
           throw new Error(
             `${this.file} holds a submission that is not collected yet; collect it first or pass another --state file`
           );
         }
       }
-      await writeAtomic(this.file, serialise(state));
+      await writeAtomic(this.file, state);
       return basename(this.file).replace(/\.json$/, "");
     }
     const stamp = state.createdAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
     const base = `${state.task}-${stamp}-${state.headSha.slice(0, 7)}`;
     let id = base;
     for (let n = 2; await exists(this.pathOf(id)); n++) id = `${base}-${n}`;
-    await writeAtomic(this.pathOf(id), serialise(state));
+    await writeAtomic(this.pathOf(id), state);
     return id;
   }
   async update(id, state) {
-    await writeAtomic(this.pathOf(id), serialise(state));
+    await writeAtomic(this.pathOf(id), state);
   }
-  async list(task) {
+  async list(task, listOptions = {}) {
     const found = [];
+    const options = {
+      withRequests: (head) => (!task || head.task === task) && (listOptions.withRequests?.(head) ?? true)
+    };
     if (this.file) {
       if (await exists(this.file)) {
         found.push({
           id: basename(this.file).replace(/\.json$/, ""),
-          state: parseState(await readFile(this.file, "utf8"), this.file)
+          state: await readStateFile(this.file, this.file, options)
         });
       }
     } else {
@@ -117,7 +106,7 @@ var FileStateStore = class {
       }
       for (const name of names) {
         const path = join(this.dir, name);
-        found.push({ id: name.replace(/\.json$/, ""), state: parseState(await readFile(path, "utf8"), path) });
+        found.push({ id: name.replace(/\.json$/, ""), state: await readStateFile(path, path, options) });
       }
     }
     return found.filter((s) => !task || s.state.task === task).sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
@@ -158,7 +147,7 @@ async function status(config, deps) {
 }
 
 // src/cli/demo.ts
-import { mkdtemp, readFile as readFile2, readdir as readdir2 } from "node:fs/promises";
+import { mkdtemp, readFile, readdir as readdir2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
@@ -2245,7 +2234,7 @@ async function runDemo(io, log) {
     );
     for (const f of r.findings) io.out(`  [${f.severity}] ${f.path}:${f.startLine} ${f.title}`);
     io.out(`
-${await readFile2(reportPath, "utf8")}`);
+${await readFile(reportPath, "utf8")}`);
     return 0;
   } finally {
     await emulator.close();
@@ -2460,7 +2449,7 @@ async function runCli(argv, io) {
       case "collect": {
         const result = await collect(config, deps);
         for (const round of result.rounds) io.out(`report: ${join4(dirname3(round.results.resultsPath), "report.md")}`);
-        await writeFile2(join4(deps.context.outputDir, "outputs.json"), JSON.stringify(outputs, null, 2)).catch(() => void 0);
+        await writeFile(join4(deps.context.outputDir, "outputs.json"), JSON.stringify(outputs, null, 2)).catch(() => void 0);
         const unpublished = result.states.filter((s) => s.status === "failed");
         if (unpublished.length > 0) {
           for (const s of unpublished) {

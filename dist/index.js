@@ -19,8 +19,9 @@ import {
   info,
   paginateRest,
   parseConfig,
-  parseState,
+  readStateFile,
   requestLog,
+  requestsOmitted,
   require_src,
   require_tunnel,
   require_undici,
@@ -32,8 +33,9 @@ import {
   setSecret,
   submit,
   summary,
-  warning
-} from "./chunks/chunk-4KMZH7VS.js";
+  warning,
+  writeStateFile
+} from "./chunks/chunk-2N3IZ3AF.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,
@@ -8672,8 +8674,8 @@ var require_graceful_fs = __commonJS({
       fs7.createReadStream = createReadStream2;
       fs7.createWriteStream = createWriteStream2;
       var fs$readFile = fs7.readFile;
-      fs7.readFile = readFile2;
-      function readFile2(path4, options, cb) {
+      fs7.readFile = readFile;
+      function readFile(path4, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path4, options, cb);
@@ -8689,8 +8691,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs7.writeFile;
-      fs7.writeFile = writeFile2;
-      function writeFile2(path4, data, options, cb) {
+      fs7.writeFile = writeFile;
+      function writeFile(path4, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path4, data, options, cb);
@@ -79237,7 +79239,7 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/state/artifact-store.ts
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 var ArtifactStateStore = class {
@@ -79267,27 +79269,28 @@ var ArtifactStateStore = class {
   describe(id) {
     return id ? `artifact ${this.options.stateName}-${id}` : `artifacts named ${this.options.stateName}-*`;
   }
-  async upload(name, files) {
+  async upload(name, state3) {
+    if (requestsOmitted(state3)) throw new Error(`internal: a state read without its requests cannot be saved (${name})`);
     const dir = await mkdtemp(join2(this.options.tempDir ?? tmpdir(), "overnight-upload-"));
-    const paths = [];
-    for (const [file, text] of Object.entries(files)) {
-      const path4 = join2(dir, file);
-      await writeFile(path4, text);
-      paths.push(path4);
+    try {
+      const path4 = join2(dir, "state.json");
+      await writeStateFile(path4, state3);
+      await this.client.uploadArtifact(name, [path4], dir, { retentionDays: this.options.retentionDays });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    await this.client.uploadArtifact(name, paths, dir, { retentionDays: this.options.retentionDays });
   }
   async create(state3) {
     const id = `${state3.task}-${this.options.runId}`;
-    await this.upload(`${this.options.stateName}-${id}`, { "state.json": JSON.stringify(state3) });
+    await this.upload(`${this.options.stateName}-${id}`, state3);
     return id;
   }
   async update(id, state3) {
     this.revisions += 1;
     const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}`;
-    await this.upload(name, { "state.json": JSON.stringify(state3) });
+    await this.upload(name, state3);
   }
-  async list(task) {
+  async list(task, options = {}) {
     const { octokit, owner, repo } = this.options;
     const artifacts = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 100 }).catch((error2) => {
       if (error2.status !== 403) throw error2;
@@ -79311,19 +79314,28 @@ var ArtifactStateStore = class {
         );
         continue;
       }
-      const state3 = await this.download(artifact.id, artifact.workflow_run?.id ?? Number(key.split("-").pop()), artifact.name);
+      const state3 = await this.download(
+        artifact.id,
+        artifact.workflow_run?.id ?? Number(key.split("-").pop()),
+        artifact.name,
+        options
+      );
       states.push({ id: key, state: state3 });
     }
     return states.sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
-  async download(artifactId, workflowRunId, name) {
+  async download(artifactId, workflowRunId, name, options) {
     const dir = await mkdtemp(join2(this.options.tempDir ?? tmpdir(), "overnight-state-"));
     const { owner, repo, token } = this.options;
-    await this.client.downloadArtifact(artifactId, {
-      path: dir,
-      findBy: { token, workflowRunId, repositoryOwner: owner, repositoryName: repo }
-    });
-    return parseState(await readFile(join2(dir, "state.json"), "utf8"), `artifact ${name}`);
+    try {
+      await this.client.downloadArtifact(artifactId, {
+        path: dir,
+        findBy: { token, workflowRunId, repositoryOwner: owner, repositoryName: repo }
+      });
+      return await readStateFile(join2(dir, "state.json"), `artifact ${name}`, options);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
   async saveResults(id, roundKey, dir, files) {
     const name = `overnight-results-${id}-${roundKey}-r${this.options.runId}a${this.options.runAttempt}`;

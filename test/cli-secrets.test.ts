@@ -154,6 +154,15 @@ describe('what is saved', () => {
     expect(paths).toEqual(['src/cart/total.ts', 'src/storage/upload.ts']);
   });
 
+  // Collect reads reviewed files back from git and scans them again, except those listed clean.
+  it('the state lists the file without secrets as clean, and not the file holding the AWS key', async () => {
+    const [state] = (await cliStates(repo.dir)) as RunState[];
+    const hashOf = (path: string): string =>
+      Object.values(state!.requests).find((r) => r.paths.includes(path))!.contentHashes[path]!;
+    expect(state!.cleanHashes).toContain(hashOf('src/cart/total.ts'));
+    expect(state!.cleanHashes).not.toContain(hashOf('src/storage/upload.ts'));
+  });
+
   it('nothing overnight wrote (state, results, reports) holds a whole secret', async () => {
     const written = await filesUnder(join(repo.dir, '.overnight'));
     expect(written.some((p) => p.endsWith('report.md'))).toBe(true);

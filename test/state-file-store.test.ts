@@ -1,6 +1,7 @@
-// The CLI's state file: written compact and a thousand requests at a time (a night of 100,000
-// requests must not be built as one string), read back exactly; states written indented by earlier
-// versions still read.
+// The CLI's state file: one JSON document written a request per line (a night of 100,000 requests is
+// never built, nor read back, as one string), read back exactly; states written indented or on one
+// line by earlier versions still read; a cut-short file is refused with one line; a collect can list
+// collected states without their requests, and such a state cannot be saved back.
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,8 @@ describe('FileStateStore', () => {
     const id = await store.create(state);
     const text = await readFile(join(dir, 'states', `${id}.json`), 'utf8');
     expect(text).not.toContain('\n  ');
+    // One request per line, between the head line and the closing line.
+    expect(text.trimEnd().split('\n')).toHaveLength(2_345 + 2);
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(state)));
     const [listed] = await store.list('code-review');
     expect(listed?.id).toBe(id);
@@ -104,6 +107,44 @@ describe('FileStateStore', () => {
     const [older] = await store.list();
     expect(older?.id).toBe('code-review-older');
     expect(Object.keys(older!.state.requests)).toHaveLength(3);
+  });
+
+  it('reads a state an earlier version wrote compact on one line', async () => {
+    const { store, dir } = await storeIn();
+    const state = stateWith(1_000);
+    await store.create(stateWith(0));
+    await writeFile(
+      join(dir, 'states', 'code-review-older.json'),
+      JSON.stringify({ ...state, createdAt: '2026-11-20T01:00:00.000Z' }),
+    );
+    const [older] = await store.list();
+    expect(older?.state).toEqual(JSON.parse(JSON.stringify({ ...state, createdAt: '2026-11-20T01:00:00.000Z' })));
+  });
+
+  it('refuses a state file cut short, in one line naming the file and what to do', async () => {
+    const { store, dir } = await storeIn();
+    const id = await store.create(stateWith(50));
+    const path = join(dir, 'states', `${id}.json`);
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.indexOf('\n', text.length / 2)));
+    await expect(store.list()).rejects.toThrow(/ends before its last request; was it cut short\? Collect with batch-id/);
+    await writeFile(path, text.slice(0, Math.floor(text.length / 2)));
+    await expect(store.list()).rejects.toThrow(/has a damaged request line/);
+  });
+
+  it('lists a collected state without its requests when asked, and will not save such a state', async () => {
+    const { store } = await storeIn();
+    const open = stateWith(5);
+    const done = { ...stateWith(7), createdAt: '2026-11-21T01:00:00.000Z', collectedAt: '2026-11-21T09:00:00.000Z' };
+    const doneId = await store.create(done);
+    await store.create(open);
+    const listed = await store.list(undefined, { withRequests: (head) => !head.collectedAt });
+    expect(listed.map((s) => Object.keys(s.state.requests).length)).toEqual([0, 5]);
+    expect(listed[0]!.state.collectedAt).toBe('2026-11-21T09:00:00.000Z');
+    await expect(store.update(doneId, listed[0]!.state)).rejects.toThrow(/without its requests cannot be saved/);
+    // The file is untouched: read in full, it still has all seven.
+    const [full] = await store.list();
+    expect(Object.keys(full!.state.requests)).toHaveLength(7);
   });
 
   it('refuses to overwrite an uncollected submission in an explicit state file', async () => {

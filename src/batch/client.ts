@@ -1,14 +1,13 @@
 // The one place overnight talks to Anthropic: batches (create, retrieve, wait, stream results),
 // interactive messages for `run`, and token counting. Every call goes through withRetries.
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatch, MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Logger, PlannedRequest } from '../types.js';
+import { ChunkedFileWriter, readLines } from '../io/lines.js';
 import { DEFAULT_RETRY_POLICY, FatalApiError, classify, toFatal, withRetries, type RetryPolicy } from './retry.js';
 
 export interface BatchLimits {
@@ -240,8 +239,8 @@ export class BatchClient {
     try {
       const file = join(dir, 'results.jsonl');
       await this.downloadResults(id, file);
-      const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-      for await (const line of lines) {
+      // readLines, not readline: its async iterator queues up to 1,024 lines ahead of a slow consumer.
+      for await (const line of readLines(file)) {
         if (line.trim()) yield JSON.parse(line) as MessageBatchIndividualResponse;
       }
     } finally {
@@ -250,17 +249,10 @@ export class BatchClient {
   }
 
   private async downloadResults(id: string, file: string): Promise<void> {
-    // Written synchronously, a megabyte at a time: awaiting an fs stream's 'drain' pauses the HTTP
-    // body just as per-line work would, and the body then piles up again (24 s for 30,000 lines).
-    const fd = openSync(file, 'w');
+    // Written synchronously, 64 KB at a time (io/lines.ts): awaiting an fs stream's 'drain' pauses the
+    // HTTP body just as per-line work would, and the body then piles up again (24 s for 30,000 lines).
+    const out = await ChunkedFileWriter.create(file);
     const seen = new Set<string>();
-    let pending: string[] = [];
-    let pendingChars = 0;
-    const flush = (): void => {
-      if (pending.length > 0) writeSync(fd, pending.join(''));
-      pending = [];
-      pendingChars = 0;
-    };
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -268,15 +260,10 @@ export class BatchClient {
           for await (const line of decoder) {
             if (seen.has(line.custom_id)) continue;
             seen.add(line.custom_id);
-            const text = `${JSON.stringify(line)}\n`;
-            pending.push(text);
-            pendingChars += text.length;
-            if (pendingChars >= 1 << 20) flush();
+            out.write(`${JSON.stringify(line)}\n`);
           }
-          flush();
           return;
         } catch (error) {
-          flush();
           const verdict = classify(error);
           if (error instanceof Anthropic.NotFoundError) {
             throw new FatalApiError(
@@ -302,7 +289,7 @@ export class BatchClient {
         }
       }
     } finally {
-      closeSync(fd);
+      out.close();
     }
   }
 

@@ -19,7 +19,7 @@ import type { TaskDefinition } from '../tasks/task.js';
 import { parsePriceOverrides } from '../cost/prices.js';
 import { FatalApiError } from '../batch/retry.js';
 import type { BatchClient } from '../batch/client.js';
-import type { StoredState } from '../state/store.js';
+import type { ListOptions, StoredState } from '../state/store.js';
 import type { BatchRecord, RunState } from '../state/state.js';
 import type { CollectedResults, ReportResult } from '../reports/reporter.js';
 import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
@@ -337,7 +337,7 @@ async function streamState(
     parsePriceOverrides(config.priceOverrides),
     true,
   );
-  const files = new FileSource(deps.context.cwd, deps.log);
+  const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));
   const toRetry: string[] = [];
   const lost: string[] = [];
   try {
@@ -633,7 +633,9 @@ async function reloadClaimed(
   byId: Map<string, StateCollectResult>,
 ): Promise<StoredState[]> {
   if (claimed.length === 0 || !claimerOf(deps.store)) return claimed;
-  const fresh = new Map((await deps.store.list(config.batchId ? undefined : (config.task ?? undefined))).map((s) => [s.id, s]));
+  const fresh = new Map(
+    (await deps.store.list(config.batchId ? undefined : (config.task ?? undefined), UNCOLLECTED_ONLY)).map((s) => [s.id, s]),
+  );
   const current: StoredState[] = [];
   for (const stored of claimed) {
     const now = fresh.get(stored.id);
@@ -662,12 +664,19 @@ async function reloadClaimed(
   return current;
 }
 
+/**
+ * Collected states are listed for their heads only: a collect needs the requests of the nights it
+ * collects, not of every night still in retention (each ~40 MB of JSON at 100,000 requests).
+ */
+const UNCOLLECTED_ONLY: ListOptions = { withRequests: (head) => !head.collectedAt };
+
 export async function collect(config: Config, deps: EngineDeps): Promise<CollectResult> {
   let targets: StoredState[];
   if (config.batchId) {
     // Batch ids are unique: look through every task's states (the task input need not match).
-    const all = await deps.store.list();
-    const found = all.find((s) => s.state.batches.some((b) => b.id === config.batchId));
+    const holds = (state: RunState): boolean => state.batches.some((b) => b.id === config.batchId);
+    const all = await deps.store.list(undefined, { withRequests: (head) => !head.collectedAt && holds(head) });
+    const found = all.find((s) => holds(s.state));
     if (!found) {
       // The state is gone (artifact expired or deleted, file lost): rebuild one from the batch alone.
       const rebuilt = await rebuildStateFromBatch(config.batchId, config, deps);
@@ -692,7 +701,7 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
       targets = [];
     } else targets = [found];
   } else {
-    targets = (await deps.store.list(config.task ?? undefined)).filter((s) => !s.state.collectedAt);
+    targets = (await deps.store.list(config.task ?? undefined, UNCOLLECTED_ONLY)).filter((s) => !s.state.collectedAt);
   }
   if (targets.length === 0) {
     if (!config.batchId) deps.log.info(`nothing to collect: no submission waiting in ${deps.store.describe()}`);

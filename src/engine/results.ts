@@ -1,9 +1,6 @@
 // Where a collect round's outcomes go: one JSONL line per request written as it arrives (so 100,000
 // results never sit in memory), and a running aggregate of what the reports need.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { once } from 'node:events';
+import { ChunkedFileWriter } from '../io/lines.js';
 import type { CollectedResults, FailedItem } from '../reports/reporter.js';
 import { UsageAccumulator } from '../cost/usage.js';
 import type { ModelPrice } from '../cost/types.js';
@@ -20,7 +17,7 @@ export const MAX_FINDINGS_KEPT = 5000;
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 export class ResultsWriter {
-  private stream: WriteStream | null = null;
+  private file: ChunkedFileWriter | null = null;
   private readonly usage: UsageAccumulator;
   /**
    * Once the cap is full, the rank of the least severe finding kept: a later finding of that
@@ -57,11 +54,10 @@ export class ResultsWriter {
   }
 
   private async write(line: string): Promise<void> {
-    if (!this.stream) {
-      await mkdir(dirname(this.path), { recursive: true });
-      this.stream = createWriteStream(this.path, { flags: 'w' });
-    }
-    if (!this.stream.write(line)) await once(this.stream, 'drain');
+    // Chunked synchronous writes (io/lines.ts): a write stream would hold every line until the
+    // thread pool wrote it, long enough for 100,000 lines to pile up as old-generation garbage.
+    this.file ??= await ChunkedFileWriter.create(this.path);
+    this.file.write(line);
   }
 
   /** Records one outcome; `final` false for a failure that is being resubmitted. */
@@ -117,14 +113,9 @@ export class ResultsWriter {
 
   async close(): Promise<CollectedResults> {
     this.trimFindings();
-    if (this.stream) {
-      this.stream.end();
-      await once(this.stream, 'finish');
-      this.stream = null;
-    } else {
-      await this.write('');
-      return this.close();
-    }
+    // An empty round still leaves its (empty) results file.
+    this.file ??= await ChunkedFileWriter.create(this.path);
+    this.file.close();
     this.results.usage = this.usage.summary();
     return this.results;
   }

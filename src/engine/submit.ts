@@ -277,6 +277,7 @@ export function newState(work: PreparedWork, deps: EngineDeps): RunState {
     published: {},
     systemPrefix: (work.requests[0]?.params.system as RunState['systemPrefix'] | undefined) ?? [],
     redactions: changeSet.files.reduce((n, f) => n + f.redactions, 0),
+    cleanHashes: [...new Set(changeSet.files.filter((f) => f.redactions === 0).map((f) => f.contentHash))],
     skipped: changeSet.skipped.map((s) => ({ path: s.path, reason: s.reason })),
   };
 }

@@ -4,13 +4,14 @@
 // `<state-name>-<task>-<origin run id>-r<run id>a<attempt>n<k>`; the newest revision of an origin wins,
 // and a revision whose collectedAt is set marks the submission as done for every later collect.
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import { TASK_NAMES, type Logger, type TaskName } from '../types.js';
 import type { RunState } from './state.js';
-import { parseState, type StateStore, type StoredState } from './store.js';
+import { readStateFile, requestsOmitted, writeStateFile } from './document.js';
+import type { ListOptions, StateStore, StoredState } from './store.js';
 import { ConfigError } from '../errors.js';
 import { GitRefClaimer } from './claims.js';
 
@@ -64,30 +65,31 @@ export class ArtifactStateStore implements StateStore {
     return id ? `artifact ${this.options.stateName}-${id}` : `artifacts named ${this.options.stateName}-*`;
   }
 
-  private async upload(name: string, files: Record<string, string>): Promise<void> {
+  private async upload(name: string, state: RunState): Promise<void> {
+    if (requestsOmitted(state)) throw new Error(`internal: a state read without its requests cannot be saved (${name})`);
     const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'overnight-upload-'));
-    const paths: string[] = [];
-    for (const [file, text] of Object.entries(files)) {
-      const path = join(dir, file);
-      await writeFile(path, text);
-      paths.push(path);
+    try {
+      const path = join(dir, 'state.json');
+      await writeStateFile(path, state);
+      await this.client.uploadArtifact(name, [path], dir, { retentionDays: this.options.retentionDays });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    await this.client.uploadArtifact(name, paths, dir, { retentionDays: this.options.retentionDays });
   }
 
   async create(state: RunState): Promise<string> {
     const id = `${state.task}-${this.options.runId}`;
-    await this.upload(`${this.options.stateName}-${id}`, { 'state.json': JSON.stringify(state) });
+    await this.upload(`${this.options.stateName}-${id}`, state);
     return id;
   }
 
   async update(id: string, state: RunState): Promise<void> {
     this.revisions += 1;
     const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}`;
-    await this.upload(name, { 'state.json': JSON.stringify(state) });
+    await this.upload(name, state);
   }
 
-  async list(task?: TaskName): Promise<StoredState[]> {
+  async list(task?: TaskName, options: ListOptions = {}): Promise<StoredState[]> {
     const { octokit, owner, repo } = this.options;
     type Listed = {
       id: number;
@@ -122,20 +124,29 @@ export class ArtifactStateStore implements StateStore {
         );
         continue;
       }
-      const state = await this.download(artifact.id, artifact.workflow_run?.id ?? Number(key.split('-').pop()), artifact.name);
+      const state = await this.download(
+        artifact.id,
+        artifact.workflow_run?.id ?? Number(key.split('-').pop()),
+        artifact.name,
+        options,
+      );
       states.push({ id: key, state });
     }
     return states.sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
 
-  private async download(artifactId: number, workflowRunId: number, name: string): Promise<RunState> {
+  private async download(artifactId: number, workflowRunId: number, name: string, options: ListOptions): Promise<RunState> {
     const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'overnight-state-'));
     const { owner, repo, token } = this.options;
-    await this.client.downloadArtifact(artifactId, {
-      path: dir,
-      findBy: { token, workflowRunId, repositoryOwner: owner, repositoryName: repo },
-    });
-    return parseState(await readFile(join(dir, 'state.json'), 'utf8'), `artifact ${name}`);
+    try {
+      await this.client.downloadArtifact(artifactId, {
+        path: dir,
+        findBy: { token, workflowRunId, repositoryOwner: owner, repositoryName: repo },
+      });
+      return await readStateFile(join(dir, 'state.json'), `artifact ${name}`, options);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string> {

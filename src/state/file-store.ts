@@ -1,40 +1,18 @@
 // The CLI's state store: JSON files in a directory (default .overnight/states), or one named file.
 // Writes go to a temporary file renamed into place, so a crash never leaves half a state.
-import { mkdir, readFile, readdir, rename, stat, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, copyFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TaskName } from '../types.js';
 import type { RunState } from './state.js';
-import { parseState, type StateStore, type StoredState } from './store.js';
+import { readStateFile, requestsOmitted, writeStateFile } from './document.js';
+import type { ListOptions, StateStore, StoredState } from './store.js';
 import { LockFileClaimer } from './claims.js';
 
-/**
- * A state as written: compact JSON, produced a thousand requests at a time. A night of 100,000
- * requests is ~40 MB of JSON (~60 MB indented): built as one string and then one buffer, it would
- * sit in memory twice over at the end of a collect, on top of everything else. `requests` comes last;
- * states written indented or in another key order by earlier versions read the same.
- */
-function* serialise(state: RunState): Generator<string> {
-  const { requests, ...rest } = state;
-  const head = JSON.stringify(rest);
-  yield `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"requests":{`;
-  let chunk: string[] = [];
-  let first = true;
-  for (const customId in requests) {
-    if (!Object.prototype.hasOwnProperty.call(requests, customId)) continue;
-    chunk.push(`${first ? '' : ','}${JSON.stringify(customId)}:${JSON.stringify(requests[customId])}`);
-    first = false;
-    if (chunk.length >= 1000) {
-      yield chunk.join('');
-      chunk = [];
-    }
-  }
-  yield `${chunk.join('')}}}`;
-}
-
-async function writeAtomic(path: string, text: Iterable<string>): Promise<void> {
+async function writeAtomic(path: string, state: RunState): Promise<void> {
+  if (requestsOmitted(state)) throw new Error(`internal: a state read without its requests cannot be saved (${path})`);
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
+  await writeStateFile(temp, state);
   await rename(temp, path);
 }
 
@@ -82,14 +60,14 @@ export class FileStateStore implements StateStore {
   async create(state: RunState): Promise<string> {
     if (this.file) {
       if (await exists(this.file)) {
-        const previous = parseState(await readFile(this.file, 'utf8'), this.file);
+        const previous = await readStateFile(this.file, this.file, { withRequests: () => false });
         if (!previous.collectedAt) {
           throw new Error(
             `${this.file} holds a submission that is not collected yet; collect it first or pass another --state file`,
           );
         }
       }
-      await writeAtomic(this.file, serialise(state));
+      await writeAtomic(this.file, state);
       return basename(this.file).replace(/\.json$/, '');
     }
     const stamp = state.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -97,21 +75,25 @@ export class FileStateStore implements StateStore {
     // Two submits of one commit within a second must not overwrite each other's batch ids.
     let id = base;
     for (let n = 2; await exists(this.pathOf(id)); n++) id = `${base}-${n}`;
-    await writeAtomic(this.pathOf(id), serialise(state));
+    await writeAtomic(this.pathOf(id), state);
     return id;
   }
 
   async update(id: string, state: RunState): Promise<void> {
-    await writeAtomic(this.pathOf(id), serialise(state));
+    await writeAtomic(this.pathOf(id), state);
   }
 
-  async list(task?: TaskName): Promise<StoredState[]> {
+  async list(task?: TaskName, listOptions: ListOptions = {}): Promise<StoredState[]> {
     const found: StoredState[] = [];
+    // Another task's requests are never needed.
+    const options: ListOptions = {
+      withRequests: (head) => (!task || head.task === task) && (listOptions.withRequests?.(head) ?? true),
+    };
     if (this.file) {
       if (await exists(this.file)) {
         found.push({
           id: basename(this.file).replace(/\.json$/, ''),
-          state: parseState(await readFile(this.file, 'utf8'), this.file),
+          state: await readStateFile(this.file, this.file, options),
         });
       }
     } else {
@@ -123,7 +105,7 @@ export class FileStateStore implements StateStore {
       }
       for (const name of names) {
         const path = join(this.dir, name);
-        found.push({ id: name.replace(/\.json$/, ''), state: parseState(await readFile(path, 'utf8'), path) });
+        found.push({ id: name.replace(/\.json$/, ''), state: await readStateFile(path, path, options) });
       }
     }
     return found.filter((s) => !task || s.state.task === task).sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));

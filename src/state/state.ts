@@ -49,6 +49,13 @@ export interface RunState {
   systemPrefix: TextBlockParam[];
   /** Number of secret-looking strings redacted before sending. */
   redactions: number;
+  /**
+   * sha256 of each reviewed file in which submit found nothing to redact. Collect reads files back
+   * from git and must see them as they were sent: a file whose hash is listed was sent as it is, so
+   * it is not scanned again (the scan was most of a collect's time). Absent in older states and in
+   * states rebuilt from a batch: every file is scanned.
+   */
+  cleanHashes?: string[];
   skipped: { path: string; reason: string }[];
 }
 

@@ -17,9 +17,18 @@ export interface StateStore {
   /** Saves a new revision of a submission (batches added, published, collected). */
   update(id: string, state: RunState): Promise<void>;
   /** Latest revision of every submission, oldest first; `task` filters. */
-  list(task?: TaskName): Promise<StoredState[]>;
+  list(task?: TaskName, options?: ListOptions): Promise<StoredState[]>;
   /** Saves a collect round's result files (JSONL, Markdown, JSON, patches) before anything is posted. */
   saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string>;
+}
+
+export interface ListOptions {
+  /**
+   * Called with each state before its requests are read; false leaves them out (the state's
+   * `requests` is then empty and the stores refuse to save it back). A collect reads the requests of
+   * the states it collects, not those of every night still in retention.
+   */
+  withRequests?: (head: RunState) => boolean;
 }
 
 export class StateFormatError extends Error {

@@ -1,0 +1,127 @@
+// The state as a file, written and read without ever holding it as one string. A night of 100,000
+// requests is ~40 MB of JSON: read whole, it sits in memory as text and as objects at once, and the
+// text is promoted garbage the moment the parse ends. The layout is still one JSON document (any JSON
+// tool reads it), laid out so that it can be read a line at a time:
+//
+//   {"version":1,"tool":"overnight",...,"requests":{
+//   "<custom id>":{...},
+//   "<custom id>":{...}
+//   }}
+//
+// `requests` comes last, one request per line. States written otherwise (indented, one line, another
+// key order: earlier versions, or a hand-edited file) are read whole, as before.
+import { writeFile } from 'node:fs/promises';
+import { readLines } from '../io/lines.js';
+import type { RequestRecord } from '../types.js';
+import type { RunState } from './state.js';
+import { parseState, StateFormatError, type ListOptions } from './store.js';
+
+const REQUESTS_OPEN = '"requests":{';
+const REQUESTS_CLOSE = '}}';
+
+/** The state document, a few hundred lines at a time (for fs.writeFile, which takes an iterable). */
+export function* serialiseState(state: RunState): Generator<string> {
+  const { requests, ...rest } = state;
+  const head = JSON.stringify(rest);
+  yield `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}${REQUESTS_OPEN}\n`;
+  let chunk: string[] = [];
+  let first = true;
+  for (const customId in requests) {
+    if (!Object.prototype.hasOwnProperty.call(requests, customId)) continue;
+    chunk.push(`${first ? '' : ',\n'}${JSON.stringify(customId)}:${JSON.stringify(requests[customId])}`);
+    first = false;
+    if (chunk.length >= 500) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  yield `${chunk.join('')}${first ? '' : '\n'}${REQUESTS_CLOSE}\n`;
+}
+
+/** Writes `state` to `path` (not atomically: callers that need it write a temporary file and rename). */
+export async function writeStateFile(path: string, state: RunState): Promise<void> {
+  await writeFile(path, serialiseState(state));
+}
+
+/** A state read with its requests left out (ListOptions.withRequests). */
+export const REQUESTS_OMITTED: unique symbol = Symbol('requests omitted');
+export type PartialState = RunState & { [REQUESTS_OMITTED]?: true };
+
+/** Whether a state was read without its requests. */
+export function requestsOmitted(state: RunState): boolean {
+  return (state as PartialState)[REQUESTS_OMITTED] === true;
+}
+
+/**
+ * The same strings appear in many records (the batch id in all of a batch's, a part label, a path as
+ * both a value and a key): one copy of each instead of one per record (~10 MB at 100,000 requests).
+ */
+class Interner {
+  private readonly seen = new Map<string, string>();
+  of(text: string): string {
+    const known = this.seen.get(text);
+    if (known !== undefined) return known;
+    this.seen.set(text, text);
+    return text;
+  }
+}
+
+function compact(record: RequestRecord, strings: Interner): RequestRecord {
+  if (record.batchId) record.batchId = strings.of(record.batchId);
+  if (record.part) record.part = strings.of(record.part);
+  if (Array.isArray(record.paths)) record.paths = record.paths.map((p) => strings.of(p));
+  const hashes = record.contentHashes;
+  if (hashes && typeof hashes === 'object') for (const path in hashes) hashes[path] = strings.of(hashes[path]!);
+  return record;
+}
+
+/** `"<custom id>":{...}` as `["<custom id>",{...}]`: parsed as an object, each line's unique key would give V8 one more hidden class (100,000 of them, ~20 MB). */
+const ENTRY_KEY = /^("(?:[^"\\]|\\.)*"):/;
+
+/** Reads and checks a state file; `where` names it in messages. */
+export async function readStateFile(path: string, where: string, options: ListOptions = {}): Promise<RunState> {
+  const lines = readLines(path);
+  try {
+    const first = await lines.next();
+    const head = first.done ? '' : first.value;
+    if (!head.endsWith(REQUESTS_OPEN)) {
+      // Not laid out a request per line: read it whole (its requests come with it).
+      const rest: string[] = [head];
+      for await (const line of lines) rest.push(line);
+      return parseState(rest.join('\n'), where);
+    }
+    const state = parseState(`${head}${REQUESTS_CLOSE}`, where);
+    if (options.withRequests && !options.withRequests(state)) {
+      (state as PartialState)[REQUESTS_OMITTED] = true;
+      return state;
+    }
+    const strings = new Interner();
+    const requests: Record<string, RequestRecord> = state.requests;
+    let closed = false;
+    for await (const line of lines) {
+      if (line === REQUESTS_CLOSE) {
+        closed = true;
+        continue;
+      }
+      if (line.trim() === '') continue;
+      if (closed) {
+        throw new StateFormatError(`${where} has text after the end of the state document`);
+      }
+      const entry = line.endsWith(',') ? line.slice(0, -1) : line;
+      let parsed: [string, RequestRecord];
+      try {
+        parsed = JSON.parse(`[${entry.replace(ENTRY_KEY, '$1,')}]`) as [string, RequestRecord];
+        if (parsed.length !== 2 || typeof parsed[0] !== 'string' || !parsed[1] || typeof parsed[1] !== 'object')
+          throw new Error();
+      } catch {
+        throw new StateFormatError(`${where} has a damaged request line; was it cut short? Collect with batch-id to rebuild it`);
+      }
+      requests[parsed[0]] = compact(parsed[1], strings);
+    }
+    if (!closed)
+      throw new StateFormatError(`${where} ends before its last request; was it cut short? Collect with batch-id to rebuild it`);
+    return state;
+  } finally {
+    await lines.return(undefined);
+  }
+}
