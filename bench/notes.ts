@@ -17,7 +17,24 @@ export const FIXED = `## What the figures led to change (before → after, same 
   resume re-concatenates the whole backlog. The results are now copied to a temporary file as fast as
   they arrive (synchronous 1 MB writes: awaiting 'drain' pauses the body just the same), then read back
   line by line. 30,000 result lines: **24.4 s → 0.8 s**; collect of 100,000 results: **670 s → 56 s**,
-  peak RSS **1,215 MB → ~1,060 MB**.`;
+  peak RSS **1,215 MB → ~1,060 MB**.
+- **The scenarios ran under tsx** (bench/lib.ts). tsx compiling TypeScript at load held ~170 MB of every
+  child's RSS; the children now run one esbuild bundle, as the action runs dist/. Baseline **184 → 77 MB**;
+  collect of 100,000 results **1,032 → 683 MB** with no change to overnight itself.
+- **Collect promoted nearly everything it touched to V8's old generation** (found with
+  \`BENCH_HEAP_PROFILE\`, a sampling profile of what survives the young generation). Memory that lives
+  through two scavenges is promoted and stays until a full GC, which V8 runs only once the old
+  generation has grown 2-4x past its live size: so the peak follows the garbage rate, not the live set.
+  Fixed: the file cache in collect (256, then 16 files: every file read was promoted) keeps only the last
+  file; readline's async iterator (queues up to 1,024 lines) is replaced by a chunked reader
+  (src/io/lines.ts); results are copied to disk as raw bytes instead of parsed and re-serialised; the state
+  is written a request per line and read a line at a time (src/state/document.ts: no 40 MB string, no
+  hidden class per request, repeated strings shared); files submit found nothing to redact in are not
+  scanned again (\`cleanHashes\`). Collect of 100,000 results (bundled): peak RSS **683 → ~430 MB**, time
+  **53 s → 33 s**; of 10,000: **226 → ~200 MB**. Still promoted, and so still the gap to 300 MB: ~70 MB
+  while the results body is downloaded (inside fetch/undici, not reached by the JS profile) and ~90 MB
+  across the per-result loop of ResultsWriter.add; live heap after a full GC is ~100 MB (of which
+  ~60 MB the 100,000 request records).`;
 
 export const ASSUMPTIONS = `## What the figures assume
 
@@ -39,4 +56,7 @@ export const ASSUMPTIONS = `## What the figures assume
   the model's minimum (1,024 tokens for Sonnet 4.6) is never cached. The naive side sends the task's
   system prompt (no project docs) and the whole file, rendered by the same task renderer, one
   interactive request per file. Real bills depend on real token counts, real answers and real cache hits.
-- Peak RSS includes tsx (TypeScript compiled at load); the "baseline" row is that floor.`;
+- Each scenario runs as one esbuild bundle of bench/child.ts (built at the start of the run, as dist/ is
+  built), so its peak RSS is that of the code a runner executes; the "baseline" row is that floor.
+  \`BENCH_NODE_FLAGS="--trace-gc"\`, \`BENCH_TRACE=1\` and \`BENCH_HEAP_PROFILE=file.heapprofile\` show
+  where a collect's memory goes.`;

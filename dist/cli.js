@@ -18,7 +18,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-2N3IZ3AF.js";
+} from "./chunks/chunk-EZNHZJXD.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
@@ -1914,6 +1914,10 @@ async function streamResults(res, lines, cutAfter, requestId) {
   if (cutAfter === null) {
     res.end();
     return;
+  }
+  if (count < lines.length) {
+    const torn = JSON.stringify(lines[count]);
+    res.write(torn.slice(0, Math.ceil(torn.length / 2)));
   }
   await new Promise((resolve4) => res.write("", () => resolve4()));
   const socket = res.socket;

@@ -35,7 +35,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-2N3IZ3AF.js";
+} from "./chunks/chunk-EZNHZJXD.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

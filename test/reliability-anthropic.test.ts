@@ -145,7 +145,7 @@ describe('transient faults are retried with capped backoff that honours retry-af
     expect(collected.states[0]!.results!.received).toBe(MODULES.length);
   });
 
-  it('results: a stream cut after 2 of 6 lines is read again from the start without double-counting', async () => {
+  it('results: a stream cut mid-way through its 3rd of 6 lines is read again from the start without double-counting', async () => {
     const { emulator, engine } = await setup();
     await submit(submitConfig(), engine.deps);
     const batchId = emulator.batches()[0]!.id;

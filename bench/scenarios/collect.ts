@@ -121,6 +121,7 @@ export async function collectScenario(args: { baseUrl: string; repoDir: string; 
         `${Math.round(performance.now() - t0)} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB: ${m.slice(0, 100)}\n`,
       );
     log.info = trace;
+    log.debug = trace;
     setInterval(() => trace('tick'), 2000).unref();
   }
   const deps = await benchDeps({ repoDir: args.repoDir, workDir: args.workDir, baseUrl: args.baseUrl, log });

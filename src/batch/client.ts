@@ -1,5 +1,6 @@
 // The one place overnight talks to Anthropic: batches (create, retrieve, wait, stream results),
 // interactive messages for `run`, and token counting. Every call goes through withRetries.
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatch, MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Logger, PlannedRequest } from '../types.js';
-import { ChunkedFileWriter, readLines } from '../io/lines.js';
+import { readLines } from '../io/lines.js';
 import { DEFAULT_RETRY_POLICY, FatalApiError, classify, toFatal, withRetries, type RetryPolicy } from './retry.js';
 
 export interface BatchLimits {
@@ -238,31 +239,53 @@ export class BatchClient {
     const dir = await mkdtemp(join(tmpdir(), 'overnight-results-'));
     try {
       const file = join(dir, 'results.jsonl');
-      await this.downloadResults(id, file);
+      const repeats = await this.downloadResults(id, file);
+      // Only a re-read can repeat results; then each is passed on once.
+      const seen = repeats ? new Set<string>() : null;
       // readLines, not readline: its async iterator queues up to 1,024 lines ahead of a slow consumer.
       for await (const line of readLines(file)) {
-        if (line.trim()) yield JSON.parse(line) as MessageBatchIndividualResponse;
+        if (!line.trim()) continue;
+        const result = JSON.parse(line) as MessageBatchIndividualResponse;
+        if (seen) {
+          if (seen.has(result.custom_id)) continue;
+          seen.add(result.custom_id);
+        }
+        yield result;
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  private async downloadResults(id: string, file: string): Promise<void> {
-    // Written synchronously, 64 KB at a time (io/lines.ts): awaiting an fs stream's 'drain' pauses the
-    // HTTP body just as per-line work would, and the body then piles up again (24 s for 30,000 lines).
-    const out = await ChunkedFileWriter.create(file);
-    const seen = new Set<string>();
+  /**
+   * Copies the results body to `file` as its bytes come, without parsing a line (parsed and
+   * re-serialised, 100,000 results left ~70 MB of old-generation garbage), in synchronous writes:
+   * awaiting a write stream's 'drain' would pause the body and let it pile up again. A read that
+   * breaks part-way is retried from the start after cutting the torn last line; the results it
+   * repeats are then skipped as they are read back. Returns whether that happened.
+   */
+  private async downloadResults(id: string, file: string): Promise<boolean> {
+    const out = openSync(file, 'w');
+    // Bytes of `file` up to the end of its last whole line, and how many lines that is (for the log).
+    let whole = 0;
+    let lines = 0;
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          const decoder = await this.sdk.messages.batches.results(id);
-          for await (const line of decoder) {
-            if (seen.has(line.custom_id)) continue;
-            seen.add(line.custom_id);
-            out.write(`${JSON.stringify(line)}\n`);
+          ftruncateSync(out, whole);
+          let written = whole;
+          const response = await this.resultsResponse(id);
+          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+            writeSync(out, chunk, 0, chunk.length, written);
+            written += chunk.length;
+            for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) {
+              whole = written - chunk.length + at + 1;
+              lines += 1;
+            }
           }
-          return;
+          if (written > whole) writeSync(out, '\n', written);
+          this.log.debug(`results of batch ${id}: ${lines.toLocaleString('en-US')} lines, ${Math.round(written / 1024).toLocaleString('en-US')} KB`);
+          return attempt > 0;
         } catch (error) {
           const verdict = classify(error);
           if (error instanceof Anthropic.NotFoundError) {
@@ -283,14 +306,23 @@ export class BatchClient {
             `reading the results of batch ${id}`,
             attempt + 1,
             delay,
-            `${verdict.reason} after ${seen.size} results`,
+            `${verdict.reason} after ${lines} results`,
           );
           await this.policy.sleep(delay);
         }
       }
     } finally {
-      out.close();
+      closeSync(out);
     }
+  }
+
+  /** The results body of an ended batch, unparsed; errors (404 and the rest) as the SDK raises them. */
+  private async resultsResponse(id: string): Promise<Response> {
+    const batch = await this.sdk.messages.batches.retrieve(id);
+    if (!batch.results_url) {
+      throw new FatalApiError(`batch ${id} has no results yet (${batch.processing_status}); collect again once it has ended`, null);
+    }
+    return this.sdk.get(batch.results_url, { headers: { Accept: 'application/binary' }, stream: true }).asResponse();
   }
 
   message(params: MessageCreateParamsNonStreaming): Promise<Message> {

@@ -133,7 +133,10 @@ function checkAuth(req: IncomingMessage, apiKeys: string[] | null): void {
   }
 }
 
-/** Writes result lines; a truncation fault ends the stream after `cutAfter` lines by closing the socket. */
+/**
+ * Writes result lines; a truncation fault ends the stream after `cutAfter` whole lines and half of the
+ * next one (a connection dropped mid-line, as TCP does) by closing the socket.
+ */
 async function streamResults(res: ServerResponse, lines: unknown[], cutAfter: number | null, requestId: string): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/binary', 'request-id': requestId });
   const count = cutAfter === null ? lines.length : Math.min(cutAfter, lines.length);
@@ -143,6 +146,10 @@ async function streamResults(res: ServerResponse, lines: unknown[], cutAfter: nu
   if (cutAfter === null) {
     res.end();
     return;
+  }
+  if (count < lines.length) {
+    const torn = JSON.stringify(lines[count]);
+    res.write(torn.slice(0, Math.ceil(torn.length / 2)));
   }
   // Flush what was written, then close the connection without the final chunk: the client sees a
   // body that stops mid-way. A graceful close keeps the kernel from discarding the written lines.
