@@ -2,8 +2,7 @@
 // its own), reading the figures it reports, and small formatting helpers.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 // In the bundled scenario child (see childBundle) import.meta.url is the bundle's, so the parent
@@ -39,7 +38,11 @@ let bundle: Promise<string> | null = null;
 function childBundle(): Promise<string> {
   bundle ??= (async () => {
     const { build } = await import('esbuild');
-    const outfile = join(await mkdtemp(join(tmpdir(), 'overnight-bench-child-')), 'child.mjs');
+    // Inside the repository's node_modules (its cache folder), so that what the bundle resolves at run
+    // time (the OpenAPI description the GitHub emulator reads) is found as from bench/ itself.
+    const dir = join(REPO_ROOT, 'node_modules', '.cache', 'overnight-bench');
+    await mkdir(dir, { recursive: true });
+    const outfile = join(dir, `child-${process.pid}.mjs`);
     await build({
       entryPoints: [join(BENCH_DIR, 'child.ts')],
       outfile,
@@ -58,6 +61,11 @@ function childBundle(): Promise<string> {
     return outfile;
   })();
   return bundle;
+}
+
+/** Removes the scenario bundle built by this run. */
+export async function removeChildBundle(): Promise<void> {
+  if (bundle) await rm(await bundle, { force: true });
 }
 
 /**

@@ -7,7 +7,7 @@ import { rm, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, integer, megabytes, progress, runChild, seconds, startEmulatorProcess } from './lib.js';
+import { REPO_ROOT, integer, megabytes, progress, removeChildBundle, runChild, seconds, startEmulatorProcess } from './lib.js';
 import { buildChangedRepo, git, type SyntheticRepo } from './synthetic.js';
 import { ASSUMPTIONS, FIXED } from './notes.js';
 
@@ -263,6 +263,7 @@ if (wanted('cost')) {
 
 for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
 await rm(scratch, { recursive: true, force: true });
+await removeChildBundle();
 const totalMs = performance.now() - started;
 
 // ---- output ---------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ async function publishOnce(pull: boolean, findings: Finding[]) {
     // What collect has written before it publishes (saved with the reports).
     await writeFile(join(roundDir, 'results.jsonl'), '');
     const start = performance.now();
-    const reports = await publishRound({
+    const reports = await publishRoundChecked({
       state,
       stateId: 'bench-state',
       roundKey: 'bench-round',
@@ -164,9 +164,20 @@ async function publishOnce(pull: boolean, findings: Finding[]) {
   }
 }
 
+/** publishRound, failing the scenario when a report failed: a failed publish makes no requests to count. */
+async function publishRoundChecked(input: Parameters<typeof publishRound>[0]) {
+  const reports = await publishRound(input);
+  const failed = reports.filter((r) => r.note.startsWith('failed'));
+  if (failed.length > 0) throw new Error(`publishing failed: ${failed.map((r) => `${r.target}: ${r.note}`).join('; ')}`);
+  return reports;
+}
+
 export async function githubScenario(args: { findings: number; outside: number }): Promise<void> {
   const findings = findingsFor(args.findings, args.outside);
   const issue = await publishOnce(false, findings);
   const pull = await publishOnce(true, findings);
+  for (const run of [issue, pull]) {
+    if (run.violations.length > 0) throw new Error(`the GitHub emulator saw violations: ${run.violations.join(' | ')}`);
+  }
   report({ findings: args.findings, inline: args.findings - args.outside, issue, pull });
 }
