@@ -18,7 +18,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-EZNHZJXD.js";
+} from "./chunks/chunk-T5IZ6PJ3.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 

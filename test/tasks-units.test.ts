@@ -168,6 +168,42 @@ describe('planFileUnits: splitting and packing', () => {
     const files2 = files.slice(0, 3).map((f) => ({ ...f, status: 'modified' as const, baseContent: 'export const v0 = 1;\n' }));
     expect(TASKS['refactor-validation'].planUnits(files2, DEFAULT_PLAN_OPTIONS)).toHaveLength(3);
   });
+
+  // A large file's changed function costs what a small file costs: it packs with its neighbours, so
+  // the prefix and the answer's fixed part are paid once for the directory, not once per file.
+  it("packs a large file's small change with the tiny files of its directory, sending only its hunks", () => {
+    const tiny = (path: string): SourceFile => makeFile(path, 'export const one = 1;\nexport const two = 2;\n');
+    const oneChange = makeFile('src/b/large.ts', bigTs(20), {
+      status: 'modified',
+      changedRanges: [{ start: fnStart(7) + 4, end: fnStart(7) + 4 }],
+    });
+    // Changes in 12 functions: ~12 x 19 lines to send, over the 150 a packable unit may send.
+    const manyChanges = makeFile('src/b/busy.ts', bigTs(20), {
+      status: 'modified',
+      changedRanges: Array.from({ length: 12 }, (_, i) => ({ start: fnStart(i) + 4, end: fnStart(i) + 4 })),
+    });
+    const elsewhere = makeFile('src/c/large.ts', bigTs(20), {
+      status: 'modified',
+      changedRanges: [{ start: fnStart(3) + 4, end: fnStart(3) + 4 }],
+    });
+    const files = [tiny('src/b/one.ts'), oneChange, manyChanges, tiny('src/b/two.ts'), elsewhere];
+    const units = TASKS['code-review'].planUnits(files, DEFAULT_PLAN_OPTIONS);
+    const shape = units.map((u) => u.files.map((f) => f.path));
+    expect(shape).toContainEqual(['src/b/large.ts', 'src/b/one.ts', 'src/b/two.ts']);
+    expect(shape).toContainEqual(['src/b/busy.ts']);
+    expect(shape).toContainEqual(['src/c/large.ts']);
+    const packed = units.find((u) => u.files.length === 3)!;
+    // The large file keeps exactly the ranges it would have had alone: its changed function with context.
+    expect(packed.lineRanges['src/b/large.ts']).toEqual(rangesToSend(oneChange, DEFAULT_PLAN_OPTIONS));
+    expect(countLines(packed.lineRanges['src/b/large.ts']!)).toBeLessThan(40);
+    expect(packed.lineRanges['src/b/one.ts']).toEqual([{ start: 1, end: 2 }]);
+    const blocks = parseFileBlocks(TASKS['code-review'].renderUnit(packed));
+    expect(blocks.map((b) => b.path)).toEqual(['src/b/large.ts', 'src/b/one.ts', 'src/b/two.ts']);
+    // What was sent of the large file is its changed function, numbered as in the file.
+    const sentOfLarge = blocks[0]!.code;
+    expect(sentOfLarge.get(fnStart(7) + 4)).toBe(splitLines(bigTs(20))[fnStart(7) + 3]);
+    expect(sentOfLarge.has(fnStart(12))).toBe(false);
+  });
 });
 
 describe('customIdFor', () => {

@@ -31,17 +31,22 @@ export function customIdFor(task: TaskName, files: Pick<SourceFile, 'path' | 'co
   return `${TASK_ID_PREFIX[task]}-${digest.slice(0, 40)}`;
 }
 
-/** Packing of tiny files into one request (code-review, security-scan). */
+/**
+ * Packing of small units of one directory into one request (code-review, security-scan). What a
+ * request costs beyond its content (the shared prefix, and the answer's fixed part, at five times the
+ * input price) is paid once per pack instead of once per file. A unit is small by what it sends: a
+ * tiny file whole, or a large file's changed hunks with their enclosing blocks.
+ */
 export interface PackOptions {
-  /** Files of at most this many lines are candidates. */
-  maxFileLines: number;
+  /** Units sending at most this many lines (a whole small file, or a large file's hunks) are candidates. */
+  maxSentLines: number;
   /** At most this many files per packed unit. */
   maxFiles: number;
   /** At most this many lines in total per packed unit. */
   maxLines: number;
 }
 
-export const DEFAULT_PACK_OPTIONS: PackOptions = { maxFileLines: 150, maxFiles: 10, maxLines: 600 };
+export const DEFAULT_PACK_OPTIONS: PackOptions = { maxSentLines: 150, maxFiles: 10, maxLines: 600 };
 
 /** A block larger than this is not sent whole just because a change touches it: only its signature line is. */
 export const ENCLOSING_BLOCK_MAX_LINES = 200;
@@ -290,8 +295,8 @@ const dirname = (path: string): string => {
 
 /**
  * Units for `files` (already filtered by the task's `accepts`): one per file, several ('1/3', ...) when
- * the lines to send exceed `maxUnitLines`, and, with `pack`, tiny whole files of one directory share
- * a unit. Units come out in the order of their first file.
+ * the lines to send exceed `maxUnitLines`, and, with `pack`, the small units of one directory (tiny
+ * files, large files' hunks) share one. Units come out in the order of their first file.
  */
 export function planFileUnits(
   task: TaskName,
@@ -300,17 +305,17 @@ export function planFileUnits(
   pack: PackOptions | null = null,
 ): WorkUnit[] {
   const slots: { order: number; unit: WorkUnit }[] = [];
-  const packable = new Map<string, { order: number; file: SourceFile; lines: number }[]>();
+  const packable = new Map<string, { order: number; file: SourceFile; lines: number; ranges: LineRange[] }[]>();
 
   files.forEach((file, order) => {
     const lines = splitLines(file.content);
     const ranges = rangesToSend(file, options);
     if (ranges.length === 0) return;
-    const whole = ranges.length === 1 && ranges[0]!.start === 1 && ranges[0]!.end === lines.length;
-    if (pack && whole && lines.length <= pack.maxFileLines && lines.length <= options.maxUnitLines) {
+    const sent = countLines(ranges);
+    if (pack && sent <= pack.maxSentLines && sent <= options.maxUnitLines) {
       const dir = dirname(file.path);
       const group = packable.get(dir) ?? [];
-      group.push({ order, file, lines: lines.length });
+      group.push({ order, file, lines: sent, ranges });
       packable.set(dir, group);
       return;
     }
@@ -329,7 +334,7 @@ export function planFileUnits(
       const flush = (): void => {
         if (!current.length) return;
         const lineRanges: Record<string, LineRange[]> = {};
-        for (const entry of current) lineRanges[entry.file.path] = [{ start: 1, end: entry.lines }];
+        for (const entry of current) lineRanges[entry.file.path] = entry.ranges;
         slots.push({
           order: Math.min(...current.map((entry) => entry.order)),
           unit: unitOf(
