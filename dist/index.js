@@ -35,7 +35,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-T5IZ6PJ3.js";
+} from "./chunks/chunk-BQVV7PHA.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

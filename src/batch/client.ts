@@ -284,7 +284,9 @@ export class BatchClient {
             }
           }
           if (written > whole) writeSync(out, '\n', written);
-          this.log.debug(`results of batch ${id}: ${lines.toLocaleString('en-US')} lines, ${Math.round(written / 1024).toLocaleString('en-US')} KB`);
+          this.log.debug(
+            `results of batch ${id}: ${lines.toLocaleString('en-US')} lines, ${Math.round(written / 1024).toLocaleString('en-US')} KB`,
+          );
           return attempt > 0;
         } catch (error) {
           const verdict = classify(error);
@@ -320,7 +322,10 @@ export class BatchClient {
   private async resultsResponse(id: string): Promise<Response> {
     const batch = await this.sdk.messages.batches.retrieve(id);
     if (!batch.results_url) {
-      throw new FatalApiError(`batch ${id} has no results yet (${batch.processing_status}); collect again once it has ended`, null);
+      throw new FatalApiError(
+        `batch ${id} has no results yet (${batch.processing_status}); collect again once it has ended`,
+        null,
+      );
     }
     return this.sdk.get(batch.results_url, { headers: { Accept: 'application/binary' }, stream: true }).asResponse();
   }
