@@ -233,7 +233,11 @@ if (wanted('cost')) {
     row(
       judged
         ? { scenario: label, figure: 'ratio overnight / naive', value: ratio.toFixed(3), target: '≤ 0.35', met: ratio <= 0.35 }
-        : { scenario: label, figure: 'ratio overnight / naive (not judged: see BENCHMARKS.md)', value: ratio.toFixed(3) },
+        : {
+            scenario: label,
+            figure: 'ratio overnight / naive (not judged: see "What the figures assume")',
+            value: ratio.toFixed(3),
+          },
     );
     row({
       scenario: label,

@@ -35,7 +35,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-BQVV7PHA.js";
+} from "./chunks/chunk-ZPEG56CN.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

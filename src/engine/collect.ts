@@ -631,15 +631,22 @@ async function reloadClaimed(
   config: Config,
   deps: EngineDeps,
   byId: Map<string, StateCollectResult>,
+  listedHeads: ReadonlySet<string>,
 ): Promise<StoredState[]> {
   if (claimed.length === 0 || !claimerOf(deps.store)) return claimed;
+  // Only a state saved again since it was listed is read in full: a state of 100,000 requests read a
+  // second time is ~200 MB of allocation for nothing when, as almost always, no other collect ran.
   const fresh = new Map(
-    (await deps.store.list(config.batchId ? undefined : (config.task ?? undefined), UNCOLLECTED_ONLY)).map((s) => [s.id, s]),
+    (
+      await deps.store.list(config.batchId ? undefined : (config.task ?? undefined), {
+        withRequests: (head) => !head.collectedAt && !listedHeads.has(headKey(head)),
+      })
+    ).map((s) => [s.id, s]),
   );
   const current: StoredState[] = [];
   for (const stored of claimed) {
     const now = fresh.get(stored.id);
-    if (!now) {
+    if (!now || listedHeads.has(headKey(now.state))) {
       current.push(stored);
       continue;
     }
@@ -651,17 +658,27 @@ async function reloadClaimed(
         batch.endedAt = seen.endedAt;
       }
     }
-    // The fresh revision replaces the listed one in place (the caller's targets hold these objects):
-    // a state of 100,000 requests parsed twice is two copies of ~80 MB kept for the whole collect.
-    stored.state = now.state;
     if (now.state.collectedAt || readyBatches(now.state).length === 0) {
       deps.log.info(`${stored.id}: published meanwhile by another collect; nothing left to do`);
       byId.set(stored.id, { stateId: stored.id, status: 'collected', results: null, reports: [] });
       continue;
     }
+    // The fresh revision replaces the listed one in place (the caller's targets hold these objects):
+    // a state of 100,000 requests parsed twice is two copies of ~80 MB kept for the whole collect.
+    stored.state = now.state;
     current.push(stored);
   }
   return current;
+}
+
+/**
+ * A state's head (everything but its requests) as text. Every revision submit or collect saves changes
+ * the head (batches added or ended, resultsSaved, published, collectedAt), so a head unchanged since
+ * the listing means the same revision, requests included.
+ */
+function headKey(state: RunState): string {
+  const { requests: _requests, ...head } = state;
+  return JSON.stringify(head);
 }
 
 /**
@@ -703,6 +720,8 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   } else {
     targets = (await deps.store.list(config.task ?? undefined, UNCOLLECTED_ONLY)).filter((s) => !s.state.collectedAt);
   }
+  // Before refreshBatches changes them in memory: what the store held when listed.
+  const listedHeads = new Set(targets.map((t) => headKey(t.state)));
   if (targets.length === 0) {
     if (!config.batchId) deps.log.info(`nothing to collect: no submission waiting in ${deps.store.describe()}`);
     deps.setOutput('status', 'nothing-to-do');
@@ -728,7 +747,7 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
       claims,
       byId,
     );
-    const working = await reloadClaimed(claimed, config, deps, byId);
+    const working = await reloadClaimed(claimed, config, deps, byId, listedHeads);
     // Stream every state first (each one's results saved, its retries resubmitted), then publish one
     // report per task for the scheduled submissions collected together: one issue a night.
     const streamed: StreamedState[] = [];

@@ -52,8 +52,8 @@ const WRITE_CHUNK_CHARS = 64 * 1024;
  */
 export class ChunkedFileWriter {
   private fd: number | null = null;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  /** Text not yet written (V8 concatenates as a rope: no copy until the write). */
+  private pending = '';
 
   private constructor(readonly path: string) {}
 
@@ -67,15 +67,13 @@ export class ChunkedFileWriter {
 
   write(text: string): void {
     if (this.fd === null) throw new Error(`${this.path} is closed`);
-    this.pending.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars >= WRITE_CHUNK_CHARS) this.flush();
+    this.pending += text;
+    if (this.pending.length >= WRITE_CHUNK_CHARS) this.flush();
   }
 
   private flush(): void {
-    if (this.fd !== null && this.pending.length > 0) writeSync(this.fd, this.pending.join(''));
-    this.pending = [];
-    this.pendingChars = 0;
+    if (this.fd !== null && this.pending.length > 0) writeSync(this.fd, this.pending);
+    this.pending = '';
   }
 
   close(): void {
