@@ -18,7 +18,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-ZPEG56CN.js";
+} from "./chunks/chunk-MQDTVO7U.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 

@@ -35,7 +35,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-ZPEG56CN.js";
+} from "./chunks/chunk-MQDTVO7U.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

@@ -5,6 +5,7 @@
 // run at once with one line; a batch whose results are gone is reported once and closed; the report
 // gives the first-pass success rate.
 import Anthropic from '@anthropic-ai/sdk';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -382,6 +383,35 @@ describe('partial failures: first-pass success rate and what finally failed', ()
     const retryReport = await readFile(join(second, 'report.md'), 'utf8');
     expect(retryReport).not.toContain('First-pass success rate');
     expect(retryReport).toMatch(/1 answer received, 1 succeeded, 0 failed/);
+  });
+
+  it('a retryable failure whose files cannot be read back (commit not in the checkout) is reported once, final, and not resubmitted', async () => {
+    const { emulator, engine, repoDir } = await setup();
+    await submit(submitConfig(), engine.deps);
+    const [stored] = await engine.states();
+    const apiId = idOf(stored!.state, 'api');
+    emulator.faults.result(apiId, { type: 'errored', errorType: 'overloaded_error' });
+    // The reviewed commit is gone from this checkout (as in a shallow clone of another commit).
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoDir, stdio: 'ignore' });
+    git('checkout', '-q', '--orphan', 'elsewhere');
+    git('commit', '-q', '-m', 'unrelated');
+    git('branch', '-D', 'main');
+    git('reflog', 'expire', '--expire=now', '--all');
+    git('gc', '-q', '--prune=now');
+
+    const collected = await collect(collectConfig('2'), engine.deps);
+    const results = collected.states[0]!.results!;
+    expect(emulator.batches()).toHaveLength(1);
+    expect(results.resubmitted).toBe(0);
+    expect(results.failures.map((f) => f.customId)).toEqual([apiId]);
+    expect(results.failures[0]!.reason).toMatch(
+      /overloaded_error.*could not resubmit: src\/api\/index\.ts at [0-9a-f]{7} is not in this checkout \(use fetch-depth: 0\)/,
+    );
+    const line = (await readJsonl(results.resultsPath)).find((l) => l.customId === apiId)!;
+    expect(line.final).toBe(true);
+    expect(line.status).toBe('errored');
+    // Reported for good: the state completes and the next collect has nothing to do.
+    expect((await collect(collectConfig('2'), engine.deps)).status).toBe('nothing-to-do');
   });
 
   it('an interactive run gives the rate of its single pass', async () => {

@@ -27,7 +27,7 @@ import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
 import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
 import { DEFAULT_ISSUE_LABELS } from '../reports/issue.js';
-import type { Finding, PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, SourceFile, WorkUnit } from '../types.js';
+import type { Finding, PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, RequestRecord, SourceFile, WorkUnit } from '../types.js';
 import { sumUsage } from '../cost/usage.js';
 import {
   applyDismissals,
@@ -313,6 +313,9 @@ interface StreamedState {
 }
 
 /** The batches of a state whose results are in and not yet saved. */
+const cannotResubmit = (record: RequestRecord, state: RunState): string =>
+  `could not resubmit: ${record.paths.join(', ')} at ${state.headSha.slice(0, 7)} is not in this checkout (use fetch-depth: 0)`;
+
 function readyBatches(state: RunState): BatchRecord[] {
   return state.batches.filter((b) => b.status === 'ended' && !b.resultsSaved);
 }
@@ -357,10 +360,16 @@ async function streamState(
             batch.id,
           );
           // A state rebuilt from the batch alone cannot rebuild the exact request: its failures are reported.
-          const retry =
+          let retry =
             outcome.status !== 'succeeded' && outcome.retryable && record.attempt < config.maxRetries && !isRebuilt(state);
+          let written = outcome;
+          if (retry && outcome.status !== 'succeeded' && !(await files.canReadAll(state.headSha, record))) {
+            // Its files cannot be read back to rebuild it: reported now, and final in results.jsonl too.
+            retry = false;
+            written = { ...outcome, reason: `${outcome.reason}; ${cannotResubmit(record, state)}` };
+          }
           if (retry) toRetry.push(line.custom_id);
-          await writer.add(outcome, record, !retry);
+          await writer.add(written, record, !retry);
         }
       } catch (error) {
         if (!(error instanceof FatalApiError) || error.status !== 404) throw error;
@@ -392,7 +401,7 @@ async function streamState(
             customId,
             paths: record.paths,
             status: 'errored',
-            reason: `could not resubmit: ${record.paths.join(', ')} at ${state.headSha.slice(0, 7)} is not in this checkout (use fetch-depth: 0)`,
+            reason: cannotResubmit(record, state),
           });
         }
       }

@@ -59,6 +59,14 @@ export class FileSource {
     return file;
   }
 
+  /** Whether every file of a request can be read back exactly (to rebuild it for a resubmission). */
+  async canReadAll(sha: string, record: RequestRecord): Promise<boolean> {
+    for (const path of record.paths) {
+      if (!(await this.exact(sha, path, record.contentHashes[path] ?? ''))) return false;
+    }
+    return true;
+  }
+
   /** The unit's files for normalising an answer: exact when possible, placeholders otherwise. */
   async forRecord(sha: string, record: RequestRecord): Promise<SourceFile[]> {
     const files: SourceFile[] = [];
