@@ -27,7 +27,16 @@ import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
 import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
 import { DEFAULT_ISSUE_LABELS } from '../reports/issue.js';
-import type { Finding, PlannedRequest, PullRequestInfo, ReportTarget, RequestOutcome, RequestRecord, SourceFile, WorkUnit } from '../types.js';
+import type {
+  Finding,
+  PlannedRequest,
+  PullRequestInfo,
+  ReportTarget,
+  RequestOutcome,
+  RequestRecord,
+  SourceFile,
+  WorkUnit,
+} from '../types.js';
 import { sumUsage } from '../cost/usage.js';
 import {
   applyDismissals,
