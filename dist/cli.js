@@ -18,7 +18,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-MQDTVO7U.js";
+} from "./chunks/chunk-KNICP72H.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
@@ -109,7 +109,7 @@ var FileStateStore = class {
         found.push({ id: name.replace(/\.json$/, ""), state: await readStateFile(path, path, options) });
       }
     }
-    return found.filter((s) => !task || s.state.task === task).sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
+    return found.filter((s) => (!task || s.state.task === task) && !(listOptions.skipCollected && s.state.collectedAt)).sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
   async saveResults(id, roundKey, dir, files) {
     const target = join(this.resultsDir, id, roundKey);

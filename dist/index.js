@@ -35,7 +35,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-MQDTVO7U.js";
+} from "./chunks/chunk-KNICP72H.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,
@@ -79261,8 +79261,8 @@ var ArtifactStateStore = class {
     const rest = name.slice(prefix2.length);
     for (const task of TASK_NAMES) {
       if (!rest.startsWith(`${task}-`)) continue;
-      const match = /^(\d+)(?:-(r\d+a\d+n\d+))?$/.exec(rest.slice(task.length + 1));
-      if (match) return { task, origin: match[1], revision: match[2] ?? null };
+      const match = /^(\d+)(?:-(r\d+a\d+n\d+)(c?))?$/.exec(rest.slice(task.length + 1));
+      if (match) return { task, origin: match[1], revision: match[2] ?? null, collected: match[3] === "c" };
     }
     return null;
   }
@@ -79287,7 +79287,7 @@ var ArtifactStateStore = class {
   }
   async update(id, state3) {
     this.revisions += 1;
-    const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}`;
+    const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}${state3.collectedAt ? "c" : ""}`;
     await this.upload(name, state3);
   }
   async list(task, options = {}) {
@@ -79307,8 +79307,10 @@ var ArtifactStateStore = class {
       if (!seen || artifact.id > seen.artifact.id) newest.set(key, { artifact, parsed });
     }
     const states = [];
-    for (const [key, { artifact }] of newest) {
+    for (const [key, { artifact, parsed }] of newest) {
+      if (parsed.collected && options.skipCollected) continue;
       if (artifact.expired) {
+        if (parsed.collected) continue;
         this.options.log.warning(
           `state artifact ${artifact.name} has expired (retention-days); collect its batch with batch-id if it is not collected yet`
         );

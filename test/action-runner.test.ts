@@ -92,9 +92,16 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
     // Results were saved as an artifact of the collect run before the issue was posted.
     expect(github.store.artifacts.some((a) => a.name.startsWith('overnight-results-code-review-1-'))).toBe(true);
 
+    // The collected revision says so in its name, so the hourly collects after it skip it unread.
+    expect(github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r3a1n\d+c$/.test(a.name))).toHaveLength(1);
+    const requestsBefore = github.requests.length;
     const again = await runBundledAction({ workspace, token: TOKEN, env: runEnv(4), inputs: collectInputs });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.outputs.status).toBe('nothing-to-do');
+    const downloads = (from: number, to?: number) =>
+      github.requests.slice(from, to).filter((r) => /\/actions\/artifacts\/\d+\/zip$/.test(r.path));
+    expect(downloads(0, requestsBefore).length).toBeGreaterThan(0); // the earlier collects did download the state
+    expect(downloads(requestsBefore)).toEqual([]);
     expect(github.store.issues).toHaveLength(1);
     expect(github.store.comments).toHaveLength(0);
 

@@ -700,10 +700,11 @@ function headKey(state: RunState): string {
 }
 
 /**
- * Collected states are listed for their heads only: a collect needs the requests of the nights it
- * collects, not of every night still in retention (each ~40 MB of JSON at 100,000 requests).
+ * A collect needs the nights it collects, not every night still in retention: collected states are
+ * left out (an artifact store does not even download them), and any other is read in full only if open
+ * (each ~40 MB of JSON at 100,000 requests).
  */
-const UNCOLLECTED_ONLY: ListOptions = { withRequests: (head) => !head.collectedAt };
+const UNCOLLECTED_ONLY: ListOptions = { withRequests: (head) => !head.collectedAt, skipCollected: true };
 
 export async function collect(config: Config, deps: EngineDeps): Promise<CollectResult> {
   let targets: StoredState[];

@@ -1,8 +1,9 @@
 // The action's state store: workflow artifacts. Submit uploads `<state-name>-<task>-<run id>`; a
 // collect (another workflow run) lists the repository's artifacts through the REST API and downloads
 // them with findBy. Artifacts are immutable, so a collect records progress by uploading a revision
-// `<state-name>-<task>-<origin run id>-r<run id>a<attempt>n<k>`; the newest revision of an origin wins,
-// and a revision whose collectedAt is set marks the submission as done for every later collect.
+// `<state-name>-<task>-<origin run id>-r<run id>a<attempt>n<k>[c]`; the newest revision of an origin
+// wins, and a revision whose collectedAt is set (`c`) marks the submission as done for every later
+// collect, which then does not even download it.
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,8 @@ interface ParsedName {
   task: TaskName;
   origin: string;
   revision: string | null;
+  /** The revision was saved with collectedAt set (its name ends in `c`). */
+  collected: boolean;
 }
 
 export class ArtifactStateStore implements StateStore {
@@ -55,8 +58,8 @@ export class ArtifactStateStore implements StateStore {
     const rest = name.slice(prefix.length);
     for (const task of TASK_NAMES) {
       if (!rest.startsWith(`${task}-`)) continue;
-      const match = /^(\d+)(?:-(r\d+a\d+n\d+))?$/.exec(rest.slice(task.length + 1));
-      if (match) return { task, origin: match[1]!, revision: match[2] ?? null };
+      const match = /^(\d+)(?:-(r\d+a\d+n\d+)(c?))?$/.exec(rest.slice(task.length + 1));
+      if (match) return { task, origin: match[1]!, revision: match[2] ?? null, collected: match[3] === 'c' };
     }
     return null;
   }
@@ -85,7 +88,8 @@ export class ArtifactStateStore implements StateStore {
 
   async update(id: string, state: RunState): Promise<void> {
     this.revisions += 1;
-    const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}`;
+    // A collected revision says so in its name: later collects skip it without downloading it.
+    const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}${state.collectedAt ? 'c' : ''}`;
     await this.upload(name, state);
   }
 
@@ -117,8 +121,11 @@ export class ArtifactStateStore implements StateStore {
       if (!seen || artifact.id > seen.artifact.id) newest.set(key, { artifact, parsed });
     }
     const states: StoredState[] = [];
-    for (const [key, { artifact }] of newest) {
+    for (const [key, { artifact, parsed }] of newest) {
+      if (parsed.collected && options.skipCollected) continue;
       if (artifact.expired) {
+        // A collected submission has nothing left to lose.
+        if (parsed.collected) continue;
         this.options.log.warning(
           `state artifact ${artifact.name} has expired (retention-days); collect its batch with batch-id if it is not collected yet`,
         );

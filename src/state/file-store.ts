@@ -108,7 +108,9 @@ export class FileStateStore implements StateStore {
         found.push({ id: name.replace(/\.json$/, ''), state: await readStateFile(path, path, options) });
       }
     }
-    return found.filter((s) => !task || s.state.task === task).sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
+    return found
+      .filter((s) => (!task || s.state.task === task) && !(listOptions.skipCollected && s.state.collectedAt))
+      .sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
 
   async saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string> {

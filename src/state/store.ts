@@ -29,6 +29,12 @@ export interface ListOptions {
    * the states it collects, not those of every night still in retention.
    */
   withRequests?: (head: RunState) => boolean;
+  /**
+   * Leave out submissions whose newest revision is collected (`collectedAt` set): an artifact store
+   * knows them by name and does not download them at all. For the hourly collect, which needs only
+   * what is still open; not for a check made after claiming, which must see a collect that finished.
+   */
+  skipCollected?: boolean;
 }
 
 export class StateFormatError extends Error {
