@@ -18,7 +18,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-KNICP72H.js";
+} from "./chunks/chunk-Z2ZHF2XP.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 

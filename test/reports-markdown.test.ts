@@ -294,6 +294,22 @@ describe('summary', () => {
     expect(result.note).toContain('truncated');
   });
 
+  it('renders the most severe 1,000 of a large night into the job summary and says where the rest are', async () => {
+    delete process.env.GITHUB_STEP_SUMMARY;
+    // 1,200 low findings first, then 300 critical: the critical ones must all be shown.
+    const findings = [
+      ...Array.from({ length: 1200 }, (_, i) => finding('low', `src/low${i}.ts`, 1)),
+      ...Array.from({ length: 300 }, (_, i) => finding('critical', `src/crit${i}.ts`, 1)),
+    ];
+    await summaryReporter.publish(makeContext(makeResults({ findings }), { outputDir: dir }));
+    const text = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(text).toContain('## overnight code-review: 1,500 findings');
+    expect(text).toContain('| 🔴 Critical | 300 |');
+    for (let i = 0; i < 300; i++) expect(text).toContain(`src/crit${i}.ts`);
+    expect(new Set(text.match(/src\/low\d+\.ts/g)).size).toBe(700);
+    expect(text).toContain('_The 1,000 most severe of 1,500 findings are shown here; all of them are in the results artifact._');
+  });
+
   it('renders the submit summary with batches, the estimate and skipped files by reason', () => {
     const md = renderSubmitSummary({
       task: 'security-scan',

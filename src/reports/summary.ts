@@ -7,7 +7,7 @@ import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SEVERITIES, type TaskName } from '../types.js';
 import type { ReportContext, ReportResult, Reporter } from './reporter.js';
-import { countBySeverity } from './group.js';
+import { countBySeverity, sortFindings } from './group.js';
 import { emitAnnotations, findingAnnotations } from './annotations.js';
 import { capBody, codeSpan, sanitizeInline } from './sanitize.js';
 import { formatUsd } from '../cost/usage.js';
@@ -32,6 +32,9 @@ const SEVERITY_LABEL: Record<string, string> = {
   low: '🔵 Low',
   info: '⚪ Info',
 };
+
+/** Findings rendered into a job summary at most (~1 KB each: about what GitHub's 1 MiB holds). */
+export const JOB_SUMMARY_MAX_FINDINGS = 1_000;
 
 const SUMMARY_NOTICE = '\n\n_Summary truncated to fit GitHub’s 1 MiB limit: the full report is in the results artifact._\n';
 
@@ -120,10 +123,21 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
   const links = [...publishedLinks(context), ...(options.links ?? [])].filter(
     (link, index, all) => all.findIndex((other) => other.url === link.url) === index,
   );
-  const detail = renderReportBlocks(context, { links })
+  // GitHub shows at most 1 MiB of summary: render the most severe findings that can fit, not all 5,000
+  // a large night may keep only to cut most of them off again (a collect's peak memory was here).
+  const shown =
+    results.findings.length > JOB_SUMMARY_MAX_FINDINGS
+      ? sortFindings(results.findings).slice(0, JOB_SUMMARY_MAX_FINDINGS)
+      : results.findings;
+  const detail = renderReportBlocks(context, { links, findings: shown })
     .slice(1) // the summary paragraph is already above
     .map((block) => (block.text.startsWith('#') ? { ...block, text: `#${block.text}` } : block));
   sections.push(joinBlocks(detail));
+  if (shown.length < results.findings.length) {
+    sections.push(
+      `_The ${formatCount(shown.length)} most severe of ${formatCount(results.findings.length)} findings are shown here; all of them are in the results artifact._`,
+    );
+  }
   return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
 }
 
