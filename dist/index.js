@@ -35,7 +35,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-Z2ZHF2XP.js";
+} from "./chunks/chunk-HVKZFZF6.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,
