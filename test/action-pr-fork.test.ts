@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
-import { runBundledAction } from './helpers/runner.js';
+import { runBundledAction, runnerEnv } from './helpers/runner.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
@@ -32,23 +32,19 @@ const git = (...args: string[]): string => execFileSync('git', args, { cwd: work
 type PullEvent = 'pull_request' | 'pull_request_target';
 
 function env(github: GitHubEmulator, runId: number, event: PullEvent): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: event,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    // pull_request runs on the merge ref; pull_request_target on the base branch.
-    GITHUB_SHA: event === 'pull_request' ? mergeSha : baseSha,
-    GITHUB_REF: event === 'pull_request' ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
-    GITHUB_HEAD_REF: 'patch-1',
-    GITHUB_BASE_REF: 'main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  // pull_request runs on the merge ref; pull_request_target on the base branch.
+  const merge = event === 'pull_request';
+  return runnerEnv({
+    github,
+    owner: OWNER,
+    repo: REPO,
+    runId,
+    event,
+    sha: merge ? mergeSha : baseSha,
+    ref: merge ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
+    headRef: 'patch-1',
+    baseRef: 'main',
+  });
 }
 
 function forkEvent(): unknown {

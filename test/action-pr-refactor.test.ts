@@ -3,12 +3,11 @@
 // posts ONE sticky comment with the verdicts and inline review comments on diff lines only. A second
 // submit of the same PR and its collect edit that comment in place and repeat no inline comment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inflateRawSync } from 'node:zlib';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
-import { runBundledAction } from './helpers/runner.js';
-import type { RunState } from '../src/state/state.js';
+import { runBundledAction, runnerEnv } from './helpers/runner.js';
+import { newestState } from './helpers/crash.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
@@ -83,21 +82,16 @@ let mergeSha: string;
 let pullFiles: StoredPullFile[];
 
 function env(runId: number, event: 'pull_request' | 'schedule'): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: event,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: event === 'pull_request' ? mergeSha : baseSha,
-    GITHUB_REF: event === 'pull_request' ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
-    ...(event === 'pull_request' ? { GITHUB_HEAD_REF: 'refactor-pricing', GITHUB_BASE_REF: 'main' } : {}),
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  const pull = event === 'pull_request';
+  return runnerEnv({
+    github,
+    owner: OWNER,
+    repo: REPO,
+    runId,
+    event,
+    sha: pull ? mergeSha : baseSha,
+    ...(pull ? { ref: `refs/pull/${PR_NUMBER}/merge`, headRef: 'refactor-pricing', baseRef: 'main' } : {}),
+  });
 }
 
 /** The pull_request event payload GitHub writes to GITHUB_EVENT_PATH (the fields the action reads). */
@@ -146,36 +140,6 @@ function rightSideLines(patch: string): Set<number> {
     else if (line.startsWith('+') || line.startsWith(' ')) lines.add(next++);
   }
   return lines;
-}
-
-/** One file of a zip archive (what @actions/artifact uploads), via the central directory. */
-function unzipEntry(zip: Buffer, name: string): Buffer | null {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let offset = zip.readUInt32LE(end + 16);
-  for (let i = 0; i < zip.readUInt16LE(end + 10); i++) {
-    const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const skip = nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-    const entryName = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const local = zip.readUInt32LE(offset + 42);
-    if (entryName === name) {
-      const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      const raw = zip.subarray(data, data + size);
-      return method === 0 ? raw : inflateRawSync(raw);
-    }
-    offset += 46 + skip;
-  }
-  return null;
-}
-
-function savedState(artifactName: string): RunState {
-  const artifact = github.store.artifacts.find((a) => a.name === artifactName);
-  if (!artifact) throw new Error(`no artifact ${artifactName}`);
-  const zip = github.store.blobs.get(artifact.blob_key)?.content;
-  const json = zip ? unzipEntry(zip, 'state.json') : null;
-  if (!json) throw new Error(`artifact ${artifactName} has no state.json`);
-  return JSON.parse(json.toString('utf8')) as RunState;
 }
 
 const stickyComments = () =>
@@ -257,7 +221,7 @@ describe('refactor-validation on a pull_request event (dist/index.js)', () => {
       expect(JSON.stringify(request.params)).not.toContain('PR head version');
     }
 
-    const state = savedState('overnight-state-refactor-validation-1');
+    const state = newestState(github, 'refactor-validation-1');
     expect(state.pullRequest).toMatchObject({
       number: PR_NUMBER,
       baseSha,

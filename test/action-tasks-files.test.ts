@@ -7,7 +7,7 @@
 // - docs-update: a draft pull request that changes comments only.
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { existsSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
+import { unzip } from './helpers/zip.js';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
@@ -110,25 +110,6 @@ async function submitThenCollect(
   return { submitted, collected };
 }
 
-/** Every file of a zip archive (what @actions/artifact uploads), via the central directory. */
-function unzip(zip: Buffer): Map<string, string> {
-  const files = new Map<string, string>();
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let offset = zip.readUInt32LE(end + 16);
-  for (let i = 0; i < zip.readUInt16LE(end + 10); i++) {
-    const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const local = zip.readUInt32LE(offset + 42);
-    const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(data, data + size);
-    files.set(name, (method === 0 ? raw : inflateRawSync(raw)).toString('utf8'));
-    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-  }
-  return files;
-}
-
 /** Paths in the emulator's tree of a commit. */
 function treePaths(github: GitHubEmulator, sha: string): string[] {
   const commit = github.store.git.get(sha, 'commit')!;
@@ -215,7 +196,7 @@ describe.concurrent('test-generation and docs-update (dist/index.js)', () => {
       const results = github.store.artifacts.find((a) => a.name.startsWith('overnight-results-test-generation-1-'));
       expect(results).toBeDefined();
       const saved = unzip(github.store.blobs.get(results!.blob_key)!.content!);
-      const patch = saved.get('overnight-test-generation.patch');
+      const patch = saved.get('overnight-test-generation.patch')?.toString('utf8');
       expect(patch, [...saved.keys()].join(', ')).toBeDefined();
       expect(patch).toContain('diff --git a/test/cart.test.ts b/test/cart.test.ts');
       expect(patch).toContain("+  it('adds the lines up', () => {");

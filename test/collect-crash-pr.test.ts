@@ -10,7 +10,7 @@ import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
-import { runBundledAction } from './helpers/runner.js';
+import { runBundledAction, runnerEnv } from './helpers/runner.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -69,20 +69,8 @@ afterAll(async () => {
 });
 
 function runEnv(github: GitHubEmulator, runId: number, event: 'pull_request' | 'schedule', sha: string): Record<string, string> {
-  return {
-    GITHUB_EVENT_NAME: event,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: sha,
-    GITHUB_REF: event === 'pull_request' ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
-    ACTIONS_RESULTS_URL: github.resultsUrl,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-  };
+  const ref = event === 'pull_request' ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main';
+  return runnerEnv({ github, owner: OWNER, repo: REPO, runId, event, sha, ref });
 }
 
 /** The PR's files as GitHub lists them: the three-dot diff, `patch` = the hunks without headers. */

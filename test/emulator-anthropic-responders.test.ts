@@ -5,109 +5,13 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { defaultResponder } from '../src/emulator/anthropic/index.js';
 import { renderFileBlock } from '../src/prompt/format.js';
+import { getTask } from '../src/tasks/index.js';
 import type { SourceFile } from '../src/types.js';
 
-const SEVERITY = { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] };
-
-const findingsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['summary', 'findings'],
-  properties: {
-    summary: { type: 'string' },
-    findings: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['path', 'start_line', 'end_line', 'severity', 'category', 'title', 'explanation', 'suggested_fix', 'cwe'],
-        properties: {
-          path: { type: 'string' },
-          start_line: { type: 'integer' },
-          end_line: { type: 'integer' },
-          severity: SEVERITY,
-          category: { type: 'string' },
-          title: { type: 'string' },
-          explanation: { type: 'string' },
-          suggested_fix: { type: ['string', 'null'] },
-          cwe: { type: ['string', 'null'] },
-        },
-      },
-    },
-  },
-};
-
-const filesSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['summary', 'files'],
-  properties: {
-    summary: { type: 'string' },
-    files: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['path', 'content', 'description', 'source_path'],
-        properties: {
-          path: { type: 'string' },
-          content: { type: 'string' },
-          description: { type: 'string' },
-          source_path: { type: 'string' },
-        },
-      },
-    },
-  },
-};
-
-const verdictsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['summary', 'verdicts'],
-  properties: {
-    summary: { type: 'string' },
-    verdicts: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['path', 'verdict', 'summary', 'problems'],
-        properties: {
-          path: { type: 'string' },
-          verdict: { type: 'string', enum: ['VALID', 'INVALID'] },
-          summary: { type: 'string' },
-          problems: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['start_line', 'end_line', 'kind', 'severity', 'title', 'explanation'],
-              properties: {
-                start_line: { type: 'integer' },
-                end_line: { type: 'integer' },
-                kind: {
-                  type: 'string',
-                  enum: [
-                    'behaviour-change',
-                    'type-break',
-                    'missing-import',
-                    'missing-export',
-                    'broken-reference',
-                    'edge-case',
-                    'other',
-                  ],
-                },
-                severity: SEVERITY,
-                title: { type: 'string' },
-                explanation: { type: 'string' },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-};
+// The schemas overnight sends (the emulator must answer exactly these; the last test checks it fits others).
+const findingsSchema = getTask('code-review').outputSchema;
+const filesSchema = getTask('test-generation').outputSchema;
+const verdictsSchema = getTask('refactor-validation').outputSchema;
 
 function file(path: string, content: string, extra: Partial<SourceFile> = {}): SourceFile {
   const language = path.endsWith('.py') ? 'python' : path.endsWith('.go') ? 'go' : 'typescript';
@@ -349,14 +253,16 @@ describe('verdicts answers', () => {
 
 describe('schema fitting', () => {
   it('fits the answer to a schema with extra required fields and a different enum', () => {
-    const schema = structuredClone(findingsSchema) as typeof findingsSchema & Record<string, unknown>;
-    const items = schema.properties.findings.items as { properties: Record<string, unknown>; required: string[] };
+    type Node = { properties: Record<string, unknown>; required: string[]; items?: Node };
+    const schema = structuredClone(findingsSchema) as unknown as Node;
+    const items = (schema.properties.findings as Node).items!;
     items.properties.confidence = { type: 'string', enum: ['low', 'high'] };
     items.required = [...items.required, 'confidence'];
-    (schema.properties as Record<string, unknown>).reviewed_paths = { type: 'array', items: { type: 'string' } };
+    schema.properties.reviewed_paths = { type: 'array', items: { type: 'string' } };
     schema.required = [...schema.required, 'reviewed_paths'];
     const block = renderFileBlock(file('src/a.ts', 'export const go = (x) => eval(x);\n'));
-    const parsed = answer<Findings>(request('Review.', block, schema), schema);
+    const fitted = schema as unknown as Record<string, unknown>;
+    const parsed = answer<Findings>(request('Review.', block, fitted), fitted);
     expect(parsed.findings.map((f) => f.category)).toContain('code-injection');
   });
 });

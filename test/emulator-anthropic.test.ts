@@ -12,6 +12,7 @@ import {
   type AnthropicEmulatorOptions,
 } from '../src/emulator/anthropic/index.js';
 import { renderFileBlock } from '../src/prompt/format.js';
+import { getTask } from '../src/tasks/index.js';
 import type { SourceFile } from '../src/types.js';
 
 const MODEL = 'claude-sonnet-4-6';
@@ -670,33 +671,8 @@ describe('prompt caching usage', () => {
 });
 
 describe('default answers', () => {
-  const findingsSchema = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['summary', 'findings'],
-    properties: {
-      summary: { type: 'string' },
-      findings: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['path', 'start_line', 'end_line', 'severity', 'category', 'title', 'explanation', 'suggested_fix', 'cwe'],
-          properties: {
-            path: { type: 'string' },
-            start_line: { type: 'integer' },
-            end_line: { type: 'integer' },
-            severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
-            category: { type: 'string' },
-            title: { type: 'string' },
-            explanation: { type: 'string' },
-            suggested_fix: { type: ['string', 'null'] },
-            cwe: { type: ['string', 'null'] },
-          },
-        },
-      },
-    },
-  };
+  // The schema overnight sends for a review.
+  const findingsSchema = getTask('code-review').outputSchema;
 
   it('findings validate against the schema and point at the lines holding each defect', async () => {
     const lines = [

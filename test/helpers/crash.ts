@@ -2,9 +2,9 @@
 // running it again: shared by the crash and race tests of the bundled action.
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
-import { inflateRawSync } from 'node:zlib';
 import type { GitHubEmulator, RecordedRequest, FaultMatch } from '../emulators/github/index.js';
 import { runBundledAction, type ActionRun, type RunOptions } from './runner.js';
+import { unzip } from './zip.js';
 import type { RunState } from '../../src/state/state.js';
 
 export interface KillPoint {
@@ -50,27 +50,6 @@ export async function runKilledAt(
   return { run, reached };
 }
 
-/** One file of a zip archive (what @actions/artifact uploads), via the central directory. */
-function unzipEntry(zip: Buffer, name: string): Buffer | null {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let offset = zip.readUInt32LE(end + 16);
-  for (let i = 0; i < zip.readUInt16LE(end + 10); i++) {
-    const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const skip = nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-    const entryName = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const local = zip.readUInt32LE(offset + 42);
-    if (entryName === name) {
-      const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      const raw = zip.subarray(data, data + size);
-      return method === 0 ? raw : inflateRawSync(raw);
-    }
-    offset += 46 + skip;
-  }
-  return null;
-}
-
 /** The newest revision of a submission's state, as the next collect would read it. */
 export function newestState(github: GitHubEmulator, origin: string): RunState {
   const artifacts = github.store.artifacts
@@ -79,7 +58,7 @@ export function newestState(github: GitHubEmulator, origin: string): RunState {
   const artifact = artifacts[0];
   if (!artifact) throw new Error(`no state artifact for ${origin}`);
   const zip = github.store.blobs.get(artifact.blob_key)?.content;
-  const json = zip ? unzipEntry(zip, 'state.json') : null;
+  const json = zip ? unzip(zip).get('state.json') : undefined;
   if (!json) throw new Error(`artifact ${artifact.name} has no state.json`);
   return JSON.parse(json.toString('utf8')) as RunState;
 }

@@ -123,6 +123,9 @@ export function runnerEnv(options: {
   runId: number;
   event?: string;
   ref?: string;
+  /** The PR's branches, as pull_request runs set them. */
+  headRef?: string;
+  baseRef?: string;
 }): Record<string, string> {
   const { github, owner, repo, sha, runId } = options;
   return {
@@ -131,6 +134,8 @@ export function runnerEnv(options: {
     GITHUB_REPOSITORY_OWNER: owner,
     GITHUB_SHA: sha,
     GITHUB_REF: options.ref ?? 'refs/heads/main',
+    ...(options.headRef ? { GITHUB_HEAD_REF: options.headRef } : {}),
+    ...(options.baseRef ? { GITHUB_BASE_REF: options.baseRef } : {}),
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_API_URL: github.url,
