@@ -100,6 +100,12 @@ describe('task registry and defaults', () => {
     expect(TASKS['code-review'].accepts(readme)).toBe(false);
     expect(TASKS['code-review'].accepts(makeFile('config/app.yaml', 'a: 1\n'))).toBe(true);
     expect(TASKS['security-scan'].accepts(readme)).toBe(true);
+    // And what they plan: no request for the doc in a code review (it was planned, and paid for, before).
+    const code = makeFile('docs/setup.ts', 'export const setup = 1;\n');
+    const planned = (task: 'code-review' | 'security-scan') =>
+      TASKS[task].planUnits([readme, code], DEFAULT_PLAN_OPTIONS).flatMap((u) => u.files.map((f) => f.path));
+    expect(planned('code-review')).toEqual(['docs/setup.ts']);
+    expect(planned('security-scan').sort()).toEqual(['docs/setup.md', 'docs/setup.ts']);
   });
 
   it('uses current default models, budgets and report targets', () => {

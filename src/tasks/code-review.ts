@@ -43,7 +43,13 @@ export const codeReview: TaskDefinition = {
   // Code and configuration can hold defects; prose docs (Markdown, reST, text) are docs-update's job
   // and would only cost requests here. The gatherer already dropped binaries, lockfiles and such.
   accepts: (file: SourceFile) => !isDocPath(file.path),
-  planUnits: (files: SourceFile[], options: PlanOptions) => planFileUnits('code-review', files, options, DEFAULT_PACK_OPTIONS),
+  planUnits: (files: SourceFile[], options: PlanOptions) =>
+    planFileUnits(
+      'code-review',
+      files.filter((file) => codeReview.accepts(file)),
+      options,
+      DEFAULT_PACK_OPTIONS,
+    ),
   renderUnit: (unit: WorkUnit) => renderFindingsUnit(unit, 'Review the change in'),
   normalise(answer: unknown, context: NormaliseContext): TaskOutput {
     const parsed = assertMatchesSchema<FindingsAnswer>(validate, answer, 'code-review');
