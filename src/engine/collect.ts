@@ -651,12 +651,15 @@ async function reloadClaimed(
   byId: Map<string, StateCollectResult>,
   listedHeads: ReadonlySet<string>,
 ): Promise<StoredState[]> {
-  if (claimed.length === 0 || !claimerOf(deps.store)) return claimed;
-  // Only a state saved again since it was listed is read in full: a state of 100,000 requests read a
-  // second time is ~200 MB of allocation for nothing when, as almost always, no other collect ran.
+  // Nothing was claimed (no claimer, or a read-only run): nothing can have changed under a claim.
+  if (claimed.length === 0 || deps.github?.readOnly || !claimerOf(deps.store)) return claimed;
+  // Only the claimed submissions are looked at again, and only one saved again since it was listed is
+  // read in full: a state of 100,000 requests read a second time is ~200 MB of allocation for nothing
+  // when, as almost always, no other collect ran.
   const fresh = new Map(
     (
       await deps.store.list(config.batchId ? undefined : (config.task ?? undefined), {
+        ids: new Set(claimed.map((s) => s.id)),
         withRequests: (head) => !head.collectedAt && !listedHeads.has(headKey(head)),
       })
     ).map((s) => [s.id, s]),

@@ -122,7 +122,7 @@ export class ArtifactStateStore implements StateStore {
     }
     const states: StoredState[] = [];
     for (const [key, { artifact, parsed }] of newest) {
-      if (parsed.collected && options.skipCollected) continue;
+      if ((parsed.collected && options.skipCollected) || (options.ids && !options.ids.has(key))) continue;
       if (artifact.expired) {
         // A collected submission has nothing left to lose.
         if (parsed.collected) continue;

@@ -104,6 +104,7 @@ export class FileStateStore implements StateStore {
         names = [];
       }
       for (const name of names) {
+        if (listOptions.ids && !listOptions.ids.has(name.replace(/\.json$/, ''))) continue;
         const path = join(this.dir, name);
         found.push({ id: name.replace(/\.json$/, ''), state: await readStateFile(path, path, options) });
       }

@@ -35,6 +35,8 @@ export interface ListOptions {
    * what is still open; not for a check made after claiming, which must see a collect that finished.
    */
   skipCollected?: boolean;
+  /** Only these submissions (by id); the others are neither downloaded nor read. */
+  ids?: ReadonlySet<string>;
 }
 
 export class StateFormatError extends Error {
