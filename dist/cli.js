@@ -11,6 +11,7 @@ import {
   UsageError,
   collect,
   createOctokit,
+  failedReportLines,
   parseConfig,
   parseFileBlocks,
   readStateFile,
@@ -18,7 +19,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-HVKZFZF6.js";
+} from "./chunks/chunk-JKQJCSZS.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
@@ -105,6 +106,7 @@ var FileStateStore = class {
         names = [];
       }
       for (const name of names) {
+        if (listOptions.ids && !listOptions.ids.has(name.replace(/\.json$/, ""))) continue;
         const path = join(this.dir, name);
         found.push({ id: name.replace(/\.json$/, ""), state: await readStateFile(path, path, options) });
       }
@@ -2447,7 +2449,12 @@ async function runCli(argv, io) {
         break;
       }
       case "run": {
-        await run(config, deps);
+        const result = await run(config, deps);
+        const failed = failedReportLines([result.collected]);
+        if (failed.length > 0) {
+          for (const line of failed) log.error(line);
+          return 1;
+        }
         break;
       }
       case "collect": {
@@ -2456,10 +2463,7 @@ async function runCli(argv, io) {
         await writeFile(join4(deps.context.outputDir, "outputs.json"), JSON.stringify(outputs, null, 2)).catch(() => void 0);
         const unpublished = result.states.filter((s) => s.status === "failed");
         if (unpublished.length > 0) {
-          for (const s of unpublished) {
-            for (const r of s.reports.filter((x) => x.note.startsWith("failed:")))
-              log.error(`${r.target} ${r.note} (the next collect tries again)`);
-          }
+          for (const line of failedReportLines(unpublished)) log.error(`${line} (the next collect tries again)`);
           return 1;
         }
         if (result.status === "pending") {

@@ -15,6 +15,7 @@ import {
   createOctokit,
   debug,
   error,
+  failedReportLines,
   getInput,
   info,
   paginateRest,
@@ -35,7 +36,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-HVKZFZF6.js";
+} from "./chunks/chunk-JKQJCSZS.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,
@@ -79308,7 +79309,7 @@ var ArtifactStateStore = class {
     }
     const states = [];
     for (const [key, { artifact, parsed }] of newest) {
-      if (parsed.collected && options.skipCollected) continue;
+      if (parsed.collected && options.skipCollected || options.ids && !options.ids.has(key)) continue;
       if (artifact.expired) {
         if (parsed.collected) continue;
         this.options.log.warning(
@@ -79456,17 +79457,16 @@ async function runAction(env = process.env) {
         for (const s of failed) warning(`${s.stateId}: ${s.error}`);
         const unpublished = result.states.filter((s) => s.status === "failed");
         if (unpublished.length > 0) {
-          const notes = unpublished.flatMap(
-            (s) => s.reports.filter((r) => r.note.startsWith("failed:")).map((r) => `${r.target} ${r.note}`)
-          );
-          setFailed(`reports not published (the next collect tries again): ${notes.join("; ")}`);
+          setFailed(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join("; ")}`);
         }
         break;
       }
       case "run":
-      case "auto":
-        await run(config, deps);
+      case "auto": {
+        const failed = failedReportLines([(await run(config, deps)).collected]);
+        if (failed.length > 0) setFailed(`reports not published (the results are saved): ${failed.join("; ")}`);
         break;
+      }
     }
   } catch (error2) {
     const message = error2.message ?? String(error2);

@@ -99,6 +99,25 @@ describe('secrets stay out of logs and are counted', () => {
     expect(gh.store.issues).toHaveLength(1);
   });
 
+  it('overnight run whose report GitHub refuses exits 1, naming the report, with the results saved', async () => {
+    const { cli } = await setup();
+    const gh = await startGitHubEmulator({ owner: 'acme', repo: 'shop' });
+    cleanups.push(() => gh.close());
+    gh.faults.next(
+      { method: 'POST', path: /\/issues$/ },
+      { status: 403, body: { message: 'Resource not accessible by integration' } },
+    );
+    const result = await cli(['run', '--since', '24h', '--report', 'issue,summary'], {
+      GITHUB_TOKEN,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_API_URL: gh.url,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.filter((l) => /^error: issue failed: .*403/.test(l))).toHaveLength(1);
+    expect(gh.store.issues).toHaveLength(0);
+    expect(result.stdout.some((l) => /results saved: /.test(l))).toBe(true);
+  });
+
   it('file contents (the prompt) never appear in what submit and collect print at info level', async () => {
     const { emulator, cli } = await setup();
     const submitted = await cli(['submit', '--since', '24h']);

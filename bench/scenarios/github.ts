@@ -167,7 +167,7 @@ async function publishOnce(pull: boolean, findings: Finding[]) {
 /** publishRound, failing the scenario when a report failed: a failed publish makes no requests to count. */
 async function publishRoundChecked(input: Parameters<typeof publishRound>[0]) {
   const reports = await publishRound(input);
-  const failed = reports.filter((r) => r.note.startsWith('failed'));
+  const failed = reports.filter((r) => r.failed);
   if (failed.length > 0) throw new Error(`publishing failed: ${failed.map((r) => `${r.target}: ${r.note}`).join('; ')}`);
   return reports;
 }

@@ -13,7 +13,7 @@ import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
 import { submit } from '../engine/submit.js';
-import { collect } from '../engine/collect.js';
+import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
 import type { Logger, PullRequestInfo } from '../types.js';
 
@@ -134,17 +134,16 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
           // Results are saved; the round stays open, so the next collect publishes what is missing.
-          const notes = unpublished.flatMap((s) =>
-            s.reports.filter((r) => r.note.startsWith('failed:')).map((r) => `${r.target} ${r.note}`),
-          );
-          core.setFailed(`reports not published (the next collect tries again): ${notes.join('; ')}`);
+          core.setFailed(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join('; ')}`);
         }
         break;
       }
       case 'run':
-      case 'auto':
-        await run(config, deps);
+      case 'auto': {
+        const failed = failedReportLines([(await run(config, deps)).collected]);
+        if (failed.length > 0) core.setFailed(`reports not published (the results are saved): ${failed.join('; ')}`);
         break;
+      }
     }
   } catch (error) {
     const message = (error as Error).message ?? String(error);

@@ -13,7 +13,7 @@ import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
 import { submit } from '../engine/submit.js';
-import { collect } from '../engine/collect.js';
+import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
 import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
@@ -258,7 +258,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         break;
       }
       case 'run': {
-        await run(config, deps);
+        const result = await run(config, deps);
+        const failed = failedReportLines([result.collected]);
+        if (failed.length > 0) {
+          for (const line of failed) log.error(line);
+          return 1;
+        }
         break;
       }
       case 'collect': {
@@ -268,10 +273,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
-          for (const s of unpublished) {
-            for (const r of s.reports.filter((x) => x.note.startsWith('failed:')))
-              log.error(`${r.target} ${r.note} (the next collect tries again)`);
-          }
+          for (const line of failedReportLines(unpublished)) log.error(`${line} (the next collect tries again)`);
           return 1;
         }
         if (result.status === 'pending') {

@@ -296,13 +296,18 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
       } catch (error) {
         const message = `${reporter.target}: ${(error as Error).message}`;
         deps.log.warning(message);
-        reports.push({ target: reporter.target, note: `failed: ${(error as Error).message}` });
+        reports.push({ target: reporter.target, note: `failed: ${(error as Error).message}`, failed: true });
       }
     }
     return { reports, reported };
   } finally {
     noise.code?.close();
   }
+}
+
+/** One line per report that failed to publish, for the job's error: "<target> failed: <why>". */
+export function failedReportLines(states: readonly (StateCollectResult | null)[]): string[] {
+  return states.flatMap((s) => (s?.reports ?? []).filter((r) => r.failed).map((r) => `${r.target} ${r.note}`));
 }
 
 /** Saves a round's results, then publishes its reports (see publishRoundReporting). */
@@ -557,7 +562,7 @@ async function finishState(
 ): Promise<StateCollectResult> {
   const { state } = item.stored;
   Object.assign(state.published, published);
-  const failedReports = reports.some((r) => r.note.startsWith('failed:'));
+  const failedReports = reports.some((r) => r.failed);
   // A report that could not be published keeps its round open: the next collect streams the results
   // again (free) and publishes what is missing; markers keep what did go out from going out twice.
   if (!failedReports) for (const batch of item.ready) batch.resultsSaved = true;

@@ -91,6 +91,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
     status: 'collected',
     mode: 'run',
     submitted: null,
-    collected: { stateId, status: 'collected', results, reports },
+    // A report that failed fails the job (the results are saved; there is no round to keep open).
+    collected: { stateId, status: reports.some((r) => r.failed) ? 'failed' : 'collected', results, reports },
   };
 }

@@ -63,6 +63,8 @@ export interface ReportResult {
   path?: string;
   /** One line for the summary: what was done, or why nothing was. */
   note: string;
+  /** Set when publishing failed (the note says why): the job fails, and a collect's round stays open. */
+  failed?: true;
 }
 
 export interface Reporter {
