@@ -200,12 +200,12 @@ describe('overnight status', () => {
 
     const running = await cli('status');
     expect(running.code).toBe(0);
-    expect(running.stdout.join('\n')).toMatch(/code-review of shop@[0-9a-f]{7}, \d+ requests?, submitted .*not collected yet/);
+    expect(running.stdout.join('\n')).toMatch(/code-review of shop@[0-9a-f]{7}, [1-9]\d* requests?, submitted .*not collected yet/);
     expect(running.stdout.join('\n')).toContain(`${batchId} (`);
     expect(running.stdout.join('\n')).toMatch(/in_progress \(\d+ processing/);
 
     // The second status check finds the batch ended (pollsUntilEnded: 1).
-    expect((await cli('status')).stdout.join('\n')).toMatch(/ended, ready to collect \(\d+ succeeded/);
+    expect((await cli('status')).stdout.join('\n')).toMatch(/ended \(\d+ succeeded.*\), ready to collect/);
     expect((await cli('collect')).code).toBe(0);
     const done = (await cli('status')).stdout.join('\n');
     expect(done).toMatch(/collected 20\d\d-/);

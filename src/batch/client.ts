@@ -11,6 +11,14 @@ import type { Logger, PlannedRequest } from '../types.js';
 import { readLines } from '../io/lines.js';
 import { DEFAULT_RETRY_POLICY, FatalApiError, classify, toFatal, withRetries, type RetryPolicy } from './retry.js';
 
+/** Where a batch stands, in one phrase: "ended (3 succeeded, 0 errored, …)" or "in_progress (5 processing; expires …)". */
+export function batchProgress(batch: MessageBatch): string {
+  const c = batch.request_counts;
+  return batch.processing_status === 'ended'
+    ? `ended (${c.succeeded} succeeded, ${c.errored} errored, ${c.expired} expired, ${c.canceled} canceled)`
+    : `${batch.processing_status} (${c.processing} processing; expires ${batch.expires_at})`;
+}
+
 export interface BatchLimits {
   maxRequests: number;
   maxBytes: number;

@@ -18,7 +18,7 @@ import { getTask } from '../tasks/index.js';
 import type { TaskDefinition } from '../tasks/task.js';
 import { parsePriceOverrides } from '../cost/prices.js';
 import { FatalApiError } from '../batch/retry.js';
-import type { BatchClient } from '../batch/client.js';
+import { batchProgress, type BatchClient } from '../batch/client.js';
 import type { ListOptions, StoredState } from '../state/store.js';
 import type { BatchRecord, RunState } from '../state/state.js';
 import type { CollectedResults, ReportResult } from '../reports/reporter.js';
@@ -187,13 +187,7 @@ async function refreshBatches(state: RunState, client: BatchClient, config: Conf
         : await client.retrieve(batch.id);
     batch.status = current.processing_status;
     batch.endedAt = current.ended_at ?? null;
-    const counts = current.request_counts;
-    deps.log.info(
-      `batch ${batch.id}: ${current.processing_status}` +
-        (current.processing_status === 'ended'
-          ? ` (${counts.succeeded} succeeded, ${counts.errored} errored, ${counts.expired} expired, ${counts.canceled} canceled)`
-          : ` (${counts.processing} processing; expires ${current.expires_at})`),
-    );
+    deps.log.info(`batch ${batch.id}: ${batchProgress(current)}`);
   }
 }
 
