@@ -19,7 +19,7 @@ import { estimateRequestTokens, expectedOutputTokens } from '../../src/cost/toke
 import { prepareWork } from '../../src/engine/submit.js';
 import { splitLines } from '../../src/prompt/format.js';
 import { getTask } from '../../src/tasks/index.js';
-import { sharedPrefix } from '../../src/engine/plan.js';
+import { requestParams, sharedPrefix } from '../../src/engine/plan.js';
 import type { PullRequestInfo, SourceFile } from '../../src/types.js';
 import { benchDeps } from '../engine-deps.js';
 import { REPO_ROOT, report, seeded } from '../lib.js';
@@ -53,24 +53,14 @@ const maxOutputTokens = task.defaultMaxOutputTokens;
  */
 function naiveRequest(file: SourceFile, contextFiles: { path: string; content: string }[]): EstimateRequest {
   const lines = splitLines(file.content).length;
-  const params = {
-    model,
-    max_tokens: maxOutputTokens,
-    system: sharedPrefix(task, '', contextFiles),
-    messages: [
-      {
-        role: 'user' as const,
-        content: task.renderUnit({
-          customId: 'naive',
-          task: task.name,
-          files: [file],
-          lineRanges: { [file.path]: [{ start: 1, end: Math.max(1, lines) }] },
-          part: null,
-        }),
-      },
-    ],
-    output_config: { format: { type: 'json_schema' as const, schema: task.outputSchema } },
+  const unit = {
+    customId: 'naive',
+    task: task.name,
+    files: [file],
+    lineRanges: { [file.path]: [{ start: 1, end: Math.max(1, lines) }] },
+    part: null,
   };
+  const params = requestParams(task, unit, model, maxOutputTokens, sharedPrefix(task, '', contextFiles));
   const tokens = estimateRequestTokens(params);
   return {
     customId: 'naive',

@@ -54,6 +54,7 @@ import {
 import { gatherChanges } from '../gather/index.js';
 import { FileSource } from './file-source.js';
 import { outcomeOfResult } from './outcome.js';
+import { requestParams } from './plan.js';
 import { ResultsWriter } from './results.js';
 import { sendBatches } from './submit.js';
 import { isRebuilt, rebuildStateFromBatch } from './rebuild.js';
@@ -162,13 +163,7 @@ async function rebuildRequest(
   const unit: WorkUnit = { customId, task: task.name, files: unitFiles, lineRanges: record.lineRanges, part: record.part };
   return {
     customId,
-    params: {
-      model: state.model,
-      max_tokens: state.maxOutputTokens,
-      system: state.systemPrefix,
-      messages: [{ role: 'user', content: task.renderUnit(unit) }],
-      output_config: { format: { type: 'json_schema', schema: task.outputSchema } },
-    },
+    params: requestParams(task, unit, state.model, state.maxOutputTokens, state.systemPrefix),
     record,
   };
 }

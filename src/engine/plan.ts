@@ -1,12 +1,32 @@
 // Turns work units into Messages requests: the shared prefix first (task instructions, user
 // instructions, then project context, broadest first) so that every request starts with the same
 // bytes and the prefix can be cached, then one user message with the unit's files.
-import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { MessageCreateParamsNonStreaming, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { PlannedRequest, TaskName, WorkUnit } from '../types.js';
 import type { TaskDefinition } from '../tasks/task.js';
 import type { ModelPrice } from '../cost/types.js';
 import { estimateRequestTokens, expectedOutputTokens } from '../cost/tokens.js';
 import { applyCacheControl, decideCaching } from '../cost/caching.js';
+
+/**
+ * The Messages request for one unit. Submit plans with it and collect rebuilds resubmissions with it:
+ * one shape, so that a resubmitted request is the request that was sent.
+ */
+export function requestParams(
+  task: TaskDefinition,
+  unit: WorkUnit,
+  model: string,
+  maxTokens: number,
+  system: TextBlockParam[],
+): MessageCreateParamsNonStreaming {
+  return {
+    model,
+    max_tokens: maxTokens,
+    system,
+    messages: [{ role: 'user', content: task.renderUnit(unit) }],
+    output_config: { format: { type: 'json_schema', schema: task.outputSchema } },
+  };
+}
 
 export interface PlanInput {
   task: TaskDefinition;
@@ -60,13 +80,7 @@ export function planRequests(input: PlanInput): Plan {
     : { cache: false, reason: 'model price unknown' };
   const finalSystem = decision.cache ? applyCacheControl(system) : system;
   const requests: PlannedRequest[] = units.map((unit) => {
-    const params = {
-      model,
-      max_tokens: maxOutputTokens,
-      system: finalSystem,
-      messages: [{ role: 'user' as const, content: task.renderUnit(unit) }],
-      output_config: { format: { type: 'json_schema' as const, schema: task.outputSchema } },
-    };
+    const params = requestParams(task, unit, model, maxOutputTokens, finalSystem);
     const tokens = estimateRequestTokens(params);
     const contentHashes: Record<string, string> = {};
     for (const file of unit.files) contentHashes[file.path] = file.contentHash;
