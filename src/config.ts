@@ -4,6 +4,8 @@
 import { MODES, REPORT_TARGETS, SEVERITIES, TASK_NAMES } from './types.js';
 import type { Mode, ReportTarget, Severity, TaskName } from './types.js';
 import { UsageError } from './errors.js';
+import { parsePriceOverrides } from './cost/prices.js';
+import type { ModelPrice } from './cost/types.js';
 
 export interface InputSpec {
   name: string;
@@ -143,7 +145,8 @@ export interface Config {
   contextFiles: string[];
   instructions: string;
   maxCostUsd: number;
-  priceOverrides: string;
+  /** Parsed here, so that a bad value is one usage line before anything runs (submit, collect and run alike). */
+  priceOverrides: Record<string, ModelPrice>;
   syncThreshold: number;
   waitMinutes: number;
   batchId: string | null;
@@ -272,7 +275,13 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     contextFiles: checked(() => checkGlobs('context-files', splitList(get('context-files'))), []),
     instructions: get('instructions'),
     maxCostUsd: checked(() => amount('max-cost-usd', get('max-cost-usd')), 0),
-    priceOverrides: get('price-overrides'),
+    priceOverrides: checked(() => {
+      try {
+        return parsePriceOverrides(get('price-overrides'));
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }, {}),
     syncThreshold: checked(() => wholeNumber('sync-threshold', get('sync-threshold'), 0, 100_000), 0),
     waitMinutes: checked(() => wholeNumber('wait-minutes', get('wait-minutes'), 0, 24 * 60), 0),
     batchId: batchId || null,

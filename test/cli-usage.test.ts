@@ -53,6 +53,11 @@ describe('bad usage: one line, exit 2, no API call', () => {
     { name: 'non-numeric --max-files', argv: ['submit', '--max-files', 'ten'], says: /max-files: 'ten' is not a whole number/ },
     { name: 'zero --max-files', argv: ['submit', '--max-files', '0'], says: /max-files: 0 is out of range/ },
     { name: 'non-numeric --wait', argv: ['collect', '--wait', 'soon'], says: /wait-minutes: 'soon' is not a whole number/ },
+    {
+      name: 'bad --price-overrides on collect (not only on submit)',
+      argv: ['collect', '--price-overrides', 'my-model=cheap'],
+      says: /^error: price-overrides: /,
+    },
     { name: 'a stray positional argument', argv: ['submit', 'code-review'], says: /unexpected argument 'code-review'/i },
   ];
   for (const c of cases) {

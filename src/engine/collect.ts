@@ -16,7 +16,6 @@ import { join, relative } from 'node:path';
 import type { Config } from '../config.js';
 import { getTask } from '../tasks/index.js';
 import type { TaskDefinition } from '../tasks/task.js';
-import { parsePriceOverrides } from '../cost/prices.js';
 import { FatalApiError } from '../batch/retry.js';
 import { batchProgress, type BatchClient } from '../batch/client.js';
 import type { ListOptions, StoredState } from '../state/store.js';
@@ -340,7 +339,7 @@ async function streamState(
     join(roundDir, 'results.jsonl'),
     task.name,
     config.minSeverity,
-    parsePriceOverrides(config.priceOverrides),
+    config.priceOverrides,
     true,
   );
   const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));

@@ -3,7 +3,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { parsePriceOverrides } from '../cost/prices.js';
 import type { RequestOutcome } from '../types.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 import { outcomeOfMessage } from './outcome.js';
@@ -49,7 +48,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
     join(roundDir, 'results.jsonl'),
     work.task.name,
     config.minSeverity,
-    parsePriceOverrides(config.priceOverrides),
+    config.priceOverrides,
     false,
   );
   const filesById = new Map(work.plan.requests.map((r) => [r.customId, r]));

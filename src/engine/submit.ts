@@ -10,7 +10,7 @@ import { parseSince, type Since } from '../gather/since.js';
 import { runGit } from '../gather/git.js';
 import { getTask } from '../tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
-import { parsePriceOverrides, resolvePrice, retirementWarning } from '../cost/prices.js';
+import { resolvePrice, retirementWarning } from '../cost/prices.js';
 import { estimatePlan, renderEstimate } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
 import { FatalApiError } from '../batch/retry.js';
@@ -140,13 +140,7 @@ export function checkSubmitConfig(
   if (!config.task) throw new UsageError('task: empty; name the task to submit, e.g. code-review');
   const task = getTask(config.task);
   const model = config.model ?? task.defaultModel;
-  let overrides: Record<string, ModelPrice> = {};
-  try {
-    overrides = parsePriceOverrides(config.priceOverrides);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const price = resolvePrice(model, overrides);
+  const price = resolvePrice(model, config.priceOverrides);
   if (!price) {
     throw new ConfigError(
       `model: no price known for '${model}'; add it with price-overrides (e.g. ${model}=3/15 for $3 input, $15 output per million tokens) or pick a model from the table`,
