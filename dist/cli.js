@@ -9,6 +9,7 @@ import {
   INPUTS,
   LockFileClaimer,
   UsageError,
+  batchProgress,
   collect,
   createOctokit,
   failedReportLines,
@@ -19,7 +20,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-JKQJCSZS.js";
+} from "./chunks/chunk-TLTF5ZFA.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
@@ -124,14 +125,14 @@ var FileStateStore = class {
 
 // src/engine/status.ts
 async function status(config, deps) {
-  const states = await deps.store.list(config.task ?? void 0);
+  const states = await deps.store.list(config.task ?? void 0, { withRequests: () => false });
   if (states.length === 0) {
     deps.log.info(`no submissions in ${deps.store.describe()}`);
     return;
   }
   const client = config.apiKey ? deps.anthropic() : null;
   for (const { id, state } of states) {
-    const requests = Object.keys(state.requests).length;
+    const requests = state.batches.filter((b) => b.attempt === 0).reduce((n, b) => n + b.requestCount, 0);
     deps.log.info(
       `${id}: ${state.task} of ${state.repository}@${state.headSha.slice(0, 7)}, ${requests} requests, submitted ${state.createdAt}, ${state.collectedAt ? `collected ${state.collectedAt}` : "not collected yet"}`
     );
@@ -140,8 +141,7 @@ async function status(config, deps) {
       if (batch.resultsSaved) line += "collected";
       else if (client) {
         const live = await client.retrieve(batch.id);
-        const c = live.request_counts;
-        line += live.processing_status === "ended" ? `ended, ready to collect (${c.succeeded} succeeded, ${c.errored} errored, ${c.expired} expired, ${c.canceled} canceled)` : `${live.processing_status} (${c.processing} processing, expires ${live.expires_at})`;
+        line += `${batchProgress(live)}${live.processing_status === "ended" ? ", ready to collect" : ""}`;
       } else line += `${batch.status} when last seen (set ANTHROPIC_API_KEY to check now)`;
       deps.log.info(line);
     }
@@ -2415,7 +2415,6 @@ async function cliDeps(config, local, io, log) {
     store,
     github,
     context,
-    ...clock ? { sleep: clock.sleep } : {},
     setOutput: () => void 0,
     jobSummary: async (markdown) => {
       await mkdir2(outputDir, { recursive: true });

@@ -36,7 +36,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-JKQJCSZS.js";
+} from "./chunks/chunk-TLTF5ZFA.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

@@ -200,7 +200,9 @@ describe('overnight status', () => {
 
     const running = await cli('status');
     expect(running.code).toBe(0);
-    expect(running.stdout.join('\n')).toMatch(/code-review of shop@[0-9a-f]{7}, [1-9]\d* requests?, submitted .*not collected yet/);
+    expect(running.stdout.join('\n')).toMatch(
+      /code-review of shop@[0-9a-f]{7}, [1-9]\d* requests?, submitted .*not collected yet/,
+    );
     expect(running.stdout.join('\n')).toContain(`${batchId} (`);
     expect(running.stdout.join('\n')).toMatch(/in_progress \(\d+ processing/);
 

@@ -420,7 +420,7 @@ describe('plan estimate', () => {
         { customId: 'cr-x', paths: ['src/big`file.ts'], reason: 'budget $0.10 reached (estimated $0.107 for all 11 requests)' },
       ],
     });
-    expect(text).toContain('`claude-sonnet-4-6` · 10 requests over 10 files · tokens estimated offline');
+    expect(text).toContain('`claude-sonnet-4-6` · 10 requests over 10 files · tokens estimated offline · list prices of 2026-11');
     expect(text).toContain('| Batch (this run) | $0.107 |');
     expect(text).toContain('| Interactive, no caching | $0.225 |');
     expect(text).toContain('| Nightly for 30 days | $3.20 |');

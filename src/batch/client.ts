@@ -46,7 +46,6 @@ export interface WaitOptions {
   /** First pause between polls; grows 1.5x up to maxPollIntervalMs. */
   firstPollIntervalMs?: number;
   maxPollIntervalMs?: number;
-  onPoll?: (batch: MessageBatch) => void;
   /** The clock `waitMs` is measured on (ms since the epoch); default Date.now. A test clock that the
    * retry policy's `sleep` advances lets a long wait run out without real waiting. */
   now?: () => number;
@@ -213,10 +212,6 @@ export class BatchClient {
     }
   }
 
-  cancel(id: string): Promise<MessageBatch> {
-    return withRetries(`canceling batch ${id}`, () => this.sdk.messages.batches.cancel(id), this.policy);
-  }
-
   /** Polls with capped exponential backoff until the batch ended or `waitMs` ran out. */
   async waitForEnd(id: string, options: WaitOptions): Promise<MessageBatch> {
     const now = options.now ?? Date.now;
@@ -225,7 +220,6 @@ export class BatchClient {
     const maxInterval = options.maxPollIntervalMs ?? 30 * 60_000;
     for (;;) {
       const batch = await this.retrieve(id);
-      options.onPoll?.(batch);
       if (batch.processing_status === 'ended') return batch;
       const left = options.waitMs - (now() - started);
       if (left <= 0) return batch;

@@ -223,7 +223,6 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     store,
     github,
     context,
-    ...(clock ? { sleep: clock.sleep } : {}),
     setOutput: () => undefined,
     jobSummary: async (markdown) => {
       await mkdir(outputDir, { recursive: true });

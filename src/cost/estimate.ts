@@ -1,7 +1,7 @@
 // The cost of a plan before anything is sent: what the batch should cost, what the same work would
 // cost interactively, on the other models, and over a month of nightly runs.
 import { expectedPrefixCost } from './caching.js';
-import { BATCH_DISCOUNT, COMPARISON_MODELS, priceFamily, resolvePrice } from './prices.js';
+import { BATCH_DISCOUNT, COMPARISON_MODELS, PRICES_CHECKED, priceFamily, resolvePrice } from './prices.js';
 import type { CostEstimate, ModelPrice } from './types.js';
 import { formatUsd } from './usage.js';
 
@@ -125,7 +125,7 @@ export function renderEstimate(estimate: CostEstimate): string {
   const source = estimate.tokenSource === 'count_tokens' ? 'counted with count_tokens' : 'estimated offline';
   lines.push(
     `**Cost estimate** · ${code(estimate.model)} · ${count(estimate.requests)} request${estimate.requests === 1 ? '' : 's'} ` +
-      `over ${count(estimate.files)} file${estimate.files === 1 ? '' : 's'} · tokens ${source}`,
+      `over ${count(estimate.files)} file${estimate.files === 1 ? '' : 's'} · tokens ${source} · list prices of ${PRICES_CHECKED}`,
     '',
   );
   const usd = (value: number): string => (estimate.priced ? formatUsd(value) : 'unknown');

@@ -33,8 +33,6 @@ export interface EngineDeps {
   setOutput: (name: string, value: string | number) => void;
   /** Appends Markdown to the job summary (the action) or a summary file (the CLI). */
   jobSummary: (markdown: string) => Promise<void>;
-  /** Pauses between polls (tests pass a fast one). */
-  sleep?: (ms: number) => Promise<void>;
   /** Polling schedule while waiting for a batch. */
   pollIntervalMs?: { first: number; max: number };
   /** Per-batch limits submit splits at; default BATCH_LIMITS (the API's). Tests lower them. */

@@ -35,14 +35,6 @@ export function formatRanges(ranges: LineRange[]): string {
   return ranges.map((r) => `${r.start}-${r.end}`).join(',');
 }
 
-export function parseRanges(text: string): LineRange[] {
-  if (!text.trim()) return [];
-  return text.split(',').map((part) => {
-    const [a, b] = part.split('-').map((n) => Number.parseInt(n, 10));
-    return { start: a!, end: b ?? a! };
-  });
-}
-
 /** Numbered lines of `content` restricted to `ranges` (all lines when undefined); gaps marked "...". */
 export function renderNumberedLines(content: string, ranges?: LineRange[]): string {
   const lines = splitLines(content);

@@ -116,7 +116,6 @@ export async function testEngine(options: TestEngineOptions): Promise<TestEngine
     jobSummary: async (markdown) => {
       summaries.push(markdown);
     },
-    sleep: clock.sleep,
     pollIntervalMs: { first: 1_000, max: 10_000 },
     ...(options.batchLimits ? { batchLimits: options.batchLimits } : {}),
   };
