@@ -2,6 +2,7 @@
 // a nightly submit (run 1, schedule) and later collects (runs 2-4) in separate processes and
 // workflow runs, handing the state over through the artifact service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,9 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
     expect(Number(collected.outputs['findings-count'])).toBeGreaterThan(0);
     expect(collected.outputs['issue-url']).toBe(`https://github.com/${OWNER}/${REPO}/issues/${issue.number}`);
     expect(Number(collected.outputs['cost-usd'])).toBeGreaterThan(0);
+    // Batch prices: half of the same tokens interactively, so the saving equals the cost.
+    expect(Number(collected.outputs['savings-usd'])).toBeCloseTo(Number(collected.outputs['cost-usd']), 3);
+    expect(existsSync(join(workspace, collected.outputs['results-path']!))).toBe(true);
     expect(collected.summary).toContain('finding');
     // Results were saved as an artifact of the collect run before the issue was posted.
     expect(github.store.artifacts.some((a) => a.name.startsWith('overnight-results-code-review-1-'))).toBe(true);

@@ -1,6 +1,8 @@
 // Cost behaviour a user pays for: the shared prefix is cached only when it is long enough and shared
 // by enough requests, the budget is never exceeded and what was dropped is said, and `auto` runs small
 // jobs interactively right away.
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { submit } from '../src/engine/submit.js';
@@ -140,6 +142,12 @@ describe('auto mode', () => {
     expect(emulator.calls['messages']).toBe(2);
     expect(result.collected!.results!.findings.some((f) => f.category === 'off-by-one')).toBe(true);
     expect(engine.outputs.status).toBe('collected');
+    // The same outputs as a collect: counts, what it cost (interactive: nothing saved), where the results are.
+    expect(Number(engine.outputs['findings-count'])).toBe(result.collected!.results!.findings.length);
+    expect(Number(engine.outputs['cost-usd'])).toBeGreaterThan(0);
+    expect(engine.outputs['savings-usd']).toBe('0.0000');
+    expect(isAbsolute(engine.outputs['results-path']!)).toBe(false);
+    expect(existsSync(resolve(engine.deps.context.cwd, engine.outputs['results-path']!))).toBe(true);
   });
 
   it('submits a batch at or above sync-threshold', async () => {

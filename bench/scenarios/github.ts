@@ -1,11 +1,11 @@
 // Scenario 4: the GitHub requests one collect makes to publish 1,000 findings, through the engine's
-// publishRound (the reporters a collect runs, with the task's default targets) against the GitHub
+// publishRoundReporting (the reporters a collect runs, with the task's default targets) against the GitHub
 // emulator: scheduled run (issue + summary) and pull request run (pr-comment + pr-review + summary).
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.js';
-import { publishRound } from '../../src/engine/collect.js';
+import { publishRoundReporting } from '../../src/engine/collect.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import type { CollectedResults } from '../../src/reports/reporter.js';
 import type { RunState } from '../../src/state/state.js';
@@ -164,9 +164,9 @@ async function publishOnce(pull: boolean, findings: Finding[]) {
   }
 }
 
-/** publishRound, failing the scenario when a report failed: a failed publish makes no requests to count. */
-async function publishRoundChecked(input: Parameters<typeof publishRound>[0]) {
-  const reports = await publishRound(input);
+/** publishRoundReporting, failing the scenario when a report failed: a failed publish makes no requests to count. */
+async function publishRoundChecked(input: Parameters<typeof publishRoundReporting>[0]) {
+  const { reports } = await publishRoundReporting(input);
   const failed = reports.filter((r) => r.failed);
   if (failed.length > 0) throw new Error(`publishing failed: ${failed.map((r) => `${r.target}: ${r.note}`).join('; ')}`);
   return reports;

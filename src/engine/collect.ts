@@ -293,14 +293,39 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
   }
 }
 
+/** The outputs of what was published (collect and the interactive run alike): counts, cost, links, paths. */
+export function setRoundOutputs(
+  rounds: readonly Pick<CollectedRound, 'results' | 'reports'>[],
+  config: Config,
+  deps: EngineDeps,
+): void {
+  const sum = (f: (r: CollectedResults) => number): number => rounds.reduce((n, round) => n + f(round.results), 0);
+  deps.setOutput(
+    'findings-count',
+    sum((r) => r.findings.length + (r.findingsNotKept ?? 0) + r.verdicts.reduce((n, v) => n + v.findings.length, 0)),
+  );
+  deps.setOutput(
+    'failed-count',
+    sum((r) => r.failures.length),
+  );
+  deps.setOutput('cost-usd', sum((r) => r.usage.costUsd).toFixed(4));
+  deps.setOutput('savings-usd', sum((r) => r.usage.savingsUsd).toFixed(4));
+  const urlOf = (target: ReportTarget): string | undefined =>
+    rounds.flatMap((round) => round.reports).find((r) => r.target === target && r.url)?.url;
+  const issueUrl = urlOf('issue');
+  if (issueUrl) deps.setOutput('issue-url', issueUrl);
+  const prUrl = urlOf('pull-request');
+  if (prUrl) deps.setOutput('pull-request-url', prUrl);
+  const last = rounds.at(-1);
+  if (last) deps.setOutput('results-path', relative(deps.context.cwd, last.results.resultsPath) || last.results.resultsPath);
+  if (rounds.some((round) => round.results.task === 'security-scan' || round.reports.some((r) => r.target === 'sarif'))) {
+    deps.setOutput('sarif-path', config.sarifPath);
+  }
+}
+
 /** One line per report that failed to publish, for the job's error: "<target> failed: <why>". */
 export function failedReportLines(states: readonly (StateCollectResult | null)[]): string[] {
   return states.flatMap((s) => (s?.reports ?? []).filter((r) => r.failed).map((r) => `${r.target} ${r.note}`));
-}
-
-/** Saves a round's results, then publishes its reports (see publishRoundReporting). */
-export async function publishRound(input: RoundInput): Promise<ReportResult[]> {
-  return (await publishRoundReporting(input)).reports;
 }
 
 /** One state's ended batches, streamed and saved locally, retries resubmitted; nothing published yet. */
@@ -774,32 +799,11 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     for (const claim of claims) await claim.release();
   }
   const states = targets.map((t) => byId.get(t.id)!);
-  const sum = (f: (r: CollectedResults) => number): number => rounds.reduce((n, round) => n + f(round.results), 0);
   // Nothing published: still pending (or left to a racing collect), or nothing left at all.
   const status: RunStatus =
     rounds.length > 0 ? 'collected' : states.some((s) => s.status === 'pending') ? 'pending' : 'nothing-to-do';
   deps.setOutput('status', status);
   deps.setOutput('batch-ids', targets.flatMap((t) => t.state.batches.map((b) => b.id)).join(','));
-  deps.setOutput(
-    'findings-count',
-    sum((r) => r.findings.length + (r.findingsNotKept ?? 0) + r.verdicts.reduce((n, v) => n + v.findings.length, 0)),
-  );
-  deps.setOutput(
-    'failed-count',
-    sum((r) => r.failures.length),
-  );
-  deps.setOutput('cost-usd', sum((r) => r.usage.costUsd).toFixed(4));
-  deps.setOutput('savings-usd', sum((r) => r.usage.savingsUsd).toFixed(4));
-  const urlOf = (target: ReportTarget): string | undefined =>
-    rounds.flatMap((round) => round.reports).find((r) => r.target === target && r.url)?.url;
-  const issueUrl = urlOf('issue');
-  if (issueUrl) deps.setOutput('issue-url', issueUrl);
-  const prUrl = urlOf('pull-request');
-  if (prUrl) deps.setOutput('pull-request-url', prUrl);
-  const last = rounds.at(-1);
-  if (last) deps.setOutput('results-path', relative(deps.context.cwd, last.results.resultsPath) || last.results.resultsPath);
-  if (rounds.some((round) => round.results.task === 'security-scan' || round.reports.some((r) => r.target === 'sarif'))) {
-    deps.setOutput('sarif-path', config.sarifPath);
-  }
+  setRoundOutputs(rounds, config, deps);
   return { status, states, rounds };
 }

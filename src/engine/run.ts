@@ -8,7 +8,7 @@ import type { EngineDeps, RunStatus } from './deps.js';
 import { outcomeOfMessage } from './outcome.js';
 import { ResultsWriter } from './results.js';
 import { newState, prepareWork, submit, type SubmitResult } from './submit.js';
-import { publishRound, roundKeyOf, type StateCollectResult } from './collect.js';
+import { publishRoundReporting, roundKeyOf, setRoundOutputs, type StateCollectResult } from './collect.js';
 
 /** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
 export const RUN_CONCURRENCY = 4;
@@ -79,13 +79,18 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   };
   await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, work.requests.length) }, worker));
   const results = await writer.close();
-  const reports = await publishRound({ state, stateId, roundKey, roundDir, results, task: work.task, config, deps });
+  const { reports, reported } = await publishRoundReporting({
+    state,
+    stateId,
+    roundKey,
+    roundDir,
+    results,
+    task: work.task,
+    config,
+    deps,
+  });
   deps.setOutput('status', 'collected');
-  deps.setOutput('findings-count', results.findings.length + results.verdicts.reduce((n, v) => n + v.findings.length, 0));
-  deps.setOutput('failed-count', results.failures.length);
-  deps.setOutput('cost-usd', results.usage.costUsd.toFixed(4));
-  deps.setOutput('savings-usd', results.usage.savingsUsd.toFixed(4));
-  deps.setOutput('results-path', results.resultsPath);
+  setRoundOutputs([{ results: reported, reports }], config, deps);
   return {
     status: 'collected',
     mode: 'run',
