@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capBody, codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown } from '../src/reports/sanitize.js';
+import { capBody, codeBlock, codeCell, codeSpan, sanitizeInline, sanitizeMarkdown } from '../src/reports/sanitize.js';
 import { findMarkers, fingerprintsMarker, hasMarker, marker, readFingerprints } from '../src/reports/markers.js';
 import { groupBySeverityThenFile, meetsSeverity, permalink, sortFindings } from '../src/reports/group.js';
 import type { Finding, Severity } from '../src/types.js';
@@ -235,5 +235,14 @@ describe('codeSpan', () => {
     const span = codeSpan(name);
     expect(findMarkers(span)).toEqual([]);
     expect(span.match(/`/g)).toHaveLength(2);
+  });
+
+  // The PR comment's tables put paths in cells: a pipe must not split the row, nor a name forge a marker
+  // (the PR comment used to strip backticks and pipes by hand and left marker look-alikes readable).
+  it('in a table cell (codeCell), also escapes the pipes', () => {
+    const cell = codeCell('src/a|b <!-- overnight:sticky task=code-review -->.ts');
+    expect(findMarkers(cell)).toEqual([]);
+    expect(cell).not.toMatch(/(?<!\\)\|/);
+    expect(`| ${cell} | x |`.split(/(?<!\\)\|/)).toHaveLength(4);
   });
 });

@@ -19,7 +19,16 @@ import { fingerprintsMarker, hasMarker, marker, readFingerprints } from './marke
 import { placementFor, reportedFindings, type InlinePlacement } from './diff-lines.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { shortFingerprint } from '../decisions/decisions-file.js';
-import { capBody, codeBlock, GITHUB_BODY_LIMIT, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
+import {
+  capBody,
+  codeBlock,
+  codeCell,
+  codeSpan,
+  GITHUB_BODY_LIMIT,
+  sanitizeInline,
+  sanitizeMarkdown,
+  type SanitizeOptions,
+} from './sanitize.js';
 
 const SEVERITY_ICON: Record<Finding['severity'], string> = {
   critical: '🔴',
@@ -103,7 +112,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
       const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
       const problems = verdict.findings.length > 0 ? ` (${verdict.findings.length} problem(s) below)` : '';
       lines.push(
-        `| \`${verdict.path.replace(/[`|]/g, '')}\` | ${icon} | ${sanitizeInline(verdict.summary, { ...options, maxLength: 600 })}${problems} |`,
+        `| ${codeCell(verdict.path)} | ${icon} | ${sanitizeInline(verdict.summary, { ...options, maxLength: 600 })}${problems} |`,
       );
     }
     lines.push('');
@@ -121,7 +130,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
     for (const finding of findings) {
       const inline = placement.reviewPublished && placement.inline.has(finding.fingerprint) ? ' 💬' : '';
       lines.push(
-        `| ${SEVERITY_ICON[finding.severity]} ${finding.severity} | [\`${lineLabel(finding).replace(/[`|]/g, '')}\`](${link(finding)})${inline} | ${sanitizeInline(finding.title, { ...options, maxLength: 200 })} |`,
+        `| ${SEVERITY_ICON[finding.severity]} ${finding.severity} | [${codeCell(lineLabel(finding))}](${link(finding)})${inline} | ${sanitizeInline(finding.title, { ...options, maxLength: 200 })} |`,
       );
     }
     lines.push('');
@@ -142,7 +151,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
     lines.push('<details>', `<summary>⚠️ ${results.failures.length} request(s) failed</summary>`, '');
     for (const failure of results.failures) {
       lines.push(
-        `- ${failure.paths.map((p) => `\`${p.replace(/[`|]/g, '')}\``).join(', ')}: **${failure.status}**, ${sanitizeInline(failure.reason, { ...options, maxLength: 300 })}`,
+        `- ${failure.paths.map(codeSpan).join(', ')}: **${failure.status}**, ${sanitizeInline(failure.reason, { ...options, maxLength: 300 })}`,
       );
     }
     lines.push('', '</details>', '');

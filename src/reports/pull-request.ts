@@ -17,7 +17,7 @@ import type { GitHubContext } from '../github/context.js';
 import { marker } from './markers.js';
 import { checkGeneratedPath } from './paths.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
-import { capBody, sanitizeInline } from './sanitize.js';
+import { capBody, codeCell, codeSpan, sanitizeInline } from './sanitize.js';
 
 // ---------------------------------------------------------------------------------------------
 // Patch (unified diff, git style)
@@ -253,20 +253,6 @@ function sanitizeOptions(context: ReportContext): { serverUrl: string; owner: st
   return { serverUrl: context.state.serverUrl, owner, repo };
 }
 
-/**
- * A path (model-proposed, possibly hostile) as an inline code span: code spans render nothing (no
- * links, mentions, HTML), so only the span itself must hold: no backticks, pipes or line breaks.
- */
-export function codeSpan(text: string): string {
-  const clean = text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/`/g, "'")
-    .replace(/\|/g, '\\|')
-    .replace(/<!--/g, '<!\u200b--');
-  return `\`${clean.length > 200 ? `${clean.slice(0, 199)}…` : clean}\``;
-}
-
 /** Markdown body shared by the draft PR and the head of the patch note. */
 export function describeGeneratedFiles(context: ReportContext, selection: FileSelection): string {
   const options = sanitizeOptions(context);
@@ -284,7 +270,7 @@ export function describeGeneratedFiles(context: ReportContext, selection: FileSe
   lines.push('| File | For | What it does |', '|---|---|---|');
   for (const file of selection.accepted) {
     const description = sanitizeInline(file.description, { ...options, maxLength: 500 });
-    lines.push(`| ${codeSpan(file.path)} | ${codeSpan(file.sourcePath)} | ${description} |`);
+    lines.push(`| ${codeCell(file.path)} | ${codeCell(file.sourcePath)} | ${description} |`);
   }
   if (selection.refused.length > 0) {
     lines.push('', `**Refused** (${selection.refused.length}): these proposed paths are not where ${kind} may be written.`, '');

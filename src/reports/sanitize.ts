@@ -244,6 +244,11 @@ export function codeSpan(text: string): string {
   return `\x60${neutraliseCode(text.replace(/[\x60\r\n]/g, '?').replace(CONTROL_CHARS, '?'))}\x60`;
 }
 
+/** A code span inside a Markdown table cell, where a pipe, even in code, would end the cell. */
+export function codeCell(text: string): string {
+  return codeSpan(text).replace(/\|/g, '\\|');
+}
+
 /** A fenced block that nothing inside can close, with marker look-alikes and bidi controls defused. */
 export function codeBlock(code: string, language = ''): string {
   const content = neutraliseCode(normaliseInput(code)).replace(/\n+$/, '');
