@@ -20,7 +20,7 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-7VE4K5U6.js";
+} from "./chunks/chunk-RLNUO2WY.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 

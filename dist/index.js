@@ -36,7 +36,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-7VE4K5U6.js";
+} from "./chunks/chunk-RLNUO2WY.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

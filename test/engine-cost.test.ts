@@ -150,6 +150,17 @@ describe('auto mode', () => {
     expect(existsSync(resolve(engine.deps.context.cwd, engine.outputs['results-path']!))).toBe(true);
   });
 
+  it('a dry run of run mode prints the plan and its price and writes the job summary, sending nothing', async () => {
+    const { emulator, engine } = await setup(2, 0);
+    const result = await run(testConfig({ mode: 'run', task: 'code-review', since: '24h', 'dry-run': 'true' }), engine.deps);
+    expect(result.status).toBe('dry-run');
+    expect(emulator.calls['messages'] ?? 0).toBe(0);
+    expect(engine.logs.some((l) => /^dry-run: \d+ requests would be sent for 2 files/.test(l.message))).toBe(true);
+    expect(engine.logs.some((l) => l.message.includes('**Cost estimate**'))).toBe(true);
+    expect(engine.summaries).toHaveLength(1);
+    expect(engine.summaries[0]).toContain('Cost estimate');
+  });
+
   it('submits a batch at or above sync-threshold', async () => {
     const { emulator, engine } = await setup(3, 0);
     const result = await run(testConfig({ mode: 'auto', task: 'code-review', since: '24h', 'sync-threshold': '3' }), engine.deps);

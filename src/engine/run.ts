@@ -7,7 +7,7 @@ import type { RequestOutcome } from '../types.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 import { outcomeOfMessage } from './outcome.js';
 import { ResultsWriter } from './results.js';
-import { newState, prepareWork, submit, type SubmitResult } from './submit.js';
+import { newState, prepareWork, reportUnsent, submit, type SubmitResult } from './submit.js';
 import { publishRoundReporting, roundKeyOf, setRoundOutputs, type StateCollectResult } from './collect.js';
 
 /** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
@@ -33,11 +33,8 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   }
   deps.setOutput('request-count', work.requests.length);
   deps.setOutput('estimated-cost-usd', work.estimate.interactiveUsd.toFixed(4));
-  if (config.dryRun || work.requests.length === 0) {
-    const status: RunStatus = config.dryRun ? 'dry-run' : 'nothing-to-do';
-    deps.setOutput('status', status);
-    return { status, mode: 'run', submitted: null, collected: null };
-  }
+  const unsent = await reportUnsent(work, config, deps);
+  if (unsent) return { status: unsent, mode: 'run', submitted: null, collected: null };
   const client = deps.anthropic();
   const state = newState(work, deps);
   const stateId = `${work.task.name}-run-${state.createdAt.replace(/[-:.]/g, '')}`;

@@ -335,24 +335,32 @@ function submitSummaryInput(
   };
 }
 
+/**
+ * A dry run, or nothing to send: says so with the plan and its price (log, status output, job
+ * summary) and returns the status; null when there is work to send. Shared by submit and run.
+ */
+export async function reportUnsent(
+  work: PreparedWork,
+  config: Config,
+  deps: EngineDeps,
+): Promise<'dry-run' | 'nothing-to-do' | null> {
+  if (!config.dryRun && work.requests.length > 0) return null;
+  if (config.dryRun) {
+    deps.log.info(`dry-run: ${work.requests.length} requests would be sent for ${work.estimate.files} files`);
+    deps.log.info(renderEstimate(work.estimate));
+  } else deps.log.info(`nothing to do: no file in ${work.changeSet.window} needs ${work.task.name}`);
+  const status = config.dryRun ? 'dry-run' : 'nothing-to-do';
+  deps.setOutput('status', status);
+  await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, config.dryRun, [])));
+  return status;
+}
+
 /** `prepared`: work already gathered and planned (auto mode), so nothing is gathered or counted twice. */
 export async function submit(config: Config, deps: EngineDeps, prepared?: PreparedWork): Promise<SubmitResult> {
   const work = prepared ?? (await prepareWork(config, deps, !config.dryRun));
   setPlanOutputs(deps, work);
-  const estimateTable = renderEstimate(work.estimate);
-  if (config.dryRun) {
-    deps.log.info(`dry-run: ${work.requests.length} requests would be sent for ${work.estimate.files} files`);
-    deps.log.info(estimateTable);
-    deps.setOutput('status', 'dry-run');
-    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, true, [])));
-    return { status: 'dry-run', stateId: null, batchIds: [], requestCount: work.requests.length, estimate: work.estimate };
-  }
-  if (work.requests.length === 0) {
-    deps.log.info(`nothing to do: no file in ${work.changeSet.window} needs ${work.task.name}`);
-    deps.setOutput('status', 'nothing-to-do');
-    await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, false, [])));
-    return { status: 'nothing-to-do', stateId: null, batchIds: [], requestCount: 0, estimate: work.estimate };
-  }
+  const unsent = await reportUnsent(work, config, deps);
+  if (unsent) return { status: unsent, stateId: null, batchIds: [], requestCount: work.requests.length, estimate: work.estimate };
   const state = newState(work, deps);
   let stateId: string | null = null;
   try {
