@@ -2,6 +2,15 @@
 // severity filter, and permalinks to the reviewed commit.
 import { SEVERITIES, type Finding, type Severity } from '../types.js';
 
+/** How every report names a severity. */
+export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
+  critical: '🔴 Critical',
+  high: '🟠 High',
+  medium: '🟡 Medium',
+  low: '🔵 Low',
+  info: '⚪ Info',
+};
+
 function severityRank(severity: Severity): number {
   const rank = SEVERITIES.indexOf(severity);
   // An unknown severity (should not happen after normalisation) sorts last rather than first.

@@ -2,9 +2,9 @@
 // machine-readable results document (results.json). The report is built as a list of blocks so that a
 // target with a size limit (an issue body) can cut between blocks, never inside one, and knows which
 // findings went where (fingerprints) and which heading to repeat on the continuation.
-import { SEVERITIES, type Finding, type Severity } from '../types.js';
+import { SEVERITIES, type Finding } from '../types.js';
 import type { ReportContext } from './reporter.js';
-import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, sortFindings } from './group.js';
+import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
 import { formatUsd } from '../cost/usage.js';
 import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
 import { checkGeneratedPath } from './paths.js';
@@ -56,14 +56,6 @@ export interface RepositoryRef {
   owner: string;
   repo: string;
 }
-
-const SEVERITY_LABEL: Record<Severity, string> = {
-  critical: '🔴 Critical',
-  high: '🟠 High',
-  medium: '🟡 Medium',
-  low: '🔵 Low',
-  info: '⚪ Info',
-};
 
 const TASK_NOUN: Record<string, string> = {
   'code-review': 'Code review',

@@ -7,7 +7,7 @@ import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SEVERITIES, type TaskName } from '../types.js';
 import type { ReportContext, ReportResult, Reporter } from './reporter.js';
-import { countBySeverity, sortFindings } from './group.js';
+import { countBySeverity, SEVERITY_LABEL, sortFindings } from './group.js';
 import { emitAnnotations, findingAnnotations } from './annotations.js';
 import { capBody, codeSpan, sanitizeInline } from './sanitize.js';
 import { formatUsd } from '../cost/usage.js';
@@ -24,14 +24,6 @@ import {
 
 /** GitHub's limit for one step's summary, in bytes. */
 export const JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-
-const SEVERITY_LABEL: Record<string, string> = {
-  critical: '🔴 Critical',
-  high: '🟠 High',
-  medium: '🟡 Medium',
-  low: '🔵 Low',
-  info: '⚪ Info',
-};
 
 /** Findings rendered into a job summary at most (~1 KB each: about what GitHub's 1 MiB holds). */
 export const JOB_SUMMARY_MAX_FINDINGS = 1_000;
