@@ -15,12 +15,12 @@ import { parseFileBlocks } from '../src/prompt/format.js';
 import { fingerprint } from '../src/tasks/fingerprint.js';
 import { BATCH_LIMITS } from '../src/batch/client.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { TestClock, testConfig, testEngine } from './helpers/engine.js';
+import { TestClock, testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { startGitHubEmulator } from './emulators/github/index.js';
 
 const owner = 'acme';
 const repo = 'shop';
-const quiet = { debug() {}, info() {}, warning() {}, error() {} };
+const quiet = quietLog;
 const DAY = 86_400_000;
 
 /**

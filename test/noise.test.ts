@@ -17,10 +17,10 @@ import { submit } from '../src/engine/submit.js';
 import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { parseConfig } from '../src/config.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { echoResponder, TestClock, testConfig, testEngine } from './helpers/engine.js';
+import { echoResponder, TestClock, testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 
-const quiet = { debug() {}, info() {}, warning() {}, error() {} };
+const quiet = quietLog;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -27,13 +27,13 @@ import { actionDeps } from '../src/action/run-action.js';
 import { ConfigError } from '../src/errors.js';
 import type { Finding, Severity } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { testConfig, testEngine } from './helpers/engine.js';
+import { testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 
 const execFileAsync = promisify(execFile);
 const owner = 'acme';
 const repo = 'shop';
-const quiet = { debug() {}, info() {}, warning() {}, error() {} };
+const quiet = quietLog;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

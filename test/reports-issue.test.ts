@@ -10,11 +10,12 @@ import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { quietLog } from './helpers/engine.js';
 
 const owner = 'acme';
 const repo = 'shop';
 const HEAD = 'b'.repeat(40);
-const log = { debug() {}, info() {}, warning() {}, error() {} };
+const log = quietLog;
 
 function finding(
   path: string,

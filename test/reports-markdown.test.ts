@@ -8,9 +8,10 @@ import { renderSubmitSummary, summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '.
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
+import { quietLog } from './helpers/engine.js';
 
 const HEAD = 'c0ffee'.padEnd(40, '0');
-const log = { debug() {}, info() {}, warning() {}, error() {} };
+const log = quietLog;
 
 function finding(severity: Severity, path: string, line: number, overrides: Partial<Finding> = {}): Finding {
   return {

@@ -10,12 +10,13 @@ import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, RefactorVerdict, TaskName } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { quietLog } from './helpers/engine.js';
 
 const owner = 'acme';
 const repo = 'shop';
 const BASE = 'a'.repeat(40);
 const HEAD = 'b'.repeat(40);
-const log = { debug() {}, info() {}, warning() {}, error() {} };
+const log = quietLog;
 
 // src/new.ts is a new 40-line file; src/a.ts has changes around lines 1-4 and 11-12 only.
 const NEW_FILE_PATCH = `@@ -0,0 +1,40 @@\n${Array.from({ length: 40 }, (_, i) => `+const v${i + 1} = ${i + 1};`).join('\n')}`;

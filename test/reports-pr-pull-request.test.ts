@@ -10,10 +10,11 @@ import type { CollectedResults, ReportContext } from '../src/reports/reporter.js
 import type { RunState } from '../src/state/state.js';
 import type { GeneratedFile } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { quietLog } from './helpers/engine.js';
 
 const owner = 'acme';
 const repo = 'shop';
-const log = { debug() {}, info() {}, warning() {}, error() {} };
+const log = quietLog;
 const SOURCE = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
 
 const files: GeneratedFile[] = [

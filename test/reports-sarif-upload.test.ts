@@ -11,12 +11,13 @@ import { sarifReporter } from '../src/reports/sarif.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { quietLog } from './helpers/engine.js';
 
 const owner = 'acme';
 const repo = 'shop';
 const BASE = 'a'.repeat(40);
 const HEAD = 'b'.repeat(40);
-const log = { debug() {}, info() {}, warning() {}, error() {} };
+const log = quietLog;
 
 const finding: Finding = {
   task: 'security-scan',

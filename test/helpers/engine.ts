@@ -44,6 +44,9 @@ export interface LogLine {
   message: string;
 }
 
+/** A logger that says nothing (tests that assert on what a report did, not on what it logged). */
+export const quietLog: Logger = { debug() {}, info() {}, warning() {}, error() {} };
+
 export function recordingLogger(): { log: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: LogLine['level']) => (message: string) => void lines.push({ level, message });
