@@ -20,13 +20,13 @@ import {
   run,
   submit,
   writeStateFile
-} from "./chunks/chunk-RLNUO2WY.js";
+} from "./chunks/chunk-CTGCSD3D.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import "./chunks/chunk-ILN2HY2O.js";
 
 // src/cli/index.ts
 import { parseArgs } from "node:util";
-import { basename as basename2, dirname as dirname3, join as join4, resolve as resolve3 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join4, resolve as resolve3 } from "node:path";
 import { appendFile, mkdir as mkdir2, writeFile } from "node:fs/promises";
 
 // src/state/file-store.ts
@@ -149,9 +149,9 @@ async function status(config, deps) {
 }
 
 // src/cli/demo.ts
-import { mkdtemp, readFile, readdir as readdir2 } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { dirname as dirname3, join as join3 } from "node:path";
 
 // src/emulator/anthropic/index.ts
 import { randomInt } from "node:crypto";
@@ -2229,9 +2229,7 @@ async function runDemo(io, log) {
       io.err("error: the demo batch did not end; this is a bug in overnight");
       return 1;
     }
-    const outputDir = collectDeps.context.outputDir;
-    const roundDir = join3(outputDir, state.stateId, (await readdir2(join3(outputDir, state.stateId)))[0]);
-    const reportPath = join3(roundDir, "report.md");
+    const reportPath = join3(dirname3(state.results.resultsPath), "report.md");
     const r = state.results;
     io.out(`
 \u2500\u2500 report: ${reportPath}`);
@@ -2458,7 +2456,7 @@ async function runCli(argv, io) {
       }
       case "collect": {
         const result = await collect(config, deps);
-        for (const round of result.rounds) io.out(`report: ${join4(dirname3(round.results.resultsPath), "report.md")}`);
+        for (const round of result.rounds) io.out(`report: ${join4(dirname4(round.results.resultsPath), "report.md")}`);
         await writeFile(join4(deps.context.outputDir, "outputs.json"), JSON.stringify(outputs, null, 2)).catch(() => void 0);
         const unpublished = result.states.filter((s) => s.status === "failed");
         if (unpublished.length > 0) {

@@ -36,7 +36,7 @@ import {
   summary,
   warning,
   writeStateFile
-} from "./chunks/chunk-RLNUO2WY.js";
+} from "./chunks/chunk-CTGCSD3D.js";
 import "./chunks/chunk-4YPPGMCE.js";
 import {
   __commonJS,

@@ -97,6 +97,16 @@ describe('other answers without an API call', () => {
     expect(result.apiCalls).toBe(0);
   });
 
+  it('demo: submit then collect on the bundled emulator, no key needed, prints the report with its findings', async () => {
+    const result = await cli(['demo'], {});
+    expect(result.code, result.stderr.join('\n')).toBe(0);
+    const text = result.stdout.join('\n');
+    expect(text).toMatch(/── report: .*report\.md/);
+    expect(text).toMatch(/[1-9]\d* findings in [1-9]\d* files, 0 failed, cost \$0\.\d{4}/);
+    expect(text).toMatch(/\[(critical|high|medium|low)\] src\/\S+:\d+ /);
+    expect(result.apiCalls).toBe(0); // its own emulator, not the one this test file runs
+  }, 60_000);
+
   it('--help: exit 0, lists the commands and exit codes', async () => {
     for (const argv of [['--help'], [], ['help']]) {
       const result = await cli(argv);

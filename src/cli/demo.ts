@@ -1,9 +1,9 @@
 // `overnight demo`: the whole product on one machine with no key and no network. It builds a sample
 // repository with a day of commits, starts the bundled Anthropic emulator in-process, runs submit and
 // collect as two separate steps (as two nightly workflow runs would) and shows the report.
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startAnthropicEmulator } from '../emulator/anthropic/index.js';
 import { parseConfig } from '../config.js';
 import { submit } from '../engine/submit.js';
@@ -42,9 +42,8 @@ export async function runDemo(io: CliIO, log: Logger): Promise<number> {
       io.err('error: the demo batch did not end; this is a bug in overnight');
       return 1;
     }
-    const outputDir = collectDeps.context.outputDir;
-    const roundDir = join(outputDir, state.stateId, (await readdir(join(outputDir, state.stateId)))[0]!);
-    const reportPath = join(roundDir, 'report.md');
+    // The report sits next to the round's results (as the collect command prints it).
+    const reportPath = join(dirname(state.results.resultsPath), 'report.md');
     const r = state.results;
     io.out(`\n── report: ${reportPath}`);
     io.out(
