@@ -43,7 +43,10 @@ export const FIXED = `## What the figures led to change (before → after, same 
   records, and ~23 MB of that is V8 hidden classes: a record's \`contentHashes\` and \`lineRanges\` are
   objects keyed by a path, and past V8's transition limit each such object gets a hidden class (and
   descriptor array) of its own. Arrays aligned with \`paths\` would save it; that changes the state's
-  format and the record type everywhere, so it is left for when the margin is needed.`;
+  format and the record type everywhere, so it is left for when the margin is needed.
+- **code-review planned files its own \`accepts\` refused** (src/tasks/code-review.ts). Prose docs
+  (README, docs/*.md) were planned and paid for, while the naive side, filtering by \`accepts\`, left
+  them out. Cost ratio **0.343 → ~0.31** with project context, **0.357 → ~0.32** without.`;
 
 export const ASSUMPTIONS = `## What the figures assume
 
