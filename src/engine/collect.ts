@@ -339,10 +339,11 @@ interface StreamedState {
   lost: string[];
 }
 
-/** The batches of a state whose results are in and not yet saved. */
+/** Why a failed request is reported instead of resubmitted: its files cannot be read back. */
 const cannotResubmit = (record: RequestRecord, state: RunState): string =>
   `could not resubmit: ${record.paths.join(', ')} at ${state.headSha.slice(0, 7)} is not in this checkout (use fetch-depth: 0)`;
 
+/** The batches of a state whose results are in and not yet saved. */
 function readyBatches(state: RunState): BatchRecord[] {
   return state.batches.filter((b) => b.status === 'ended' && !b.resultsSaved);
 }
