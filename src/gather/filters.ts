@@ -256,7 +256,8 @@ export function generatedMarker(text: string): string | null {
   const end = Math.min(lines.length, Math.max(HEADER_LINES, blockEnd + AFTER_BLOCK_LINES));
   for (let i = 0; i < end; i++) {
     if (!comments[i]) continue;
-    const line = lines[i]!;
+    // A marker quoted in `code` or "a string" is talked about, not declared (this module's comments).
+    const line = lines[i]!.replace(/`[^`]*`|"[^"]*"/g, '');
     const body = line.trim().replace(COMMENT_LEADER, '');
     if (GENERATED_MARKERS.some((marker) => marker.test(line)) || GENERATED_BY.test(body)) return `line ${i + 1}`;
   }
