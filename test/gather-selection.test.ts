@@ -156,6 +156,23 @@ describe('binary and encoding: the whole content is checked', () => {
   });
 });
 
+describe('every changed file is sent or has a reason', () => {
+  it('symlinks and submodules have reasons of their own', async () => {
+    const repo = await newRepo();
+    await repo.commit({ 'README.md': '# x\n' }, { date: hoursAgo(48) });
+    const { symlink } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await symlink('/proc/self/environ', join(repo.dir, 'environ.txt'));
+    const sub = await repo.git('rev-parse', 'HEAD');
+    await repo.git('update-index', '--add', '--cacheinfo', `160000,${sub},deps/lib`);
+    await repo.git('add', 'environ.txt');
+    await repo.commit({ 'src/a.ts': '1\n' }, { date: hoursAgo(2) });
+    const set = await gatherChanges(options(repo));
+    expect(paths(set)).toEqual(['src/a.ts']);
+    expect(reasons(set)).toEqual({ 'environ.txt': 'symlink', 'deps/lib': 'submodule' });
+  });
+});
+
 describe('pull requests cannot hide their own code', () => {
   it('reads .gitignore and .gitattributes from the base; names and markers the PR writes do not hide code', async () => {
     const repo = await newRepo();
