@@ -96,10 +96,11 @@ const LOCKFILES = new Set([
 
 /*
  * Generator output recognised by name. Folders are NOT a sign: hand-written code lives in build/,
- * dist/, generated/... (hono's build/build.ts); only tool caches nobody writes by hand are listed.
- * Everything else is decided by content (generatedMarker) and by .gitattributes linguist-generated.
+ * dist/, generated/... (hono's build/build.ts); only frameworks' build caches, which nobody writes by
+ * hand, are listed. Everything else is decided by content (generatedMarker: Relay's and Apollo's
+ * __generated__ files carry `@generated`) and by .gitattributes linguist-generated.
  */
-const GENERATED_DIRS = new Set(['.next', '.nuxt', '.svelte-kit', '__generated__']);
+const GENERATED_DIRS = new Set(['.next', '.nuxt', '.svelte-kit']);
 const GENERATED_NAMES = [
   /\.pb\.go$/,
   /\.pb\.(cc|h)$/,
