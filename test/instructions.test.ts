@@ -66,9 +66,9 @@ describe('instructions', () => {
     }
   });
 
-  it('refuses paths outside the repository and submodules', async () => {
+  it('refuses paths outside the repository, submodules and credential files', async () => {
     const { repo, engine, first } = await setup();
-    await repo.commit({ 'src/a.ts': 'export const a = 1;\n' });
+    await repo.commit({ 'src/a.ts': 'export const a = 1;\n', 'config/.env': `ANTHROPIC_API_KEY=${FAKE_KEY}\n` });
     const sub = await repo.git('rev-parse', 'HEAD');
     await repo.git('update-index', '--add', '--cacheinfo', `160000,${sub},deps/lib`);
     await repo.git('commit', '-q', '-m', 'submodule');
@@ -76,6 +76,7 @@ describe('instructions', () => {
       ['../secrets.txt', /^instructions: \.\.\/secrets\.txt is outside the repository/],
       ['/etc/passwd', /^instructions: \/etc\/passwd is outside the repository/],
       ['deps/lib', /^instructions: deps\/lib is a submodule/],
+      ['config/.env', /^instructions: config\/\.env is a credential file/],
     ] as const) {
       const attempt = prepareWork(testConfig({ task: 'code-review', since: first, instructions: value }, {}), engine.deps, false);
       await expect(attempt).rejects.toThrow(message);

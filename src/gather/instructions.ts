@@ -4,7 +4,7 @@
 // (a committed `guide.md -> /proc/self/environ` would put the API key into every request), never
 // outside the repository, and redacted like everything else sent.
 import { ConfigError } from '../errors.js';
-import { decodeUtf8, isBinaryContent } from './filters.js';
+import { decodeUtf8, isBinaryContent, isCredentialPath } from './filters.js';
 import { redactSecrets } from './redact.js';
 import { entryAt } from './tree.js';
 
@@ -38,6 +38,8 @@ export async function readInstructions(value: string, cwd: string, trustedCommit
   };
   switch (entry.kind) {
     case 'file': {
+      // Credential data is never read, whoever asks (the same rule as for changed files).
+      if (isCredentialPath(text)) return refuse('is a credential file by its name; it is never read');
       const content = isBinaryContent(entry.data) ? null : decodeUtf8(entry.data);
       if (content === null) return refuse(`${at} is not UTF-8 text; point instructions at a text file`);
       return (await redactSecrets(content, text)).content;
