@@ -49,6 +49,7 @@ describe('the plan accounts for every changed file', () => {
       'package-lock.json': 'lockfile',
       'src/gone.ts': 'deleted',
     });
+    expect(work.changeSet.skipped.find((s) => s.path === 'README.md')?.detail).toBe('code-review');
     // Each changed file exactly once: sent or skipped.
     expect([...sent, ...Object.keys(reasons)].sort()).toEqual(Object.keys(changed).sort());
   });

@@ -154,7 +154,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     include: config.include,
     exclude: config.exclude,
     // The task's own filter before max-files: files it would drop take no slot.
-    ...(task.acceptsPath ? { acceptsPath: task.acceptsPath } : {}),
+    ...(task.acceptsPath ? { acceptsPath: task.acceptsPath, taskName: task.name } : {}),
     maxFiles: config.maxFiles,
     maxFileBytes: config.maxFileBytes,
     contextFiles: config.contextFiles,

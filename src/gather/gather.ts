@@ -57,6 +57,8 @@ export interface GatherOptions {
    * files the task would drop (docs for code-review) take no slot; they are skipped as 'not-for-task'.
    */
   acceptsPath?: (path: string, status: SourceFile['status']) => boolean;
+  /** The task acceptsPath belongs to, named in the 'not-for-task' entries' detail. */
+  taskName?: string;
   /** Files to send at most; 0 or less = no limit. Kept by priority: most changed lines, then path. */
   maxFiles: number;
   /** Largest head content sent, in bytes; 0 or less = no limit. */
@@ -133,6 +135,7 @@ export async function gatherChanges(options: GatherOptions): Promise<ChangeSet> 
       ignored: await gitignoreMatcher(trustedTree, reader),
       attributes: await linguistAttributes(trustedTree, reader),
       acceptsPath: options.acceptsPath,
+      taskName: options.taskName,
       pullRequest: pullRequest !== null,
       hasBase: window.base !== null,
     };

@@ -50,6 +50,7 @@ export interface SelectionRules {
   attributes: (path: string) => LinguistAttributes;
   /** The task's path-level filter (applied before max-files); absent: every file. */
   acceptsPath?: ((path: string, status: SourceFile['status']) => boolean) | undefined;
+  taskName?: string | undefined;
   /** A pull request: verdicts resting on what it wrote need the base's agreement. */
   pullRequest: boolean;
   hasBase: boolean;
@@ -84,7 +85,9 @@ export function pathVerdict(change: RawChange, rules: SelectionRules): Skip | nu
   if (byPath === 'generated' && attributes.generated?.value !== false && trustName('generated')) return { reason: 'generated' };
   if (byPath === 'lockfile' || byPath === 'binary') return { reason: byPath };
   if (hasMinifiedName(path) && (!rules.pullRequest || samePathAtBase(change))) return { reason: 'minified' };
-  if (rules.acceptsPath && !rules.acceptsPath(path, sourceStatus(change, rules.hasBase))) return { reason: 'not-for-task' };
+  if (rules.acceptsPath && !rules.acceptsPath(path, sourceStatus(change, rules.hasBase))) {
+    return rules.taskName ? { reason: 'not-for-task', detail: rules.taskName } : { reason: 'not-for-task' };
+  }
   return null;
 }
 
