@@ -121,14 +121,14 @@ async function regather(state: RunState, paths: string[], deps: EngineDeps): Pro
       : null);
   // Without a base the whole tree was reviewed: every file went whole, as added, with no diff.
   if (!window) return new Map();
-  const escapeGlob = (path: string): string => path.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
   try {
     const changeSet = await gatherChanges({
       cwd: deps.context.cwd,
       since: { kind: 'revision', rev: window.baseSha },
       pullRequest: window,
-      include: paths.map(escapeGlob),
+      include: [],
       exclude: [],
+      paths,
       maxFiles: 0,
       maxFileBytes: 0,
       contextFiles: [],
@@ -207,7 +207,7 @@ async function noiseFor(input: RoundInput, targets: ReportTarget[]): Promise<Noi
   const { state, results, config, deps } = input;
   const now = deps.now();
   const findingsTask = results.findings.length > 0 || results.task === 'code-review' || results.task === 'security-scan';
-  const decisions = findingsTask ? await readDecisions(deps.context.cwd, state.headSha) : NO_DECISIONS;
+  const decisions = findingsTask ? await readDecisions(deps.context.cwd, state) : NO_DECISIONS;
   for (const problem of decisions.problems) deps.log.warning(problem);
   const github = deps.github;
   let memory: IssueMemory | null = null;

@@ -1,11 +1,9 @@
 // submit: gather the changed files, plan one request per unit of work, hold it to the budget, send
 // it as one or more batches and save what was sent. Also serves dry-run and (through run.ts) the
 // interactive `run` mode, which share everything up to the point of sending.
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { gatherChanges } from '../gather/index.js';
+import { gatherChanges, readInstructions, trustedCommitOf } from '../gather/index.js';
 import { parseSince, type Since } from '../gather/since.js';
 import { runGit } from '../gather/git.js';
 import { getTask } from '../tasks/index.js';
@@ -41,19 +39,6 @@ export interface SubmitResult {
   batchIds: string[];
   requestCount: number;
   estimate: CostEstimate | null;
-}
-
-/** Reads `instructions`: a path of a file in the repository, or the text itself. */
-async function readInstructions(value: string, cwd: string): Promise<string> {
-  const text = value.trim();
-  if (!text || text.includes('\n') || text.length > 300) return text;
-  const path = resolve(cwd, text);
-  if (relative(cwd, path).startsWith('..') || isAbsolute(relative(cwd, path))) return text;
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return text;
-  }
 }
 
 async function commitExists(cwd: string, sha: string): Promise<boolean> {
@@ -168,6 +153,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     pullRequest: context.pullRequest,
     include: config.include,
     exclude: config.exclude,
+    // The task's own filter before max-files: files it would drop take no slot.
+    ...(task.acceptsPath ? { acceptsPath: task.acceptsPath, taskName: task.name } : {}),
     maxFiles: config.maxFiles,
     maxFileBytes: config.maxFileBytes,
     contextFiles: config.contextFiles,
@@ -186,13 +173,19 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     deps.log.info(`${alreadyReviewed} file(s) skipped: this exact content was already sent by an earlier submit of ${task.name}`);
   // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
   const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
+  // Every changed file is sent or listed with a reason: what no unit took, the task declined.
+  const planned = new Set(units.flatMap((unit) => unit.files.map((file) => file.path)));
+  for (const file of changeSet.files) {
+    if (!planned.has(file.path)) changeSet.skipped.push({ path: file.path, reason: 'not-for-task', detail: task.name });
+  }
+  changeSet.files = changeSet.files.filter((file) => planned.has(file.path));
   const maxOutputTokens = config.maxOutputTokens ?? task.defaultMaxOutputTokens;
   const plan = planRequests({
     task,
     units,
     model,
     maxOutputTokens,
-    instructions: await readInstructions(config.instructions, context.cwd),
+    instructions: await readInstructions(config.instructions, context.cwd, trustedCommitOf(changeSet)),
     contextFiles: changeSet.contextFiles,
     price,
   });

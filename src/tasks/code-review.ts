@@ -43,6 +43,7 @@ export const codeReview: TaskDefinition = {
   // Code and configuration can hold defects; prose docs (Markdown, reST, text) are docs-update's job
   // and would only cost requests here. The gatherer already dropped binaries, lockfiles and such.
   accepts: (file: SourceFile) => !isDocPath(file.path),
+  acceptsPath: (path: string) => !isDocPath(path),
   planUnits: (files: SourceFile[], options: PlanOptions) =>
     planFileUnits(
       'code-review',

@@ -137,6 +137,7 @@ export const docsUpdate: TaskDefinition = {
     const lines = splitLines(file.content).length;
     return lines > 0 && lines <= DOCS_MAX_FILE_LINES;
   },
+  acceptsPath: (path: string) => isSourcePath(path) || isDocPath(path),
   planUnits(files: SourceFile[], options: PlanOptions): WorkUnit[] {
     // Always the whole file in one unit: the answer is the complete updated file.
     const whole = { ...options, wholeFileMaxLines: Number.MAX_SAFE_INTEGER, maxUnitLines: Number.MAX_SAFE_INTEGER };

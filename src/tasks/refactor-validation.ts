@@ -103,6 +103,7 @@ export const refactorValidation: TaskDefinition = {
    */
   accepts: (file: SourceFile) =>
     (file.status === 'modified' || file.status === 'renamed') && file.baseContent !== undefined && !isDocPath(file.path),
+  acceptsPath: (path: string, status: SourceFile['status']) => status !== 'added' && !isDocPath(path),
   /** One file per unit, never packed: the verdict is per file. The base version is always sent whole. */
   planUnits: (files: SourceFile[], options: PlanOptions) =>
     planFileUnits(

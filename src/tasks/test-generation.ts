@@ -206,6 +206,8 @@ export const testGeneration: TaskDefinition = {
   outputSchema,
   /** Program source only: tests, docs and configuration are not tested. */
   accepts: (file: SourceFile) => isSourcePath(file.path),
+  /** Sources, and existing tests: planUnits shows them next to their source. */
+  acceptsPath: (path: string) => isSourcePath(path) || isTestPath(path),
   /**
    * One unit per source file (split like any other large change). When `files` also holds changed
    * test files for a source (same stem), the test file is added to the unit, whole, so the model
