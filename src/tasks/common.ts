@@ -1,7 +1,7 @@
 // What the task modules share: the prompt rules every task states, how a unit's files are rendered,
 // and the normalisation of findings (line anchoring, ranking). Answer schemas live in schemas.ts,
 // text caps in text.ts, path rules in paths.ts.
-import { renderFileBlock, splitLines } from '../prompt/format.js';
+import { decodeAttribute, renderFileBlock, splitLines } from '../prompt/format.js';
 import {
   SEVERITIES,
   type Finding,
@@ -110,12 +110,14 @@ export function sentFiles(context: NormaliseContext): Map<string, SentFile> {
 }
 
 /**
- * The unit path a model-written path refers to: exact, or after dropping a leading "./", "/" or a
+ * The unit path a model-written path refers to: exact, as the path attribute writes it, or after dropping a leading "./", "/" or a
  * diff-style "a/" / "b/" prefix. Null for a path that was not in the unit.
  */
 export function resolvePath<T>(raw: string, known: Map<string, T>): string | null {
   const path = raw.trim();
   if (known.has(path)) return path;
+  const decoded = decodeAttribute(path); // the path attribute as written: a newline in a name is "&#xA;"
+  if (known.has(decoded)) return decoded;
   const candidates = [path.replace(/^\.\//, ''), path.replace(/^\/+/, ''), path.replace(/^[ab]\//, '')];
   for (const candidate of candidates) if (known.has(candidate)) return candidate;
   return null;

@@ -1,7 +1,7 @@
 // docs-update: one request adds or refreshes the documentation of one changed file (doc comments in
 // source, or the prose of a doc page). The answer is the full updated file for the same path, so a
 // unit is always the whole file, and the normaliser checks that a source file's code is untouched.
-import { splitLines } from '../prompt/format.js';
+import { escapeAttribute, splitLines } from '../prompt/format.js';
 import type { GeneratedFile, SourceFile, TaskOutput, WorkUnit } from '../types.js';
 import { COMMON_RULES, renderUnitFile, resolvePath } from './common.js';
 import { checkGeneratedFile, isDocPath, isSourcePath } from './paths.js';
@@ -139,7 +139,7 @@ export const docsUpdate: TaskDefinition = {
   renderUnit(unit: WorkUnit): string {
     const ask =
       unit.files.length === 1
-        ? `Update the documentation of ${unit.files[0]!.path}.`
+        ? `Update the documentation of ${escapeAttribute(unit.files[0]!.path)}.`
         : 'Update the documentation of these files.';
     return [ask, ...unit.files.map((file) => renderUnitFile(unit, file, { includeDiff: true }))].join('\n\n');
   },

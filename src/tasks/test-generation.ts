@@ -1,7 +1,7 @@
 // test-generation: one request writes tests for one changed source file with the repository's test
 // framework. The answer is whole test files; the pull-request reporter decides where they may land,
 // and the normaliser already refuses anything that is not a test file.
-import { splitLines } from '../prompt/format.js';
+import { escapeAttribute, splitLines } from '../prompt/format.js';
 import type { GeneratedFile, SourceFile, TaskOutput, WorkUnit } from '../types.js';
 import { COMMON_RULES, renderUnitFile, resolvePath } from './common.js';
 import { checkGeneratedFile, isSourcePath, isTestPath } from './paths.js';
@@ -219,14 +219,14 @@ export const testGeneration: TaskDefinition = {
     if (!source) throw new Error('test-generation unit without a source file');
     const setup = detectTestSetup(source, tests);
     const lines = [
-      `Write tests for ${source.path}.` +
+      `Write tests for ${escapeAttribute(source.path)}.` +
         (unit.part ? ` This request covers part ${unit.part} of its change; test only the code shown.` : ''),
       '<test_setup>',
       `framework: ${setup.framework} (${setup.source === 'detected' ? 'used by the existing tests' : 'the usual choice; no existing test was visible'})`,
-      `suggested path: ${setup.suggestedPath}`,
+      `suggested path: ${escapeAttribute(setup.suggestedPath)}`,
       `conventions: ${setup.notes}`,
       tests.length
-        ? `existing tests shown: ${tests.map((test) => test.path).join(', ')} (do not duplicate them)`
+        ? `existing tests shown: ${tests.map((test) => escapeAttribute(test.path)).join(', ')} (do not duplicate them)`
         : 'existing tests shown: none',
       '</test_setup>',
       renderUnitFile(unit, source, { includeDiff: true }),
