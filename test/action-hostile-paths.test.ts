@@ -96,21 +96,15 @@ afterAll(async () => {
 describe('hostile generated paths and echoed keys in the action log (dist/index.js)', () => {
   it('refuses every hostile path, writes only the real test, and lets no workflow command into the log', async () => {
     const inputs = { task: 'test-generation', since: '24h', 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url };
-    const env = (runId: number) => runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
-    const submitted = await runBundledAction({
-      workspace: repo.dir,
-      token: TOKEN,
-      env: env(1),
-      inputs: { ...inputs, mode: 'submit' },
-    });
-    expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
-    const collected = await runBundledAction({
-      workspace: repo.dir,
-      token: TOKEN,
-      env: env(2),
-      inputs: { ...inputs, mode: 'collect' },
-    });
-    expect(collected.code, collected.stdout + collected.stderr).toBe(0);
+    // Submit in one workflow run, collect in the next, each its own process.
+    const step = async (mode: string, runId: number) => {
+      const env = runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
+      const run = await runBundledAction({ workspace: repo.dir, token: TOKEN, env, inputs: { ...inputs, mode } });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      return run;
+    };
+    const submitted = await step('submit', 1);
+    const collected = await step('collect', 2);
     expect(collected.outputs.status).toBe('collected');
 
     expect(github.store.pulls).toHaveLength(1);
