@@ -193,6 +193,11 @@ export interface GeneratedFile {
   description: string;
   /** The source file the generated file is about. */
   sourcePath: string;
+  /**
+   * Why the path rules refuse to write it (the normaliser judged it once: tasks/paths.ts), or null.
+   * A refused file has no content, and its paths show unsafe characters as `\uXXXX`.
+   */
+  refused: string | null;
 }
 
 export type Verdict = 'VALID' | 'INVALID';

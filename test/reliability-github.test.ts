@@ -19,7 +19,7 @@ import { prCommentReporter } from '../src/reports/pr-comment.js';
 import { createSummaryReporter } from '../src/reports/summary.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { MAX_ANNOTATIONS } from '../src/reports/annotations.js';
-import { checkGeneratedPath } from '../src/reports/paths.js';
+import { checkGeneratedPath } from '../src/tasks/paths.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import { ArtifactStateStore } from '../src/state/artifact-store.js';

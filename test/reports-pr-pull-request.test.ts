@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOctokit } from '../src/github/octokit.js';
 import type { GitHubContext } from '../src/github/context.js';
 import { branchName, createPullRequestReporter, pullRequestReporter } from '../src/reports/pull-request.js';
+import { checkGeneratedFile } from '../src/tasks/paths.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import type { GeneratedFile } from '../src/types.js';
@@ -17,6 +18,7 @@ const repo = 'shop';
 const log = quietLog;
 const SOURCE = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
 
+// Judged by the path rules, as the test-generation normaliser judges every answer's files.
 const files: GeneratedFile[] = [
   {
     path: '../../.github/workflows/x.yml',
@@ -31,7 +33,7 @@ const files: GeneratedFile[] = [
     description: 'Covers add() with small integers; see @octocat',
     sourcePath: 'src/add.ts',
   },
-];
+].map((file) => checkGeneratedFile('test-generation', file));
 
 let gh: GitHubEmulator;
 let github: GitHubContext;
@@ -151,7 +153,12 @@ describe('pull-request', () => {
   it('patches a documented source file against its base content when asked for the artifact', async () => {
     const documented = `/** Adds two numbers. */\n${SOURCE}`;
     const ctx = context('docs-update', [
-      { path: 'src/add.ts', content: documented, description: 'Doc comment', sourcePath: 'src/add.ts' },
+      checkGeneratedFile('docs-update', {
+        path: 'src/add.ts',
+        content: documented,
+        description: 'Doc comment',
+        sourcePath: 'src/add.ts',
+      }),
     ]);
     const result = await createPullRequestReporter({ preferPatch: true }).publish(ctx);
     const patch = readFileSync(result.path!, 'utf8');

@@ -19,6 +19,7 @@ import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
 import { GITHUB_TARGETS } from '../reports/index.js';
 import type { Logger } from '../types.js';
+import { escapeLogText, maskSecrets } from '../io/safe-text.js';
 
 export interface CliIO {
   cwd: string;
@@ -82,13 +83,9 @@ export function helpText(command?: Command): string {
   return lines.join('\n');
 }
 
-/** Shorter "secrets" are not masked: no real API key or token is this short. */
-const MIN_MASKED_LENGTH = 8;
-
 function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
-  // A value too short to be a real key would shred every line it occurs in ("un***nown").
-  const masked = secrets.filter((s) => s.length >= MIN_MASKED_LENGTH);
-  const mask = (text: string): string => masked.reduce((t, s) => t.split(s).join('***'), text);
+  // Repository and model text in a line must not drive the terminal (escape sequences) nor show a key.
+  const mask = (text: string): string => escapeLogText(maskSecrets(text, secrets));
   return {
     debug: (m) => {
       if (verbose) io.err(mask(`debug: ${m}`));

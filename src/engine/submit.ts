@@ -340,7 +340,8 @@ export async function reportUnsent(
   if (!config.dryRun && work.requests.length > 0) return null;
   if (config.dryRun) {
     deps.log.info(`dry-run: ${work.requests.length} requests would be sent for ${work.estimate.files} files`);
-    deps.log.info(renderEstimate(work.estimate));
+    // One log call a line: the logger escapes a newline inside a message (it may come from a path).
+    for (const line of renderEstimate(work.estimate).split('\n')) deps.log.info(line);
   } else deps.log.info(`nothing to do: no file in ${work.changeSet.window} needs ${work.task.name}`);
   const status = config.dryRun ? 'dry-run' : 'nothing-to-do';
   deps.setOutput('status', status);
