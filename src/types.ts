@@ -58,6 +58,8 @@ export interface SkippedFile {
     | 'generated'
     | 'vendored'
     | 'lockfile'
+    /** A data file whose change rewrites the data set (tasks/context.ts DATA_MAX_CHANGED_LINES). */
+    | 'data'
     | 'excluded'
     | 'ignored'
     | 'deleted'
