@@ -161,6 +161,15 @@ describe('data files: only when the task needs them', () => {
     expect(planFileUnits('code-review', [code], DEFAULT_PLAN_OPTIONS).length).toBeGreaterThan(1);
   });
 
+  it('knows a data set written as code by its shape, and a long Markdown list as a document', () => {
+    const records = Array.from({ length: 600 }, (_, i) => `  { id: ${i}, name: 'station ${i}', zone: ${i % 5}, open: true },`);
+    const module = makeFile('src/data/stations.ts', `export const STATIONS = [\n${records.join('\n')}\n];\n`);
+    expect(dataChangeLeftOut(module)).toBe(true);
+    const list = Array.from({ length: 600 }, (_, i) => `- station ${i}: zone ${i % 5}`);
+    const doc = makeFile('docs/stations.md', `# Stations\n\n${list.join('\n')}\n`, { language: 'markdown' });
+    expect(dataChangeLeftOut(doc)).toBe(false);
+  });
+
   it('keeps small JSON configuration a normal file, sent whole', () => {
     const tsconfig = makeFile(
       'tsconfig.json',

@@ -45,8 +45,11 @@ function hasDataShape(lines: readonly string[]): boolean {
  */
 export function isDataFile(file: Pick<SourceFile, 'path' | 'language'>, lines: readonly string[]): boolean {
   if (lines.length < DATA_FILE_MIN_LINES || isManifestPath(file.path)) return false;
-  return isDataLanguage(file.language) || hasDataShape(lines);
+  return isDataLanguage(file.language) || (!PROSE_LANGUAGES.has(file.language) && hasDataShape(lines));
 }
+
+/** Prose is never data by shape: a long Markdown list is a document. */
+const PROSE_LANGUAGES = new Set(['markdown', 'mdx', 'rst', 'asciidoc', 'latex', 'text']);
 
 const changedLineCount = (ranges: readonly LineRange[]): number =>
   ranges.reduce((n, r) => n + Math.max(0, Math.abs(r.end - r.start) + 1), 0);
