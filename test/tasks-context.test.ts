@@ -100,6 +100,34 @@ describe('context by structure: the uses of what changed', () => {
     expect(sentLines(unit!)).toBeLessThan(60);
   });
 
+  it('sends the method that reads a changed class field through this., 220 lines below it in a class too large to send whole', () => {
+    const methods: string[] = [];
+    for (let i = 0; i < 45; i++)
+      methods.push(`  probe${i}(key: string): number {`, '    const value = key.length;', `    return value * ${i};`, '  }', '');
+    const lines = [
+      'export class RateLimiter {',
+      '  private readonly hits = new Map<string, number[]>();',
+      '  private readonly windowMs = 60_000;',
+      '',
+      ...methods,
+      '  allow(key: string, now: number): boolean {',
+      '    const recent = (this.hits.get(key) ?? []).filter((at) => now - at < this.windowMs);',
+      '    recent.push(now);',
+      '    this.hits.set(key, recent);',
+      '    return recent.length <= 10;',
+      '  }',
+      '}',
+    ];
+    const useLine = lines.indexOf('  allow(key: string, now: number): boolean {') + 2;
+    const content = `${lines.join('\n')}\n`;
+    expect(lines.length).toBeGreaterThan(DEFAULT_PLAN_OPTIONS.wholeFileMaxLines);
+    const file = makeFile('src/limiter.ts', content, { status: 'modified', changedRanges: [{ start: 3, end: 3 }] });
+    const [unit] = TASKS['code-review'].planUnits([file], DEFAULT_PLAN_OPTIONS);
+    const ranges = unit!.lineRanges['src/limiter.ts']!;
+    for (const line of [3, useLine - 1, useLine, useLine + 4]) expect(covers(ranges, line)).toBe(true);
+    expect(covers(ranges, 60)).toBe(false);
+  });
+
   it('does not chase a local variable into other functions that reuse its name', () => {
     // Every helper declares `trimmed`; a change to one helper's `trimmed` concerns that helper only.
     const lines = ['// many helpers', '', ...helpers(0, 40)];

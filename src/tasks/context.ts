@@ -110,11 +110,47 @@ const TOP_LEVEL_DECLARATIONS = [
 ];
 /** Members assigned anywhere: `this.limit = ...`, `self.limit = ...`. */
 const MEMBER_ASSIGNMENT = new RegExp(`^(?:this|self)\\.${NAME}\\s*=(?!=)`);
-const NOT_NAMES = new Set(['default', 'async', 'function', 'class', 'type', 'const', 'let', 'var', 'new', 'this', 'self']);
+/** Class members declared directly in a class body: fields (`private limit = 10`) and methods (`async find(id) {`). */
+const CLASS_MEMBER_DECLARATIONS = [
+  new RegExp(`^(?:(?:public|private|protected|static|readonly|declare|override)\\s+)*#?${NAME}\\s*[?!]?\\s*(?::[^=]+)?=(?![=>])`),
+  new RegExp(`^(?:(?:public|private|protected|static|async|override|get|set)\\s+)*#?${NAME}\\s*(?:<[^>]*>)?\\s*\\([^;]*$`),
+];
+const NOT_NAMES = new Set([
+  'default',
+  'async',
+  'function',
+  'class',
+  'type',
+  'const',
+  'let',
+  'var',
+  'new',
+  'this',
+  'self',
+  'return',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'constructor',
+  'super',
+]);
+
+/** Whether line `n` sits directly in a class body: the nearest less indented line above opens a class. */
+function inClassBody(lines: readonly string[], n: number): boolean {
+  const indent = indentOf(lines[n - 1]!);
+  for (let k = n - 1; k >= 1; k--) {
+    const line = lines[k - 1]!;
+    if (isBlank(line) || indentOf(line) >= indent) continue;
+    return /\bclass\s+[\w$]+/.test(line);
+  }
+  return false;
+}
 
 /**
- * Names the changed lines declare or assign at the top level of the file (or as members): those can
- * be used anywhere in it. A name declared inside a function is local, and its uses are in the
+ * Names the changed lines declare or assign at the top level of the file, or as class members (fields,
+ * methods, `this.x =`): those can be used anywhere in it. A name declared inside a function is local, and its uses are in the
  * function already sent.
  */
 export function changedNames(lines: readonly string[], changed: readonly LineRange[]): string[] {
@@ -124,7 +160,12 @@ export function changedNames(lines: readonly string[], changed: readonly LineRan
       const line = lines[n - 1];
       if (line === undefined || isBlank(line)) continue;
       const trimmed = line.trim();
-      const patterns = indentOf(line) === 0 ? [...TOP_LEVEL_DECLARATIONS, MEMBER_ASSIGNMENT] : [MEMBER_ASSIGNMENT];
+      const patterns =
+        indentOf(line) === 0
+          ? [...TOP_LEVEL_DECLARATIONS, MEMBER_ASSIGNMENT]
+          : inClassBody(lines, n)
+            ? CLASS_MEMBER_DECLARATIONS
+            : [MEMBER_ASSIGNMENT];
       for (const pattern of patterns) {
         const name = pattern.exec(trimmed)?.[1];
         if (name && name.length >= 3 && !NOT_NAMES.has(name)) {
@@ -161,7 +202,10 @@ export function useRanges(lines: readonly string[], changed: readonly LineRange[
   const covered = (n: number): boolean => ranges.some((r) => r.start <= n && n <= r.end);
   for (const use of uses) {
     if (covered(use)) continue;
-    const block = enclosingBlock(lines, use);
+    // A use on a line that looks like a declaration itself (`const x = list.filter((a) => ...)`) is its
+    // own "block": the code around it is what the line above belongs to.
+    let block = enclosingBlock(lines, use);
+    if (use > 1 && (!block || block.end === null)) block = enclosingBlock(lines, use - 1) ?? block;
     const range =
       block && block.end !== null && block.end - block.start + 1 <= USE_BLOCK_MAX_LINES
         ? { start: block.start, end: block.end }
