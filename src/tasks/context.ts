@@ -28,14 +28,17 @@ const SHAPE_LITERAL_SHARE = 0.95;
 
 /** Whether the (non-blank) lines are nearly all literal: a data set written as code. */
 function hasDataShape(lines: readonly string[]): boolean {
+  const sample = lines.slice(0, SHAPE_SAMPLE_LINES);
+  // Code gives itself away within its first lines: stop once too many are not literal.
+  const allowed = Math.floor(sample.length * (1 - SHAPE_LITERAL_SHARE));
   let content = 0;
-  let literal = 0;
-  for (const line of lines.slice(0, SHAPE_SAMPLE_LINES)) {
+  let other = 0;
+  for (const line of sample) {
     if (isBlank(line)) continue;
     content++;
-    if (LITERAL_LINE.test(line.trim())) literal++;
+    if (!LITERAL_LINE.test(line.trim()) && ++other > allowed) return false;
   }
-  return content > 0 && literal / content >= SHAPE_LITERAL_SHARE;
+  return content > 0 && (content - other) / content >= SHAPE_LITERAL_SHARE;
 }
 
 /**
