@@ -68,6 +68,8 @@ export const SKIP_REASONS = [
   'vendored',
   /** A package manager's lockfile. */
   'lockfile',
+  /** A data file whose change rewrites the data set (tasks/context.ts DATA_MAX_CHANGED_LINES). */
+  'data',
   /** A submodule (gitlink): its code is another repository's. */
   'submodule',
   /** A symbolic link: never followed. */

@@ -8,6 +8,7 @@ import { parseSince, type Since } from '../gather/since.js';
 import { runGit } from '../gather/git.js';
 import { getTask } from '../tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
+import { dataChangeLeftOut } from '../tasks/units.js';
 import { resolvePrice, retirementWarning } from '../cost/prices.js';
 import { estimatePlan, renderEstimate } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
@@ -17,8 +18,8 @@ import { renderSubmitSummary, type SubmitSummaryInput } from '../reports/summary
 import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
 import type { ChangeSet, PlannedRequest } from '../types.js';
 import type { CostEstimate, ModelPrice } from '../cost/types.js';
-import { planRequests, type Plan } from './plan.js';
-import { calibrateInputTokens } from './calibrate.js';
+import { decideCachingAgain, planRequests, type Plan } from './plan.js';
+import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 
 export interface PreparedWork {
@@ -173,14 +174,17 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     deps.log.info(`${alreadyReviewed} file(s) skipped: this exact content was already sent by an earlier submit of ${task.name}`);
   // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
   const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
-  // Every changed file is sent or listed with a reason: what no unit took, the task declined.
+  // Every changed file is sent or listed with a reason: data sets the planner leaves out as 'data',
+  // whatever else no unit took as declined by the task.
   const planned = new Set(units.flatMap((unit) => unit.files.map((file) => file.path)));
   for (const file of changeSet.files) {
-    if (!planned.has(file.path)) changeSet.skipped.push({ path: file.path, reason: 'not-for-task', detail: task.name });
+    if (planned.has(file.path)) continue;
+    if (task.accepts(file) && dataChangeLeftOut(file)) changeSet.skipped.push({ path: file.path, reason: 'data' });
+    else changeSet.skipped.push({ path: file.path, reason: 'not-for-task', detail: task.name });
   }
   changeSet.files = changeSet.files.filter((file) => planned.has(file.path));
   const maxOutputTokens = config.maxOutputTokens ?? task.defaultMaxOutputTokens;
-  const plan = planRequests({
+  let plan = planRequests({
     task,
     units,
     model,
@@ -194,8 +198,11 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   if (config.apiKey && plan.requests.length > 0) {
     try {
       const client = deps.anthropic();
-      const calibration = await calibrateInputTokens(plan.requests, (params) => client.countTokens(params));
+      const count = (params: Parameters<typeof client.countTokens>[0]): Promise<number> => client.countTokens(params);
+      const calibration = await calibrateInputTokens(plan.requests, count);
       tokenSource = 'count_tokens';
+      // Cache or not on the prefix the API counts: the minimum is a line in its tokens, not ours.
+      if (plan.requests.length > 1) plan = decideCachingAgain(plan, await countPrefixTokens(model, plan.system, count), price);
       deps.log.info(
         `input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
       );

@@ -1,6 +1,7 @@
 // Which changed files are worth sending, decided by path first (cheap, and for credentials the
 // only safe way: their content is never read) and then by content.
 import { posix } from 'node:path';
+import { extensionOf } from './language.js';
 
 /*
  * Credential files: decided by path alone and never read, so their content cannot reach a prompt,
@@ -148,8 +149,7 @@ export function classifyPath(path: string): PathSkipReason | null {
   if (LOCKFILES.has(name)) return 'lockfile';
   if (directories.some((dir) => GENERATED_DIRS.has(dir))) return 'generated';
   if (GENERATED_NAMES.some((pattern) => pattern.test(name))) return 'generated';
-  const dot = name.lastIndexOf('.');
-  if (dot > 0 && BINARY_EXTENSIONS.has(name.slice(dot + 1))) return 'binary';
+  if (BINARY_EXTENSIONS.has(extensionOf(name))) return 'binary';
   return null;
 }
 

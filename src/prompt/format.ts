@@ -49,9 +49,12 @@ export function formatRanges(ranges: LineRange[]): string {
   return ranges.map((r) => `${r.start}-${r.end}`).join(',');
 }
 
-/** Numbered lines of `content` restricted to `ranges` (all lines when undefined); gaps marked "...". */
-export function renderNumberedLines(content: string, ranges?: LineRange[]): string {
-  const lines = splitLines(content);
+/**
+ * Numbered lines of `content` (text, or its lines already split) restricted to `ranges` (all lines when
+ * undefined); gaps marked "...".
+ */
+export function renderNumberedLines(content: string | readonly string[], ranges?: LineRange[]): string {
+  const lines = typeof content === 'string' ? splitLines(content) : content;
   const wanted = ranges ?? [{ start: 1, end: lines.length }];
   const out: string[] = [];
   let last = 0;
@@ -68,7 +71,8 @@ export function renderNumberedLines(content: string, ranges?: LineRange[]): stri
 
 /** One <file> block for a prompt. */
 export function renderFileBlock(file: SourceFile, options: RenderOptions = {}): string {
-  const total = splitLines(file.content).length;
+  const lines = splitLines(file.content);
+  const total = lines.length;
   const ranges = options.ranges ?? [{ start: 1, end: total }];
   const parts: string[] = [
     `<file path="${escapeAttribute(file.path)}" language="${escapeAttribute(file.language)}" status="${file.status}" lines="${total}">`,
@@ -79,7 +83,7 @@ export function renderFileBlock(file: SourceFile, options: RenderOptions = {}): 
   if (options.includeBase && file.baseContent !== undefined) {
     parts.push('<base_code>', renderNumberedLines(file.baseContent), '</base_code>');
   }
-  parts.push(`<code ranges="${formatRanges(ranges)}">`, renderNumberedLines(file.content, ranges), '</code>');
+  parts.push(`<code ranges="${formatRanges(ranges)}">`, renderNumberedLines(lines, ranges), '</code>');
   parts.push('</file>');
   return parts.join('\n');
 }

@@ -1,6 +1,7 @@
 // docs-update: one request adds or refreshes the documentation of one changed file (doc comments in
 // source, or the prose of a doc page). The answer is the full updated file for the same path, so a
 // unit is always the whole file, and the normaliser checks that a source file's code is untouched.
+import { extensionOf } from '../gather/language.js';
 import { escapeAttribute, splitLines } from '../prompt/format.js';
 import type { GeneratedFile, SourceFile, TaskOutput, WorkUnit } from '../types.js';
 import { COMMON_RULES, renderUnitFile, resolvePath } from './common.js';
@@ -51,7 +52,7 @@ const DASH_COMMENT_EXTENSIONS = new Set(['lua', 'hs', 'sql']);
  * block is possible, a rejected honest answer is rarer.
  */
 export function codeLinesOf(content: string, path: string): { line: number; text: string }[] {
-  const ext = /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+  const ext = extensionOf(path);
   const hash = HASH_COMMENT_EXTENSIONS.has(ext);
   const dash = DASH_COMMENT_EXTENSIONS.has(ext);
   const out: { line: number; text: string }[] = [];

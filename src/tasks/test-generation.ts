@@ -1,6 +1,7 @@
 // test-generation: one request writes tests for one changed source file with the repository's test
 // framework. The answer is whole test files; the pull-request reporter decides where they may land,
 // and the normaliser already refuses anything that is not a test file.
+import { extensionOf } from '../gather/language.js';
 import { escapeAttribute, splitLines } from '../prompt/format.js';
 import type { GeneratedFile, SourceFile, TaskOutput, WorkUnit } from '../types.js';
 import { COMMON_RULES, renderUnitFile, resolvePath } from './common.js';
@@ -47,7 +48,6 @@ export interface TestSetup {
   notes: string;
 }
 
-const extensionOf = (path: string): string => /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
 const stemOf = (path: string): string => {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name.replace(/\.[^.]+$/, '');
