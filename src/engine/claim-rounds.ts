@@ -1,11 +1,13 @@
-// Which rounds this collect publishes: claimed before streaming (state/claims.ts), then read again.
+// Which rounds this collect publishes: each claimed before anything is streamed (state/claims.ts), so
+// that of two collects meeting on one submission only one pays for and posts it; the claimed states
+// are then read again in case another collect saved a newer revision meanwhile.
 import type { Config } from '../config.js';
 import type { StoredState } from '../state/store.js';
 import type { RunState } from '../state/state.js';
 import { claimerOf, type RoundClaim } from '../state/claims.js';
 import type { EngineDeps } from './deps.js';
 import { readyBatches, roundKeyOf } from './stream.js';
-import { groupKeyOf, type StateCollectResult } from './rounds.js';
+import { groupKeyOf, untouched, type StateCollectResult } from './rounds.js';
 
 /**
  * Claims the rounds this collect is about to publish (see state/claims.ts), in the order the states
@@ -27,7 +29,7 @@ export async function claimRounds(
     const roundKey = roundKeyOf(readyBatches(stored.state).map((b) => b.id));
     if (lostGroups.has(group)) {
       deps.log.info(`${stored.id}: left to the collect that holds the rest of its report`);
-      byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+      byId.set(stored.id, untouched(stored.id, 'pending'));
       continue;
     }
     const result = await claimer.claim(stored.id, roundKey);
@@ -37,7 +39,7 @@ export async function claimRounds(
       deps.log.info(
         `${stored.id}: round ${roundKey} is being published by another collect (${result.holder.label}, since ${result.holder.claimedAt}); leaving it to that one`,
       );
-      byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+      byId.set(stored.id, untouched(stored.id, 'pending'));
       continue;
     }
     if (result.note) deps.log.info(`${stored.id}: ${result.note}`);
@@ -89,7 +91,7 @@ export async function reloadClaimed(
     }
     if (now.state.collectedAt || readyBatches(now.state).length === 0) {
       deps.log.info(`${stored.id}: published meanwhile by another collect; nothing left to do`);
-      byId.set(stored.id, { stateId: stored.id, status: 'collected', results: null, reports: [] });
+      byId.set(stored.id, untouched(stored.id, 'collected'));
       continue;
     }
     // The fresh revision replaces the listed one in place (the caller's targets hold these objects):

@@ -1,22 +1,23 @@
-// collect: for every saved submission not yet collected, check its batches; stream the results of
-// those that ended into a results file, resubmit retryable failures (bounded by max-retries), save
-// the results before anything is posted, publish the reports (each carries a marker, so a re-run
-// never posts twice), then record progress in a new state revision. The scheduled submissions of one
-// findings task collected together are published as ONE report (one issue a night, however many
-// submissions or batches it covers); pull request submissions keep one round each.
-// Before streaming, each round is claimed (state/claims.ts), so that of two collects meeting on one
-// submission only one streams, resubmits and publishes it; a state without its saved state (batch-id
-// after the artifact expired) is rebuilt from the batch alone (rebuild.ts).
+// collect, the morning of a night: every saved submission not yet collected has its batches checked;
+// the rounds about to be published are claimed, so that of two collects meeting on one submission
+// only one streams, resubmits and publishes it (claim-rounds.ts); each claimed state's ended batches
+// are streamed into a results file and its retryable failures resubmitted, the state saved at once
+// (stream.ts, resubmit.ts); then the states are grouped into rounds, one report each: the scheduled
+// submissions of one findings task collected together make ONE report (one issue a night), a pull
+// request's submission one of its own (rounds.ts); each round's results are saved before anything
+// is posted, then its reports are published, each carrying a marker so a re-run never posts twice
+// (publish.ts); last, every state gets a new revision (collected when no batch is outstanding).
+// A batch-id whose saved state is gone (the artifact expired) is rebuilt from the batch (rebuild.ts).
 import type { Config } from '../config.js';
 import type { ListOptions, StoredState } from '../state/store.js';
 import type { RunState } from '../state/state.js';
-import { rebuildStateFromBatch } from './rebuild.js';
 import type { RoundClaim } from '../state/claims.js';
 import type { EngineDeps, RunStatus } from './deps.js';
-import { readyBatches, refreshBatches, streamState, type StreamedState } from './stream.js';
-import { groupStreamed, publishGroup, type CollectedRound, type StateCollectResult } from './rounds.js';
-import { setRoundOutputs } from './publish.js';
+import { rebuildStateFromBatch } from './rebuild.js';
 import { claimRounds, headKey, reloadClaimed } from './claim-rounds.js';
+import { readyBatches, refreshBatches, streamState, type StreamedState } from './stream.js';
+import { groupStreamed, publishGroup, untouched, type CollectedRound, type StateCollectResult } from './rounds.js';
+import { setRoundOutputs } from './publish.js';
 
 export type { CollectedRound, StateCollectResult } from './rounds.js';
 
@@ -26,78 +27,23 @@ export interface CollectResult {
   rounds: CollectedRound[];
 }
 
-/** One line per report that failed to publish, for the job's error: "<target> failed: <why>". */
-export function failedReportLines(states: readonly (StateCollectResult | null)[]): string[] {
-  return states.flatMap((s) => (s?.reports ?? []).filter((r) => r.failed).map((r) => `${r.target} ${r.note}`));
-}
-
-/**
- * A collect needs the nights it collects, not every night still in retention: collected states are
- * left out (an artifact store does not even download them), and any other is read in full only if open
- * (each ~40 MB of JSON at 100,000 requests).
- */
-const UNCOLLECTED_ONLY: ListOptions = { withRequests: (head) => !head.collectedAt, skipCollected: true };
-
 export async function collect(config: Config, deps: EngineDeps): Promise<CollectResult> {
-  let targets: StoredState[];
-  if (config.batchId) {
-    // Batch ids are unique: look through every task's states (the task input need not match).
-    const holds = (state: RunState): boolean => state.batches.some((b) => b.id === config.batchId);
-    const all = await deps.store.list(undefined, { withRequests: (head) => !head.collectedAt && holds(head) });
-    const found = all.find((s) => holds(s.state));
-    if (!found) {
-      // The state is gone (artifact expired or deleted, file lost): rebuild one from the batch alone.
-      const rebuilt = await rebuildStateFromBatch(config.batchId, config, deps);
-      if ('pending' in rebuilt) {
-        deps.log.info(
-          `batch ${config.batchId}: ${rebuilt.pending}; no saved state names it, so collect it with batch-id again once it has ended`,
-        );
-        deps.setOutput('status', 'pending');
-        deps.setOutput('batch-ids', config.batchId);
-        deps.setOutput('findings-count', 0);
-        deps.setOutput('failed-count', 0);
-        return { status: 'pending', states: [], rounds: [] };
-      }
-      // Saved first, like a submit's: a re-run after a crash finds it and publishes under the same id.
-      const id = await deps.store.create(rebuilt.state);
-      targets = [{ id, state: rebuilt.state }];
-    } else if (found.state.collectedAt) {
-      // A batch whose submission is fully collected has nothing left to publish: say so, not "pending".
-      deps.log.info(
-        `batch ${config.batchId}: already collected on ${found.state.collectedAt} (${deps.store.describe(found.id)}); nothing to do`,
-      );
-      targets = [];
-    } else targets = [found];
-  } else {
-    targets = (await deps.store.list(config.task ?? undefined, UNCOLLECTED_ONLY)).filter((s) => !s.state.collectedAt);
-  }
+  const targets = await statesToCollect(config, deps);
+  if (targets === 'pending') return nothingCollected('pending', config, deps);
+  if (targets.length === 0) return nothingCollected('nothing-to-do', config, deps);
   // Before refreshBatches changes them in memory: what the store held when listed.
   const listedHeads = new Set(targets.map((t) => headKey(t.state)));
-  if (targets.length === 0) {
-    if (!config.batchId) deps.log.info(`nothing to collect: no submission waiting in ${deps.store.describe()}`);
-    deps.setOutput('status', 'nothing-to-do');
-    deps.setOutput('findings-count', 0);
-    deps.setOutput('failed-count', 0);
-    return { status: 'nothing-to-do', states: [], rounds: [] };
-  }
   const client = deps.anthropic();
   for (const stored of targets) await refreshBatches(stored.state, client, config, deps);
   const byId = new Map<string, StateCollectResult>();
-  for (const stored of targets) {
-    if (readyBatches(stored.state).length === 0)
-      byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
-  }
+  for (const stored of targets) if (readyBatches(stored.state).length === 0) byId.set(stored.id, untouched(stored.id, 'pending'));
   const rounds: CollectedRound[] = [];
   // Claims are given up once the round's state revision is saved, or when anything fails (a re-run
   // must not wait for them); a collect killed outright leaves them to be taken over (claims.ts).
   const claims: RoundClaim[] = [];
   try {
-    const claimed = await claimRounds(
-      targets.filter((t) => readyBatches(t.state).length > 0),
-      deps,
-      claims,
-      byId,
-    );
+    const ready = targets.filter((t) => readyBatches(t.state).length > 0);
+    const claimed = await claimRounds(ready, deps, claims, byId);
     const working = await reloadClaimed(claimed, config, deps, byId, listedHeads);
     // Stream every state first (each one's results saved, its retries resubmitted), then publish one
     // report per task for the scheduled submissions collected together: one issue a night.
@@ -105,7 +51,7 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     for (const stored of working) {
       const item = await streamState(stored, config, deps, client);
       if (item) streamed.push(item);
-      else byId.set(stored.id, { stateId: stored.id, status: 'pending', results: null, reports: [] });
+      else byId.set(stored.id, untouched(stored.id, 'pending'));
     }
     for (const group of groupStreamed(streamed)) {
       const published = await publishGroup(group, config, deps);
@@ -123,4 +69,63 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   deps.setOutput('batch-ids', targets.flatMap((t) => t.state.batches.map((b) => b.id)).join(','));
   setRoundOutputs(rounds, config, deps);
   return { status, states, rounds };
+}
+
+/** One line per report that failed to publish, for the job's error: "<target> failed: <why>". */
+export function failedReportLines(states: readonly (StateCollectResult | null)[]): string[] {
+  return states.flatMap((s) => (s?.reports ?? []).filter((r) => r.failed).map((r) => `${r.target} ${r.note}`));
+}
+
+/**
+ * A collect needs the nights it collects, not every night still in retention: collected states are
+ * left out (an artifact store does not even download them), and any other is read in full only if open
+ * (each ~40 MB of JSON at 100,000 requests).
+ */
+const UNCOLLECTED_ONLY: ListOptions = { withRequests: (head) => !head.collectedAt, skipCollected: true };
+
+/**
+ * The states this collect works on: every uncollected one (of the task, if one is named), or the one
+ * holding `batch-id`, rebuilt from the batch when its saved state is gone; 'pending' when that batch
+ * has no saved state and has not ended yet.
+ */
+async function statesToCollect(config: Config, deps: EngineDeps): Promise<StoredState[] | 'pending'> {
+  const batchId = config.batchId;
+  if (!batchId) {
+    const listed = await deps.store.list(config.task ?? undefined, UNCOLLECTED_ONLY);
+    const targets = listed.filter((s) => !s.state.collectedAt);
+    if (targets.length === 0) deps.log.info(`nothing to collect: no submission waiting in ${deps.store.describe()}`);
+    return targets;
+  }
+  // Batch ids are unique: look through every task's states (the task input need not match).
+  const holds = (state: RunState): boolean => state.batches.some((b) => b.id === batchId);
+  const all = await deps.store.list(undefined, { withRequests: (head) => !head.collectedAt && holds(head) });
+  const found = all.find((s) => holds(s.state));
+  if (found?.state.collectedAt) {
+    // A batch whose submission is fully collected has nothing left to publish: say so, not "pending".
+    deps.log.info(
+      `batch ${batchId}: already collected on ${found.state.collectedAt} (${deps.store.describe(found.id)}); nothing to do`,
+    );
+    return [];
+  }
+  if (found) return [found];
+  // The state is gone (artifact expired or deleted, file lost): rebuild one from the batch alone.
+  const rebuilt = await rebuildStateFromBatch(batchId, config, deps);
+  if ('pending' in rebuilt) {
+    deps.log.info(
+      `batch ${batchId}: ${rebuilt.pending}; no saved state names it, so collect it with batch-id again once it has ended`,
+    );
+    return 'pending';
+  }
+  // Saved first, like a submit's: a re-run after a crash finds it and publishes under the same id.
+  const id = await deps.store.create(rebuilt.state);
+  return [{ id, state: rebuilt.state }];
+}
+
+/** The outputs and result of a collect with no state to work on. */
+function nothingCollected(status: 'pending' | 'nothing-to-do', config: Config, deps: EngineDeps): CollectResult {
+  deps.setOutput('status', status);
+  if (status === 'pending') deps.setOutput('batch-ids', config.batchId ?? '');
+  deps.setOutput('findings-count', 0);
+  deps.setOutput('failed-count', 0);
+  return { status, states: [], rounds: [] };
 }

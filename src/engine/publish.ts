@@ -1,5 +1,8 @@
-// Per round: the results saved, then the reports published (dismissed findings left out), and the
-// outputs of what was published.
+// Collect's second half, per round (one report), shared with the interactive run: the round's files
+// saved (report.md, results.json, SARIF, the patch of generated files, with results.jsonl) before
+// anything is posted, then its reports published, each carrying a marker so a re-run never posts
+// twice, with what earlier nights decided kept quiet (dismissals, issue memory); and the outputs
+// (counts, cost, links, paths) of everything published.
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Config } from '../config.js';

@@ -1,10 +1,16 @@
-// Resubmission: the exact request of a failed unit rebuilt from git at the reviewed commit.
+// Resubmission of the retryable failures of a collected batch (bounded by max-retries): each request
+// rebuilt exactly as it was sent, from git at the reviewed commit (the same diff, base version and
+// redactions), sent as a new batch, and the state saved at once with its id.
 import type { TaskDefinition } from '../tasks/task.js';
 import type { RunState } from '../state/state.js';
-import type { PlannedRequest, PullRequestInfo, SourceFile, WorkUnit } from '../types.js';
+import type { Config } from '../config.js';
+import type { StoredState } from '../state/store.js';
+import type { CollectedResults } from '../reports/reporter.js';
+import type { PlannedRequest, PullRequestInfo, RequestRecord, SourceFile, WorkUnit } from '../types.js';
 import { gatherChanges } from '../gather/index.js';
-import { FileSource } from './file-source.js';
+import type { FileSource } from './file-source.js';
 import { requestParams } from './plan.js';
+import { sendBatches } from './submit.js';
 import type { EngineDeps } from './deps.js';
 
 /**
@@ -72,4 +78,40 @@ export async function rebuildRequest(
     params: requestParams(task, unit, state.model, state.maxOutputTokens, state.systemPrefix),
     record,
   };
+}
+
+/** Why a failed request is reported instead of resubmitted: its files cannot be read back. */
+export const cannotResubmit = (record: RequestRecord, state: RunState): string =>
+  `could not resubmit: ${record.paths.join(', ')} at ${state.headSha.slice(0, 7)} is not in this checkout (use fetch-depth: 0)`;
+
+interface ResubmitInput {
+  task: TaskDefinition;
+  files: FileSource;
+  /** The round's results: a request that cannot be rebuilt becomes one of its failures. */
+  results: CollectedResults;
+  config: Config;
+  deps: EngineDeps;
+}
+
+/** Sends the failed requests `customIds` again and saves the state with their new batch: a crash must not lose it. */
+export async function resubmit(stored: StoredState, customIds: string[], input: ResubmitInput): Promise<void> {
+  const { task, files, results, config, deps } = input;
+  const { state } = stored;
+  const rebuilt: PlannedRequest[] = [];
+  const gathered = await regather(state, [...new Set(customIds.flatMap((id) => state.requests[id]!.paths))], deps);
+  for (const customId of customIds) {
+    const request = await rebuildRequest(customId, state, task, files, gathered);
+    if (request) rebuilt.push(request);
+    else {
+      const record = state.requests[customId]!;
+      record.failed = true;
+      results.resubmitted -= 1;
+      results.failures.push({ customId, paths: record.paths, status: 'errored', reason: cannotResubmit(record, state) });
+    }
+  }
+  if (rebuilt.length === 0) return;
+  const attempt = Math.max(...rebuilt.map((r) => r.record.attempt)) + 1;
+  await sendBatches(state, rebuilt, deps, attempt);
+  await deps.store.update(stored.id, state);
+  deps.log.info(`resubmitted ${rebuilt.length} failed request(s) (attempt ${attempt} of ${config.maxRetries})`);
 }

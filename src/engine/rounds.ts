@@ -1,5 +1,6 @@
-// Streamed states grouped into rounds (one report each), merged when several submissions make one
-// report, and each state marked with what its round published.
+// Between the halves: streamed states grouped into rounds, one report each (the scheduled submissions
+// of a findings task collected together make one, merged about the newest commit), each round
+// published (publish.ts), and each state's new revision saved with what its round published.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -23,6 +24,11 @@ export interface StateCollectResult {
   reports: ReportResult[];
   /** One line when the state could not be collected. */
   error?: string;
+}
+
+/** A state this collect published nothing of: not ended yet, left to another collect, or done meanwhile. */
+export function untouched(stateId: string, status: 'pending' | 'collected'): StateCollectResult {
+  return { stateId, status, results: null, reports: [] };
 }
 
 /** One published report: the submissions it covers and what it reported. */

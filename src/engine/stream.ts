@@ -1,5 +1,7 @@
-// Per state: the batches checked, the results of those that ended streamed into the round's results
-// file, and retryable failures resubmitted (the state saved at once with the new batch ids).
+// Collect's first half, per state: its batches checked (polled up to wait-minutes), the results of
+// those that ended streamed into the round's results.jsonl, and retryable failures resubmitted with
+// the state saved at once (resubmit.ts). What it hands on (StreamedState) is a saved results file and
+// a saved state; publishing is rounds.ts and publish.ts.
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,14 +13,13 @@ import { batchProgress, type BatchClient } from '../batch/client.js';
 import type { StoredState } from '../state/store.js';
 import type { BatchRecord, RunState } from '../state/state.js';
 import type { CollectedResults } from '../reports/reporter.js';
-import type { PlannedRequest, RequestOutcome, RequestRecord } from '../types.js';
+import type { RequestOutcome, RequestRecord } from '../types.js';
 import { FileSource } from './file-source.js';
 import { outcomeOfResult } from './outcome.js';
 import { ResultsWriter } from './results.js';
-import { sendBatches } from './submit.js';
 import { isRebuilt } from './rebuild.js';
 import type { EngineDeps } from './deps.js';
-import { regather, rebuildRequest } from './resubmit.js';
+import { cannotResubmit, resubmit } from './resubmit.js';
 
 /** Identifies one collect round of a state by the batches whose results it publishes. */
 export function roundKeyOf(batchIds: string[]): string {
@@ -57,15 +58,16 @@ export interface StreamedState {
   lost: string[];
 }
 
-/** Why a failed request is reported instead of resubmitted: its files cannot be read back. */
-export const cannotResubmit = (record: RequestRecord, state: RunState): string =>
-  `could not resubmit: ${record.paths.join(', ')} at ${state.headSha.slice(0, 7)} is not in this checkout (use fetch-depth: 0)`;
-
 /** The batches of a state whose results are in and not yet saved. */
 export function readyBatches(state: RunState): BatchRecord[] {
   return state.batches.filter((b) => b.status === 'ended' && !b.resultsSaved);
 }
 
+/**
+ * Streams the results of a state's ended batches into its round's results.jsonl (answers normalised
+ * by the task, each result once), then resubmits the retryable failures; nothing is published here.
+ * Null when no batch of the state has ended.
+ */
 export async function streamState(
   stored: StoredState,
   config: Config,
@@ -91,25 +93,11 @@ export async function streamState(
           const record = state.requests[line.custom_id];
           // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch.
           if (!record || record.batchId !== batch.id) continue;
-          const outcome: RequestOutcome = outcomeOfResult(
-            line.custom_id,
-            line.result,
-            task,
-            record,
-            line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [],
-            batch.id,
-          );
-          // A state rebuilt from the batch alone cannot rebuild the exact request: its failures are reported.
-          let retry =
-            outcome.status !== 'succeeded' && outcome.retryable && record.attempt < config.maxRetries && !isRebuilt(state);
-          let written = outcome;
-          if (retry && outcome.status !== 'succeeded' && !(await files.canReadAll(state.headSha, record))) {
-            // Its files cannot be read back to rebuild it: reported now, and final in results.jsonl too.
-            retry = false;
-            written = { ...outcome, reason: `${outcome.reason}; ${cannotResubmit(record, state)}` };
-          }
-          if (retry) toRetry.push(line.custom_id);
-          await writer.add(written, record, !retry);
+          const unitFiles = line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [];
+          const outcome = outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
+          const retry = await retryOrReport(outcome, record, state, files, config);
+          if (retry === 'retry') toRetry.push(line.custom_id);
+          await writer.add(retry === 'retry' ? outcome : retry, record, retry !== 'retry');
         }
       } catch (error) {
         if (!(error instanceof FatalApiError) || error.status !== 404) throw error;
@@ -127,34 +115,31 @@ export async function streamState(
       }
     }
     // Resubmit before publishing, and save the new batch ids at once: a crash must not lose them.
-    if (toRetry.length > 0) {
-      const rebuilt: PlannedRequest[] = [];
-      const gathered = await regather(state, [...new Set(toRetry.flatMap((id) => state.requests[id]!.paths))], deps);
-      for (const customId of toRetry) {
-        const request = await rebuildRequest(customId, state, task, files, gathered);
-        if (request) rebuilt.push(request);
-        else {
-          const record = state.requests[customId]!;
-          record.failed = true;
-          writer.results.resubmitted -= 1;
-          writer.results.failures.push({
-            customId,
-            paths: record.paths,
-            status: 'errored',
-            reason: cannotResubmit(record, state),
-          });
-        }
-      }
-      if (rebuilt.length > 0) {
-        const attempt = Math.max(...rebuilt.map((r) => r.record.attempt)) + 1;
-        await sendBatches(state, rebuilt, deps, attempt);
-        await deps.store.update(stateId, state);
-        deps.log.info(`resubmitted ${rebuilt.length} failed request(s) (attempt ${attempt} of ${config.maxRetries})`);
-      }
-    }
+    if (toRetry.length > 0) await resubmit(stored, toRetry, { task, files, results: writer.results, config, deps });
   } finally {
     files.close();
   }
   const results = await writer.close();
   return { stored, task, ready, roundKey, roundDir, results, lost };
+}
+
+/**
+ * 'retry' for a failure a resubmission may fix (within max-retries); otherwise the outcome as it is
+ * final. A state rebuilt from the batch alone cannot rebuild the exact request, and neither can a
+ * checkout without the reviewed files: those failures are reported now, final in results.jsonl too.
+ */
+async function retryOrReport(
+  outcome: RequestOutcome,
+  record: RequestRecord,
+  state: RunState,
+  files: FileSource,
+  config: Config,
+): Promise<'retry' | RequestOutcome> {
+  if (outcome.status === 'succeeded' || !outcome.retryable || record.attempt >= config.maxRetries || isRebuilt(state)) {
+    return outcome;
+  }
+  if (!(await files.canReadAll(state.headSha, record))) {
+    return { ...outcome, reason: `${outcome.reason}; ${cannotResubmit(record, state)}` };
+  }
+  return 'retry';
 }
