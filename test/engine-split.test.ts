@@ -8,6 +8,7 @@ import type { RunState } from '../src/state/state.js';
 import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import type { PlannedRequest } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
+import { spendCapAtCreate } from './helpers/faults.js';
 import { echoResponder, testConfig, testEngine } from './helpers/engine.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -176,17 +177,7 @@ describe('submit over the limit', () => {
     });
     cleanups.push(engine.cleanup);
     // The first batch is created; the second create hits the spend cap.
-    let creates = 0;
-    const original = engine.deps.anthropic;
-    engine.deps.anthropic = () => {
-      const client = original();
-      const create = client.createBatch.bind(client);
-      client.createBatch = async (group) => {
-        if (++creates === 2) emulator.faults.spendCap('batches.create');
-        return create(group);
-      };
-      return client;
-    };
+    spendCapAtCreate(engine, emulator, 2);
     await expect(submit(testConfig({ mode: 'submit', task: 'code-review', since: '24h' }), engine.deps)).rejects.toThrow(
       /spend limit/,
     );
