@@ -2,22 +2,16 @@
 // emulator as a user would type them: `run` (the interactive API, now), `--state` naming one state file
 // for submit, status and collect, `--model` reaching every request, and `--min-severity` deciding what
 // a report shows.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/index.js';
-import { buildSampleRepository } from '../src/cli/sample-repo.js';
-import {
-  defaultResponder,
-  startAnthropicEmulator,
-  type AnthropicEmulator,
-  type AnthropicEmulatorOptions,
-} from '../src/emulator/anthropic/index.js';
+import type { AnthropicEmulatorOptions } from '../src/emulator/anthropic/index.js';
+import { userText } from '../src/emulator/anthropic/responders/prompt.js';
 import { parseFileBlocks, splitLines } from '../src/prompt/format.js';
 import type { RunState } from '../src/state/state.js';
-import { TestClock, cliStates, recordingIO, reportRounds } from './helpers/engine.js';
+import { cliStates, reportRounds } from './helpers/engine.js';
+import { sampleCli } from './helpers/cli.js';
 
 const API_KEY = 'sk-ant-test-commands-0123456789';
 const cleanups: (() => Promise<void>)[] = [];
@@ -26,46 +20,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Setup {
-  emulator: AnthropicEmulator;
-  repo: string;
-  /** The params of every Messages request the emulator answered (interactive and batched alike). */
-  answered: MessageCreateParamsNonStreaming[];
-  cli(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }>;
-}
-
-async function setup(options: AnthropicEmulatorOptions = {}): Promise<Setup> {
-  const answered: MessageCreateParamsNonStreaming[] = [];
-  const responder = options.responder ?? defaultResponder;
-  const emulator = await startAnthropicEmulator({
-    seed: 17,
-    pollsUntilEnded: 0,
-    ...options,
-    responder: (params) => {
-      answered.push(params);
-      return responder(params);
-    },
-  });
-  const root = await mkdtemp(join(tmpdir(), 'overnight-cli-commands-'));
-  cleanups.push(
-    () => rm(root, { recursive: true, force: true }),
-    () => emulator.close(),
-  );
-  const repo = join(root, 'shop');
-  buildSampleRepository(repo);
-  const clock = new TestClock();
-  const env = { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: emulator.url };
-  return {
-    emulator,
-    repo,
-    answered,
-    cli: async (...argv) => {
-      const io = recordingIO(repo, env, clock);
-      const code = await runCli(argv, io);
-      return { code, stdout: io.stdout, stderr: io.stderr };
-    },
-  };
-}
+const setup = (options: AnthropicEmulatorOptions = {}) => sampleCli(API_KEY, cleanups, { seed: 17, ...options });
 
 const resultsDir = (repo: string): string => join(repo, '.overnight', 'results');
 
@@ -171,9 +126,7 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
 /** One finding of every severity in each file of five lines or more, each on a line of its own, titled by its severity. */
 const everySeverity = (params: MessageCreateParamsNonStreaming): string => {
-  const user = params.messages
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
+  const user = userText(params as unknown as Record<string, unknown>);
   const findings = parseFileBlocks(user).flatMap((block) => {
     const lines = [...block.code.keys()].filter((n) => block.code.get(n)?.trim()).sort((a, b) => a - b);
     if (lines.length < SEVERITIES.length) return [];
