@@ -18,7 +18,7 @@ import type { EngineDeps } from './deps.js';
  * redactions), read again from git at the reviewed commits: a resubmitted request must be the request
  * that was sent, not the bare file. Empty when those commits are not in this checkout.
  */
-export async function regather(state: RunState, paths: string[], deps: EngineDeps): Promise<Map<string, SourceFile>> {
+async function regather(state: RunState, paths: string[], deps: EngineDeps): Promise<Map<string, SourceFile>> {
   // Submit's window again, pinned to its commits (a since-window is base..head, like a PR's).
   const window: PullRequestInfo | null =
     state.pullRequest ??
@@ -55,7 +55,7 @@ export async function regather(state: RunState, paths: string[], deps: EngineDep
 }
 
 /** Rebuilds the exact request of a unit for a resubmission, from the files at the reviewed commit. */
-export async function rebuildRequest(
+async function rebuildRequest(
   customId: string,
   state: RunState,
   task: TaskDefinition,
