@@ -12,10 +12,11 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
+import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
-const FORK = 'mallory/shop';
+const FORK_OWNER = 'mallory';
 const TOKEN = 'ghs_forkpullrequesttoken00000000000000';
 const API_KEY = 'sk-ant-test-fork-0000';
 const PR_NUMBER = 12;
@@ -47,21 +48,16 @@ function env(github: GitHubEmulator, runId: number, event: PullEvent): Record<st
   });
 }
 
-function forkEvent(): unknown {
-  const upstream = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER }, fork: false };
-  const fork = { full_name: FORK, name: REPO, owner: { login: 'mallory' }, fork: true };
-  return {
-    action: 'opened',
+const forkEvent = (): unknown =>
+  pullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
     number: PR_NUMBER,
-    pull_request: {
-      number: PR_NUMBER,
-      state: 'open',
-      base: { sha: baseSha, ref: 'main', repo: upstream },
-      head: { sha: headSha, ref: 'patch-1', repo: fork, label: 'mallory:patch-1' },
-    },
-    repository: upstream,
-  };
-}
+    action: 'opened',
+    base: { sha: baseSha, ref: 'main' },
+    head: { sha: headSha, ref: 'patch-1' },
+    forkOwner: FORK_OWNER,
+  });
 
 async function emulatorWithPullRequest(): Promise<GitHubEmulator> {
   const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
@@ -88,12 +84,7 @@ beforeAll(async () => {
   git('checkout', '-q', '--detach', baseSha);
   git('-c', 'user.name=GitHub', '-c', 'user.email=noreply@github.com', 'merge', '-q', '--no-ff', '--no-edit', headSha);
   mergeSha = git('rev-parse', 'HEAD');
-  pullFiles = git('diff', '--name-only', `${baseSha}...${headSha}`)
-    .split('\n')
-    .map((filename) => {
-      const diff = git('diff', '--no-color', '-U3', `${baseSha}...${headSha}`, '--', filename);
-      return { filename, status: 'added' as const, patch: `${diff.slice(diff.indexOf('\n@@') + 1)}\n` };
-    });
+  pullFiles = await pullRequestFiles(git, baseSha, headSha);
 });
 
 afterAll(async () => {

@@ -57,6 +57,60 @@ const COMMAND_HELP: Record<Command, string> = {
   demo: 'Build a sample repository, start the bundled API emulator, submit and collect, show the report.',
 };
 
+/** The inputs that decide what a submission gathers, plans and sends (submit, run, estimate). */
+const PLANNING = [
+  'task',
+  'since',
+  'include',
+  'exclude',
+  'max-files',
+  'max-file-bytes',
+  'context-files',
+  'instructions',
+  'model',
+  'max-output-tokens',
+  'max-cost-usd',
+  'price-overrides',
+  'anthropic-base-url',
+];
+/** The inputs that decide what is published and how (collect, run). */
+const PUBLISHING = ['report', 'min-severity', 'max-findings', 'issue-labels', 'sarif-path'];
+
+/**
+ * The options each command reads, in the order its help lists them. The artifact store's inputs
+ * (state-name, retention-days) are the action's: the CLI keeps its states in files.
+ */
+export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
+  submit: [...PLANNING, 'dry-run', 'state', 'output-dir', 'repo', 'verbose', 'help'],
+  collect: [
+    'task',
+    'batch-id',
+    'wait',
+    'wait-minutes',
+    'max-retries',
+    ...PUBLISHING,
+    'price-overrides',
+    'anthropic-base-url',
+    'state',
+    'output-dir',
+    'repo',
+    'verbose',
+    'help',
+  ],
+  run: [...PLANNING, 'mode', 'sync-threshold', ...PUBLISHING, 'dry-run', 'output-dir', 'repo', 'verbose', 'help'],
+  status: ['task', 'anthropic-base-url', 'state', 'repo', 'verbose', 'help'],
+  estimate: [...PLANNING, 'output-dir', 'repo', 'verbose', 'help'],
+  demo: ['verbose', 'help'],
+};
+
+/** Where an input means something else on the command line than in the action. */
+const CLI_DESCRIPTIONS: Record<string, string> = {
+  mode: 'run (default): send every request now; auto: run now below sync-threshold requests, submit a batch above.',
+};
+
+/** Defaults the command line sets itself: collect and status look at every task's submissions. */
+const CLI_DEFAULTS: Partial<Record<Command, Record<string, string>>> = { collect: { task: 'all' }, status: { task: 'all' } };
+
 export function helpText(command?: Command): string {
   const lines: string[] = [];
   if (!command) {
@@ -76,9 +130,13 @@ export function helpText(command?: Command): string {
     return lines.join('\n');
   }
   lines.push(`overnight ${command}: ${COMMAND_HELP[command]}`, '', 'Options:');
-  const inputs = INPUTS.filter((i) => !i.actionOnly && i.name !== 'mode' && i.name !== 'anthropic-api-key');
-  for (const i of inputs) lines.push(`  --${i.name.padEnd(20)} ${i.description}${i.default ? ` (default: ${i.default})` : ''}`);
-  for (const [name, spec] of Object.entries(LOCAL_FLAGS)) lines.push(`  --${name.padEnd(20)} ${spec.description}`);
+  for (const name of COMMAND_OPTIONS[command]) {
+    const input = INPUTS.find((i) => i.name === name);
+    const local = LOCAL_FLAGS[name as keyof typeof LOCAL_FLAGS];
+    const description = CLI_DESCRIPTIONS[name] ?? input?.description ?? local?.description ?? '';
+    const fallback = CLI_DEFAULTS[command]?.[name] ?? (CLI_DESCRIPTIONS[name] ? '' : input?.default);
+    lines.push(`  --${name.padEnd(20)} ${description}${fallback ? ` (default: ${fallback})` : ''}`);
+  }
   lines.push('', 'Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending after --wait.');
   return lines.join('\n');
 }

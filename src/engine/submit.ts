@@ -290,8 +290,8 @@ export async function sendBatches(
 ): Promise<BatchRecord[]> {
   const client = deps.anthropic();
   const created: BatchRecord[] = [];
-  for (const group of splitIntoBatches(requests, deps.batchLimits)) {
-    const batch = await client.createBatch(group);
+  for (const { requests: group, bodyBytes } of splitIntoBatches(requests, deps.batchLimits)) {
+    const batch = await client.createBatch(group, bodyBytes);
     const record: BatchRecord = {
       id: batch.id,
       requestCount: group.length,
