@@ -9,6 +9,7 @@ import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
 import { ArtifactStateStore } from '../state/artifact-store.js';
+import { StateSigner } from '../state/signing.js';
 import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
@@ -95,6 +96,8 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     stateName: config.stateName,
     retentionDays: config.retentionDays,
     log: actionLog,
+    // States are signed with a key derived from the API key, which a fork's pull_request run never has.
+    signer: StateSigner.fromApiKey(config.apiKey),
     tempDir: temp,
   });
   return {
@@ -123,6 +126,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve(workspace, config.sarifPath);
     const deps = actionDeps(config, env);
+    if (config.mode === 'submit' && !config.dryRun && deps.context.event === 'pull_request' && deps.context.pullRequest?.fromFork) {
+      // Its state would be the fork's artifact, which no collect trusts (README "Security"): refuse before paying.
+      throw new ConfigError(
+        "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run",
+      );
+    }
     switch (config.mode) {
       case 'submit':
         await submit(config, deps);

@@ -57,7 +57,7 @@ import { requestParams } from './plan.js';
 import { ResultsWriter } from './results.js';
 import { sendBatches } from './submit.js';
 import { isRebuilt, rebuildStateFromBatch } from './rebuild.js';
-import { claimerOf, type RoundClaim } from '../state/claims.js';
+import type { RoundClaim } from '../state/claims.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 
 export interface StateCollectResult {
@@ -623,7 +623,7 @@ async function claimRounds(
   claims: RoundClaim[],
   byId: Map<string, StateCollectResult>,
 ): Promise<StoredState[]> {
-  const claimer = deps.github?.readOnly ? null : claimerOf(deps.store);
+  const claimer = deps.github?.readOnly ? null : (deps.store.claimer ?? null);
   if (!claimer) return ready;
   const claimed: StoredState[] = [];
   const lostGroups = new Set<string>();
@@ -665,7 +665,7 @@ async function reloadClaimed(
   listedHeads: ReadonlySet<string>,
 ): Promise<StoredState[]> {
   // Nothing was claimed (no claimer, or a read-only run): nothing can have changed under a claim.
-  if (claimed.length === 0 || deps.github?.readOnly || !claimerOf(deps.store)) return claimed;
+  if (claimed.length === 0 || deps.github?.readOnly || !deps.store.claimer) return claimed;
   // Only the claimed submissions are looked at again, and only one saved again since it was listed is
   // read in full: a state of 100,000 requests read a second time is ~200 MB of allocation for nothing
   // when, as almost always, no other collect ran.
