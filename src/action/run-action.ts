@@ -126,7 +126,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve(workspace, config.sarifPath);
     const deps = actionDeps(config, env);
-    if (config.mode === 'submit' && !config.dryRun && deps.context.event === 'pull_request' && deps.context.pullRequest?.fromFork) {
+    if (
+      config.mode === 'submit' &&
+      !config.dryRun &&
+      deps.context.event === 'pull_request' &&
+      deps.context.pullRequest?.fromFork
+    ) {
       // Its state would be the fork's artifact, which no collect trusts (README "Security"): refuse before paying.
       throw new ConfigError(
         "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run",

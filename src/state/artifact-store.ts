@@ -122,7 +122,9 @@ export class ArtifactStateStore implements StateStore {
   /** Whether a `…c<tag>` name was made by a holder of the key: then it is known collected without reading it. */
   private provenCollected(parsed: ParsedName): boolean {
     const { signer } = this.options;
-    return parsed.collected && parsed.tag !== null && signer !== null && sameHex(parsed.tag, signer.collectedTag(parsed.untagged));
+    return (
+      parsed.collected && parsed.tag !== null && signer !== null && sameHex(parsed.tag, signer.collectedTag(parsed.untagged))
+    );
   }
 
   private ignore(artifact: ListedArtifact, why: string): void {
@@ -139,7 +141,8 @@ export class ArtifactStateStore implements StateStore {
     if (requestsOmitted(state)) throw new Error(`internal: a state read without its requests cannot be saved (${name})`);
     const { signer } = this.options;
     // Unreachable in practice: saving follows a paid call, which needs the key.
-    if (!signer) throw new ConfigError(`anthropic-api-key: missing; a state (${name}) is signed with it and cannot be saved without it`);
+    if (!signer)
+      throw new ConfigError(`anthropic-api-key: missing; a state (${name}) is signed with it and cannot be saved without it`);
     const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'overnight-upload-'));
     try {
       const path = join(dir, 'state.json');
@@ -216,7 +219,10 @@ export class ArtifactStateStore implements StateStore {
           break;
         } catch (error) {
           if (!(error instanceof StateUntrustedError)) throw error;
-          this.ignore(artifact, `it ${error.message}; if it is a submission of yours still waiting, collect its batch with batch-id`);
+          this.ignore(
+            artifact,
+            `it ${error.message}; if it is a submission of yours still waiting, collect its batch with batch-id`,
+          );
         }
       }
     }

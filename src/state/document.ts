@@ -83,7 +83,9 @@ export async function verifyStateFile(path: string, seal: StateSeal): Promise<vo
   }
   if (signature === null) throw new UnsignedStateError('is not signed');
   if (!sameHex(signature, mac.digest('hex'))) {
-    throw new StateUntrustedError('has a signature that does not match its content and name (altered, copied, or signed with another API key)');
+    throw new StateUntrustedError(
+      'has a signature that does not match its content and name (altered, copied, or signed with another API key)',
+    );
   }
 }
 

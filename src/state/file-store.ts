@@ -110,7 +110,7 @@ export class FileStateStore implements StateStore {
       withRequests: (head) => (!task || head.task === task) && (listOptions.withRequests?.(head) ?? true),
     };
     if (this.file) {
-      if (await exists(this.file) && (await this.trusted(this.file, true))) {
+      if ((await exists(this.file)) && (await this.trusted(this.file, true))) {
         found.push({
           id: basename(this.file).replace(/\.json$/, ''),
           state: await readStateFile(this.file, this.file, options),
@@ -144,15 +144,17 @@ export class FileStateStore implements StateStore {
     } catch (error) {
       if (!(error instanceof StateUntrustedError)) throw error;
       if (named && error instanceof UnsignedStateError) {
-        this.log?.warning(`state file ${path} is not signed (saved before overnight signed its states): used because --state names it`);
+        this.log?.warning(
+          `state file ${path} is not signed (saved before overnight signed its states): used because --state names it`,
+        );
         return true;
       }
       if (named) {
-        throw new ConfigError(
-          `state file ${path} ${error.message}: refusing it; collect its batch with --batch-id instead`,
-        );
+        throw new ConfigError(`state file ${path} ${error.message}: refusing it; collect its batch with --batch-id instead`);
       }
-      this.log?.warning(`state file ${path} ignored: it ${error.message}; if it is a submission of yours still waiting, collect its batch with --batch-id`);
+      this.log?.warning(
+        `state file ${path} ignored: it ${error.message}; if it is a submission of yours still waiting, collect its batch with --batch-id`,
+      );
       return false;
     }
   }

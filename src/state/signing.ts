@@ -46,10 +46,7 @@ export class StateSigner {
 
   /** The tag that proves a `…c` revision name was chosen by a holder of the key (it is skipped unread). */
   collectedTag(name: string): string {
-    return createHmac('sha256', this.key)
-      .update(`${COLLECTED_DOMAIN}\n${name}`)
-      .digest('hex')
-      .slice(0, COLLECTED_TAG_LENGTH);
+    return createHmac('sha256', this.key).update(`${COLLECTED_DOMAIN}\n${name}`).digest('hex').slice(0, COLLECTED_TAG_LENGTH);
   }
 }
 

@@ -119,7 +119,10 @@ export function runnerEnv(options: {
   github: {
     url: string;
     resultsUrl: string;
-    runtimeToken(runId: number, run?: { event?: string; head_branch?: string | null; head_sha?: string; fromFork?: boolean }): string;
+    runtimeToken(
+      runId: number,
+      run?: { event?: string; head_branch?: string | null; head_sha?: string; fromFork?: boolean },
+    ): string;
   };
   owner: string;
   repo: string;

@@ -155,7 +155,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
           path: run.path,
           repository,
           head_repository:
-            run.head_repository_id === REPOSITORY_ID ? repository : { id: run.head_repository_id, full_name: `fork-owner/${store.repo}` },
+            run.head_repository_id === REPOSITORY_ID
+              ? repository
+              : { id: run.head_repository_id, full_name: `fork-owner/${store.repo}` },
           html_url: `${context.serverUrl}/${store.owner}/${store.repo}/actions/runs/${id}`,
           url: `${baseUrl}/repos/${store.owner}/${store.repo}/actions/runs/${id}`,
         },
