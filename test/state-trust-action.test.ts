@@ -13,6 +13,7 @@ import { StateSigner } from '../src/state/signing.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
 import { forgedState, stateText, uploadAsRun } from './helpers/forged-state.js';
+import { unzip } from './helpers/zip.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
@@ -131,6 +132,53 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
       expect(
         github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r9a1n\d+c[0-9a-f]{32}$/.test(a.name)),
       ).toHaveLength(1);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await github.close();
+    }
+  }, 60_000);
+
+  it('a state saved before states were signed: ignored with a warning, and collected with batch-id as it says', async () => {
+    const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
+    try {
+      const submitted = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 1),
+        inputs: { mode: 'submit', task: 'code-review', since: '24h', ...keyInputs() },
+      });
+      expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
+      // What the previous overnight uploaded: the same document, closed by `}}`, no signature.
+      const index = github.store.artifacts.findIndex((a) => a.name === 'overnight-state-code-review-1');
+      const [signed] = github.store.artifacts.splice(index, 1);
+      const text = unzip(github.store.blobs.get(signed!.blob_key)!.content!).get('state.json')!.toString();
+      const lines = text.trimEnd().split('\n');
+      expect(lines.at(-1)).toMatch(/^\},"signature":"hmac-sha256:[0-9a-f]{64}"\}$/);
+      const legacy = `${[...lines.slice(0, -1), '}}'].join('\n')}\n`;
+      await uploadAsRun(github, 1, {}, 'overnight-state-code-review-1', { 'state.json': legacy });
+
+      const collect = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 2),
+        inputs: { mode: 'collect', ...keyInputs() },
+      });
+      expect(collect.code, collect.stdout + collect.stderr).toBe(0);
+      expect(collect.outputs.status).toBe('nothing-to-do');
+      expect(collect.stdout.split('\n').filter((l) => l.startsWith('::warning::'))).toEqual([
+        '::warning::state artifact overnight-state-code-review-1 ignored: it is not signed; if it is a submission of yours still waiting, collect its batch with batch-id',
+      ]);
+      expect(github.store.issues).toHaveLength(0);
+
+      const byBatch = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 3),
+        inputs: { mode: 'collect', 'batch-id': submitted.outputs['batch-ids']!, ...keyInputs() },
+      });
+      expect(byBatch.code, byBatch.stdout + byBatch.stderr).toBe(0);
+      expect(byBatch.outputs.status).toBe('collected');
+      expect(github.store.issues).toHaveLength(1);
       expect(github.violations).toEqual([]);
     } finally {
       await github.close();
