@@ -193,12 +193,16 @@ describe('the CLI: state files', () => {
       stateText(forgedState('code-review'), { signer: StateSigner.fromApiKey('sk-ant-other')!, label: 'file' }),
     );
     await writeFile(join(dir, 'states', 'altered.json'), (await readFile(path, 'utf8')).replace('a'.repeat(40), 'b'.repeat(40)));
+    // A name made to start a line of its own in the log.
+    await writeFile(join(dir, 'states', 'x\n::stop-commands::pwn.json'), stateText(forgedState('code-review')));
     expect((await store.list()).map((s) => s.id)).toEqual([id]);
     expect(warnings()).toEqual([
       expect.stringMatching(/^state file .*altered\.json ignored: it has a signature that does not match/),
       expect.stringMatching(/^state file .*committed\.json ignored: it is not signed; .*--batch-id$/),
       expect.stringMatching(/^state file .*other-key\.json ignored: it has a signature that does not match/),
+      expect.stringMatching(/^state file ".*x\\n::stop-commands::pwn\.json" ignored: it is not signed/),
     ]);
+    expect(warnings().every((w) => !w.includes('\n'))).toBe(true);
   });
 
   it('--state FILE: the user names it; unsigned (from before signing) is used with a warning, a bad signature is refused', async () => {

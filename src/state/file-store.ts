@@ -20,6 +20,12 @@ import { ConfigError } from '../errors.js';
 /** A state file's signature binds it to no name: state files are renamed and copied by hand. */
 const FILE_LABEL = 'file';
 
+/** A path as a warning shows it: quoted and escaped when it holds control characters (a cloned repository names these files). */
+function shown(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f]/.test(path) ? JSON.stringify(path) : path;
+}
+
 async function writeAtomic(path: string, state: RunState, seal: StateSeal | undefined): Promise<void> {
   if (requestsOmitted(state)) throw new Error(`internal: a state read without its requests cannot be saved (${path})`);
   await mkdir(dirname(path), { recursive: true });
@@ -145,15 +151,17 @@ export class FileStateStore implements StateStore {
       if (!(error instanceof StateUntrustedError)) throw error;
       if (named && error instanceof UnsignedStateError) {
         this.log?.warning(
-          `state file ${path} is not signed (saved before overnight signed its states): used because --state names it`,
+          `state file ${shown(path)} is not signed (saved before overnight signed its states): used because --state names it`,
         );
         return true;
       }
       if (named) {
-        throw new ConfigError(`state file ${path} ${error.message}: refusing it; collect its batch with --batch-id instead`);
+        throw new ConfigError(
+          `state file ${shown(path)} ${error.message}: refusing it; collect its batch with --batch-id instead`,
+        );
       }
       this.log?.warning(
-        `state file ${path} ignored: it ${error.message}; if it is a submission of yours still waiting, collect its batch with --batch-id`,
+        `state file ${shown(path)} ignored: it ${error.message}; if it is a submission of yours still waiting, collect its batch with --batch-id`,
       );
       return false;
     }
