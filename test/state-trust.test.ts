@@ -100,6 +100,21 @@ describe('the action: states in artifacts', () => {
     expect(warnings()).toEqual([
       'state artifact legacy-code-review-111 ignored: it is not signed; if it is a submission of yours still waiting, collect its batch with batch-id',
     ]);
+    // A night collected before the upgrade: its submit's state and two collect revisions, all unsigned: one line.
+    await uploadAsRun(github, 113, {}, 'legacy-code-review-113', { 'state.json': stateText(forgedState('code-review')) });
+    const collectedAt = new Date().toISOString();
+    await uploadAsRun(github, 114, {}, 'legacy-code-review-113-r114a1n1', {
+      'state.json': stateText(forgedState('code-review')),
+    });
+    await uploadAsRun(github, 114, {}, 'legacy-code-review-113-r114a1n2c', {
+      'state.json': stateText(forgedState('code-review', { collectedAt })),
+    });
+    const later = storeOf(115, 'legacy');
+    expect(await later.store.list('code-review', { skipCollected: true })).toEqual([]);
+    expect(later.warnings().sort()).toEqual([
+      'state artifact legacy-code-review-111 ignored: it is not signed; if it is a submission of yours still waiting, collect its batch with batch-id',
+      'state artifacts legacy-code-review-113-r114a1n2c, legacy-code-review-113-r114a1n1, legacy-code-review-113 ignored: none is signed; if it is a submission of yours still waiting, collect its batch with batch-id',
+    ]);
   });
 
   it('a signed state copied under another name, or named for another run, is ignored', async () => {

@@ -21,7 +21,9 @@ import { readStateFile, requestsOmitted, verifyStateFile, writeStateFile } from 
 import type { ListOptions, StateStore, StoredState } from './store.js';
 import { ConfigError } from '../errors.js';
 import { GitRefClaimer } from './claims.js';
-import { COLLECTED_TAG_LENGTH, sameHex, StateUntrustedError, type StateSigner } from './signing.js';
+import { COLLECTED_TAG_LENGTH, sameHex, StateUntrustedError, UnsignedStateError, type StateSigner } from './signing.js';
+
+const RECOVERY = 'if it is a submission of yours still waiting, collect its batch with batch-id';
 
 export interface ArtifactStoreOptions {
   octokit: Octokit;
@@ -127,10 +129,13 @@ export class ArtifactStateStore implements StateStore {
     );
   }
 
-  private ignore(artifact: ListedArtifact, why: string): void {
-    if (this.warned.has(artifact.id)) return;
-    this.warned.add(artifact.id);
-    this.options.log.warning(`state artifact ${artifact.name} ignored: ${why}`);
+  /** One warning line for artifacts of one submission, each named once per run. */
+  private ignore(artifacts: ListedArtifact[], why: string): void {
+    const fresh = artifacts.filter((a) => !this.warned.has(a.id));
+    if (fresh.length === 0) return;
+    for (const artifact of fresh) this.warned.add(artifact.id);
+    const names = fresh.map((a) => a.name).join(', ');
+    this.options.log.warning(`state artifact${fresh.length > 1 ? 's' : ''} ${names} ignored: ${why}`);
   }
 
   describe(id?: string): string {
@@ -188,7 +193,7 @@ export class ArtifactStateStore implements StateStore {
       if (options.ids && !options.ids.has(key)) continue;
       const why = this.untrustedRun(artifact, parsed);
       if (why) {
-        this.ignore(artifact, why);
+        this.ignore([artifact], why);
         continue;
       }
       byOrigin.set(key, [...(byOrigin.get(key) ?? []), { artifact, parsed }]);
@@ -204,6 +209,8 @@ export class ArtifactStateStore implements StateStore {
     const states: StoredState[] = [];
     for (const [key, candidates] of byOrigin) {
       candidates.sort((a, b) => b.artifact.id - a.artifact.id);
+      // Said once per submission: after an upgrade, every revision of a night saved before signing is unsigned.
+      const unsigned: ListedArtifact[] = [];
       for (const { artifact, parsed } of candidates) {
         const collected = this.provenCollected(parsed);
         // A collected submission has nothing left to lose, expired or not.
@@ -219,12 +226,11 @@ export class ArtifactStateStore implements StateStore {
           break;
         } catch (error) {
           if (!(error instanceof StateUntrustedError)) throw error;
-          this.ignore(
-            artifact,
-            `it ${error.message}; if it is a submission of yours still waiting, collect its batch with batch-id`,
-          );
+          if (error instanceof UnsignedStateError) unsigned.push(artifact);
+          else this.ignore([artifact], `it ${error.message}; ${RECOVERY}`);
         }
       }
+      this.ignore(unsigned, `${unsigned.length > 1 ? 'none is signed' : 'it is not signed'}; ${RECOVERY}`);
     }
     return states.sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
