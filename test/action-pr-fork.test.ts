@@ -158,6 +158,30 @@ describe.concurrent('code-review of a fork pull request (dist/index.js)', () => 
     }
   });
 
+  it('on pull_request, auto above sync-threshold still answers within the run: no batch whose state nothing would trust', async ({
+    expect,
+  }) => {
+    const github = await emulatorWithPullRequest();
+    github.setReadOnly(true);
+    try {
+      const auto = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 1, 'pull_request'),
+        inputs: { ...inputs('auto'), 'sync-threshold': '1' },
+        event: forkEvent(),
+      });
+      expect(auto.code, auto.stdout + auto.stderr).toBe(0);
+      expect(auto.stdout).toContain("auto on a fork's pull_request run: every request goes through the interactive API");
+      expect(auto.outputs['batch-ids'] ?? '').toBe('');
+      expect(github.store.artifacts.filter((a) => a.name.startsWith('overnight-state-'))).toEqual([]);
+      expect(Number(auto.outputs['findings-count'])).toBeGreaterThan(0);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await github.close();
+    }
+  });
+
   it('on pull_request_target (writable token): the same fork PR gets its sticky comment and review', async ({ expect }) => {
     const github = await emulatorWithPullRequest();
     try {

@@ -126,16 +126,20 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve(workspace, config.sarifPath);
     const deps = actionDeps(config, env);
-    if (
-      config.mode === 'submit' &&
-      !config.dryRun &&
-      deps.context.event === 'pull_request' &&
-      deps.context.pullRequest?.fromFork
-    ) {
-      // Its state would be the fork's artifact, which no collect trusts (README "Security"): refuse before paying.
-      throw new ConfigError(
-        "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run",
-      );
+    // A fork's pull_request run saves states as the fork's artifacts, which no collect trusts (README
+    // "Security"): it never submits a batch that nothing would collect.
+    if (deps.context.event === 'pull_request' && deps.context.pullRequest?.fromFork && !config.dryRun) {
+      if (config.mode === 'submit') {
+        throw new ConfigError(
+          "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run",
+        );
+      }
+      if (config.mode === 'auto') {
+        actionLog.info(
+          "auto on a fork's pull_request run: every request goes through the interactive API (a batch's state would not be trusted)",
+        );
+        config.syncThreshold = Number.MAX_SAFE_INTEGER;
+      }
     }
     switch (config.mode) {
       case 'submit':
