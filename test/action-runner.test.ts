@@ -106,8 +106,11 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
     expect(resultsSaved).toBeGreaterThanOrEqual(0);
     expect(issuePosted).toBeGreaterThan(resultsSaved);
 
-    // The collected revision says so in its name, so the hourly collects after it skip it unread.
-    expect(github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r3a1n\d+c$/.test(a.name))).toHaveLength(1);
+    // The collected revision says so in its name, with a tag only the key makes, so the hourly collects
+    // after it skip it unread.
+    expect(
+      github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r3a1n\d+c[0-9a-f]{32}$/.test(a.name)),
+    ).toHaveLength(1);
     const requestsBefore = github.requests.length;
     const again = await runBundledAction({ workspace, token: TOKEN, env: runEnv(4), inputs: collectInputs });
     expect(again.code, again.stdout + again.stderr).toBe(0);

@@ -470,6 +470,7 @@ describe('missing permissions and tokens: one line naming what is missing', () =
       stateName: 'overnight-state',
       retentionDays: 7,
       log: quiet,
+      signer: null,
     });
     const error = await store.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

@@ -9,6 +9,7 @@ import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
 import { ArtifactStateStore } from '../state/artifact-store.js';
+import { StateSigner } from '../state/signing.js';
 import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
@@ -111,6 +112,8 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     stateName: config.stateName,
     retentionDays: config.retentionDays,
     log: actionLog,
+    // States are signed with a key derived from the API key, which a fork's pull_request run never has.
+    signer: StateSigner.fromApiKey(config.apiKey),
     tempDir: temp,
   });
   return {
@@ -142,6 +145,21 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve(workspace, config.sarifPath);
     const deps = actionDeps(config, env);
+    // A fork's pull_request run saves states as the fork's artifacts, which no collect trusts (README
+    // "Security"): it never submits a batch that nothing would collect.
+    if (deps.context.event === 'pull_request' && deps.context.pullRequest?.fromFork && !config.dryRun) {
+      if (config.mode === 'submit') {
+        throw new ConfigError(
+          "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run",
+        );
+      }
+      if (config.mode === 'auto') {
+        actionLog.info(
+          "auto on a fork's pull_request run: every request goes through the interactive API (a batch's state would not be trusted)",
+        );
+        config.syncThreshold = Number.MAX_SAFE_INTEGER;
+      }
+    }
     switch (config.mode) {
       case 'submit':
         await submit(config, deps);

@@ -9,6 +9,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
 import { FatalApiError } from '../batch/retry.js';
 import { FileStateStore } from '../state/file-store.js';
+import { StateSigner } from '../state/signing.js';
 import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
@@ -230,6 +231,8 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
     resultsDir: outputDir,
+    signer: StateSigner.fromApiKey(config.apiKey),
+    log,
   });
   let github: GitHubContext | null = null;
   const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));

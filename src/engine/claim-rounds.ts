@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import type { StoredState } from '../state/store.js';
 import type { RunState } from '../state/state.js';
-import { claimerOf, type RoundClaim } from '../state/claims.js';
+import type { RoundClaim } from '../state/claims.js';
 import type { EngineDeps } from './deps.js';
 import { readyBatches, roundKeyOf } from './stream.js';
 import { groupKeyOf, untouched, type StateCollectResult } from './rounds.js';
@@ -20,7 +20,7 @@ export async function claimRounds(
   claims: RoundClaim[],
   byId: Map<string, StateCollectResult>,
 ): Promise<StoredState[]> {
-  const claimer = deps.github?.readOnly ? null : claimerOf(deps.store);
+  const claimer = deps.github?.readOnly ? null : deps.store.claimer;
   if (!claimer) return ready;
   const claimed: StoredState[] = [];
   const lostGroups = new Set<string>();
@@ -62,7 +62,7 @@ export async function reloadClaimed(
   listedHeads: ReadonlySet<string>,
 ): Promise<StoredState[]> {
   // Nothing was claimed (no claimer, or a read-only run): nothing can have changed under a claim.
-  if (claimed.length === 0 || deps.github?.readOnly || !claimerOf(deps.store)) return claimed;
+  if (claimed.length === 0 || deps.github?.readOnly || !deps.store.claimer) return claimed;
   // Only the claimed submissions are looked at again, and only one saved again since it was listed is
   // read in full: a state of 100,000 requests read a second time is ~200 MB of allocation for nothing
   // when, as almost always, no other collect ran.
