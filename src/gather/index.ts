@@ -2,6 +2,7 @@
 export { UsageError, ConfigError } from '../errors.js';
 export { parseSince, describeSince, isValidRefName, type Since } from './since.js';
 export { gatherChanges, type GatherOptions } from './gather.js';
-export { isCredentialPath, classifyPath } from './filters.js';
+export { classifyPath } from './filters.js';
+export { isCredentialPath } from './credentials.js';
 export { redactSecrets } from './redact.js';
 export { languageFor } from './language.js';

@@ -1,39 +1,44 @@
-// Secret redaction before anything leaves the machine. secretlint's recommended preset finds the
-// secrets (its rules are maintained against real token formats); we only replace what it reports,
-// plus a small supplement for two shapes it does not cover (see SUPPLEMENT below).
+// Secret redaction before anything leaves the machine, and of what the model sends back.
+// secretlint finds the secrets: its recommended preset (rules maintained against real token
+// formats) plus its pattern rule configured with the formats the preset misses (secret-formats.ts);
+// a generic rule finds secrets by where they stand: values under secret-like names, connection
+// string and command-line passwords, Authorization headers (secret-values.ts). We replace what
+// they report.
 //
 // Every replacement keeps the line structure: a secret spanning lines (a PEM block) becomes the
 // marker on its first line followed by the same line breaks, so line numbers in the redacted file,
 // its diff and the model's findings all still point at the right lines.
 //
-// Users can keep a known-safe string with secretlint's own comments (`secretlint-disable-line`).
+// No comment in a file can switch redaction off: secretlint's filter-comments rule (which honours
+// `secretlint-disable-line` and friends) is disabled. The file's author is not who decides what
+// leaves the machine.
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
-import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import { creator as patternRule } from '@secretlint/secretlint-rule-pattern';
+import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { posix } from 'node:path';
+import { patternRuleOptions, secretWithin } from './secret-formats.js';
+import { genericHits, type Hit } from './secret-values.js';
 
 // secretlint records a performance mark per rule per file and keeps every entry: over thousands of
 // files that is gigabytes. Its own CLI turns the profiler off unless asked; so do we.
 secretLintProfiler.setEnabled(false);
 
-const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
+const PATTERN_ID = '@secretlint/secretlint-rule-pattern';
+// The rule that honours `secretlint-disable*` comments. The preset's rules are registered one by one
+// without it: secretlint ignores `disabled` on a rule registered through a preset (13.x).
+const FILTER_COMMENTS_ID = '@secretlint/secretlint-rule-filter-comments';
 
 type SecretlintConfig = Parameters<typeof lintSource>[0]['options']['config'];
 
 const SECRETLINT_CONFIG: SecretlintConfig = {
   rules: [
-    {
-      id: PRESET_ID,
-      rule: recommendedPreset,
-    },
+    ...recommendedRules
+      .filter((rule) => rule.meta.id !== FILTER_COMMENTS_ID)
+      .map((rule) => ({ id: rule.meta.id, rule: rule as SecretlintConfig['rules'][number]['rule'] })),
+    { id: PATTERN_ID, rule: patternRule, options: patternRuleOptions() },
   ],
-};
-
-interface Hit {
-  start: number;
-  end: number;
-  rule: string;
-}
+} as SecretlintConfig;
 
 /** `@secretlint/secretlint-rule-github` → `github`: short enough to read inside code. */
 function shortRuleId(ruleId: string): string {
@@ -44,84 +49,21 @@ function shortRuleId(ruleId: string): string {
 // semicolon). Replacing them would turn valid code into a syntax error the model then "finds".
 const TRAILING_NON_SECRET = /["'`;,)\]}>\s]/;
 
-/*
- * SUPPLEMENT: what the recommended preset misses and our users hit.
- * 1. password-assignment: a literal assigned to a name ending in password/passwd/pwd/passphrase/
- *    secret/api key/access token/auth token/client secret/private key (optionally followed by
- *    "key"), e.g. `DB_PASSWORD = "hunter2hunter2"`, `"clientSecret": "…"`, `SECRET_KEY = '…'`.
- *    The value must be quoted (unquoted only in config formats: YAML, INI/properties, shell,
- *    Dockerfile), at least 8 characters, without whitespace, and contain a digit or symbol unless
- *    it is 16+ characters long (so UI strings like "password": "Password" survive).
- *    Placeholders and references (${VAR}, {{ x }}, <password>, %s, changeme, example, xxx, ***) are kept.
- * 2. connection-string-password: the password of any `scheme://user:password@host` URL
- *    (redis, amqp, mssql, jdbc:..., and the databases the preset knows); only the password is
- *    replaced so the URL's shape stays reviewable.
- * 3. aws: AWS access key IDs (AKIA..., ASIA...). The preset reports them only behind its
- *    `enableIDScanRule` option, which also runs an account-ID scan that costs more than all other
- *    rules together over thousands of files; an access key ID is half a credential, so we catch it here.
- * The patterns start at a literal (the keyword, '://', the key prefix) so they stay cheap on large files.
- */
-// The name only has to END with the keyword (DB_PASSWORD, clientSecret), so matching starts there.
-const SECRET_NAME = String.raw`(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key)(?:[_-]?key)?`;
-const ASSIGN = String.raw`["']?\s*(?:=|:=|=>|:)\s*`;
-const QUOTED_ASSIGNMENT = new RegExp(String.raw`${SECRET_NAME}${ASSIGN}(["'\`])([^"'\`\s]{8,})\1`, 'gi');
-const UNQUOTED_ASSIGNMENT = new RegExp(
-  String.raw`^[ \t]*(?:export[ \t]+|ENV[ \t]+|-[ \t]+)?[A-Za-z0-9_.-]*?${SECRET_NAME}${ASSIGN}([^\s"'\`#!&*][^\s"'\`#]{7,})[ \t\r]*$`,
-  'gim',
-);
-const UNQUOTED_FORMATS = /\.(ya?ml|ini|cfg|conf|properties|sh|bash|zsh)$|(^|\/)dockerfile[^/]*$/i;
-const PLACEHOLDER = /\$\{|\{\{|<[^>]*>|%\(|%s|\$\(|changeme|example|placeholder|dummy|your[_-]|xxx|\*\*\*|redacted|^\$[A-Z_]+$/i;
-const CONNECTION_PASSWORD = /:\/\/[^\s:/@'"`]+:([^\s:/@'"`]+)@[^\s/'"`]/g;
-const AWS_ACCESS_KEY_ID = /\b(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g;
-// The example key of AWS's documentation, kept like the preset keeps it.
-const AWS_DOCUMENTATION_KEY = 'AKIAIOSFODNN7EXAMPLE';
-
-function looksLikeSecretValue(value: string): boolean {
-  if (PLACEHOLDER.test(value)) return false;
-  if (/^(.)\1*$/.test(value)) return false;
-  return value.length >= 16 || /[^A-Za-z]/.test(value);
-}
-
-function supplementHits(content: string, path: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const match of content.matchAll(QUOTED_ASSIGNMENT)) {
-    const value = match[2]!;
-    if (!looksLikeSecretValue(value)) continue;
-    const start = match.index! + match[0].length - 1 - value.length;
-    hits.push({ start, end: start + value.length, rule: 'password-assignment' });
-  }
-  if (UNQUOTED_FORMATS.test(posix.basename(path))) {
-    for (const match of content.matchAll(UNQUOTED_ASSIGNMENT)) {
-      const value = match[1]!;
-      if (!looksLikeSecretValue(value)) continue;
-      const start = match.index! + match[0].trimEnd().length - value.length;
-      hits.push({ start, end: start + value.length, rule: 'password-assignment' });
-    }
-  }
-  for (const match of content.matchAll(AWS_ACCESS_KEY_ID)) {
-    if (match[0] === AWS_DOCUMENTATION_KEY) continue;
-    hits.push({ start: match.index!, end: match.index! + match[0].length, rule: 'aws' });
-  }
-  if (!content.includes('://')) return hits;
-  for (const match of content.matchAll(CONNECTION_PASSWORD)) {
-    const password = match[1]!;
-    if (PLACEHOLDER.test(password) || /^(password|pass|pwd|secret)$/i.test(password)) continue;
-    // The password sits right before the '@' that follows it.
-    const start = match.index! + match[0].length - 2 - password.length;
-    hits.push({ start, end: start + password.length, rule: 'connection-string-password' });
-  }
-  return hits;
-}
-
 async function secretlintHits(content: string, path: string): Promise<Hit[]> {
   const ext = posix.extname(path);
   const result = await lintSource({
     source: { content, filePath: path, ext, contentType: 'text' },
     options: { config: SECRETLINT_CONFIG, noPhysicFilePath: true },
   });
-  return result.messages.map((message) =>
-    widenToToken({ start: message.range[0], end: message.range[1], rule: shortRuleId(message.ruleId) }, content),
-  );
+  return result.messages.map((message) => {
+    const hit = { start: message.range[0], end: message.range[1], rule: shortRuleId(message.ruleId) };
+    // The pattern rule's matches are exactly the secret; its marker names the format.
+    if (message.ruleId !== PATTERN_ID) return widenToToken(hit, content);
+    const name = (message.data as { PATTERN_NAME?: unknown } | undefined)?.PATTERN_NAME;
+    if (typeof name !== 'string') return hit;
+    const [start, end] = secretWithin(name, content, hit.start, hit.end);
+    return { start, end, rule: name };
+  });
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9+/=_\-.~]/;
@@ -160,14 +102,12 @@ function mergeHits(hits: Hit[], content: string): Hit[] {
   return merged;
 }
 
-/**
- * Replaces every secret-looking string with `[REDACTED:<rule>]`, keeping the line count and the
- * line of everything after it. `path` tells the rules what kind of file this is.
- */
-export async function redactSecrets(content: string, path: string): Promise<{ content: string; redactions: number }> {
-  if (content.length === 0) return { content, redactions: 0 };
-  const hits = mergeHits([...(await secretlintHits(content, path)), ...supplementHits(content, path)], content);
-  if (hits.length === 0) return { content, redactions: 0 };
+/** Every secret in `content`, merged and sorted. `path` tells the rules what kind of file this is. */
+async function findSecrets(content: string, path: string): Promise<Hit[]> {
+  return mergeHits([...(await secretlintHits(content, path)), ...genericHits(content, path)], content);
+}
+
+function replaceHits(content: string, hits: Hit[]): string {
   let out = '';
   let cursor = 0;
   for (const hit of hits) {
@@ -175,6 +115,18 @@ export async function redactSecrets(content: string, path: string): Promise<{ co
     out += content.slice(cursor, hit.start) + `[REDACTED:${hit.rule}]` + lineBreaks.join('');
     cursor = hit.end;
   }
-  out += content.slice(cursor);
-  return { content: out, redactions: hits.length };
+  return out + content.slice(cursor);
+}
+
+/**
+ * Replaces every secret-looking string with `[REDACTED:<rule>]`, keeping the line count and the
+ * line of everything after it. `path` tells the rules what kind of file this is (any text can be
+ * given: instructions, a model's answer; the path only decides whether unquoted `name: value`
+ * assignments count, as they do in YAML, INI, shell...).
+ */
+export async function redactSecrets(content: string, path: string): Promise<{ content: string; redactions: number }> {
+  if (content.length === 0) return { content, redactions: 0 };
+  const hits = await findSecrets(content, path);
+  if (hits.length === 0) return { content, redactions: 0 };
+  return { content: replaceHits(content, hits), redactions: hits.length };
 }
