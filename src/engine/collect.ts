@@ -373,7 +373,7 @@ async function streamState(
           const record = state.requests[line.custom_id];
           // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch.
           if (!record || record.batchId !== batch.id) continue;
-          const outcome: RequestOutcome = outcomeOfResult(
+          const outcome: RequestOutcome = await outcomeOfResult(
             line.custom_id,
             line.result,
             task,

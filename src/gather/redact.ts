@@ -119,13 +119,28 @@ function replaceHits(content: string, hits: Hit[]): string {
 }
 
 /**
+ * A cheap test that every secret any rule above finds passes: a run of 16 token characters (every
+ * format and token), a URL (passwords, DSNs, webhooks), a PEM armour line, a secret-like name
+ * followed by an assignment (`password=`, `"apiKey":`, `<secret>`, `'DB_PASSWORD',`), a Basic
+ * header or a command-line flag. Text without any of these (most of a model's prose, many small
+ * files) skips secretlint, whose fixed cost per call dominates on short text.
+ * test/redact.test.ts checks it against every line of the corpus that holds a secret.
+ */
+const MAY_HOLD_SECRET =
+  /[A-Za-z0-9+_=-]{16}|:\/\/|-----BEGIN|(?:pass|pwd|secret|token|key|auth|credential|sig)\w*["'`]?\s*(?:[:=,>]|\s-)|\bBasic\s|\s-[pu]|--user/i;
+
+export function mayHoldSecret(text: string): boolean {
+  return MAY_HOLD_SECRET.test(text);
+}
+
+/**
  * Replaces every secret-looking string with `[REDACTED:<rule>]`, keeping the line count and the
  * line of everything after it. `path` tells the rules what kind of file this is (any text can be
  * given: instructions, a model's answer; the path only decides whether unquoted `name: value`
  * assignments count, as they do in YAML, INI, shell...).
  */
 export async function redactSecrets(content: string, path: string): Promise<{ content: string; redactions: number }> {
-  if (content.length === 0) return { content, redactions: 0 };
+  if (!mayHoldSecret(content)) return { content, redactions: 0 };
   const hits = await findSecrets(content, path);
   if (hits.length === 0) return { content, redactions: 0 };
   return { content: replaceHits(content, hits), redactions: hits.length };
