@@ -7,7 +7,8 @@
 //   - under a WEAK name (token, key, auth, credential, signature, ...: names that also label harmless
 //     values such as cacheKey or nextPageToken): only a high-entropy token (see isTokenLike);
 //   - never a placeholder or a reference: ${VAR}, {{ x }}, <password>, %s, $VAR, process.env.X,
-//     os.environ[...], changeme, example, dummy, your-..., xxx, ***, redacted;
+//     os.environ[...], changeme, example, dummy, your-..., xxx, ***, redacted, and words naming
+//     what they stand for (`a-secret`, `test-password`: test fixtures, never a real credential);
 //   - never what is not a credential by construction: UUIDs (identifiers; test fixtures use them),
 //     content hashes with their algorithm (`sha512-…` integrity, `sha256:…` digests), and values
 //     under names of public halves (publicKey, publishableKey, siteKey) or of map keys (cacheKey,
@@ -40,8 +41,19 @@ export function entropy(value: string): number {
   return bits;
 }
 
+// Words that name what the value stands for (`a-secret`, `it-is-very-secret`, `test_password`):
+// letters and separators only, with the word secret/password/token/key among them.
+const SELF_DESCRIBING = /^[a-z]+(?:[-_.][a-z]+)*$/i;
+const SECRET_WORD = /secret|passw(?:or)?d|token|key/i;
+
 function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || /^(.)\1*$/.test(value) || UUID.test(value) || CONTENT_HASH.test(value);
+  return (
+    PLACEHOLDER.test(value) ||
+    /^(.)\1*$/.test(value) ||
+    UUID.test(value) ||
+    CONTENT_HASH.test(value) ||
+    (SELF_DESCRIBING.test(value) && SECRET_WORD.test(value))
+  );
 }
 
 /**
@@ -54,7 +66,7 @@ export function isTokenLike(value: string): boolean {
   // Hex, or groups of hex (Mailgun's keys); UUIDs were ruled out above.
   if (/^[0-9a-f]+(?:-[0-9a-f]+)*$/i.test(value)) return value.replace(/-/g, '').length >= 20 && entropy(value) >= 3;
   if (!/\d/.test(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
-  return entropy(value) >= 3.5;
+  return entropy(value) >= 3.5 && classChanges(value) >= value.length / 3;
 }
 
 /** Random printable characters (WordPress salts, Django keys): 24+ long, letters, digits and symbols. */
@@ -66,8 +78,21 @@ function isRandomPrintable(value: string): boolean {
     /[A-Za-z]/.test(value) &&
     /[^A-Za-z0-9]/.test(value) &&
     !isPlaceholder(value) &&
-    entropy(value) >= 4.2
+    entropy(value) >= 4.2 &&
+    classChanges(value) >= value.length / 3
   );
+}
+
+/**
+ * How often the character class (upper case, lower case, digit, other) changes along the value:
+ * random tokens change every second character or so, words and identifiers (`overnightFingerprint/v1`)
+ * only at their joins.
+ */
+function classChanges(value: string): number {
+  const classOf = (ch: string): number => (/[A-Z]/.test(ch) ? 0 : /[a-z]/.test(ch) ? 1 : /\d/.test(ch) ? 2 : 3);
+  let changes = 0;
+  for (let i = 1; i < value.length; i++) if (classOf(value[i]!) !== classOf(value[i - 1]!)) changes++;
+  return changes;
 }
 
 /** A password-like literal: 8+ characters, no whitespace, a digit or symbol unless 16+ long. */
@@ -86,14 +111,16 @@ const STRONG_NAME = new RegExp(`${STRONG}${SUFFIX}$`, 'i');
 /** Names of values that are keys of something else, or public halves of a key pair. */
 const NOT_SECRET_NAME =
   /(?:public|publishable|pub|site|primary|foreign|sort|partition|cache|hash|map|i18n|translation|query|route|storage|idempotency|dedupe|lookup|row|column|group|object|file|path|hot|short|sig(?=nal)|pass(?=through))[_-]?(?:key|token|id)?$/i;
-// `name = `, `name: `, `"name": `, `name := `, `name => `, `define('NAME', `.
-const ASSIGN = String.raw`(?:["']?\s*(?:=|:=|=>|:)|["']\s*,)\s*`;
+// `name = `, `name: `, `"name": `, `name := `, `name => `.
+const ASSIGN = String.raw`["']?\s*(?:=|:=|=>|:)\s*`;
 
 const QUOTED_ASSIGNMENT = new RegExp(String.raw`(${NAME})${ASSIGN}(["'\`])([^"'\`\s]{8,})\2`, 'gid');
 const UNQUOTED_ASSIGNMENT = new RegExp(
   String.raw`^[ \t]*(?:export[ \t]+|ENV[ \t]+|-[ \t]+|set[ \t]+)?([A-Za-z0-9_.-]*?${NAME})${ASSIGN}([^\s"'\`#!&*|>][^\s"'\`]{7,})[ \t\r]*(?:#.*)?$`,
   'gimd',
 );
+// PHP's `define('DB_PASSWORD', '…')` (not any `'secret', 'x'` list: the call is named).
+const PHP_DEFINE = new RegExp(String.raw`\bdefine\(\s*["']([A-Za-z0-9_]*?${NAME})["']\s*,\s*(["'])([^"'\s]{8,})\2`, 'gid');
 const XML_ELEMENT = new RegExp(String.raw`<([A-Za-z0-9_.:-]*?${NAME})>([^<\s]{8,})</\1>`, 'gid');
 // Formats where a value needs no quotes: YAML, INI, properties, TOML, shell, Dockerfile, HCL.
 const UNQUOTED_FORMATS = /\.(ya?ml|ini|cfg|conf|properties|toml|tf|hcl|sh|bash|zsh|ksh|envrc)$|(^|\/)dockerfile[^/]*$/i;
@@ -130,6 +157,12 @@ function assignmentHits(content: string, path: string, hits: Hit[]): void {
     const rule = assignmentRule(nameEndingAt(content, match), match[3]!);
     if (rule) push(hits, match, 3, rule);
   }
+  if (content.includes('define(')) {
+    for (const match of content.matchAll(PHP_DEFINE)) {
+      const rule = assignmentRule(match[1]!, match[3]!);
+      if (rule) push(hits, match, 3, rule);
+    }
+  }
   if (UNQUOTED_FORMATS.test(posix.basename(path))) {
     for (const match of content.matchAll(UNQUOTED_ASSIGNMENT)) {
       const rule = assignmentRule(match[1]!, match[2]!);
@@ -148,7 +181,9 @@ function assignmentHits(content: string, path: string, hits: Hit[]): void {
 const URL_PASSWORD = /:\/\/[^\s:/@'"`]*:([^\s:/@'"`]+)@[^\s/'"`]/dg;
 // `password=` inside a libpq (space-separated), ADO.NET/JDBC (`;`) or URL-query (`&`) string.
 // No spaces around `=` (`password = value` is an assignment in code, left to the names rule).
-const FIELD_PASSWORD = /[\s;?&"'`(](?:password|pwd|passwd)=([^\s;&'"`),<]+)/dgi;
+// (The pattern starts at the keyword, which V8 scans for fast; the character before is checked after.)
+const FIELD_PASSWORD = /(?:password|pwd|passwd)=([^\s;&'"`),<]+)/dgi;
+const FIELD_START = /[\s;?&"'`(]/;
 const NPMRC_TOKEN = /:_(?:authToken|auth|password)\s*=\s*([^\s'"`]+)/dg;
 
 function connectionHits(content: string, hits: Hit[]): void {
@@ -161,6 +196,7 @@ function connectionHits(content: string, hits: Hit[]): void {
     }
   }
   for (const match of content.matchAll(FIELD_PASSWORD)) {
+    if (match.index === 0 || !FIELD_START.test(content[match.index! - 1]!)) continue;
     const value = match[1]!;
     if (!isPasswordLike(value) || (/^[A-Za-z_$][\w$.]*$/.test(value) && !/\d/.test(value))) continue;
     push(hits, match, 1, 'connection-string-password');
@@ -173,15 +209,18 @@ function connectionHits(content: string, hits: Hit[]): void {
 
 // Passwords on command lines: `mysql -pSECRET` (attached: `-p SECRET` would prompt), `curl -u
 // user:SECRET`, `docker login -p SECRET`, and any `--password[= ]SECRET`.
-const CLI_PASSWORDS = [
-  /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlshow)\b[^\n]*?\s-p([^\s'"`;|&)]+)/dg,
-  /\bcurl\b[^\n]*?\s(?:-u|--user)[\s=]+["']?[^\s:'"]+:([^\s'"`]+)/dg,
-  /\bdocker\s+login\b[^\n]*?\s-p[\s=]+["']?([^\s'"`]+)/dg,
-  /--password[\s=]+["']?([^\s'"`-][^\s'"`]*)/dg,
+// Each with the word a file must hold for the pattern to be worth running.
+const CLI_PASSWORDS: [string, RegExp][] = [
+  ['mysql', /(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow)\b[^\n]*?\s-p([^\s'"`;|&)]+)/dg],
+  ['mariadb', /mariadb(?:-dump)?\b[^\n]*?\s-p([^\s'"`;|&)]+)/dg],
+  ['curl', /curl\b[^\n]*?\s(?:-u|--user)[\s=]+["']?[^\s:'"]+:([^\s'"`]+)/dg],
+  ['docker', /docker\s+login\b[^\n]*?\s-p[\s=]+["']?([^\s'"`]+)/dg],
+  ['--password', /--password[\s=]+["']?([^\s'"`-][^\s'"`]*)/dg],
 ];
 
 function commandLineHits(content: string, hits: Hit[]): void {
-  for (const pattern of CLI_PASSWORDS) {
+  for (const [word, pattern] of CLI_PASSWORDS) {
+    if (!content.includes(word)) continue;
     for (const match of content.matchAll(pattern)) {
       const value = match[1]!;
       if (value.length < 4 || isPlaceholder(value) || /^\$/.test(value)) continue;
@@ -190,12 +229,14 @@ function commandLineHits(content: string, hits: Hit[]): void {
   }
 }
 
-const BEARER = /\b[Bb]earer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg;
+const BEARER = /earer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg;
 const BASIC = /\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/dg;
 
 /** Authorization header values: a bearer token, or Basic credentials (base64 of `user:password`). */
 function headerHits(content: string, hits: Hit[]): void {
   for (const match of content.matchAll(BEARER)) {
+    // `Bearer`/`bearer` as a word (the pattern starts after the B, which V8 then scans for fast).
+    if (!/(?:^|[^A-Za-z0-9_])[Bb]$/.test(content.slice(Math.max(0, match.index! - 2), match.index!))) continue;
     const value = match[1]!;
     if (isTokenLike(value) || /^eyJ/.test(value)) push(hits, match, 1, 'authorization-header');
   }
@@ -208,7 +249,7 @@ function headerHits(content: string, hits: Hit[]): void {
   }
 }
 
-const AWS_ACCESS_KEY_ID = /\b(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/dg;
+const AWS_ACCESS_KEY_ID = /(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/dg;
 // The example key of AWS's documentation, kept like the preset keeps it.
 const AWS_DOCUMENTATION_KEY = 'AKIAIOSFODNN7EXAMPLE';
 
@@ -219,7 +260,8 @@ const AWS_DOCUMENTATION_KEY = 'AKIAIOSFODNN7EXAMPLE';
  */
 function awsKeyIdHits(content: string, hits: Hit[]): void {
   for (const match of content.matchAll(AWS_ACCESS_KEY_ID)) {
-    if (match[0] !== AWS_DOCUMENTATION_KEY) push(hits, match, 0, 'aws');
+    if (match[0] === AWS_DOCUMENTATION_KEY || (match.index! > 0 && /\w/.test(content[match.index! - 1]!))) continue;
+    push(hits, match, 0, 'aws');
   }
 }
 
