@@ -1,9 +1,9 @@
 // Secret redaction before anything leaves the machine, and of what the model sends back.
-// secretlint finds the secrets: its recommended preset (rules maintained against real token
-// formats) plus its pattern rule configured with the formats the preset misses (secret-formats.ts);
-// a generic rule finds secrets by where they stand: values under secret-like names, connection
-// string and command-line passwords, Authorization headers (secret-values.ts). We replace what
-// they report.
+// secretlint's recommended preset finds the secrets of known formats (its rules are maintained
+// against real token formats); the formats it misses are matched like its pattern rule would
+// (secret-formats.ts); a generic rule finds secrets by where they stand: values under secret-like
+// names, connection string and command-line passwords, Authorization headers (secret-values.ts).
+// We replace what they report.
 //
 // Every replacement keeps the line structure: a secret spanning lines (a PEM block) becomes the
 // marker on its first line followed by the same line breaks, so line numbers in the redacted file,
@@ -14,17 +14,15 @@
 // leaves the machine.
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
-import { creator as patternRule } from '@secretlint/secretlint-rule-pattern';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { posix } from 'node:path';
-import { patternRuleOptions, secretWithin } from './secret-formats.js';
+import { formatHits } from './secret-formats.js';
 import { genericHits, type Hit } from './secret-values.js';
 
 // secretlint records a performance mark per rule per file and keeps every entry: over thousands of
 // files that is gigabytes. Its own CLI turns the profiler off unless asked; so do we.
 secretLintProfiler.setEnabled(false);
 
-const PATTERN_ID = '@secretlint/secretlint-rule-pattern';
 // The rule that honours `secretlint-disable*` comments. The preset's rules are registered one by one
 // without it: secretlint ignores `disabled` on a rule registered through a preset (13.x).
 const FILTER_COMMENTS_ID = '@secretlint/secretlint-rule-filter-comments';
@@ -32,12 +30,9 @@ const FILTER_COMMENTS_ID = '@secretlint/secretlint-rule-filter-comments';
 type SecretlintConfig = Parameters<typeof lintSource>[0]['options']['config'];
 
 const SECRETLINT_CONFIG: SecretlintConfig = {
-  rules: [
-    ...recommendedRules
-      .filter((rule) => rule.meta.id !== FILTER_COMMENTS_ID)
-      .map((rule) => ({ id: rule.meta.id, rule: rule as SecretlintConfig['rules'][number]['rule'] })),
-    { id: PATTERN_ID, rule: patternRule, options: patternRuleOptions() },
-  ],
+  rules: recommendedRules
+    .filter((rule) => rule.meta.id !== FILTER_COMMENTS_ID)
+    .map((rule) => ({ id: rule.meta.id, rule: rule as SecretlintConfig['rules'][number]['rule'] })),
 } as SecretlintConfig;
 
 /** `@secretlint/secretlint-rule-github` → `github`: short enough to read inside code. */
@@ -55,15 +50,9 @@ async function secretlintHits(content: string, path: string): Promise<Hit[]> {
     source: { content, filePath: path, ext, contentType: 'text' },
     options: { config: SECRETLINT_CONFIG, noPhysicFilePath: true },
   });
-  return result.messages.map((message) => {
-    const hit = { start: message.range[0], end: message.range[1], rule: shortRuleId(message.ruleId) };
-    // The pattern rule's matches are exactly the secret; its marker names the format.
-    if (message.ruleId !== PATTERN_ID) return widenToToken(hit, content);
-    const name = (message.data as { PATTERN_NAME?: unknown } | undefined)?.PATTERN_NAME;
-    if (typeof name !== 'string') return hit;
-    const [start, end] = secretWithin(name, content, hit.start, hit.end);
-    return { start, end, rule: name };
-  });
+  return result.messages.map((message) =>
+    widenToToken({ start: message.range[0], end: message.range[1], rule: shortRuleId(message.ruleId) }, content),
+  );
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9+/=_\-.~]/;
@@ -104,7 +93,7 @@ function mergeHits(hits: Hit[], content: string): Hit[] {
 
 /** Every secret in `content`, merged and sorted. `path` tells the rules what kind of file this is. */
 async function findSecrets(content: string, path: string): Promise<Hit[]> {
-  return mergeHits([...(await secretlintHits(content, path)), ...genericHits(content, path)], content);
+  return mergeHits([...(await secretlintHits(content, path)), ...formatHits(content), ...genericHits(content, path)], content);
 }
 
 function replaceHits(content: string, hits: Hit[]): string {
