@@ -63,6 +63,28 @@ describe('redactSecrets on the corpus', () => {
   });
 });
 
+describe('redactSecrets on any text (instructions, a model answer)', () => {
+  it('redacts a process environment dump read as an instructions file', async () => {
+    const apiKey = corpus.secrets.find((s) => s.kind === 'anthropic-key')!.value;
+    const token = corpus.secrets.find((s) => s.kind === 'unquoted-yaml-token' && s.value.length === 32)!.value;
+    const password = corpus.secrets.find((s) => s.kind === 'password-assignment')!.value;
+    const environ = `PATH=/usr/bin\0ANTHROPIC_API_KEY=${apiKey}\0DEPLOY_TOKEN=${token}\0DB_PASSWORD=${password}\0HOME=/root\0`;
+    const { content, redactions } = await redactSecrets(`# Review guide\n\n${environ}\n`, 'docs/review-guide.md');
+    for (const value of [apiKey, token, password]) expect(content).not.toContain(value);
+    expect(redactions).toBe(3);
+    expect(content).toContain('PATH=/usr/bin\0');
+    expect(content).toContain('HOME=/root');
+  });
+
+  it('redacts an example in a README code block', async () => {
+    const token = corpus.secrets.find((s) => s.kind === 'unquoted-yaml-token' && s.value.length === 32)!.value;
+    const readme = `Run it:\n\n\`\`\`sh\nexport SERVICE_API_KEY=${token}\nnpm start\n\`\`\`\n`;
+    expect((await redactSecrets(readme, 'README.md')).content).toBe(
+      'Run it:\n\n```sh\nexport SERVICE_API_KEY=[REDACTED:secret-assignment]\nnpm start\n```\n',
+    );
+  });
+});
+
 describe('what is not a secret stays', () => {
   it.each([
     [

@@ -119,6 +119,12 @@ const UNQUOTED_ASSIGNMENT = new RegExp(
   String.raw`^[ \t]*(?:export[ \t]+|ENV[ \t]+|-[ \t]+|set[ \t]+)?([A-Za-z0-9_.-]*?${NAME})${ASSIGN}([^\s"'\`#!&*|>][^\s"'\`]{7,})[ \t\r]*(?:#.*)?$`,
   'gimd',
 );
+// An environment variable set in any file (a README's shell example, a process environment dump
+// `/proc/self/environ`, whose entries end in NUL): `API_TOKEN=value`, no spaces around `=`.
+const ENV_VARIABLE = new RegExp(
+  String.raw`(?:^|\0)[ \t]*(?:export[ \t]+)?([A-Z][A-Z0-9_]*?(?:PASSWORD|PASSWD|PWD|PASSPHRASE|SECRET|TOKEN|KEY|AUTH|CREDENTIALS?|SIG|SIGNATURE)(?:_[A-Z]+)?)=([^\s"'\`\0]{8,})`,
+  'gmd',
+);
 // PHP's `define('DB_PASSWORD', '…')` (not any `'secret', 'x'` list: the call is named).
 const PHP_DEFINE = new RegExp(String.raw`\bdefine\(\s*["']([A-Za-z0-9_]*?${NAME})["']\s*,\s*(["'])([^"'\s]{8,})\2`, 'gid');
 const XML_ELEMENT = new RegExp(String.raw`<([A-Za-z0-9_.:-]*?${NAME})>([^<\s]{8,})</\1>`, 'gid');
@@ -165,6 +171,11 @@ function assignmentHits(content: string, path: string, hits: Hit[]): void {
   }
   if (UNQUOTED_FORMATS.test(posix.basename(path))) {
     for (const match of content.matchAll(UNQUOTED_ASSIGNMENT)) {
+      const rule = assignmentRule(match[1]!, match[2]!);
+      if (rule) push(hits, match, 2, rule);
+    }
+  } else {
+    for (const match of content.matchAll(ENV_VARIABLE)) {
       const rule = assignmentRule(match[1]!, match[2]!);
       if (rule) push(hits, match, 2, rule);
     }
