@@ -25,7 +25,11 @@ export interface Hit {
 }
 
 const PLACEHOLDER =
-  /\$\{|\{\{|<[^>]*>|%\(|%s|\$\(|^\$[A-Za-z_]|process\.env|os\.environ|getenv|changeme|change_me|example|placeholder|dummy|your[_-]|xxx|\*\*\*|redacted|^<|^\.\.\.|\.\.\.$/i;
+  /\$\{|\{\{|<[^>]*>|%\(|%s|\$\(|^\$[A-Za-z_]|process\.env|os\.environ|getenv|changeme|change_me|example|placeholder|dummy|your[_-]|(?:^|[^a-z0-9])xxx+(?:[^a-z0-9]|$)|\*\*\*|redacted|^<|^\.\.\.|\.\.\.$/i;
+// For values of random printable characters (which hold `${`, `<…>` or `%s` by chance): only the
+// placeholder words, or a value that is a template as a whole.
+const PLACEHOLDER_WORD = /changeme|change_me|example|placeholder|dummy|your[_-]|redacted|process\.env|os\.environ|getenv/i;
+const WHOLE_TEMPLATE = /^(?:\$\{[^}]*\}|\{\{.*\}\}|<[^>]*>|%s|\$\w+|\$\([^)]*\))$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTENT_HASH = /^(?:sha\d+|md5|blake2b?|xxh\d*)[-:]/i;
 
@@ -77,7 +81,8 @@ function isRandomPrintable(value: string): boolean {
     /\d/.test(value) &&
     /[A-Za-z]/.test(value) &&
     /[^A-Za-z0-9]/.test(value) &&
-    !isPlaceholder(value) &&
+    !PLACEHOLDER_WORD.test(value) &&
+    !WHOLE_TEMPLATE.test(value) &&
     entropy(value) >= 4.2 &&
     classChanges(value) >= value.length / 3
   );
@@ -97,7 +102,10 @@ function classChanges(value: string): number {
 
 /** A password-like literal: 8+ characters, no whitespace, a digit or symbol unless 16+ long. */
 export function isPasswordLike(value: string): boolean {
-  if (value.length < 8 || /\s/.test(value) || isPlaceholder(value)) return false;
+  if (value.length < 8 || /\s/.test(value)) return false;
+  // Random printable characters may hold a placeholder's marks (`%S`, `${`) by chance.
+  if (isRandomPrintable(value)) return true;
+  if (isPlaceholder(value)) return false;
   return value.length >= 16 || /[^A-Za-z]/.test(value);
 }
 
