@@ -10,7 +10,7 @@
 // its diff and the model's findings all still point at the right lines.
 //
 // No comment in a file can switch redaction off: secretlint's filter-comments rule (which honours
-// `secretlint-disable-line` and friends) is disabled. The file's author is not who decides what
+// `secretlint-disable-line` and friends) is left out. The file's author is not who decides what
 // leaves the machine.
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
