@@ -237,6 +237,8 @@ export type RequestOutcome =
       usage: TokenUsage;
       model: string;
       batchId: string | null;
+      /** Secret-looking strings replaced in the answer before anything was published (absent: none). */
+      redactions?: number;
     }
   | {
       customId: string;

@@ -77,6 +77,7 @@ export class ResultsWriter {
     if (final) record.failed = outcome.status !== 'succeeded';
     if (outcome.status === 'succeeded') {
       r.succeeded += 1;
+      if (outcome.redactions) r.answerRedactions = (r.answerRedactions ?? 0) + outcome.redactions;
       const output = outcome.output;
       if (output.kind === 'findings') {
         for (const f of output.findings) {

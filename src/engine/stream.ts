@@ -94,7 +94,7 @@ export async function streamState(
           // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch.
           if (!record || record.batchId !== batch.id) continue;
           const unitFiles = line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [];
-          const outcome = outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
+          const outcome = await outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
           const retry = await retryOrReport(outcome, record, state, files, config);
           if (retry === 'retry') toRetry.push(line.custom_id);
           await writer.add(retry === 'retry' ? outcome : retry, record, retry !== 'retry');

@@ -358,6 +358,11 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   if ((state.redactions ?? 0) > 0) {
     lines.push(`${plural(state.redactions, 'secret-looking string')} redacted before sending (the files were still reviewed).`);
   }
+  if ((results.answerRedactions ?? 0) > 0) {
+    lines.push(
+      `${plural(results.answerRedactions!, 'secret-looking string')} in the model's answers redacted before publishing.`,
+    );
+  }
   if (results.resubmitted > 0) {
     lines.push(
       `${plural(results.resubmitted, 'request')} resubmitted after a retryable failure; their results come with a later collect.`,

@@ -31,6 +31,8 @@ export interface CollectedResults {
   belowSeverity: number;
   /** Findings beyond what a collect keeps in memory (the least severe): only in the results file. */
   findingsNotKept?: number;
+  /** Secret-looking strings replaced in the model's answers (engine/outcome.ts) before publishing. */
+  answerRedactions?: number;
   usage: UsageSummary;
   batchIds: string[];
   /** Local path of the results JSONL (saved before any report is posted). */
