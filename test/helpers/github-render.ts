@@ -7,7 +7,7 @@
 // written here from GitHub's documentation ("Autolinked references and URLs", "Mentioning people and
 // teams"), deliberately broader than GitHub (any `@name` after a non-word character, any
 // owner/repo#N), so a pass here means GitHub would link nothing of the model's choosing.
-import { micromark } from 'micromark';
+import { compile, micromark, parse, postprocess, preprocess } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 
 export interface Repository {
@@ -16,9 +16,12 @@ export interface Repository {
   repo: string;
 }
 
+const GFM = [gfm()];
+const GFM_HTML = [gfmHtml()];
+
 /** HTML as GitHub's Markdown pipeline would build it (before its own sanitising filter). */
 export function renderGfm(markdown: string, allowDangerousHtml = true): string {
-  return micromark(markdown, { allowDangerousHtml, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+  return micromark(markdown, { allowDangerousHtml, extensions: GFM, htmlExtensions: GFM_HTML });
 }
 
 interface HtmlPiece {
@@ -37,22 +40,34 @@ function decodeHtmlText(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** micromark's output is regular: tags, comments (only raw HTML makes those) and escaped text. */
+/** micromark's output is regular: tags (attribute values escaped), comments (raw HTML only) and escaped text. */
 function htmlPieces(html: string): HtmlPiece[] {
   const pieces: HtmlPiece[] = [];
-  const pattern = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*\/?>|[^<]+|</g;
-  for (const match of html.matchAll(pattern)) {
+  for (const match of html.matchAll(/<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|[^<]+|</g)) {
     const [whole, slash, name, attributeText] = match;
     if (whole.startsWith('<!--')) pieces.push({ comment: whole });
     else if (name !== undefined) {
       const attributes: Record<string, string> = {};
-      for (const attribute of (attributeText ?? '').matchAll(/([^\s=>/]+)(?:="([^"]*)")?/g)) {
+      for (const attribute of (attributeText ?? '').matchAll(/([^\s=/]+)(?:="([^"]*)")?/g)) {
         attributes[attribute[1]!.toLowerCase()] = decodeHtmlText(attribute[2] ?? '');
       }
       pieces.push({ tag: { name: name.toLowerCase(), closing: slash === '/', attributes } });
     } else pieces.push({ text: decodeHtmlText(whole) });
   }
   return pieces;
+}
+
+/** One parse: the HTML, and the raw HTML micromark found (flow or inline), for the check. */
+function parseGfm(markdown: string): { html: string; rawHtml: string[] } {
+  const events = postprocess(
+    parse({ extensions: [gfm()] })
+      .document()
+      .write(preprocess()(markdown, undefined, true)),
+  );
+  const rawHtml = events
+    .filter(([kind, token]) => kind === 'enter' && (token.type === 'htmlFlow' || token.type === 'htmlText'))
+    .map(([, token, context]) => context.sliceSerialize(token));
+  return { html: compile({ allowDangerousHtml: true, htmlExtensions: GFM_HTML })(events), rawHtml };
 }
 
 /** Whether a link target stays inside the repository (after the browser resolves `..` and escapes). */
@@ -92,6 +107,8 @@ export interface Live {
   images: string[];
   rawHtml: string[];
   structure: string[];
+  /** The rendered HTML the findings come from. */
+  html: string;
 }
 
 /**
@@ -100,18 +117,17 @@ export interface Live {
  * repository, images, raw HTML (tags or comments), and page structure (headings, rules, tables).
  */
 export function liveConstructs(markdown: string, repository: Repository): Live {
+  const { html, rawHtml } = parseGfm(markdown);
   const live: Live = {
     mentions: [],
     crossReferences: [],
     bareLinks: [],
     foreignLinks: [],
     images: [],
-    rawHtml: [],
+    rawHtml,
     structure: [],
+    html,
   };
-  const html = renderGfm(markdown);
-  // Raw HTML shows as a difference between the two renderings (micromark escapes it when not allowed).
-  if (html !== renderGfm(markdown, false)) live.rawHtml.push('raw HTML passed through');
   const ownRepository = `${repository.owner}/${repository.repo}`.toLowerCase();
   let inert = 0; // depth inside <a>, <code>, <pre>: GitHub's filters skip those
   for (const piece of htmlPieces(html)) {
@@ -140,9 +156,9 @@ export function liveConstructs(markdown: string, repository: Repository): Live {
   return live;
 }
 
-/** The names of the kinds of live construct found (empty when none). */
-export function liveKinds(live: Live): string[] {
+/** The kinds of live construct found, with what was found (empty when none); `ignore`: kinds the caller built itself. */
+export function liveKinds(live: Live, ignore: (keyof Live)[] = []): string[] {
   return Object.entries(live)
-    .filter(([, found]) => (found as string[]).length > 0)
+    .filter(([kind, found]) => kind !== 'html' && !ignore.includes(kind as keyof Live) && (found as string[]).length > 0)
     .map(([kind, found]) => `${kind}: ${JSON.stringify(found)}`);
 }
