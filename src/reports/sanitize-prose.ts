@@ -34,7 +34,7 @@ export const ZERO_WIDTH_SPACE = '\u200b';
 const ASCII_PUNCTUATION = /^[!-\/:-@\[-\x60{-~]$/;
 const NAMED_REFERENCES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 // eslint-disable-next-line no-control-regex
-const DROPPED_DECODED = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+const DROPPED_DECODED = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]/;
 const MARKER_LOOKALIKE = /<!--(\s*overnight)/gi;
 const BIDI_CHARS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 

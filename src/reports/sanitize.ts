@@ -33,8 +33,10 @@ export const GITHUB_BODY_LIMIT = 65_536;
 const TRUNCATED_SUFFIX = '… (truncated)';
 const DEFAULT_CAP_NOTICE = '\n\n---\n_Truncated to fit GitHub’s size limit: the full report is in the results artifact._';
 
+// Control characters, and U+FEFF: a reader drops it at the start of a document, so a `~~~` behind
+// it would open a fence that our line-start escaping did not see.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/g;
 /** Info strings GitHub renders instead of showing the code (diagrams, maps, 3D, math, a commit button). */
 const RENDERED_LANGUAGES = new Set(['mermaid', 'geojson', 'topojson', 'stl', 'math', 'suggestion']);
 
@@ -188,11 +190,12 @@ export function sanitizeMarkdown(text: string, options: SanitizeOptions): string
 export function sanitizeInline(text: string, options: SanitizeOptions): string {
   const scope = scopeOf(options);
   const maxLength = options.maxLength ?? DEFAULT_INLINE_MAX_LENGTH;
-  const oneLine = normaliseInput(text).replace(/\s+/g, ' ').trim();
+  // Only Markdown's blanks are collapsed: a no-break space is text (it can stand before a `>`).
+  const oneLine = trimBlank(normaliseInput(text).replace(/[ \t\n]+/g, ' '));
   // The output never ends in a lone backslash (a literal one is written `\\`), so nothing we put
   // after it (a `**`, a table's `|`) can be escaped by it.
   // A removed comment can leave two spaces: collapsed again, as the input was.
-  return withinLength(oneLine, maxLength, (input) => sanitizeProseLine(input, scope, true).replace(/\s+/g, ' ').trim());
+  return withinLength(oneLine, maxLength, (input) => trimBlank(sanitizeProseLine(input, scope, true).replace(/[ \t\n]+/g, ' ')));
 }
 
 /**
