@@ -7,14 +7,17 @@
 // decision is taken on those atoms, and the result is written back in a canonical form:
 // - every character of text is written so that it can only be text: `[`, `]`, `|`, `` ` ``, `$`, `\`
 //   are always backslash-escaped, `<` is always `&lt;`, `&` is escaped where it could start a
-//   character reference, and the start of a line is escaped where it would open a block (heading,
-//   rule, setext underline, table delimiter row, quote, tilde fence); so no link, image, raw HTML,
-//   table, definition, math or fence can form except the few we write on purpose;
+//   character reference, and the start of a line (and of what follows each list or quote marker)
+//   is escaped where it would open a block (heading, rule, setext underline, table delimiter row,
+//   tilde fence; in titles also a list or quote); so no link, image, raw HTML, table, definition,
+//   math or fence can form except the few we write on purpose;
 // - GitHub's own linking (mentions, cross-repository references, bare URLs, e-mail addresses) is
 //   judged on the final text, after links were resolved and comments removed, so nothing we remove
 //   can join neighbours into something live: every `@` gets a zero-width space after it (no mention,
 //   no e-mail link, no `user@sha`), `owner/repo#1` outside this repository and every URL outside it
-//   become inert code spans, URLs into the repository become explicit links;
+//   become inert code spans, URLs into the repository become explicit links; `#123`, `GH-123`,
+//   `owner/repo#123` naming this repository and commit SHAs are kept on purpose: GitHub links them
+//   only within the repository the report is about, and a finding that names an issue reads better;
 // - reading the written form gives the same atoms back, so sanitising twice changes nothing (the
 //   tests check this fixed point on generated hostile input).
 // Emphasis (`*`, `_`, `~`) is kept as written: it only styles text and cannot link or notify; GitHub
