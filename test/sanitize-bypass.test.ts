@@ -117,6 +117,26 @@ describe('known bypasses, judged on the rendered page', () => {
     expect(codeBlock('x', 'ts').split('\n')[0]).toBe('```ts');
   });
 
+  // Shaped to make a scan per bracket, comment opener, list marker or URL character cost the whole
+  // line (each took seconds before the scans were bounded); judged on the result, not on a clock.
+  it('input shaped for quadratic work (20,000 characters) still comes out inert and a fixed point', () => {
+    for (const input of [
+      '[]('.repeat(7_000),
+      '[a](b'.repeat(4_000),
+      '!['.repeat(10_000),
+      '<!--'.repeat(5_000),
+      '- '.repeat(10_000),
+      `https://x${'.'.repeat(20_000)}x`,
+      `https://x${')'.repeat(20_000)}`,
+      `${'a'.repeat(10_000)}/${'b'.repeat(10_000)}#1`,
+    ]) {
+      const out = clean(input);
+      expect(out.length).toBeLessThanOrEqual(20_000);
+      expect(liveIn(out)).toEqual([]);
+      expect(clean(out)).toBe(out);
+    }
+  });
+
   it('keeps an explanation readable: paragraphs, lists, emphasis and code spans render as written', () => {
     const explanation = [
       '**Impact:** `parseInt(value)` returns `NaN` for `"a|b"`, so the total is wrong.',

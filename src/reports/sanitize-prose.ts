@@ -57,6 +57,12 @@ export function inertCode(text: string): Atom {
   return { kind: 'code', raw: `\x60${neutraliseCode(text.replace(/\x60/g, '%60').replace(/\|/g, '%7C'))}\x60` };
 }
 
+/** A repository URL we can write as a link that reads back the same (destination within the bound). */
+function linkableUrl(raw: string, scope: RepositoryScope | null): string | null {
+  const url = repositoryUrl(raw, scope);
+  return url && emitDestination(url).length < MAX_DESTINATION - 8 ? url : null;
+}
+
 /** The normalised URL when it points into the repository (after resolving `..`), else null. */
 export function repositoryUrl(raw: string, scope: RepositoryScope | null): string | null {
   if (!scope || raw.includes('\\')) return null;
@@ -87,6 +93,7 @@ function tokenise(line: string, scope: RepositoryScope | null): Atom[] {
     pattern.lastIndex = i;
     return pattern.exec(line);
   };
+  const lastCommentEnd = line.lastIndexOf('-->');
   let i = 0;
   while (i < line.length) {
     const c = line[i]!;
@@ -104,7 +111,7 @@ function tokenise(line: string, scope: RepositoryScope | null): Atom[] {
         i += run.length;
       }
     } else if (c === '<') {
-      const comment = at(COMMENT, i);
+      const comment = i < lastCommentEnd || line.startsWith('<!--->', i) || line.startsWith('<!-->', i) ? at(COMMENT, i) : null;
       const autolink = comment ? null : at(AUTOLINK, i);
       const email = comment || autolink ? null : at(EMAIL_AUTOLINK, i);
       if (comment) {
@@ -139,6 +146,10 @@ function tokenise(line: string, scope: RepositoryScope | null): Atom[] {
 }
 
 const BACKTICKS = /\x60+/y;
+// Longest link destination read as one (in atoms): longer ones show as text and code, and a line of
+// `[](` costs at most this much per bracket.
+const MAX_DESTINATION = 500;
+const MAX_CONTAINERS = 16;
 const COMMENT = /<!--(?:-?>|[\s\S]*?-->)/y;
 const AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/y;
 const EMAIL_AUTOLINK = /<([A-Za-z0-9.!#$%&'*+/=?^_\x60{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>/y;
@@ -157,7 +168,7 @@ function closingRun(line: string, from: number, length: number): number {
 
 /** A link written by the model: kept when it points into the repository, else its text and its target as code. */
 function linkAtoms(text: Atom[], destination: string, scope: RepositoryScope | null): Atom[] {
-  const url = repositoryUrl(destination, scope);
+  const url = linkableUrl(destination, scope);
   // A link cannot hold a link: one inside shows as its text.
   const flat = text.flatMap((atom) => (atom.kind === 'link' ? atom.text : [atom]));
   if (url) return [{ kind: 'link', text: flat.length > 0 ? flat : chars(url), url }];
@@ -165,52 +176,60 @@ function linkAtoms(text: Atom[], destination: string, scope: RepositoryScope | n
   return text.length > 0 ? [...text, ...chars(' ('), inertCode(destination), char(')')] : [inertCode(destination)];
 }
 
-function matchingBracket(atoms: Atom[], open: number): number {
-  let depth = 0;
-  for (let k = open; k < atoms.length; k += 1) {
-    if (isPlain(atoms[k], '[')) depth += 1;
-    else if (isPlain(atoms[k], ']')) {
-      depth -= 1;
-      if (depth === 0) return k;
-    }
-  }
-  return -1;
+/** For each plain `[`, the index of its plain `]` (or absent): one pass with a stack, not a scan per bracket. */
+function matchingBrackets(atoms: Atom[]): Map<number, number> {
+  const matches = new Map<number, number>();
+  const open: number[] = [];
+  atoms.forEach((atom, k) => {
+    if (isPlain(atom, '[')) open.push(k);
+    else if (isPlain(atom, ']') && open.length > 0) matches.set(open.pop()!, k);
+  });
+  return matches;
 }
 
 const isSpace = (atom: Atom | undefined) => isPlain(atom, ' ') || isPlain(atom, '\t');
 
-/** `(destination "title")` starting at `start`: the destination and the index after `)`, or null. */
+/**
+ * `(destination "title")` starting at `start`: the destination and the index after `)`, or null.
+ * Bounded (MAX_DESTINATION atoms): a line of `[](` must not cost a scan to its end per bracket.
+ */
 function inlineDestination(atoms: Atom[], start: number): { destination: string; end: number } | null {
+  const limit = Math.min(atoms.length, start + MAX_DESTINATION);
+  const text = (from: number, to: number) =>
+    atoms
+      .slice(from, to)
+      .map((atom) => (atom as { char: string }).char)
+      .join('');
   let k = start;
   while (isSpace(atoms[k])) k += 1;
-  let destination = '';
+  let destination: string;
   if (isPlain(atoms[k], '<')) {
-    for (k += 1; k < atoms.length && !isPlain(atoms[k], '>'); k += 1) {
-      const atom = atoms[k]!;
-      if (atom.kind !== 'char' || isPlain(atom, '<')) return null;
-      destination += atom.char;
+    const from = k + 1;
+    for (k += 1; k < limit && !isPlain(atoms[k], '>'); k += 1) {
+      if (atoms[k]!.kind !== 'char' || isPlain(atoms[k], '<')) return null;
     }
-    if (k >= atoms.length) return null;
+    if (k >= limit) return null;
+    destination = text(from, k);
     k += 1;
   } else {
+    const from = k;
     let depth = 0;
-    for (; k < atoms.length && !isSpace(atoms[k]); k += 1) {
-      const atom = atoms[k]!;
-      if (atom.kind !== 'char') return null;
-      if (isPlain(atom, '(')) depth += 1;
-      if (isPlain(atom, ')')) {
+    for (; k < limit && !isSpace(atoms[k]); k += 1) {
+      if (atoms[k]!.kind !== 'char') return null;
+      if (isPlain(atoms[k], '(')) depth += 1;
+      if (isPlain(atoms[k], ')')) {
         if (depth === 0) break;
         depth -= 1;
       }
-      destination += atom.char;
     }
-    if (depth !== 0) return null;
+    if (depth !== 0 || k >= limit) return null;
+    destination = text(from, k);
   }
   while (isSpace(atoms[k])) k += 1;
   const titleClose = isPlain(atoms[k], '"') ? '"' : isPlain(atoms[k], "'") ? "'" : isPlain(atoms[k], '(') ? ')' : null;
   if (titleClose) {
-    for (k += 1; k < atoms.length && !isPlain(atoms[k], titleClose); k += 1);
-    if (k >= atoms.length) return null;
+    for (k += 1; k < limit && !isPlain(atoms[k], titleClose); k += 1);
+    if (k >= limit) return null;
     k += 1;
     while (isSpace(atoms[k])) k += 1;
   }
@@ -220,11 +239,12 @@ function inlineDestination(atoms: Atom[], start: number): { destination: string;
 /** Inline links and images (not nested: brackets inside their text stay text). */
 function resolveLinks(atoms: Atom[], scope: RepositoryScope | null): Atom[] {
   const out: Atom[] = [];
+  const brackets = matchingBrackets(atoms);
   for (let i = 0; i < atoms.length; i += 1) {
     const image = isPlain(atoms[i], '!') && isPlain(atoms[i + 1], '[');
     const open = image ? i + 1 : i;
     if (image || isPlain(atoms[i], '[')) {
-      const close = matchingBracket(atoms, open);
+      const close = brackets.get(open) ?? -1;
       const target = close > 0 && isPlain(atoms[close + 1], '(') ? inlineDestination(atoms, close + 2) : null;
       if (target) {
         const inner = atoms.slice(open + 1, close);
@@ -241,16 +261,23 @@ function resolveLinks(atoms: Atom[], scope: RepositoryScope | null): Atom[] {
 
 // Anywhere in text, without context: GitHub splits text at emphasis, so a left boundary we see may
 // not be the one GitHub sees. URL, cross-repository reference, `@`.
-const LIVE_TEXT = /((?:https?|ftp):\/\/|www\.)|([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)#\d+|(@)/gi;
+// Quantifiers bounded by GitHub's limits (owner 39, repository 100), so a long word costs no backtracking.
+const LIVE_TEXT = /((?:https?|ftp):\/\/|www\.)|([A-Za-z0-9_.-]{1,39}\/[A-Za-z0-9_.-]{1,100})#\d+|(@)/gi;
 
 /** GFM's end of an autolink: up to whitespace, without trailing punctuation or an unbalanced `)`. */
 function autolinkExtent(text: string): string {
-  let url = /^\S*/.exec(text)![0];
+  let end = /^\S*/.exec(text)![0].length;
+  let unbalanced = 0;
+  for (let k = 0; k < end; k += 1) unbalanced += text[k] === ')' ? 1 : text[k] === '(' ? -1 : 0;
   for (;;) {
-    const before = url;
-    url = url.replace(/[?!.,:*_~'"]+$/, '').replace(/&[A-Za-z0-9]+;$/, '');
-    if (url.endsWith(')') && (url.match(/\)/g)?.length ?? 0) > (url.match(/\(/g)?.length ?? 0)) url = url.slice(0, -1);
-    if (url === before) return url;
+    const last = text[end - 1] ?? '';
+    const entity = last === ';' ? /&[A-Za-z0-9]+;$/.exec(text.slice(Math.max(0, end - 40), end)) : null;
+    if (`?!.,:*_~'"`.includes(last) && last) end -= 1;
+    else if (entity) end -= entity[0].length;
+    else if (last === ')' && unbalanced > 0) {
+      end -= 1;
+      unbalanced -= 1;
+    } else return text.slice(0, end);
   }
 }
 
@@ -276,7 +303,7 @@ function neutraliseRun(run: Atom[], scope: RepositoryScope | null, inLink: boole
       // A bare `https://` or `www.` is not linked by GFM, but shown as code all the same (simpler to judge).
       const extent = autolinkExtent(text.slice(at));
       const url = extent.length > match[1].length ? extent : match[1];
-      const inRepository = /^www\./i.test(url) ? null : repositoryUrl(url, scope);
+      const inRepository = /^www\./i.test(url) ? null : linkableUrl(url, scope);
       copy(at);
       if (inRepository && inLink) out.push(...run.slice(atomAt[at]!, atomAt[at + url.length]!));
       else
@@ -359,11 +386,13 @@ const ORDERED_START = /^\d{1,9}(?=[.)](?:[ \t]|$))/;
 
 function escapeLineStart(line: string, containers: boolean): string {
   let at = 0;
-  for (;;) {
+  for (let level = 0; ; level += 1) {
     at += /^[ \t]*/.exec(line.slice(at))![0].length;
     const rest = line.slice(at);
     if (BREAK_OR_UNDERLINE.test(rest)) return `${line.slice(0, at)}\\${rest}`;
     const container = containers ? CONTAINER.exec(rest) : null;
+    // Deeper nesting than any explanation needs is text (and the scan per level stays bounded).
+    if (container && level >= MAX_CONTAINERS) return `${line.slice(0, at)}\\${rest}`;
     if (container) {
       at += container[0].length;
       continue;
