@@ -18,7 +18,7 @@ const banner = [
 
 if (!check) rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { index: join(root, 'src/main.ts'), cli: join(root, 'src/cli.ts') },
+  entryPoints: { index: join(root, 'src/index.ts'), cli: join(root, 'src/cli.ts') },
   outdir,
   bundle: true,
   platform: 'node',
