@@ -6,18 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { BatchClient } from '../batch/client.js';
-import { FatalApiError } from '../batch/retry.js';
-import { FileStateStore } from '../state/file-store.js';
-import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
-import { submit } from '../engine/submit.js';
-import { collect, failedReportLines } from '../engine/collect.js';
-import { run } from '../engine/run.js';
-import { status } from '../engine/status.js';
-import { runDemo } from './demo.js';
-import { GITHUB_TARGETS } from '../reports/index.js';
 import type { Logger } from '../types.js';
 
 export interface CliIO {
@@ -166,6 +156,12 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
 
 /** Builds the engine's dependencies for a local run. */
 export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
+  const [{ FileStateStore }, { GITHUB_TARGETS }, { createOctokit }, { BatchClient }] = await Promise.all([
+    import('../state/file-store.js'),
+    import('../reports/index.js'),
+    import('../github/octokit.js'),
+    import('../batch/client.js'),
+  ]);
   const cwd = resolve(io.cwd, local.repo ?? '.');
   const home = join(cwd, '.overnight');
   const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
@@ -244,7 +240,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const { command, config, local } = parsed;
     secrets = [...secrets, config.apiKey, config.githubToken];
     log = makeLogger(io, local.verbose, secrets);
-    if (command === 'demo') return await runDemo(io, log);
+    // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
+    // --help and bad usage answer from this module alone (the cold-start figure in bench/).
+    if (command === 'demo') return await (await import('./demo.js')).runDemo(io, log);
+    const [{ submit }, { collect, failedReportLines }, { run }, { status }] = await Promise.all([
+      import('../engine/submit.js'),
+      import('../engine/collect.js'),
+      import('../engine/run.js'),
+      import('../engine/status.js'),
+    ]);
     const deps = await cliDeps(config, local, io, log);
     const outputs: Record<string, string> = {};
     deps.setOutput = (name, value) => {
@@ -293,6 +297,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       for (const line of error.message.split('\n')) log.error(line);
       return 2;
     }
+    const { FatalApiError } = await import('../batch/retry.js');
     if (error instanceof ConfigError || error instanceof FatalApiError) {
       log.error(error.message);
       return 1;
