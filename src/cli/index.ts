@@ -243,12 +243,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
     // --help and bad usage answer from this module alone (the cold-start figure in bench/).
     if (command === 'demo') return await (await import('./demo.js')).runDemo(io, log);
-    const [{ submit }, { collect, failedReportLines }, { run }, { status }] = await Promise.all([
-      import('../engine/submit.js'),
-      import('../engine/collect.js'),
-      import('../engine/run.js'),
-      import('../engine/status.js'),
-    ]);
     const deps = await cliDeps(config, local, io, log);
     const outputs: Record<string, string> = {};
     deps.setOutput = (name, value) => {
@@ -257,10 +251,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     switch (command) {
       case 'submit':
       case 'estimate': {
+        const { submit } = await import('../engine/submit.js');
         await submit(config, deps);
         break;
       }
       case 'run': {
+        const [{ run }, { failedReportLines }] = await Promise.all([import('../engine/run.js'), import('../engine/collect.js')]);
         const result = await run(config, deps);
         const failed = failedReportLines([result.collected]);
         if (failed.length > 0) {
@@ -270,6 +266,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         break;
       }
       case 'collect': {
+        const { collect, failedReportLines } = await import('../engine/collect.js');
         const result = await collect(config, deps);
         // One report per published round (submissions of one night are merged into one round).
         for (const round of result.rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
@@ -286,6 +283,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         break;
       }
       case 'status': {
+        const { status } = await import('../engine/status.js');
         await status(config, deps);
         break;
       }
