@@ -61,7 +61,10 @@ const finding = (over: Record<string, unknown> = {}): Record<string, unknown> =>
   path: 'src/db.ts',
   start_line: 12,
   end_line: 12,
+  quote: '  return db.query(`SELECT * FROM users WHERE id = ${id}`);',
+  trigger: 'id from the caller → interpolated into the SQL → attacker runs their own SQL',
   severity: 'high',
+  confidence: 'certain',
   category: 'SQL Injection',
   title: '  User id interpolated into SQL  ',
   explanation: 'An attacker controlling id can run arbitrary SQL.',
@@ -208,7 +211,15 @@ describe('code-review normaliser', () => {
         summary: 's',
         findings: [
           finding(),
-          finding({ path: './src/util.ts', start_line: 3, end_line: 4, category: 'logic', severity: 'low', cwe: null }),
+          finding({
+            path: './src/util.ts',
+            start_line: 3,
+            end_line: 4,
+            quote: 'export const u3 = 3;\nexport const u4 = 4;',
+            category: 'logic',
+            severity: 'low',
+            cwe: null,
+          }),
           finding({ path: 'src/elsewhere.ts', start_line: 1, end_line: 1 }),
         ],
       },
@@ -221,26 +232,35 @@ describe('code-review normaliser', () => {
     ]);
   });
 
-  it('clamps citations that spill past the file, snaps near misses, drops far ones', () => {
-    const unit = singleUnit(task, [DB]); // 30 lines
+  it('places each finding where its quote is: kept, moved and counted, or dropped as mislocated and counted; never snapped', () => {
+    const unit = singleUnit(task, [DB]); // 30 lines, the query on line 12
     const out = task.normalise(
       {
         summary: 's',
         findings: [
-          finding({ start_line: 28, end_line: 45, category: 'a' }), // clamped to 28-30
-          finding({ start_line: 31, end_line: 31, category: 'b' }), // snapped to 30
-          finding({ start_line: 80, end_line: 90, category: 'c' }), // dropped
-          finding({ start_line: 9, end_line: 7, category: 'd' }), // reversed: swapped
+          finding({ category: 'kept' }), // cited and quoted line 12
+          finding({ start_line: 10, end_line: 10, category: 'cited-two-above' }), // moved to 12
+          finding({ start_line: 31, end_line: 31, quote: '// line 30', category: 'past-the-end' }), // moved to 30, not snapped
+          finding({ start_line: 80, end_line: 80, quote: '// line 5', category: 'far' }), // the quote decides: line 5
+          finding({ start_line: 9, end_line: 7, quote: '// line 8', category: 'reversed' }), // swapped, quote inside
+          finding({ start_line: 1, end_line: 1, quote: '12|   return db.query(`SELECT * FROM users WHERE id = ${id}`);', category: 'numbered' }),
+          finding({ quote: 'db.execute("DROP TABLE users")', category: 'invented' }), // on no line: dropped
+          finding({ start_line: 29, end_line: 29, quote: '  ', category: 'no-quote' }), // no evidence: dropped
         ],
       },
       contextFor(unit),
     );
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.findings.map((f) => [f.category, f.startLine, f.endLine])).toEqual([
-      ['a', 28, 30],
-      ['b', 30, 30],
-      ['d', 7, 9],
+      ['kept', 12, 12],
+      ['cited-two-above', 12, 12],
+      ['past-the-end', 30, 30],
+      ['far', 5, 5],
+      ['reversed', 7, 9],
+      ['numbered', 12, 12],
     ]);
+    expect(out.moved).toBe(4);
+    expect(out.mislocated).toBe(2);
   });
 
   it('anchors on the lines actually sent from a large file', () => {
@@ -252,9 +272,15 @@ describe('code-review normaliser', () => {
       {
         summary: 's',
         findings: [
-          finding({ path: 'src/big.ts', start_line: 10, end_line: 12, category: 'not-sent' }),
-          finding({ path: 'src/big.ts', start_line: 148, end_line: 160, category: 'spills' }),
-          finding({ path: 'src/big.ts', start_line: 120, end_line: 121, category: 'inside' }),
+          finding({ path: 'src/big.ts', start_line: 10, end_line: 12, quote: 'const x10 = 10;', category: 'not-sent' }),
+          finding({ path: 'src/big.ts', start_line: 148, end_line: 160, quote: 'const x148 = 148;', category: 'spills' }),
+          finding({
+            path: 'src/big.ts',
+            start_line: 120,
+            end_line: 121,
+            quote: 'const x120 = 120;\nconst x121 = 121;',
+            category: 'inside',
+          }),
         ],
       },
       contextWithRanges([big], {
@@ -266,15 +292,23 @@ describe('code-review normaliser', () => {
     );
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.findings.map((f) => [f.category, f.startLine, f.endLine])).toEqual([
-      ['spills', 148, 150],
+      ['spills', 148, 148],
       ['inside', 120, 121],
     ]);
+    expect(out.mislocated).toBe(1);
   });
 
   it('rejects malformed answers with a one-line reason', () => {
     const context = contextFor(singleUnit(task, [DB]));
     expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ severity: 'urgent' })] }, context))).toBe(
-      'code-review answer does not match its schema: /findings/0/severity must be one of critical, high, medium, low, info (got "urgent")',
+      'code-review answer does not match its schema: /findings/0/severity must be one of critical, high, medium, low (got "urgent")',
+    );
+    // info left the findings tasks: it is not a finding a team acts on.
+    expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ severity: 'info' })] }, context))).toContain(
+      '/findings/0/severity must be one of critical, high, medium, low',
+    );
+    expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ confidence: 'sure' })] }, context))).toContain(
+      '/findings/0/confidence must be one of certain, likely, possible',
     );
     const missing = finding();
     delete missing.cwe;
@@ -318,6 +352,7 @@ describe('model text at normalisation', () => {
           findings: [
             finding({
               title: 'SQL\u001b[2K injection\u2066 here\u200b',
+              trigger: 'id\u001b[2K → query → rows leak',
               explanation: 'Line one\u0085\n\tLine two\u202e\r\nthree\ufeff',
             }),
           ],
@@ -328,7 +363,9 @@ describe('model text at normalisation', () => {
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.summary).toBe('Sum31mmary\n\tindented');
     expect(out.findings[0]!.title).toBe('SQL[2K injection here');
-    expect(out.findings[0]!.explanation).toBe('Line one\n\tLine two\nthree');
+    // The trigger leads the explanation every report shows, cleaned the same way.
+    expect(out.findings[0]!.explanation).toBe('Trigger: id[2K → query → rows leak\n\nLine one\n\tLine two\nthree');
+    expect(out.findings[0]!.trigger).toBe('id[2K → query → rows leak');
   });
 });
 
@@ -355,7 +392,12 @@ describe('fingerprints through the normaliser', () => {
   );
   const fp = (file: SourceFile, start: number, over: Record<string, unknown> = {}): string => {
     const out = task.normalise(
-      { summary: 's', findings: [finding({ path: file.path, start_line: start, end_line: start, ...over })] },
+      {
+        summary: 's',
+        findings: [
+          finding({ path: file.path, start_line: start, end_line: start, quote: splitLines(file.content)[start - 1], ...over }),
+        ],
+      },
       contextFor(singleUnit(task, [file])),
     );
     if (out.kind !== 'findings') throw new Error('kind');

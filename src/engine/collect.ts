@@ -54,7 +54,7 @@ import { gatherChanges } from '../gather/index.js';
 import { FileSource } from './file-source.js';
 import { outcomeOfResult } from './outcome.js';
 import { requestParams } from './plan.js';
-import { ResultsWriter } from './results.js';
+import { MAX_HELD_BACK, ResultsWriter } from './results.js';
 import { sendBatches } from './submit.js';
 import { isRebuilt, rebuildStateFromBatch } from './rebuild.js';
 import { claimerOf, type RoundClaim } from '../state/claims.js';
@@ -361,7 +361,13 @@ async function streamState(
   const roundKey = roundKeyOf(ready.map((b) => b.id));
   const roundDir = join(deps.context.outputDir, stateId, roundKey);
   await mkdir(roundDir, { recursive: true });
-  const writer = new ResultsWriter(join(roundDir, 'results.jsonl'), task.name, config.minSeverity, config.priceOverrides, true);
+  const writer = new ResultsWriter(
+    join(roundDir, 'results.jsonl'),
+    task.name,
+    { severity: config.minSeverity, confidence: config.minConfidence },
+    config.priceOverrides,
+    true,
+  );
   const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));
   const toRetry: string[] = [];
   const lost: string[] = [];
@@ -547,6 +553,10 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     duplicatesSkipped: sum((r) => r.duplicatesSkipped),
     belowSeverity: sum((r) => r.belowSeverity),
     findingsNotKept: sum((r) => r.findingsNotKept ?? 0),
+    belowConfidence: all.flatMap((r) => r.belowConfidence ?? []).slice(0, MAX_HELD_BACK),
+    belowConfidenceCount: sum((r) => r.belowConfidenceCount ?? 0),
+    moved: sum((r) => r.moved ?? 0),
+    mislocated: sum((r) => r.mislocated ?? 0),
     usage: sumUsage(all.map((r) => r.usage)),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
