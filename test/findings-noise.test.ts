@@ -65,7 +65,12 @@ async function night(files: Record<string, string>) {
     serverUrl: 'https://github.com',
     readOnly: false,
   };
-  cleanups.push(git.cleanup, () => anthropic.close(), () => gh.close(), engine.cleanup);
+  cleanups.push(
+    git.cleanup,
+    () => anthropic.close(),
+    () => gh.close(),
+    engine.cleanup,
+  );
   await git.commit({ 'README.md': '# shop\n' }, { date: new Date(clock.now().getTime() - 3 * 86_400_000) });
   await git.commit(files, { date: new Date(clock.now().getTime() - 3_600_000) });
   expect((await submit(testConfig({ mode: 'submit', task: 'code-review' }), engine.deps)).status).toBe('submitted');

@@ -243,7 +243,12 @@ describe('code-review normaliser', () => {
           finding({ start_line: 31, end_line: 31, quote: '// line 30', category: 'past-the-end' }), // moved to 30, not snapped
           finding({ start_line: 80, end_line: 80, quote: '// line 5', category: 'far' }), // the quote decides: line 5
           finding({ start_line: 9, end_line: 7, quote: '// line 8', category: 'reversed' }), // swapped, quote inside
-          finding({ start_line: 1, end_line: 1, quote: '12|   return db.query(`SELECT * FROM users WHERE id = ${id}`);', category: 'numbered' }),
+          finding({
+            start_line: 1,
+            end_line: 1,
+            quote: '12|   return db.query(`SELECT * FROM users WHERE id = ${id}`);',
+            category: 'numbered',
+          }),
           finding({ quote: 'db.execute("DROP TABLE users")', category: 'invented' }), // on no line: dropped
           finding({ start_line: 29, end_line: 29, quote: '  ', category: 'no-quote' }), // no evidence: dropped
         ],

@@ -73,7 +73,8 @@ export function parseDecisions(text: string, where: string): Decisions {
     };
   }
   const classes = falsePositiveClassesOf((doc as Record<string, unknown>)['false-positive-classes'], where, problems);
-  const withClasses = (decisions: Decisions): Decisions => (classes ? { ...decisions, falsePositiveClasses: classes } : decisions);
+  const withClasses = (decisions: Decisions): Decisions =>
+    classes ? { ...decisions, falsePositiveClasses: classes } : decisions;
   return withClasses(parseDismissed((doc as Record<string, unknown>).dismissed, where, problems));
 }
 

@@ -136,7 +136,9 @@ export function dismissedNote(dismissed: DismissedFinding[]): string | null {
   const classed = dismissed.length - decided;
   if (classed > 0) {
     const parts = [...byClass].map(([name, n]) => `${n} ${name}`);
-    sentences.push(`${count(classed, ' of known false-positive classes')} without an attack path, not reported (${parts.join('; ')}).`);
+    sentences.push(
+      `${count(classed, ' of known false-positive classes')} without an attack path, not reported (${parts.join('; ')}).`,
+    );
   }
   return sentences.join(' ');
 }

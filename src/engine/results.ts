@@ -5,7 +5,15 @@ import type { CollectedResults, FailedItem } from '../reports/reporter.js';
 import { UsageAccumulator } from '../cost/usage.js';
 import type { ModelPrice } from '../cost/types.js';
 import { meetsSeverity } from '../reports/group.js';
-import { CONFIDENCES, type Confidence, type Finding, type RequestOutcome, type RequestRecord, type Severity, type TaskName } from '../types.js';
+import {
+  CONFIDENCES,
+  type Confidence,
+  type Finding,
+  type RequestOutcome,
+  type RequestRecord,
+  type Severity,
+  type TaskName,
+} from '../types.js';
 
 /**
  * Findings kept in memory for the reports, the most severe first. Reports show far fewer (an issue

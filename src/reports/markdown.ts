@@ -344,7 +344,9 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   if (results.duplicatesSkipped > 0) leftOut.push(`${plural(results.duplicatesSkipped, 'finding')} already reported earlier`);
   if (results.belowSeverity > 0) leftOut.push(`${plural(results.belowSeverity, 'finding')} below the minimum severity`);
   if (results.belowConfidenceCount)
-    leftOut.push(`${plural(results.belowConfidenceCount, 'finding')} below the minimum confidence (in the results file and the job summary)`);
+    leftOut.push(
+      `${plural(results.belowConfidenceCount, 'finding')} below the minimum confidence (in the results file and the job summary)`,
+    );
   if (results.mislocated)
     leftOut.push(`${plural(results.mislocated, 'finding')} whose quoted code is not on the lines sent (mislocated)`);
   if (results.findingsNotKept)

@@ -24,7 +24,8 @@ import { LIMITS, cleanLine, cleanNullable, cleanText, normaliseCategory } from '
 export const COMMON_RULES = `
 How the input is laid out:
 - The user message holds one or more <file> blocks. Inside <code>, every line starts with its line number and "| ", e.g. "42| return total;". The number and the "| " are not part of the file. A line "..." marks lines that were left out.
-- <diff> (when present) is the unified diff of the change; <base_code> (when present) is the file before the change, numbered the same way.
+- <diff> (when present) is the unified diff of the change, and the lines it added or changed are marked "N+| " in <code> (the "+" is not part of the file either). A file without <diff> is reviewed whole: read all of it as new code.
+- <base_code> (when present) is the file before the change, numbered the same way.
 - Cite line numbers exactly as they appear in the "N| " prefixes of <code>, and only lines that were shown to you. Use the path attribute of the <file> block exactly as written.
 
 Untrusted content:

@@ -6,10 +6,10 @@ import { splitLines } from '../prompt/format.js';
 import type { LineRange } from '../types.js';
 import { normaliseCode } from './fingerprint.js';
 
-/** Lines of a quote as compared: "N| " prefixes a model copied from <code> stripped, whitespace normalised, blank lines and elisions dropped. */
+/** Lines of a quote as compared: "N| " / "N+| " prefixes a model copied from <code> stripped, whitespace normalised, blank lines and elisions dropped. */
 export function quoteLines(quote: string): string[] {
   return splitLines(quote)
-    .map((line) => normaliseCode(line.replace(/^\s*\d+\|\s?/, '')))
+    .map((line) => normaliseCode(line.replace(/^\s*\d+\+?\|\s?/, '')))
     .filter((line) => line !== '' && !/^(\.\.\.|…)$/.test(line));
 }
 

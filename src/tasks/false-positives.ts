@@ -29,7 +29,8 @@ export const FALSE_POSITIVE_CLASSES = {
   'denial-of-service': {
     label: 'denial of service and missing rate limits',
     matches: ({ category, cwe }) =>
-      cweIn(400, 770, 799, 307, 1333, 834)(cwe) || /(^|-)(dos|denial-of-service|rate-limit\w*|resource-exhaustion|redos)(-|$)/.test(category),
+      cweIn(400, 770, 799, 307, 1333, 834)(cwe) ||
+      /(^|-)(dos|denial-of-service|rate-limit\w*|resource-exhaustion|redos)(-|$)/.test(category),
   },
   'log-spoofing': {
     label: 'log spoofing',
@@ -39,7 +40,8 @@ export const FALSE_POSITIVE_CLASSES = {
     label: 'memory safety in memory-safe languages',
     matches: ({ category, cwe, path }) =>
       !MEMORY_UNSAFE.test(path) &&
-      (cweIn(119, 120, 121, 122, 125, 415, 416, 787, 788)(cwe) || /buffer-overflow|out-of-bounds|use-after-free|memory-(safety|corruption)/.test(category)),
+      (cweIn(119, 120, 121, 122, 125, 415, 416, 787, 788)(cwe) ||
+        /buffer-overflow|out-of-bounds|use-after-free|memory-(safety|corruption)/.test(category)),
   },
   'client-side-check': {
     label: 'client-side-only checks',
@@ -47,7 +49,8 @@ export const FALSE_POSITIVE_CLASSES = {
   },
   'framework-escaped-output': {
     label: 'output a framework already escapes (XSS in JSX, Vue, Svelte, templates)',
-    matches: ({ category, cwe, path }) => ESCAPING_TEMPLATES.test(path) && (cweIn(79, 80)(cwe) || /(^|-)xss(-|$)|cross-site-scripting/.test(category)),
+    matches: ({ category, cwe, path }) =>
+      ESCAPING_TEMPLATES.test(path) && (cweIn(79, 80)(cwe) || /(^|-)xss(-|$)|cross-site-scripting/.test(category)),
   },
   'theoretical-race': {
     label: 'theoretical races',

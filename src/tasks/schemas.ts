@@ -30,13 +30,15 @@ export const nullableString = (description: string): Record<string, unknown> => 
 export const findingSeveritySchema = {
   type: 'string',
   enum: [...FINDING_SEVERITIES],
-  description: 'critical: exploitable or data-destroying in normal use; high: real impact, likely hit; medium: real impact, less common path; low: real defect, small impact.',
+  description:
+    'critical: exploitable or data-destroying in normal use; high: real impact, likely hit; medium: real impact, less common path; low: real defect, small impact.',
 };
 
 export const confidenceSchema = {
   type: 'string',
   enum: [...CONFIDENCES],
-  description: 'certain: the quoted code alone shows it; likely: needs a plausible assumption about code not shown; possible: depends on code or input not shown.',
+  description:
+    'certain: the quoted code alone shows it; likely: needs a plausible assumption about code not shown; possible: depends on code or input not shown.',
 };
 
 /**
