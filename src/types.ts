@@ -137,6 +137,9 @@ export interface PullRequestInfo {
   headRef: string;
   /** Head repository is a fork: the token is read-only and secrets are absent. */
   fromFork: boolean;
+  /** The author's title and description, as the event carried them (untrusted; see renderPullRequestBlock). */
+  title?: string;
+  body?: string;
 }
 
 /**

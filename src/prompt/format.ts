@@ -97,6 +97,34 @@ export function renderFileBlock(file: SourceFile, options: RenderOptions = {}): 
   return parts.join('\n');
 }
 
+/** Characters of a pull request's title and description a prompt shows (the rest is cut, marked "…"). */
+export const PULL_REQUEST_TEXT_CAP = { title: 256, body: 4000 } as const;
+
+/** Text inside a data block: `&`, `<`, `>` as entities (no closing tag can be forged), unsafe characters dropped, capped. */
+function blockText(value: string, max: number): string {
+  const text = value.replace(/\r\n?/g, '\n').replace(unsafeChars('\t\n'), '').trim();
+  const capped = text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+  return capped.replace(/[&<>]/g, (char) => ENTITIES[char]!);
+}
+
+/**
+ * The author's intent, as data: a pull request's title and description in a <pull_request> block,
+ * sanitised and capped. Null when there is neither.
+ */
+export function renderPullRequestBlock(pr: { number: number; title?: string; body?: string }): string | null {
+  const title = blockText(pr.title ?? '', PULL_REQUEST_TEXT_CAP.title).replace(/\s+/g, ' ');
+  const body = blockText(pr.body ?? '', PULL_REQUEST_TEXT_CAP.body);
+  if (!title && !body) return null;
+  return [
+    `<pull_request number="${pr.number}">`,
+    `<title>${title}</title>`,
+    '<description>',
+    body,
+    '</description>',
+    '</pull_request>',
+  ].join('\n');
+}
+
 export interface ParsedFileBlock {
   path: string;
   language: string;
