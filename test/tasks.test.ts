@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { findingRefMarker, locateFinding, readFindingRefs } from '../src/decisions/index.js';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseFileBlocks, splitLines } from '../src/prompt/format.js';
@@ -238,6 +239,7 @@ describe('code-review normaliser', () => {
       {
         summary: 's',
         findings: [
+          // No CWE: a CWE finding's identity is its weakness and code, and these all sit on line 12.
           finding({ category: 'kept' }), // cited and quoted line 12
           finding({ start_line: 10, end_line: 10, category: 'cited-two-above' }), // moved to 12
           finding({ start_line: 31, end_line: 31, quote: '// line 30', category: 'past-the-end' }), // moved to 30, not snapped
@@ -251,7 +253,7 @@ describe('code-review normaliser', () => {
           }),
           finding({ quote: 'db.execute("DROP TABLE users")', category: 'invented' }), // on no line: dropped
           finding({ start_line: 29, end_line: 29, quote: '  ', category: 'no-quote' }), // no evidence: dropped
-        ],
+        ].map((f) => ({ ...f, cwe: null })),
       },
       contextFor(unit),
     );
@@ -338,7 +340,7 @@ describe('code-review normaliser', () => {
           finding({ severity: 'low', category: 'x' }),
           finding({ severity: 'critical' }),
           finding({ severity: 'critical' }),
-        ],
+        ].map((f) => ({ ...f, cwe: null })),
       },
       context,
     );
@@ -379,10 +381,13 @@ describe('security-scan normaliser', () => {
   it('normalises CWE forms and leaves unreadable ones null', () => {
     const context = contextFor(singleUnit(task, [DB]));
     const forms = ['CWE-89', 'cwe-89', '89', 'CWE 79', 'cwe_022', null, 'SQL injection', ''];
-    const out = task.normalise({ summary: 's', findings: forms.map((cwe, i) => finding({ cwe, category: `c${i}` })) }, context);
-    if (out.kind !== 'findings') throw new Error('kind');
-    expect(out.findings.map((f) => f.cwe)).toEqual(['CWE-89', 'CWE-89', 'CWE-89', 'CWE-79', 'CWE-22', null, null, null]);
-    expect(out.findings[0]!.task).toBe('security-scan');
+    const cweOf = (cwe: string | null): string | null => {
+      const out = task.normalise({ summary: 's', findings: [finding({ cwe })] }, context);
+      if (out.kind !== 'findings') throw new Error('kind');
+      expect(out.findings[0]!.task).toBe('security-scan');
+      return out.findings[0]!.cwe;
+    };
+    expect(forms.map(cweOf)).toEqual(['CWE-89', 'CWE-89', 'CWE-89', 'CWE-79', 'CWE-22', null, null, null]);
   });
 });
 
@@ -413,8 +418,36 @@ describe('fingerprints through the normaliser', () => {
     expect(fp(original, 2)).toBe(fp(moved, 13));
   });
 
+  it('is one fingerprint for code-review and security-scan on the same code and CWE, whatever they call it', () => {
+    const asSecurity = (category: string): string => {
+      const out = TASKS['security-scan'].normalise(
+        { summary: 's', findings: [finding({ path: original.path, start_line: 2, end_line: 2, quote: body[1], category })] },
+        contextFor(singleUnit(TASKS['security-scan'], [original])),
+      );
+      if (out.kind !== 'findings') throw new Error('kind');
+      return out.findings[0]!.fingerprint;
+    };
+    // The same weakness (CWE-89) on the same line: one finding, so a report skips it as already posted.
+    expect(fp(original, 2, { category: 'sql-injection' })).toBe(asSecurity('SQL injection via concatenation'));
+    // Without a CWE the task and category still tell findings apart.
+    expect(fp(original, 2, { cwe: null })).not.toBe(fp(original, 2, { cwe: null, category: 'performance' }));
+    // Another weakness on the same code is another finding.
+    expect(fp(original, 2)).not.toBe(fp(original, 2, { cwe: 'CWE-78' }));
+    // And the marker a report keeps is enough to find it again after the code moved.
+    const out = task.normalise(
+      {
+        summary: 's',
+        findings: [finding({ path: moved.path, start_line: 13, end_line: 13, quote: moved.content.split('\n')[12] })],
+      },
+      contextFor(singleUnit(task, [moved])),
+    );
+    if (out.kind !== 'findings') throw new Error('kind');
+    const [ref] = readFindingRefs(findingRefMarker(out.findings[0]!));
+    expect(locateFinding(original.content, ref!)).toEqual({ start: 2, end: 2 });
+  });
+
   it('differs for another category, another path or other code', () => {
-    expect(fp(original, 2)).not.toBe(fp(original, 2, { category: 'performance' }));
+    expect(fp(original, 2, { cwe: null })).not.toBe(fp(original, 2, { cwe: null, category: 'performance' }));
     expect(fp(original, 2)).not.toBe(fp(makeFile('src/other.js', original.content), 2));
     expect(fp(original, 2)).not.toBe(fp(original, 3));
   });

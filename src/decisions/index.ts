@@ -145,7 +145,7 @@ export function dismissedNote(dismissed: DismissedFinding[]): string | null {
 
 /** The hidden marker a report keeps per finding, so that a later run can check whether its code is gone. */
 export function findingRefMarker(
-  finding: Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'>,
+  finding: Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'> & { cwe?: string | null },
 ): string {
   return marker('finding', {
     fp: finding.fingerprint,
@@ -153,6 +153,7 @@ export function findingRefMarker(
     path: finding.path,
     cat: finding.category,
     lines: Math.abs(finding.endLine - finding.startLine) + 1,
+    ...(finding.cwe ? { cwe: finding.cwe } : {}),
   });
 }
 
@@ -163,5 +164,6 @@ export function refOf(finding: Finding): FindingRef {
     path: finding.path,
     category: finding.category,
     lines: Math.abs(finding.endLine - finding.startLine) + 1,
+    ...(finding.cwe ? { cwe: finding.cwe } : {}),
   };
 }

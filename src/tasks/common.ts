@@ -205,6 +205,7 @@ export function makeFinding(
   const category = normaliseCategory(raw.category);
   const title = cleanLine(raw.title, LIMITS.title);
   if (!title) return null; // an untitled finding cannot be published
+  const cwe = cweOf(raw.cwe);
   return {
     task,
     path: sent.file.path,
@@ -215,8 +216,8 @@ export function makeFinding(
     title,
     explanation: withTrigger(raw.explanation, raw.trigger),
     suggestedFix: cleanNullable(raw.suggested_fix, LIMITS.suggestedFix),
-    cwe: cweOf(raw.cwe),
-    fingerprint: fingerprint({ task, path: sent.file.path, category, code: codeOrTitle(sent.file, anchored, title) }),
+    cwe,
+    fingerprint: fingerprint({ task, path: sent.file.path, category, cwe, code: codeOrTitle(sent.file, anchored, title) }),
     customId,
     ...(raw.confidence ? { confidence: raw.confidence } : {}),
     ...(raw.trigger?.trim() ? { trigger: cleanLine(raw.trigger, LIMITS.trigger) } : {}),
