@@ -172,6 +172,38 @@ describe('output schemas and prompts', () => {
     }
     expect(sec).toContain('"CWE-<number>"');
   });
+
+  it('findings prompts and schemas put evidence before verdict, define low and confidence; security-scan states scope and the known false-positive classes', () => {
+    for (const name of ['code-review', 'security-scan'] as const) {
+      const prompt = TASKS[name].systemPrompt;
+      expect(prompt).toMatch(/Evidence first: quote the exact code/);
+      expect(prompt).toContain('low = real defect with small impact');
+      expect(prompt).not.toMatch(/info = /);
+      expect(prompt).toMatch(/certain = the quoted code alone shows it goes wrong/);
+      const items = (TASKS[name].outputSchema as { properties: { findings: { items: { properties: Record<string, unknown> } } } })
+        .properties.findings.items.properties;
+      const order = Object.keys(items);
+      // Reasoning order: where, the quoted code, the trigger, and only then the verdict.
+      expect(order.indexOf('quote')).toBeLessThan(order.indexOf('trigger'));
+      expect(order.indexOf('trigger')).toBeLessThan(order.indexOf('severity'));
+      expect(order.indexOf('severity')).toBeLessThan(order.indexOf('confidence'));
+      expect((items.severity as { enum: string[] }).enum).toEqual(['critical', 'high', 'medium', 'low']);
+    }
+    const sec = TASKS['security-scan'].systemPrompt;
+    expect(sec).toMatch(/Scope: report what this change introduces or makes reachable/);
+    for (const label of [
+      'denial of service',
+      'log spoofing',
+      'memory safety in memory-safe languages',
+      'client-side-only checks',
+      'theoretical races',
+      'test and example code',
+      'documentation',
+    ]) {
+      expect(sec).toContain(label);
+    }
+    expect(sec).toMatch(/only with a concrete attack path in trigger and confidence certain/);
+  });
 });
 
 describe('code-review normaliser', () => {
