@@ -46,7 +46,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   const writer = new ResultsWriter(
     join(roundDir, 'results.jsonl'),
     work.task.name,
-    config.minSeverity,
+    { severity: config.minSeverity, confidence: config.minConfidence },
     config.priceOverrides,
     false,
   );

@@ -81,7 +81,13 @@ export async function streamState(
   const roundKey = roundKeyOf(ready.map((b) => b.id));
   const roundDir = join(deps.context.outputDir, stateId, roundKey);
   await mkdir(roundDir, { recursive: true });
-  const writer = new ResultsWriter(join(roundDir, 'results.jsonl'), task.name, config.minSeverity, config.priceOverrides, true);
+  const writer = new ResultsWriter(
+    join(roundDir, 'results.jsonl'),
+    task.name,
+    { severity: config.minSeverity, confidence: config.minConfidence },
+    config.priceOverrides,
+    true,
+  );
   const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));
   const toRetry: string[] = [];
   const lost: string[] = [];
