@@ -122,7 +122,7 @@ describe('--state FILE', () => {
   });
 });
 
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 /** One finding of every severity in each file of five lines or more, each on a line of its own, titled by its severity. */
 const everySeverity = (params: MessageCreateParamsNonStreaming): string => {
@@ -134,7 +134,10 @@ const everySeverity = (params: MessageCreateParamsNonStreaming): string => {
       path: block.path,
       start_line: lines[i]!,
       end_line: lines[i]!,
+      quote: block.code.get(lines[i]!) ?? '',
+      trigger: 'a caller reaches this line',
       severity,
+      confidence: 'certain',
       category: 'other',
       title: `a ${severity} problem in ${block.path}`,
       explanation: `line ${lines[i]!}: ${block.code.get(lines[i]!) ?? ''}`,
@@ -162,9 +165,9 @@ describe('--min-severity', () => {
     const report = await readFile(join(round!, 'report.md'), 'utf8');
     expect(report).toMatch(/a critical problem in /);
     expect(report).toMatch(/a high problem in /);
-    for (const below of ['medium', 'low', 'info']) expect(report).not.toContain(`a ${below} problem in `);
+    for (const below of ['medium', 'low']) expect(report).not.toContain(`a ${below} problem in `);
     // The model's answers themselves are kept in results.jsonl, all of them.
     const jsonl = await readFile(join(round!, 'results.jsonl'), 'utf8');
-    expect(jsonl.match(/a (critical|high|medium|low|info) problem in /g)).toHaveLength(5 * files);
+    expect(jsonl.match(/a (critical|high|medium|low) problem in /g)).toHaveLength(SEVERITIES.length * files);
   });
 });

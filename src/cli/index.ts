@@ -64,7 +64,7 @@ const PLANNING = [
   'anthropic-base-url',
 ];
 /** The inputs that decide what is published and how (collect, run). */
-const PUBLISHING = ['report', 'min-severity', 'max-findings', 'issue-labels', 'sarif-path'];
+const PUBLISHING = ['report', 'min-severity', 'min-confidence', 'max-findings', 'issue-labels', 'sarif-path'];
 
 /**
  * The options each command reads, in the order its help lists them. The artifact store's inputs
