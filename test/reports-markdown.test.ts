@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderMarkdownReport, renderResultsJson } from '../src/reports/markdown.js';
-import { renderSubmitSummary, summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '../src/reports/summary.js';
+import { summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '../src/reports/summary.js';
+import { renderPlanMarkdown } from '../src/reports/plan.js';
+import { estimatePlan } from '../src/cost/estimate.js';
+import { resolvePrice } from '../src/cost/prices.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
@@ -108,6 +111,18 @@ function makeContext(results: CollectedResults, overrides: Partial<ReportContext
     log,
     ...overrides,
   };
+}
+
+function estimateFixture() {
+  return estimatePlan({
+    model: 'claude-sonnet-4-6',
+    price: resolvePrice('claude-sonnet-4-6'),
+    requests: [{ customId: 'cr-1', paths: ['src/a.ts'], inputTokens: 5_000, outputTokens: 500 }],
+    prefixTokens: 900,
+    cached: false,
+    files: 5,
+    tokenSource: 'heuristic',
+  });
 }
 
 describe('renderMarkdownReport', () => {
@@ -311,30 +326,46 @@ describe('summary', () => {
     expect(text).toContain('_The 1,000 most severe of 1,500 findings are shown here; all of them are in the results artifact._');
   });
 
-  it('renders the submit summary with batches, the estimate and skipped files by reason', () => {
-    const md = renderSubmitSummary({
+  it('renders the submit plan with batches, the estimate and every skipped file by reason', () => {
+    const md = renderPlanMarkdown({
       task: 'security-scan',
       repository: 'acme/shop',
       headSha: HEAD,
       window: 'since 24h',
       model: 'claude-sonnet-4-6',
       dryRun: false,
-      files: 4,
-      requests: 5,
+      requests: [
+        { paths: ['src/a.ts', 'src/b.ts'], part: null, inputTokens: 1_200 },
+        { paths: ['src/c.ts'], part: '1/2', inputTokens: 3_400 },
+        { paths: ['src/c.ts'], part: '2/2', inputTokens: 3_000 },
+        { paths: ['src/d.ts'], part: null, inputTokens: 900 },
+        { paths: ['src/e.ts'], part: null, inputTokens: 800 },
+      ],
       batches: [{ id: 'msgbatch_1', requestCount: 5 }],
-      estimateMarkdown: '| Model | USD |\n|---|---|\n| x | $1 |',
+      estimate: estimateFixture(),
       skipped: [
         { path: '.env', reason: 'credential' },
         { path: 'a.png', reason: 'binary' },
         { path: 'b.png', reason: 'binary' },
+        ...Array.from({ length: 12 }, (_, i) => ({ path: `docs/page${i}.md`, reason: 'not-for-task' })),
+        { path: 'x.dat', reason: 'some-new-code' },
       ],
-      redactions: 2,
+      redacted: [{ path: 'src/a.ts', count: 2 }],
+      caching: 'shared prefix of 903 tokens is below the minimum',
     });
     expect(md).toContain('## overnight security-scan: 5 requests submitted');
     expect(md).toContain('| `msgbatch_1` | 5 |');
-    expect(md).toContain('### Cost estimate\n\n| Model | USD |');
-    expect(md).toContain('| binary | 2 | `a.png`, `b.png` |');
-    expect(md).toContain('| credential | 1 | `.env` |');
+    expect(md).toContain('### Cost estimate\n\n**Cost estimate**');
+    // Every changed file accounted for: 5 sent, 16 skipped, each listed with its reason.
+    expect(md).toContain('21 changed files: 5 sent in 5 requests, 16 skipped.');
+    expect(md).toContain('- **binary** (2): `a.png`, `b.png`');
+    expect(md).toContain('- **credential data (never read)** (1): `.env`');
+    for (let i = 0; i < 12; i++) expect(md).toContain(`\`docs/page${i}.md\``);
+    // A reason code the labels do not know yet is shown as itself, never dropped.
+    expect(md).toContain('- **some new code** (1): `x.dat`');
     expect(md).toContain('2 secret-looking strings redacted');
+    expect(md).toContain('- `src/a.ts` (2)');
+    // Requests, largest first.
+    expect(md.indexOf('| `src/c.ts` | 1/2 | 3,400 |')).toBeLessThan(md.indexOf('| `src/a.ts`, `src/b.ts` |  | 1,200 |'));
   });
 });

@@ -18,15 +18,8 @@ import type { ReportContext, ReportResult, Reporter } from './reporter.js';
 import { fingerprintsMarker, hasMarker, marker } from './markers.js';
 import { capBody, codeSpan, GITHUB_BODY_LIMIT } from './sanitize.js';
 import { sortFindings } from './group.js';
-import {
-  formatCount,
-  joinBlocks,
-  plural,
-  renderReportBlocks,
-  reportTitle,
-  severityBreakdown,
-  type ReportBlock,
-} from './markdown.js';
+import { joinBlocks, renderReportBlocks, reportTitle, type ReportBlock } from './markdown.js';
+import { formatCount, plural, severityBreakdown } from './format.js';
 import {
   activeFingerprints,
   applyDismissals,

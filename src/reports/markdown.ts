@@ -2,11 +2,21 @@
 // machine-readable results document (results.json). The report is built as a list of blocks so that a
 // target with a size limit (an issue body) can cut between blocks, never inside one, and knows which
 // findings went where (fingerprints) and which heading to repeat on the continuation.
-import { SEVERITIES, type Finding } from '../types.js';
+import type { Finding } from '../types.js';
 import type { ReportContext } from './reporter.js';
 import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
 import { formatUsd } from '../cost/usage.js';
-import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
+import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown } from './sanitize.js';
+import {
+  formatCount,
+  isoDate,
+  plural,
+  repositoryOf,
+  sanitizeOptionsFor,
+  severityBreakdown,
+  taskTitle,
+  type RepositoryRef,
+} from './format.js';
 import { checkGeneratedPath } from './paths.js';
 import { findingRefMarker } from '../decisions/index.js';
 import { shortFingerprint } from '../decisions/decisions-file.js';
@@ -49,56 +59,6 @@ export interface ReportBlock {
   continuation?: string;
   /** A heading (or table header): never left as the last block of a part. */
   heading?: boolean;
-}
-
-export interface RepositoryRef {
-  serverUrl: string;
-  owner: string;
-  repo: string;
-}
-
-const TASK_NOUN: Record<string, string> = {
-  'code-review': 'Code review',
-  'security-scan': 'Security scan',
-  'test-generation': 'Test generation',
-  'docs-update': 'Docs update',
-  'refactor-validation': 'Refactor validation',
-};
-
-/** The repository the report is about: the GitHub context, or owner/name from the state. */
-export function repositoryOf(context: ReportContext): RepositoryRef | null {
-  if (context.github) {
-    return { serverUrl: context.github.serverUrl, owner: context.github.owner, repo: context.github.repo };
-  }
-  const match = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(context.state.repository);
-  if (!match || !context.state.serverUrl) return null;
-  return { serverUrl: context.state.serverUrl, owner: match[1]!, repo: match[2]! };
-}
-
-export function sanitizeOptionsFor(context: ReportContext): SanitizeOptions {
-  const repository = repositoryOf(context);
-  return repository ?? { serverUrl: 'https://invalid.invalid', owner: '-', repo: '-' };
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
-}
-
-/** YYYY-MM-DD of an ISO timestamp (today when missing or invalid). */
-export function isoDate(timestamp: string | null | undefined): string {
-  const date = timestamp ? new Date(timestamp) : new Date();
-  return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().slice(0, 10);
-}
-
-/** "1 critical, 2 high" (only severities that occur), or "none". */
-export function severityBreakdown(findings: Finding[]): string {
-  const counts = countBySeverity(findings);
-  const parts = SEVERITIES.filter((severity) => counts[severity] > 0).map((severity) => `${counts[severity]} ${severity}`);
-  return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 /** One line on what the answers cost and saved. */
@@ -340,7 +300,7 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   what.push(
     `${plural(results.received, 'answer')} received, ${formatCount(results.succeeded)} succeeded, ${formatCount(results.failures.length)} failed`,
   );
-  lines.push(`${TASK_NOUN[results.task] ?? results.task}: ${what.join(' · ')}.`);
+  lines.push(`${taskTitle(results.task)}: ${what.join(' · ')}.`);
   const reviewed = [`\`${state.headSha.slice(0, 12)}\``];
   // A PR's window already reads "pull request #N (...)": name the PR once.
   if (state.pullRequest && !state.window?.startsWith(`pull request #${state.pullRequest.number}`)) {
