@@ -219,5 +219,15 @@ describe('the plan a user sees', () => {
     expect(text).toMatch(/Full plan \(every file and why\): .*plan\.md/);
     expect(lines(real.stdout).length).toBeLessThanOrEqual(25);
     expect(emulator.batches()).toHaveLength(1);
+
+    // The morning's report says what the night left out, from the state the submit saved.
+    const collected = await cli(repo.dir, emulator, clock, ['collect']);
+    expect(collected.code, collected.stderr.join('\n')).toBe(0);
+    const reportPath = /^report: (.+)$/m.exec(collected.stdout.join('\n'))![1]!;
+    const report = await readFile(reportPath, 'utf8');
+    expect(report).toContain('## Skipped files (3)');
+    expect(report).toContain('- **lockfile** (1): `package-lock.json`');
+    expect(report).toContain('- **binary** (1): `docs/images/logo.png`');
+    expect(report).toContain('- **vendored** (1): `vendor/lib/left-pad.js`');
   });
 });

@@ -11,6 +11,7 @@ import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { quietLog } from './helpers/engine.js';
+import { fixtureContext } from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -242,6 +243,26 @@ describe('issue reporter', () => {
     const later = await issueReporter.publish(context(results([findings.at(-1)!]), 'r2'));
     expect(gh.store.issues).toHaveLength(1);
     expect(later.note).toContain(`1 finding already reported in #${issue.number}`);
+  });
+
+  it('lists every skipped file with its reason, and past 1,000 says where the rest are', async () => {
+    const skipped = [
+      { path: 'src/gen/client.ts', reason: 'generated' },
+      { path: 'vendor/lib.js', reason: 'vendored' },
+      ...Array.from({ length: 1_200 }, (_, i) => ({
+        path: `docs/page-${String(i).padStart(4, '0')}.md`,
+        reason: 'not-for-task',
+      })),
+    ];
+    await issueReporter.publish(fixtureContext(results([finding('src/a.ts', 3)]), { github, state: { skipped } }));
+    const bodies = [gh.store.issues[0]!.body!, ...gh.store.comments.map((c) => c.body)].join('\n');
+    expect(bodies).toContain('## Skipped files (1,202)');
+    expect(bodies).toContain('- **generated** (1): `src/gen/client.ts`');
+    expect(bodies).toContain('- **vendored** (1): `vendor/lib.js`');
+    expect(bodies).toMatch(/- \*\*not for this task\*\* \(1,200\): `docs\/page-0000\.md`, .*, and 202 more/);
+    expect(bodies).toContain('The full list is in results.json in the results artifact of the collect run.');
+    for (const body of [gh.store.issues[0]!.body!, ...gh.store.comments.map((c) => c.body)])
+      expect(body.length).toBeLessThanOrEqual(65_536);
   });
 
   it('writes nothing with a read-only token, and says so', async () => {

@@ -6,12 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderMarkdownReport, renderResultsJson } from '../src/reports/markdown.js';
 import { summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '../src/reports/summary.js';
 import { renderPlanMarkdown } from '../src/reports/plan.js';
+import { mergeSkipped } from '../src/reports/skipped.js';
 import { estimatePlan } from '../src/cost/estimate.js';
 import { resolvePrice } from '../src/cost/prices.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
 import { quietLog } from './helpers/engine.js';
+import { fixtureContext, fixtureFinding, fixtureResults, fixtureState } from './helpers/report-fixtures.js';
 
 const HEAD = 'c0ffee'.padEnd(40, '0');
 const log = quietLog;
@@ -367,5 +369,69 @@ describe('summary', () => {
     expect(md).toContain('- `src/a.ts` (2)');
     // Requests, largest first.
     expect(md.indexOf('| `src/c.ts` | 1/2 | 3,400 |')).toBeLessThan(md.indexOf('| `src/a.ts`, `src/b.ts` |  | 1,200 |'));
+  });
+});
+
+describe('skipped files in every report', () => {
+  // Shaped like a month of a real repository: a lockfile, generated and not-for-task files, one
+  // dropped by the budget, and a reason code newer than the labels.
+  const skipped = [
+    { path: 'bun.lock', reason: 'lockfile' },
+    { path: 'src/jsx/intrinsic-elements.d.ts', reason: 'generated' },
+    { path: 'docs/MIGRATION.md', reason: 'not-for-task' },
+    { path: 'docs/CONTRIBUTING.md', reason: 'not-for-task' },
+    { path: 'data/fixture.bin', reason: 'a-code-from-tomorrow' },
+  ];
+  const state = {
+    skipped,
+    estimate: {
+      ...fixtureState().estimate,
+      dropped: [{ customId: 'cr-9', paths: ['src/huge.ts'], reason: 'budget $1 reached' }],
+    },
+  };
+
+  it('report.md, the job summary and results.json list every skipped file with its reason', async () => {
+    const context = fixtureContext(fixtureResults({ findings: [fixtureFinding()] }), { state });
+    const md = renderMarkdownReport(context);
+    expect(md).toContain('## Skipped files (6)');
+    expect(md).toContain('- **not for this task** (2): `docs/CONTRIBUTING.md`, `docs/MIGRATION.md`');
+    expect(md).toContain('- **lockfile** (1): `bun.lock`');
+    expect(md).toContain('- **generated** (1): `src/jsx/intrinsic-elements.d.ts`');
+    expect(md).toContain('- **over max-cost-usd** (1): `src/huge.ts`');
+    expect(md).toContain('- **a code from tomorrow** (1): `data/fixture.bin`');
+
+    const dir = await mkdtemp(join(tmpdir(), 'overnight-skipped-'));
+    try {
+      await summaryReporter.publish({ ...context, outputDir: dir });
+      const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+      expect(summary).toContain('### Skipped files (6)');
+      for (const { path } of skipped) expect(summary).toContain(`\`${path}\``);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const json = JSON.parse(renderResultsJson(context)) as { skipped: { path: string; reason: string }[] };
+    expect(json.skipped).toEqual(expect.arrayContaining([...skipped, { path: 'src/huge.ts', reason: 'budget' }]));
+  });
+});
+
+describe('mergeSkipped (one report for several submissions of a night)', () => {
+  it('drops a file a later submission sent, and keeps the newest reason of the others', () => {
+    const older = fixtureState({
+      skipped: [
+        { path: 'src/left-out.ts', reason: 'max-files' },
+        { path: 'bun.lock', reason: 'lockfile' },
+      ],
+    });
+    const newer = fixtureState({
+      skipped: [{ path: 'src/gen.ts', reason: 'generated' }],
+      requests: {
+        'cr-1': { ...Object.values(fixtureState().requests)[0]!, paths: ['src/left-out.ts'] } as RunState['requests'][string],
+      },
+    });
+    expect(mergeSkipped([older, newer]).sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual([
+      { path: 'bun.lock', reason: 'lockfile' },
+      { path: 'src/gen.ts', reason: 'generated' },
+    ]);
   });
 });

@@ -217,6 +217,29 @@ describe('pr-review and pr-comment', () => {
     expect(body).toContain('💬');
   });
 
+  it('the sticky comment counts the skipped files by reason, with the list collapsed and capped', async () => {
+    // What a pull request can hide from review (a .gitignore entry, an @generated header, vendor/) is
+    // said on the pull request itself.
+    const skipped = [
+      { path: 'src/hidden.ts', reason: 'ignored' },
+      { path: 'src/gen/api.ts', reason: 'generated' },
+      { path: 'vendor/pkg/index.js', reason: 'vendored' },
+      ...Array.from({ length: 400 }, (_, i) => ({ path: `docs/p${i}.md`, reason: 'not-for-task' })),
+    ];
+    const collected = context(results('code-review', [finding('src/new.ts', 2)]));
+    collected.state.skipped = skipped;
+    await prCommentReporter.publish(collected);
+    const body = stickyComments()[0]!.body;
+    expect(body).toContain(
+      '**403 changed files not reviewed**: 400 not for this task, 1 generated, 1 ignored by .gitignore, 1 vendored',
+    );
+    expect(body).toMatch(/<details>\n<summary>Skipped files and why<\/summary>/);
+    expect(body).toContain('- **ignored by .gitignore** (1): `src/hidden.ts`');
+    expect(body).toContain('- **generated** (1): `src/gen/api.ts`');
+    expect(body).toMatch(/- \*\*not for this task\*\* \(400\): .*, and \d+ more/);
+    expect(body.length).toBeLessThan(20_000);
+  });
+
   it('writes nothing with a read-only token and says so', async () => {
     const collected = context(results('code-review', [finding('src/new.ts', 1)]), 'r1', { readOnly: true });
     const review = await prReviewReporter.publish(collected);

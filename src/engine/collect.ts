@@ -22,6 +22,7 @@ import type { ListOptions, StoredState } from '../state/store.js';
 import type { BatchRecord, RunState } from '../state/state.js';
 import type { CollectedResults, ReportResult } from '../reports/reporter.js';
 import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
+import { mergeSkipped } from '../reports/skipped.js';
 import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
 import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
@@ -556,6 +557,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     ...newest.stored.state,
     baseSha: oldest.stored.state.baseSha,
     window: `${members.length} submissions: ${members.map((m) => m.stored.state.window).join('; ')}`,
+    skipped: mergeSkipped(members.map((m) => m.stored.state)),
     published: {},
   };
   return { state, stateId: newest.stored.id, roundKey, roundDir, results };

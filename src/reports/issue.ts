@@ -42,6 +42,8 @@ const LABEL_DESCRIPTION = 'Reported by overnight (Claude via the Message Batches
 /** Room kept in every part for markers, the continuation heading and notices. */
 const PART_RESERVE = 3_000;
 const RESULTS_LOCATION = 'the results artifact of the collect run';
+/** Skipped files an issue names (continuation comments hold them); results.json has them all. */
+const MAX_SKIPPED_LISTED = 1_000;
 
 export interface IssuePart {
   /** 0 is the issue body; 1..n are continuation comments. */
@@ -357,6 +359,7 @@ export const issueReporter: Reporter = {
           notes,
           resultsLocation: RESULTS_LOCATION,
           findingMarkers: true,
+          skipped: { maxPaths: MAX_SKIPPED_LISTED, fullListAt: `results.json in ${RESULTS_LOCATION}` },
           afterFindings: [...overflowBlock(overflow, shown.length, max), ...resolvedBlock(resolvedMap, context.state.headSha)],
         });
         parts = buildIssueParts(blocks, identity);

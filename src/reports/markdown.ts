@@ -18,6 +18,7 @@ import {
   type RepositoryRef,
 } from './format.js';
 import { checkGeneratedPath } from './paths.js';
+import { skippedBlocks, skippedOf, type SkippedListOptions } from './skipped.js';
 import { findingRefMarker } from '../decisions/index.js';
 import { shortFingerprint } from '../decisions/decisions-file.js';
 
@@ -47,6 +48,8 @@ export interface MarkdownOptions {
   findingMarkers?: boolean;
   /** Blocks placed right after the findings (the issue's overflow summary and resolved list). */
   afterFindings?: ReportBlock[];
+  /** How the skipped files are listed (a size-limited target lists up to a number and says where the rest are). */
+  skipped?: SkippedListOptions;
 }
 
 export interface ReportBlock {
@@ -360,6 +363,7 @@ export function renderReportBlocks(context: ReportContext, options: MarkdownOpti
   blocks.push(...generatedFileBlocks(context, 2));
   blocks.push(...verdictBlocks(context, 2));
   blocks.push(...failureBlocks(context, 2));
+  blocks.push(...skippedBlocks(skippedOf(context.state), 2, options.skipped));
   blocks.push(...linksBlock(options.links, 2));
   const location = options.resultsLocation ?? (context.results.resultsPath ? inlinePath(context.results.resultsPath) : null);
   if (location) {
@@ -438,6 +442,7 @@ export function renderResultsJson(context: ReportContext): string {
     files: results.files,
     verdicts: results.verdicts.map((verdict) => ({ ...verdict, findings: sortFindings(verdict.findings).map(findingJson) })),
     failures: results.failures,
+    skipped: skippedOf(state),
     resultsPath: results.resultsPath,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -19,6 +19,7 @@ import { fingerprintsMarker, hasMarker, marker, readFingerprints } from './marke
 import { placementFor, reportedFindings, type InlinePlacement } from './diff-lines.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { shortFingerprint } from '../decisions/decisions-file.js';
+import { collapsedSkipped, skippedOf } from './skipped.js';
 import {
   capBody,
   codeBlock,
@@ -156,6 +157,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
     }
     lines.push('', '</details>', '');
   }
+  lines.push(...collapsedSkipped(skippedOf(state)));
   lines.push(costLine(context), SECTION_END);
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import { marker } from './markers.js';
 import { checkGeneratedPath } from './paths.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { capBody, codeCell, codeSpan, sanitizeInline } from './sanitize.js';
+import { collapsedSkipped, skippedOf } from './skipped.js';
 
 // ---------------------------------------------------------------------------------------------
 // Patch (unified diff, git style)
@@ -288,6 +289,8 @@ export function describeGeneratedFiles(context: ReportContext, selection: FileSe
       );
     }
   }
+  const skipped = collapsedSkipped(skippedOf(state));
+  if (skipped.length > 0) lines.push('', ...skipped);
   return lines.join('\n');
 }
 

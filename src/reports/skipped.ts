@@ -4,6 +4,7 @@
 // reduced to a plain word, never dropped: PRODUCT.md "every changed file's fate is accounted for".
 import type { RunState } from '../state/state.js';
 import { codeSpan } from './sanitize.js';
+import type { ReportBlock } from './markdown.js';
 
 export interface SkippedEntry {
   path: string;
@@ -114,17 +115,72 @@ export interface SkippedListOptions {
  * past `maxPaths` the rest of each group is counted instead of listed.
  */
 export function skippedLines(skipped: readonly SkippedEntry[], options: SkippedListOptions = {}): string[] {
+  const groups = groupSkipped(skipped);
+  // A fair share of the room for each reason, the smallest groups first: a rare reason (credential,
+  // generated) is never crowded out by a thousand docs.
+  const listed = new Map<SkippedGroup, number>();
   let room = options.maxPaths ?? Infinity;
+  const ascending = [...groups].sort((a, b) => a.paths.length - b.paths.length);
+  ascending.forEach((group, index) => {
+    const share = Math.min(group.paths.length, Math.floor(room / (ascending.length - index)));
+    listed.set(group, share);
+    room -= share;
+  });
   let cut = 0;
-  const lines = groupSkipped(skipped).map((group) => {
-    const listed = group.paths.slice(0, Math.max(0, room));
-    room -= listed.length;
-    const rest = group.paths.length - listed.length;
+  const lines = groups.map((group) => {
+    const names = group.paths.slice(0, listed.get(group)).map(codeSpan).join(', ');
+    const rest = group.paths.length - (listed.get(group) ?? 0);
     cut += rest;
-    const names = listed.map(codeSpan).join(', ');
     const more = rest > 0 ? `${names ? ', and ' : ''}${rest.toLocaleString('en-US')} more` : '';
     return `- **${group.label}** (${group.paths.length.toLocaleString('en-US')}): ${names}${more}`;
   });
   if (cut > 0 && options.fullListAt) lines.push(`- _The full list is in ${options.fullListAt}._`);
   return lines;
+}
+
+/**
+ * The "Skipped files" section of a report as blocks (one line per reason, so a size-limited target
+ * cuts between reasons): heading, then every file by reason, past `maxPaths` counted instead.
+ */
+export function skippedBlocks(
+  skipped: readonly SkippedEntry[],
+  headingLevel: number,
+  options: SkippedListOptions = {},
+): ReportBlock[] {
+  if (skipped.length === 0) return [];
+  const h = '#'.repeat(headingLevel);
+  const count = new Set(skipped.map((entry) => entry.path)).size;
+  const heading = `${h} Skipped files (${count.toLocaleString('en-US')})`;
+  return [
+    { text: `${heading}\n\nChanged files not sent for review, and why.`, fingerprints: [], heading: true },
+    ...skippedLines(skipped, options).map((text, index) => ({
+      text,
+      fingerprints: [],
+      tight: index > 0,
+      continuation: `${h} Skipped files (continued)`,
+    })),
+  ];
+}
+
+/** Skipped files a pull request comment names (the comment is shared by every round). */
+const COLLAPSED_MAX_PATHS = 200;
+
+/** For a comment: the counts by reason on one line, the files in a collapsed list (capped). */
+export function collapsedSkipped(
+  skipped: readonly SkippedEntry[],
+  fullListAt = 'results.json in the results artifact',
+): string[] {
+  if (skipped.length === 0) return [];
+  const count = new Set(skipped.map((entry) => entry.path)).size;
+  return [
+    `**${count.toLocaleString('en-US')} changed file${count === 1 ? '' : 's'} not reviewed**: ${skippedCounts(skipped)}`,
+    '',
+    '<details>',
+    '<summary>Skipped files and why</summary>',
+    '',
+    ...skippedLines(skipped, { maxPaths: COLLAPSED_MAX_PATHS, fullListAt }),
+    '',
+    '</details>',
+    '',
+  ];
 }

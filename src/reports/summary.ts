@@ -20,6 +20,9 @@ export const JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
 /** Findings rendered into a job summary at most (~1 KB each: about what GitHub's 1 MiB holds). */
 export const JOB_SUMMARY_MAX_FINDINGS = 1_000;
 
+/** Skipped files a job summary names; results.json has them all. */
+export const JOB_SUMMARY_MAX_SKIPPED = 2_000;
+
 const SUMMARY_NOTICE = '\n\n_Summary truncated to fit GitHub’s 1 MiB limit: the full report is in the results artifact._\n';
 
 /** Caps Markdown to a number of UTF-8 bytes, cutting between lines and closing an open fence. */
@@ -113,7 +116,11 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
     results.findings.length > JOB_SUMMARY_MAX_FINDINGS
       ? sortFindings(results.findings).slice(0, JOB_SUMMARY_MAX_FINDINGS)
       : results.findings;
-  const detail = renderReportBlocks(context, { links, findings: shown })
+  const detail = renderReportBlocks(context, {
+    links,
+    findings: shown,
+    skipped: { maxPaths: JOB_SUMMARY_MAX_SKIPPED, fullListAt: 'results.json in the results artifact' },
+  })
     .slice(1) // the summary paragraph is already above
     .map((block) => (block.text.startsWith('#') ? { ...block, text: `#${block.text}` } : block));
   sections.push(joinBlocks(detail));
