@@ -3,11 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dismissalFor, parseDecisions, readDecisions } from '../src/decisions/decisions-file.js';
 import { CodeReader, findGone, locateFinding, type FindingRef } from '../src/decisions/code.js';
-import { DEFAULT_MAX_FINDINGS, findingRefMarker, type NoiseReportContext } from '../src/decisions/index.js';
+import { DEFAULT_MAX_FINDINGS, findingRefMarker } from '../src/decisions/index.js';
 import { NO_DECISIONS } from '../src/decisions/decisions-file.js';
 import { issueReporter } from '../src/reports/issue.js';
 import { marker, fingerprintsMarker, readFingerprints } from '../src/reports/markers.js';
-import type { CollectedResults } from '../src/reports/reporter.js';
+import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import { fingerprint } from '../src/tasks/fingerprint.js';
 import type { Finding, Severity } from '../src/types.js';
@@ -162,7 +162,7 @@ describe('issue report noise controls', () => {
     };
   }
 
-  function context(findings: Finding[], round: string, maxFindings = DEFAULT_MAX_FINDINGS): NoiseReportContext {
+  function context(findings: Finding[], round: string, maxFindings = DEFAULT_MAX_FINDINGS): ReportContext {
     const results: CollectedResults = {
       task: 'code-review',
       findings,

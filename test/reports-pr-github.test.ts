@@ -211,8 +211,9 @@ describe('pr-review and pr-comment', () => {
     await prReviewReporter.publish(collected);
     const body = stickyComments()[0]!.body;
     expect(body).toContain('**1 of 2 file(s) INVALID**');
-    expect(body).toMatch(/\| `src\/a\.ts` \| ❌ INVALID \| Rounding now truncates \\\| differs \(1 problem\(s\) below\) \|/);
-    expect(body).toContain('| `src/new.ts` | ✅ VALID | Same behaviour, clearer names. |');
+    // The same verdict table as report.md: file, verdict, problems, the summary (its pipe escaped).
+    expect(body).toContain('| `src/a.ts` | ❌ INVALID | 1 | Rounding now truncates \\| differs |');
+    expect(body).toContain('| `src/new.ts` | ✅ VALID | 0 | Same behaviour, clearer names. |');
     expect(gh.store.reviewComments.map((c) => [c.path, c.line])).toEqual([['src/a.ts', 12]]);
     expect(body).toContain('💬');
   });

@@ -20,7 +20,7 @@ import { FatalApiError } from '../batch/retry.js';
 import { batchProgress, type BatchClient } from '../batch/client.js';
 import type { ListOptions, StoredState } from '../state/store.js';
 import type { BatchRecord, RunState } from '../state/state.js';
-import type { CollectedResults, ReportResult } from '../reports/reporter.js';
+import type { CollectedResults, ReportContext, ReportResult } from '../reports/reporter.js';
 import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
 import { mergeSkipped } from '../reports/skipped.js';
 import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
@@ -49,7 +49,6 @@ import {
   refOf,
   type IssueMemory,
   type NoiseOptions,
-  type NoiseReportContext,
 } from '../decisions/index.js';
 import { gatherChanges } from '../gather/index.js';
 import { FileSource } from './file-source.js';
@@ -244,7 +243,7 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
   noise.dismissed = dismissed;
   if (dismissed.length > 0) deps.log.info(dismissedNote(dismissed)!);
   const reported: CollectedResults = dismissed.length > 0 ? { ...results, findings: kept } : results;
-  const context: NoiseReportContext = {
+  const context: ReportContext = {
     state,
     stateId,
     round: roundKey,

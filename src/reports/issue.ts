@@ -18,6 +18,7 @@ import type { ReportContext, ReportResult, Reporter } from './reporter.js';
 import { fingerprintsMarker, hasMarker, marker } from './markers.js';
 import { capBody, codeSpan, GITHUB_BODY_LIMIT } from './sanitize.js';
 import { sortFindings } from './group.js';
+import { describeHttpError, httpStatus } from '../github/errors.js';
 import { joinBlocks, renderReportBlocks, reportTitle, type ReportBlock } from './markdown.js';
 import { formatCount, plural, severityBreakdown } from './format.js';
 import {
@@ -28,7 +29,6 @@ import {
   DISMISS_LABEL,
   findGone,
   NO_DECISIONS,
-  noiseOf,
   readIssueMemory,
   shortFingerprint,
   type FindingRef,
@@ -125,12 +125,6 @@ export function buildIssueParts(
   throw new Error('could not fit the issue report into GitHub size limits');
 }
 
-function describeError(error: unknown): string {
-  const status = (error as { status?: number }).status;
-  const message = error instanceof Error ? error.message : String(error);
-  return status ? `${status} ${message}` : message;
-}
-
 async function ensureLabels(github: GitHubContext, labels: string[]): Promise<void> {
   const { octokit, owner, repo } = github;
   const existing = new Set(
@@ -144,7 +138,7 @@ async function ensureLabels(github: GitHubContext, labels: string[]): Promise<vo
       await octokit.rest.issues.createLabel({ owner, repo, name, color: LABEL_COLOR, description: LABEL_DESCRIPTION });
     } catch (error) {
       // Created meanwhile by a parallel run: that is what we wanted.
-      const status = (error as { status?: number }).status;
+      const status = httpStatus(error);
       const body = JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '');
       if (status !== 422 || !body.includes('already_exists')) throw error;
     }
@@ -278,7 +272,7 @@ export const issueReporter: Reporter = {
     const github = context.github;
     if (!github) return { target: 'issue', note: 'skipped: no GitHub token/repository' };
     const results = context.results;
-    const noise = noiseOf(context);
+    const noise = context.noise;
     const hasContent = results.findings.length + results.failures.length + results.files.length + results.verdicts.length > 0;
     // With a code reader, a round without findings may still resolve earlier ones.
     const checksResolved = Boolean(noise?.code) && !context.state.pullRequest;
@@ -444,9 +438,9 @@ export const issueReporter: Reporter = {
       }
       return { target: 'issue', ...(url && (created || existing) ? { url } : {}), note: summary.join('; ') };
     } catch (error) {
-      const status = (error as { status?: number }).status;
+      const status = httpStatus(error);
       const hint = status === 403 || status === 404 ? ' (the token needs `issues: write`)' : '';
-      throw new Error(`issue report for ${where} failed: ${describeError(error)}${hint}`);
+      throw new Error(`issue report for ${where} failed: ${describeHttpError(error)}${hint}`);
     }
   },
 };

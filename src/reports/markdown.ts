@@ -4,9 +4,10 @@
 // findings went where (fingerprints) and which heading to repeat on the continuation.
 import type { Finding } from '../types.js';
 import type { ReportContext } from './reporter.js';
-import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
+import { countBySeverity, groupBySeverityThenFile, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
 import { formatUsd } from '../cost/usage.js';
-import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown } from './sanitize.js';
+import { codeSpan, sanitizeInline } from './sanitize.js';
+import { findingListItem, sortVerdicts, verdictRow, VERDICT_TABLE_HEADER } from './findings.js';
 import {
   formatCount,
   isoDate,
@@ -20,13 +21,8 @@ import {
 import { checkGeneratedPath } from './paths.js';
 import { skippedBlocks, skippedOf, type SkippedListOptions } from './skipped.js';
 import { findingRefMarker } from '../decisions/index.js';
-import { shortFingerprint } from '../decisions/decisions-file.js';
 
 export const RESULTS_JSON_VERSION = 1;
-
-/** Longest suggested fix shown in a report (the results document keeps all of it). */
-const MAX_FIX_CHARS = 8_000;
-const MAX_EXPLANATION_CHARS = 6_000;
 
 export interface ReportLink {
   label: string;
@@ -82,47 +78,23 @@ export function reportTitle(context: ReportContext, findingCount = context.resul
   return `overnight ${context.results.task}: ${plural(findingCount, 'finding')} (${isoDate(context.state.createdAt)})`;
 }
 
-function languageOf(path: string): string {
-  const match = /\.([A-Za-z0-9]+)$/.exec(path);
-  return match ? match[1]!.toLowerCase() : '';
-}
-
-function indent(text: string, prefix: string): string {
-  return text
-    .split('\n')
-    .map((line) => (line.length > 0 ? `${prefix}${line}` : line))
-    .join('\n');
-}
-
 function inlinePath(path: string): string {
   return codeSpan(path);
 }
 
 function findingBlock(finding: Finding, context: ReportContext, repository: RepositoryRef | null, withMarker = false): string {
-  const sanitize = sanitizeOptionsFor(context);
-  const label = lineLabel(finding);
-  const anchor = repository
-    ? `[${inlinePath(label)}](${permalink(repository.serverUrl, repository.owner, repository.repo, context.state.headSha, finding.path, finding.startLine, finding.endLine)})`
-    : inlinePath(label);
-  // Category is a short machine word; anything else in it is dropped rather than escaped.
-  const category = finding.category.replace(/[^A-Za-z0-9_.:/-]+/g, '-').slice(0, 60);
-  const tags = category ? [`\`${category}\``] : [];
-  if (finding.cwe && /^CWE-\d{1,5}$/.test(finding.cwe)) tags.push(finding.cwe);
-  // The short fingerprint is what a user copies into .github/overnight.yml to dismiss this finding.
-  if (/^[0-9a-f]{8,}$/.test(finding.fingerprint)) tags.push(`fp \`${shortFingerprint(finding.fingerprint)}\``);
-  const lines = [
-    `- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})${withMarker ? ` ${findingRefMarker(finding)}` : ''}`,
-  ];
-  const explanation = sanitizeMarkdown(finding.explanation, { ...sanitize, maxLength: MAX_EXPLANATION_CHARS });
-  if (explanation) lines.push('', indent(explanation, '  '));
-  if (finding.suggestedFix && finding.suggestedFix.trim()) {
-    const fix =
-      finding.suggestedFix.length > MAX_FIX_CHARS
-        ? `${finding.suggestedFix.slice(0, MAX_FIX_CHARS)}\n… (fix truncated; the results document has all of it)`
-        : finding.suggestedFix;
-    lines.push('', '  Suggested fix:', '', indent(codeBlock(fix, languageOf(finding.path)), '  '));
-  }
-  return lines.join('\n');
+  const link = repository
+    ? permalink(
+        repository.serverUrl,
+        repository.owner,
+        repository.repo,
+        context.state.headSha,
+        finding.path,
+        finding.startLine,
+        finding.endLine,
+      )
+    : null;
+  return findingListItem(finding, link, sanitizeOptionsFor(context), withMarker ? findingRefMarker(finding) : '');
 }
 
 /** Findings grouped by severity, then file: one block per finding, headings as their own blocks. */
@@ -194,18 +166,15 @@ function verdictBlocks(context: ReportContext, headingLevel: number): ReportBloc
   const repository = repositoryOf(context);
   const h = '#'.repeat(headingLevel);
   const invalid = verdicts.filter((verdict) => verdict.verdict === 'INVALID').length;
-  const tableHeader = '| File | Verdict | Problems | Summary |\n|---|---|---|---|';
+  const tableHeader = VERDICT_TABLE_HEADER;
   const blocks: ReportBlock[] = [
     { text: `${h} Refactor verdicts (${verdicts.length - invalid} valid, ${invalid} invalid)`, fingerprints: [], heading: true },
     { text: tableHeader, fingerprints: [], heading: true },
   ];
-  const sorted = [...verdicts].sort((a, b) =>
-    a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1,
-  );
+  const sorted = sortVerdicts(verdicts);
   for (const verdict of sorted) {
-    const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
     blocks.push({
-      text: `| ${inlinePath(verdict.path).replace(/\|/g, '\\|')} | ${icon} | ${verdict.findings.length} | ${sanitizeInline(verdict.summary, { ...sanitize, maxLength: 400 })} |`,
+      text: verdictRow(verdict, sanitize),
       fingerprints: [],
       tight: true,
       continuation: `${h} Refactor verdicts (continued)\n\n${tableHeader}`,
