@@ -12,107 +12,62 @@ import { resolvePrice } from '../src/cost/prices.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
-import { quietLog } from './helpers/engine.js';
-import { fixtureContext, fixtureFinding, fixtureResults, fixtureState } from './helpers/report-fixtures.js';
+import { fixtureContext, fixtureFinding, fixtureResults, fixtureState, fixtureUsage } from './helpers/report-fixtures.js';
 
 const HEAD = 'c0ffee'.padEnd(40, '0');
-const log = quietLog;
 
 function finding(severity: Severity, path: string, line: number, overrides: Partial<Finding> = {}): Finding {
-  return {
-    task: 'code-review',
+  return fixtureFinding({
+    severity,
     path,
     startLine: line,
     endLine: line + 2,
-    severity,
-    category: 'sql-injection',
-    title: `Problem at ${path}:${line}`,
     explanation: `Explained ${path}:${line}.`,
-    suggestedFix: null,
-    cwe: null,
     fingerprint: `fp-${severity}-${path}-${line}`,
-    customId: 'cr-1',
     ...overrides,
-  };
+  });
 }
 
 function makeResults(overrides: Partial<CollectedResults> = {}): CollectedResults {
-  return {
-    task: 'code-review',
-    findings: [],
-    files: [],
-    verdicts: [],
-    failures: [],
+  return fixtureResults({
     succeeded: 5,
     received: 6,
-    resubmitted: 0,
-    duplicatesSkipped: 0,
-    belowSeverity: 0,
-    usage: {
+    usage: fixtureUsage({
       requests: 6,
-      inputTokens: 1000,
       outputTokens: 500,
-      cacheCreationInputTokens: 0,
       cacheReadInputTokens: 3000,
-      costUsd: 0.0123,
       interactiveUsd: 0.05,
       savingsUsd: 0.0377,
       cacheHitRate: 0.75,
-    },
+    }),
     batchIds: ['msgbatch_01abc'],
     resultsPath: '/tmp/out/results.jsonl',
     ...overrides,
-  };
+  });
 }
 
 function makeContext(results: CollectedResults, overrides: Partial<ReportContext> = {}): ReportContext {
-  const state = {
-    version: 1,
-    tool: 'overnight',
-    task: results.task,
-    model: 'claude-sonnet-4-6',
-    maxOutputTokens: 4096,
-    repository: 'acme/shop',
-    serverUrl: 'https://github.com',
-    headSha: HEAD,
-    baseSha: null,
-    ref: 'refs/heads/main',
-    pullRequest: null,
-    event: 'schedule',
-    window: 'since 24h (3 commits)',
-    createdAt: '2026-11-20T23:00:00Z',
-    submittedBy: 'run 1',
-    batches: [
-      {
-        id: 'msgbatch_01abc',
-        requestCount: 6,
-        attempt: 0,
-        submittedAt: '2026-11-20T23:00:00Z',
-        status: 'ended',
-        endedAt: null,
-        resultsSaved: true,
-      },
-    ],
-    requests: {},
-    estimate: {} as RunState['estimate'],
-    collectedAt: null,
-    published: {},
-    systemPrefix: [],
-    redactions: 0,
-    skipped: [],
-  } as unknown as RunState;
-  return {
-    state,
-    stateId: 'state-1',
-    round: 'r1',
-    results,
-    issueLabels: [],
+  return fixtureContext(results, {
     outputDir: '/tmp/out',
     sarifPath: '/tmp/out/x.sarif',
-    github: null,
-    log,
     ...overrides,
-  };
+    state: {
+      headSha: HEAD,
+      window: 'since 24h (3 commits)',
+      batches: [
+        {
+          id: 'msgbatch_01abc',
+          requestCount: 6,
+          attempt: 0,
+          submittedAt: '2026-11-20T23:00:00Z',
+          status: 'ended',
+          endedAt: null,
+          resultsSaved: true,
+        },
+      ],
+      ...overrides.state,
+    },
+  });
 }
 
 function estimateFixture() {
