@@ -231,3 +231,28 @@ describe('the plan a user sees', () => {
     expect(report).toContain('- **vendored** (1): `vendor/lib/left-pad.js`');
   });
 });
+
+describe('the nightly projection', () => {
+  it('scales a window of commits by the days between its base and head, and projects nothing for the whole history', async () => {
+    const emulator = await startAnthropicEmulator({ seed: 4, pollsUntilEnded: 0 });
+    const repo = await makeRepo();
+    cleanups.push(
+      () => repo.cleanup(),
+      () => emulator.close(),
+    );
+    const base = await repo.commit({ 'README.md': '# app\n' }, { date: new Date(Date.now() - 12 * 86_400_000) });
+    await repo.commit(FILES, { date: new Date(Date.now() - 2 * 86_400_000) });
+    const clock = new TestClock();
+    const range = await cli(repo.dir, emulator, clock, ['estimate', '--since', base], {});
+    expect(range.code, range.stderr.join('\n')).toBe(0);
+    expect(range.stdout.join('\n')).toMatch(/for a month of nightly runs \(this 10-day window scaled to one night\)/);
+    const plan = await readFile(join(repo.dir, '.overnight', 'results', 'plan.md'), 'utf8');
+    expect(plan).toMatch(/\| Nightly for 30 days \(this 10-day window scaled to one night\) \| \$/);
+
+    // The whole history (a window reaching before the first commit) is not a night.
+    const whole = await cli(repo.dir, emulator, clock, ['estimate', '--since', '100w'], {});
+    expect(whole.code, whole.stderr.join('\n')).toBe(0);
+    expect(whole.stdout.join('\n')).not.toMatch(/nightly/i);
+    expect(await readFile(join(repo.dir, '.overnight', 'results', 'plan.md'), 'utf8')).not.toContain('Nightly');
+  });
+});
