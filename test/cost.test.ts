@@ -384,15 +384,16 @@ describe('plan estimate', () => {
     inputTokens: 5_000,
     outputTokens: 500,
   }));
-  const estimate = estimatePlan({
+  const planInput = {
     model: 'claude-sonnet-4-6',
     price: sonnet,
     requests,
     prefixTokens: 2_000,
     cached: true,
     files: 10,
-    tokenSource: 'heuristic',
-  });
+    tokenSource: 'heuristic' as const,
+  };
+  const estimate = estimatePlan(planInput);
 
   it('prices batch, interactive, other models and a month by hand', () => {
     // Prefix, cached: 2,000 × $6/M = $0.012 + 9 × (0.7 × 2,000 × $0.30/M + 0.3 × 2,000 × $6/M) = 9 × $0.00402
@@ -430,15 +431,7 @@ describe('plan estimate', () => {
   });
 
   it('projects nightly runs from the window length, not from this run alone (a week, two years, a pull request)', () => {
-    const input = {
-      model: 'claude-sonnet-4-6',
-      price: sonnet,
-      requests,
-      prefixTokens: 2_000,
-      cached: true,
-      files: 10,
-      tokenSource: 'heuristic' as const,
-    };
+    const input = planInput;
     // One night's window: a month is 30 of these.
     const night = estimatePlan({ ...input, windowDays: 1 });
     expectUsd(night.monthlyUsd!, 0.10659 * 30);
