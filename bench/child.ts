@@ -6,6 +6,7 @@ import { collectScenario, collectSetup } from './scenarios/collect.js';
 import { githubScenario } from './scenarios/github.js';
 import { pollsScenario } from './scenarios/polls.js';
 import { costScenario } from './scenarios/cost.js';
+import { realHistoryScenario } from './scenarios/real-history.js';
 
 const scenarios: Record<string, (args: never) => Promise<void>> = {
   noop: async () => {
@@ -19,6 +20,7 @@ const scenarios: Record<string, (args: never) => Promise<void>> = {
   github: githubScenario,
   polls: pollsScenario,
   cost: costScenario,
+  real: realHistoryScenario,
 };
 
 const [name, json] = process.argv.slice(2);

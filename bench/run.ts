@@ -1,7 +1,8 @@
 // `npm run bench`: performance and cost figures of overnight, each scenario measured in its own Node
 // process (its peak RSS is its own), printed as a table and written to BENCHMARKS.md with the machine
 // they were measured on. `npm run bench -- --only gather,polls` runs some; `--no-write` leaves
-// BENCHMARKS.md alone.
+// BENCHMARKS.md alone. The real-history figure needs a clone of honojs/hono: `--real-repo <dir>` or
+// BENCH_REAL_REPO=<dir> (without it, that figure is skipped and the table says how to get the clone).
 import { cpus, totalmem } from 'node:os';
 import { rm, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,14 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT, integer, megabytes, progress, removeChildBundle, runChild, seconds, startEmulatorProcess } from './lib.js';
 import { buildChangedRepo, git, type SyntheticRepo } from './synthetic.js';
 import { ASSUMPTIONS, FIXED } from './notes.js';
+import { REAL_REPO_HOWTO, REAL_REPOSITORY, REAL_TARGET_RATIO, REAL_WINDOWS, realRepoProblem } from './scenarios/real-history.js';
 
-const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost'] as const;
+const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost', 'real'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, 'no-write': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, 'real-repo': { type: 'string' } },
+});
 const only = new Set(
   (values.only ?? SCENARIOS.join(','))
     .split(',')
@@ -265,6 +269,47 @@ if (wanted('cost')) {
   costSection = sections.join('\n\n');
 }
 
+// 7. cost on a real repository's history (pinned windows of honojs/hono)
+let realSection = '';
+if (wanted('real')) {
+  const realRepo = values['real-repo'] ?? process.env.BENCH_REAL_REPO;
+  const problem = realRepo ? await realRepoProblem(realRepo) : 'no clone given (--real-repo or BENCH_REAL_REPO)';
+  if (problem) {
+    row({
+      scenario: `7 cost, real history (${REAL_REPOSITORY.name})`,
+      figure: `skipped: ${problem}; ${REAL_REPO_HOWTO}`,
+      value: '',
+    });
+  } else {
+    const r = await runChild('real', { repoDir: realRepo });
+    type RealNight = Record<string, number | string | boolean>;
+    const nights = r.nights as RealNight[];
+    const scenario = '7 cost, real history';
+    for (const n of nights) {
+      const ratio = (n.overnightUsd as number) / (n.naiveUsd as number);
+      row({
+        scenario: `${scenario}: ${n.label as string}, ${n.files as number} files`,
+        figure: `${REAL_REPOSITORY.name} at ${REAL_REPOSITORY.head.slice(0, 8)}: ratio overnight / naive ($${(n.overnightUsd as number).toFixed(4)} / $${(n.naiveUsd as number).toFixed(4)}; batch ${((n.naiveBatchUsd as number) / (n.naiveUsd as number)).toFixed(2)}, context+packing ${((n.overnightNoCacheUsd as number) / (n.naiveBatchUsd as number)).toFixed(2)}, caching ${((n.overnightUsd as number) / (n.overnightNoCacheUsd as number)).toFixed(2)})`,
+        value: ratio.toFixed(3),
+        target: `≤ ${REAL_TARGET_RATIO.toFixed(2)}`,
+        met: ratio <= REAL_TARGET_RATIO,
+      });
+    }
+    realSection = [
+      `### Cost per window, real history (${REAL_REPOSITORY.name}, head ${REAL_REPOSITORY.head}, ${r.model as string}, no context-files)`,
+      '',
+      'Each window is reviewed as one night: the files changed between its base and the pinned head.',
+      '',
+      '| window | base | files | requests | overnight | naive | ratio | input tokens (overnight / naive) | prefix tokens | cached |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      ...nights.map(
+        (n) =>
+          `| ${n.label as string} | ${(n.base as string).slice(0, 8)} | ${n.files as number} | ${n.requests as number} | $${(n.overnightUsd as number).toFixed(4)} | $${(n.naiveUsd as number).toFixed(4)} | ${((n.overnightUsd as number) / (n.naiveUsd as number)).toFixed(3)} | ${integer(n.overnightInputTokens as number)} / ${integer(n.naiveInputTokens as number)} | ${n.prefixTokens as number} | ${n.cached ? 'yes' : 'no'} |`,
+      ),
+    ].join('\n');
+  }
+}
+
 for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
 await rm(scratch, { recursive: true, force: true });
 await removeChildBundle();
@@ -307,6 +352,17 @@ if (!values['no-write']) {
     'npm run bench -- --no-write         # print only',
     '```',
     '',
+    `The real-history figure (scenario 7) reads a clone of ${REAL_REPOSITORY.name} holding commit`,
+    `\`${REAL_REPOSITORY.head}\` (the windows are pinned by commit: ${REAL_WINDOWS.map((w) => `${w.label} from \`${w.base.slice(0, 8)}\``).join(', ')}):`,
+    '',
+    '```sh',
+    `git clone ${REAL_REPOSITORY.cloneUrl} /path/to/hono`,
+    `git -C /path/to/hono checkout ${REAL_REPOSITORY.head}`,
+    'BENCH_REAL_REPO=/path/to/hono npm run bench -- --only real   # or: npm run bench -- --real-repo /path/to/hono',
+    '```',
+    '',
+    'Without the clone that figure is skipped (the table says so); the bench only reads the clone.',
+    '',
     '## Figures',
     '',
     '| scenario | figure | value | target | status |',
@@ -314,6 +370,8 @@ if (!values['no-write']) {
     ...table.map((t) => `| ${t.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
     '',
     costSection,
+    '',
+    realSection,
     '',
     FIXED,
     '',

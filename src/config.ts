@@ -63,7 +63,8 @@ export const INPUTS: InputSpec[] = [
   {
     name: 'instructions',
     default: '',
-    description: 'Extra instructions for the model: text, or the path of a file in the repository.',
+    description:
+      "Extra instructions for the model: the text, or the path of a file committed in the repository (a one-line value naming a file; read at a pull request's base, never through a symlink).",
   },
   {
     name: 'max-cost-usd',

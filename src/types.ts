@@ -47,25 +47,58 @@ export interface SourceFile {
   bytes: number;
 }
 
-/** A file the gatherer looked at and decided not to send, with the reason (reported in the summary). */
+/**
+ * Why a changed file was not sent. Every changed file of a window is either sent or listed with one
+ * of these (the plan and every report show them), so the codes are stable: add, never rename.
+ */
+export const SKIP_REASONS = [
+  /** Credential data by name (.env, *.pem, key stores...): never read. */
+  'credential',
+  /** A NUL byte anywhere in the content, or a binary file extension. */
+  'binary',
+  /** Text that is not valid UTF-8. */
+  'not-utf8',
+  /** Larger than max-file-bytes. */
+  'too-large',
+  /** Minified or machine-packed text (app.min.js, lines averaging over 300 characters). */
+  'minified',
+  /** A generator's marker in the header, a generator's file name, or .gitattributes linguist-generated (trusted commit). */
+  'generated',
+  /** Under a well-known vendored folder (node_modules/, vendor/, third_party/...) or .gitattributes linguist-vendored. */
+  'vendored',
+  /** A package manager's lockfile. */
+  'lockfile',
+  /** A data file whose change rewrites the data set (tasks/context.ts DATA_MAX_CHANGED_LINES). */
+  'data',
+  /** A submodule (gitlink): its code is another repository's. */
+  'submodule',
+  /** A symbolic link: never followed. */
+  'symlink',
+  /** Left out by the include / exclude globs. */
+  'excluded',
+  /** Matched by a .gitignore of the trusted commit (committed anyway). */
+  'ignored',
+  /** Not what the task works on (prose docs for code-review, tests for test-generation...). */
+  'not-for-task',
+  /** Deleted by the change: nothing left to review. */
+  'deleted',
+  /** Beyond max-files (the files with the most changed lines are kept). */
+  'max-files',
+  /** This exact content was already sent by an earlier submit of the task (since: last). */
+  'already-reviewed',
+  /** Dropped to fit max-cost-usd. */
+  'budget',
+  /** Planned, but its batch could not be created (the submit failed part-way). */
+  'not-sent',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** A changed file that was not sent, and why. */
 export interface SkippedFile {
   path: string;
-  reason:
-    | 'credential'
-    | 'binary'
-    | 'too-large'
-    | 'minified'
-    | 'generated'
-    | 'vendored'
-    | 'lockfile'
-    | 'excluded'
-    | 'ignored'
-    | 'deleted'
-    | 'max-files'
-    | 'already-reviewed'
-    | 'budget'
-    /** Planned, but its batch could not be created (the submit failed part-way). */
-    | 'not-sent';
+  reason: SkipReason;
+  /** What decided it, when the reason alone does not say: ".gitattributes:3", "marker on line 17", the task. */
+  detail?: string;
 }
 
 /** Where the reviewed code came from. */
@@ -162,6 +195,11 @@ export interface GeneratedFile {
   description: string;
   /** The source file the generated file is about. */
   sourcePath: string;
+  /**
+   * Why the path rules refuse to write it (the normaliser judged it once: tasks/paths.ts), or null.
+   * A refused file has no content, and its paths show unsafe characters as `\uXXXX`.
+   */
+  refused: string | null;
 }
 
 export type Verdict = 'VALID' | 'INVALID';

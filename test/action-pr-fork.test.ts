@@ -1,8 +1,9 @@
 // code-review of a pull request from a FORK, through the bundled action as a runner runs it. On
-// `pull_request` GitHub hands a fork's run a read-only GITHUB_TOKEN: the submit (run 1) and the
-// collect (run 2, same event, another process) must not attempt a single write to GitHub; the job
-// summary carries the findings and says why nothing was posted. On `pull_request_target` the token
-// can write, and the same fork PR gets its sticky comment.
+// `pull_request` GitHub hands a fork's run a read-only GITHUB_TOKEN, and no collect trusts a state
+// such a run saves (README "Security"): a batch submit is refused before anything is paid, and
+// `mode: run` reviews the PR within the run without attempting a single write to GitHub; the job
+// summary carries the findings and says why nothing was posted. On `pull_request_target` the run is
+// the base repository's, the token can write, and the same fork PR gets its sticky comment.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,11 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
+import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';
-const FORK = 'mallory/shop';
+const FORK_OWNER = 'mallory';
 const TOKEN = 'ghs_forkpullrequesttoken00000000000000';
 const API_KEY = 'sk-ant-test-fork-0000';
 const PR_NUMBER = 12;
@@ -44,24 +46,21 @@ function env(github: GitHubEmulator, runId: number, event: PullEvent): Record<st
     ref: merge ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
     headRef: 'patch-1',
     baseRef: 'main',
+    // GitHub records a fork's pull_request run as running the fork's code; pull_request_target runs the base's.
+    fromFork: merge,
   });
 }
 
-function forkEvent(): unknown {
-  const upstream = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER }, fork: false };
-  const fork = { full_name: FORK, name: REPO, owner: { login: 'mallory' }, fork: true };
-  return {
-    action: 'opened',
+const forkEvent = (): unknown =>
+  pullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
     number: PR_NUMBER,
-    pull_request: {
-      number: PR_NUMBER,
-      state: 'open',
-      base: { sha: baseSha, ref: 'main', repo: upstream },
-      head: { sha: headSha, ref: 'patch-1', repo: fork, label: 'mallory:patch-1' },
-    },
-    repository: upstream,
-  };
-}
+    action: 'opened',
+    base: { sha: baseSha, ref: 'main' },
+    head: { sha: headSha, ref: 'patch-1' },
+    forkOwner: FORK_OWNER,
+  });
 
 async function emulatorWithPullRequest(): Promise<GitHubEmulator> {
   const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
@@ -88,12 +87,7 @@ beforeAll(async () => {
   git('checkout', '-q', '--detach', baseSha);
   git('-c', 'user.name=GitHub', '-c', 'user.email=noreply@github.com', 'merge', '-q', '--no-ff', '--no-edit', headSha);
   mergeSha = git('rev-parse', 'HEAD');
-  pullFiles = git('diff', '--name-only', `${baseSha}...${headSha}`)
-    .split('\n')
-    .map((filename) => {
-      const diff = git('diff', '--no-color', '-U3', `${baseSha}...${headSha}`, '--', filename);
-      return { filename, status: 'added' as const, patch: `${diff.slice(diff.indexOf('\n@@') + 1)}\n` };
-    });
+  pullFiles = await pullRequestFiles(git, baseSha, headSha);
 });
 
 afterAll(async () => {
@@ -122,20 +116,20 @@ describe.concurrent('code-review of a fork pull request (dist/index.js)', () => 
         inputs: inputs('submit'),
         event: forkEvent(),
       });
-      expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
-      expect(submitted.outputs.status).toBe('submitted');
-      // Artifacts still work with a read-only token: the state is saved for the collect.
-      expect(github.store.artifacts.some((a) => a.name === 'overnight-state-code-review-1')).toBe(true);
+      // Refused up front: its state would be the fork's artifact, which no collect uses.
+      expect(submitted.code).toBe(1);
+      expect(submitted.stdout).toMatch(/^::error::mode: submit on a fork's pull_request run: no collect would trust the state/m);
+      expect(submitted.outputs['batch-ids']).toBeUndefined();
+      expect(github.store.artifacts).toHaveLength(0);
 
       const collected = await runBundledAction({
         workspace,
         token: TOKEN,
         env: env(github, 2, 'pull_request'),
-        inputs: inputs('collect'),
+        inputs: inputs('run'),
         event: forkEvent(),
       });
       expect(collected.code, collected.stdout + collected.stderr).toBe(0);
-      expect(collected.outputs.status).toBe('collected');
       expect(Number(collected.outputs['findings-count'])).toBeGreaterThan(0);
 
       // Not one write was even attempted (a 403 would mean the action tried).
@@ -149,6 +143,30 @@ describe.concurrent('code-review of a fork pull request (dist/index.js)', () => 
       expect(collected.summary).toMatch(/SQL/i);
       expect(collected.summary).toMatch(/read-only token/);
       expect(collected.stdout).not.toMatch(/^::error/m);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('on pull_request, auto above sync-threshold still answers within the run: no batch whose state nothing would trust', async ({
+    expect,
+  }) => {
+    const github = await emulatorWithPullRequest();
+    github.setReadOnly(true);
+    try {
+      const auto = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 1, 'pull_request'),
+        inputs: { ...inputs('auto'), 'sync-threshold': '1' },
+        event: forkEvent(),
+      });
+      expect(auto.code, auto.stdout + auto.stderr).toBe(0);
+      expect(auto.stdout).toContain("auto on a fork's pull_request run: every request goes through the interactive API");
+      expect(auto.outputs['batch-ids'] ?? '').toBe('');
+      expect(github.store.artifacts.filter((a) => a.name.startsWith('overnight-state-'))).toEqual([]);
+      expect(Number(auto.outputs['findings-count'])).toBeGreaterThan(0);
       expect(github.violations).toEqual([]);
     } finally {
       await github.close();

@@ -7,6 +7,7 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
+import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
 import { newestState } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -94,41 +95,15 @@ function env(runId: number, event: 'pull_request' | 'schedule'): Record<string, 
   });
 }
 
-/** The pull_request event payload GitHub writes to GITHUB_EVENT_PATH (the fields the action reads). */
-function pullRequestEvent(action: string): unknown {
-  const repository = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER } };
-  return {
-    action,
+const prEvent = (action: string): unknown =>
+  pullRequestEvent({
+    owner: OWNER,
+    repo: REPO,
     number: PR_NUMBER,
-    pull_request: {
-      number: PR_NUMBER,
-      state: 'open',
-      base: { sha: baseSha, ref: 'main', repo: repository },
-      head: { sha: headSha, ref: 'refactor-pricing', repo: repository },
-    },
-    repository,
-  };
-}
-
-/** The PR's files as GitHub lists them: the three-dot diff, `patch` = the hunks without headers. */
-async function pullRequestFiles(from: string, to: string): Promise<StoredPullFile[]> {
-  const names = (await repo.git('diff', '--name-status', `${from}...${to}`)).split('\n').filter(Boolean);
-  const files: StoredPullFile[] = [];
-  for (const line of names) {
-    const [status, filename] = line.split('\t') as [string, string];
-    const diff = await repo.git('diff', '--no-color', '-U3', `${from}...${to}`, '--', filename);
-    const patch = diff.slice(diff.indexOf('\n@@') + 1);
-    const lines = patch.split('\n');
-    files.push({
-      filename,
-      status: status === 'A' ? 'added' : status === 'D' ? 'removed' : 'modified',
-      patch,
-      additions: lines.filter((l) => l.startsWith('+')).length,
-      deletions: lines.filter((l) => l.startsWith('-')).length,
-    });
-  }
-  return files;
-}
+    action,
+    base: { sha: baseSha, ref: 'main' },
+    head: { sha: headSha, ref: 'refactor-pricing' },
+  });
 
 const stickyComments = () =>
   github.store.comments.filter((c) => c.issue_number === PR_NUMBER && c.body.includes('overnight:sticky'));
@@ -156,7 +131,7 @@ beforeAll(async () => {
 
   anthropic = await startAnthropicEmulator({ pollsUntilEnded: 0, apiKeys: [API_KEY] });
   github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
-  pullFiles = await pullRequestFiles(baseSha, headSha);
+  pullFiles = await pullRequestFiles(repo.git, baseSha, headSha);
   github.seedPullRequest({
     number: PR_NUMBER,
     title: 'Refactor pricing',
@@ -192,7 +167,7 @@ describe('refactor-validation on a pull_request event (dist/index.js)', () => {
       token: TOKEN,
       env: env(1, 'pull_request'),
       inputs: submitInputs(),
-      event: pullRequestEvent('synchronize'),
+      event: prEvent('synchronize'),
     });
     expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
     expect(submitted.outputs.status).toBe('submitted');
@@ -258,7 +233,7 @@ describe('refactor-validation on a pull_request event (dist/index.js)', () => {
       token: TOKEN,
       env: env(3, 'pull_request'),
       inputs: submitInputs(),
-      event: pullRequestEvent('reopened'),
+      event: prEvent('reopened'),
     });
     expect(resubmitted.code, resubmitted.stdout + resubmitted.stderr).toBe(0);
     const again = await runBundledAction({ workspace: repo.dir, token: TOKEN, env: env(4, 'schedule'), inputs: collectInputs() });

@@ -93,11 +93,24 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
     expect(Number(collected.outputs['savings-usd'])).toBeCloseTo(Number(collected.outputs['cost-usd']), 3);
     expect(existsSync(join(workspace, collected.outputs['results-path']!))).toBe(true);
     expect(collected.summary).toContain('finding');
-    // Results were saved as an artifact of the collect run before the issue was posted.
+    // Results were saved as an artifact of the collect run before the issue was posted: the upload of
+    // the results artifact is finalised before the issue is created (the order GitHub received them).
     expect(github.store.artifacts.some((a) => a.name.startsWith('overnight-results-code-review-1-'))).toBe(true);
+    const resultsSaved = github.requests.findIndex(
+      (r) =>
+        r.method === 'POST' &&
+        /ArtifactService\/FinalizeArtifact$/.test(r.path) &&
+        String((r.body as { name?: string } | null)?.name).startsWith('overnight-results-code-review-1-'),
+    );
+    const issuePosted = github.requests.findIndex((r) => r.method === 'POST' && r.path === `/repos/${OWNER}/${REPO}/issues`);
+    expect(resultsSaved).toBeGreaterThanOrEqual(0);
+    expect(issuePosted).toBeGreaterThan(resultsSaved);
 
-    // The collected revision says so in its name, so the hourly collects after it skip it unread.
-    expect(github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r3a1n\d+c$/.test(a.name))).toHaveLength(1);
+    // The collected revision says so in its name, with a tag only the key makes, so the hourly collects
+    // after it skip it unread.
+    expect(
+      github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r3a1n\d+c[0-9a-f]{32}$/.test(a.name)),
+    ).toHaveLength(1);
     const requestsBefore = github.requests.length;
     const again = await runBundledAction({ workspace, token: TOKEN, env: runEnv(4), inputs: collectInputs });
     expect(again.code, again.stdout + again.stderr).toBe(0);
@@ -110,6 +123,40 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
     expect(github.store.comments).toHaveLength(0);
 
     expect(github.violations).toEqual([]);
+  });
+
+  it('state-name names the state artifacts; a collect under another state-name does not see them', async () => {
+    const own = await startGitHubEmulator({ owner: OWNER, repo: REPO });
+    try {
+      const env = (runId: number) => runnerEnv({ github: own, owner: OWNER, repo: REPO, sha: headSha, runId });
+      const submitted = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(1),
+        inputs: { ...collectInputs, mode: 'submit', task: 'code-review', since: '24h', 'state-name': 'nightly-review' },
+      });
+      expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
+      expect(own.store.artifacts.map((a) => a.name)).toEqual(['nightly-review-code-review-1']);
+
+      const other = await runBundledAction({ workspace, token: TOKEN, env: env(2), inputs: collectInputs });
+      expect(other.code, other.stdout + other.stderr).toBe(0);
+      expect(other.outputs.status).toBe('nothing-to-do');
+
+      // The batch answers in_progress once (pollsUntilEnded: 1), then ends.
+      const named = { ...collectInputs, 'state-name': 'nightly-review' };
+      const pending = await runBundledAction({ workspace, token: TOKEN, env: env(3), inputs: named });
+      expect(pending.outputs.status, pending.stdout + pending.stderr).toBe('pending');
+      const collected = await runBundledAction({ workspace, token: TOKEN, env: env(4), inputs: named });
+      expect(collected.code, collected.stdout + collected.stderr).toBe(0);
+      expect(collected.outputs.status).toBe('collected');
+      expect(own.store.issues).toHaveLength(1);
+      const names = own.store.artifacts.map((a) => a.name);
+      expect(names.filter((n) => n.startsWith('overnight-state'))).toEqual([]);
+      expect(names.filter((n) => /^nightly-review-code-review-1-r4a1n\d+c$/.test(n))).toHaveLength(1);
+      expect(own.violations).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('dry-run plans and prices the same requests but sends nothing, saves no state and writes only the job summary', async () => {

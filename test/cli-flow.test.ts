@@ -1,19 +1,13 @@
 // submit and collect as two separate CLI runs (as two nightly workflow runs would), against the
 // bundled Anthropic emulator through the real SDK: what lands on disk, what the state says, and what
 // a collect does while the batch is still being processed.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/index.js';
-import { buildSampleRepository } from '../src/cli/sample-repo.js';
-import {
-  startAnthropicEmulator,
-  type AnthropicEmulator,
-  type AnthropicEmulatorOptions,
-} from '../src/emulator/anthropic/index.js';
+import type { AnthropicEmulatorOptions } from '../src/emulator/anthropic/index.js';
 import { splitLines } from '../src/prompt/format.js';
-import { TestClock, cliStates, recordingIO, reportRounds } from './helpers/engine.js';
+import { cliStates, reportRounds } from './helpers/engine.js';
+import { sampleCli } from './helpers/cli.js';
 
 const API_KEY = 'sk-ant-test-flow-0123456789';
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,35 +16,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Setup {
-  emulator: AnthropicEmulator;
-  repo: string;
-  clock: TestClock;
-  cli(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }>;
-}
-
-async function setup(options: AnthropicEmulatorOptions = {}): Promise<Setup> {
-  const emulator = await startAnthropicEmulator({ seed: 11, pollsUntilEnded: 0, ...options });
-  const root = await mkdtemp(join(tmpdir(), 'overnight-cli-flow-'));
-  cleanups.push(
-    () => rm(root, { recursive: true, force: true }),
-    () => emulator.close(),
-  );
-  const repo = join(root, 'shop');
-  buildSampleRepository(repo);
-  const clock = new TestClock();
-  const env = { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: emulator.url };
-  return {
-    emulator,
-    repo,
-    clock,
-    cli: async (...argv) => {
-      const io = recordingIO(repo, env, clock);
-      const code = await runCli(argv, io);
-      return { code, stdout: io.stdout, stderr: io.stderr };
-    },
-  };
-}
+const setup = (options: AnthropicEmulatorOptions = {}) => sampleCli(API_KEY, cleanups, { seed: 11, ...options });
 
 const resultsDir = (repo: string): string => join(repo, '.overnight', 'results');
 

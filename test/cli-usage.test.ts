@@ -2,6 +2,7 @@
 // call to the API (the emulator counts every call it receives).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/index.js';
+import { INPUTS } from '../src/config.js';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
 import { cliStates, recordingIO } from './helpers/engine.js';
@@ -121,6 +122,39 @@ describe('other answers without an API call', () => {
     expect(text).toMatch(/--since/);
     expect(text).toMatch(/--max-files/);
     expect(text).toMatch(/Exit codes: 0 .*1 error, 2 bad usage, 3 still pending/);
+    expect(totalCalls()).toBe(0);
+  });
+
+  it("each command's --help lists its own options, each accepted by that command", async () => {
+    const optionsOf = async (command: string): Promise<string[]> => {
+      const result = await cli([command, '--help']);
+      expect(result.code).toBe(0);
+      return result.stdout
+        .join('\n')
+        .split('\n')
+        .flatMap((line) => /^ {2}--([a-z-]+) /.exec(line)?.[1] ?? []);
+    };
+    const submit = await optionsOf('submit');
+    const collect = await optionsOf('collect');
+    const status = await optionsOf('status');
+    const demo = await optionsOf('demo');
+    // What a user looks for in each, and what would only mislead there.
+    expect(submit).toEqual(expect.arrayContaining(['since', 'include', 'model', 'max-cost-usd', 'dry-run', 'state']));
+    for (const wrong of ['batch-id', 'wait', 'min-severity', 'report', 'sync-threshold']) expect(submit).not.toContain(wrong);
+    expect(collect).toEqual(expect.arrayContaining(['batch-id', 'wait', 'min-severity', 'report', 'max-retries', 'state']));
+    for (const wrong of ['since', 'include', 'model', 'max-cost-usd', 'dry-run']) expect(collect).not.toContain(wrong);
+    expect(status).toEqual(['task', 'anthropic-base-url', 'state', 'repo', 'verbose', 'help']);
+    expect(demo).toEqual(['verbose', 'help']);
+    expect((await cli(['collect', '--help'])).stdout.join('\n')).toMatch(/--task .*\(default: all\)/);
+    // Every option the CLI accepts is listed by some command (the artifact store's are the action's).
+    const listed = new Set<string>();
+    for (const command of ['submit', 'collect', 'run', 'status', 'estimate', 'demo']) {
+      for (const option of await optionsOf(command)) listed.add(option);
+    }
+    const cliInputs = INPUTS.filter(
+      (i) => !i.actionOnly && !['anthropic-api-key', 'state-name', 'retention-days'].includes(i.name),
+    );
+    for (const input of cliInputs) expect(listed, input.name).toContain(input.name);
     expect(totalCalls()).toBe(0);
   });
 

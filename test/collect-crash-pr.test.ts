@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
-import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
-import { makeRepo, type TestRepo } from './helpers/git-repo.js';
+import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { makeRepo } from './helpers/git-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
+import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -73,17 +74,6 @@ function runEnv(github: GitHubEmulator, runId: number, event: 'pull_request' | '
   return runnerEnv({ github, owner: OWNER, repo: REPO, runId, event, sha, ref });
 }
 
-/** The PR's files as GitHub lists them: the three-dot diff, `patch` = the hunks without headers. */
-async function pullRequestFiles(repo: TestRepo, from: string, to: string): Promise<StoredPullFile[]> {
-  const files: StoredPullFile[] = [];
-  for (const line of (await repo.git('diff', '--name-status', `${from}...${to}`)).split('\n').filter(Boolean)) {
-    const [, filename] = line.split('\t') as [string, string];
-    const diff = await repo.git('diff', '--no-color', '-U3', `${from}...${to}`, '--', filename);
-    files.push({ filename, status: 'modified', patch: diff.slice(diff.indexOf('\n@@') + 1) });
-  }
-  return files;
-}
-
 /** Kills a collect at each point in turn (new run each time), then runs it to the end; returns the final run. */
 async function crashThrough(
   expect: ExpectStatic,
@@ -121,18 +111,16 @@ describe.concurrent('collects killed on pull request reports, then re-run (dist/
         title: 'Refactor pricing',
         base: { ref: 'main', sha: baseSha },
         head: { ref: 'refactor-pricing', sha: headSha },
-        files: await pullRequestFiles(repo, baseSha, headSha),
+        files: await pullRequestFiles(repo.git, baseSha, headSha),
       });
-      const repository = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER } };
-      const event = {
-        action: 'synchronize',
+      const event = pullRequestEvent({
+        owner: OWNER,
+        repo: REPO,
         number: PR_NUMBER,
-        pull_request: {
-          number: PR_NUMBER,
-          base: { sha: baseSha, ref: 'main', repo: repository },
-          head: { sha: headSha, ref: 'refactor-pricing', repo: repository },
-        },
-      };
+        action: 'synchronize',
+        base: { sha: baseSha, ref: 'main' },
+        head: { sha: headSha, ref: 'refactor-pricing' },
+      });
       const inputs = { task: 'refactor-validation', 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url };
       const submitted = await runBundledAction({
         workspace: repo.dir,

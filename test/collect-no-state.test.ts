@@ -2,6 +2,7 @@
 // rebuilds a state from the batch alone (task from the custom_id prefix, files from the answers, the
 // reviewed commit unknown so links point at this checkout's HEAD, and every report says so), saves it,
 // and publishes the report once. Engine-level and through the CLI.
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,17 @@ describe('collect with batch-id and no saved state (engine)', () => {
     expect(states).toHaveLength(1);
     expect(states[0]!.state).toMatchObject({ task: 'security-scan', headSha: head, event: 'rebuilt-from-batch' });
     expect(states[0]!.state.collectedAt).not.toBeNull();
+    // Each file's content hash is that of the file at HEAD: the exact text is read back for every finding.
+    const records = Object.values(states[0]!.state.requests);
+    expect(records.flatMap((r) => r.paths).length).toBeGreaterThan(0);
+    for (const record of records) {
+      for (const path of record.paths) {
+        const atHead = createHash('sha256')
+          .update(await readFile(join(repo, path), 'utf8'))
+          .digest('hex');
+        expect(record.contentHashes[path], path).toBe(atHead);
+      }
+    }
     const again = await collect(testConfig({ mode: 'collect', task: '', 'batch-id': batchId }), engine.deps);
     expect(again.status).toBe('nothing-to-do');
     expect(await reportRounds(engine.outputDir)).toHaveLength(1);

@@ -3,10 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BATCH_LIMITS, splitIntoBatches } from '../src/batch/client.js';
 import { collect } from '../src/engine/collect.js';
-import { submit } from '../src/engine/submit.js';
+import { sendBatches, submit } from '../src/engine/submit.js';
+import type { RunState } from '../src/state/state.js';
 import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import type { PlannedRequest } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
+import { spendCapAtCreate } from './helpers/faults.js';
 import { echoResponder, testConfig, testEngine } from './helpers/engine.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -45,14 +47,14 @@ describe('splitIntoBatches', () => {
   it('splits 100,001 small requests into 100,000 + 1, keeping their order', () => {
     const requests = Array.from({ length: 100_001 }, (_, i) => planned(i));
     const batches = splitIntoBatches(requests);
-    expect(batches.map((b) => b.length)).toEqual([100_000, 1]);
-    expect(batches.flat()).toEqual(requests);
-    expect(batches[1]![0]!.customId).toBe(requests[100_000]!.customId);
+    expect(batches.map((b) => b.requests.length)).toEqual([100_000, 1]);
+    expect(batches.flatMap((b) => b.requests)).toEqual(requests);
+    expect(batches[1]!.requests[0]!.customId).toBe(requests[100_000]!.customId);
   });
 
   it('exactly 100,000 requests stay one batch', () => {
     const requests = Array.from({ length: 100_000 }, (_, i) => planned(i));
-    expect(splitIntoBatches(requests).map((b) => b.length)).toEqual([100_000]);
+    expect(splitIntoBatches(requests).map((b) => b.requests.length)).toEqual([100_000]);
   });
 
   it('splits on bytes with a few large requests, each batch body within the limit', () => {
@@ -60,12 +62,16 @@ describe('splitIntoBatches', () => {
     const one = bodyBytes([large[0]!]);
     const limits = { maxRequests: 100_000, maxBytes: 2 * one + 200 };
     const batches = splitIntoBatches(large, limits);
-    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
-    for (const group of batches) expect(bodyBytes(group)).toBeLessThanOrEqual(limits.maxBytes);
-    expect(batches.flat()).toEqual(large);
+    expect(batches.map((b) => b.requests.length)).toEqual([2, 2, 1]);
+    for (const group of batches) expect(bodyBytes(group.requests)).toBeLessThanOrEqual(limits.maxBytes);
+    expect(batches.flatMap((b) => b.requests)).toEqual(large);
     // Counted in bytes, not characters: multi-byte text fills a batch sooner.
     const wide = Array.from({ length: 4 }, (_, i) => planned(i, 'é'.repeat(5_000)));
-    for (const group of splitIntoBatches(wide, limits)) expect(bodyBytes(group)).toBeLessThanOrEqual(limits.maxBytes);
+    for (const group of splitIntoBatches(wide, limits)) {
+      expect(bodyBytes(group.requests)).toBeLessThanOrEqual(limits.maxBytes);
+      // The length the split measured is the create body's content-length: exact, or the upload fails.
+      expect(group.bodyBytes).toBe(bodyBytes(group.requests));
+    }
   });
 
   it('refuses a single request larger than a whole batch, naming it', () => {
@@ -121,6 +127,39 @@ describe('submit over the limit', () => {
     expect(after.batches.every((b) => b.resultsSaved)).toBe(true);
   });
 
+  it('serialises each request once to size it and once to send it', async () => {
+    const emulator = await startAnthropicEmulator({ seed: 5, pollsUntilEnded: 0, responder: echoResponder });
+    const repo = await makeRepo();
+    cleanups.push(
+      () => repo.cleanup(),
+      () => emulator.close(),
+    );
+    const engine = await testEngine({
+      repoDir: repo.dir,
+      baseUrl: emulator.url,
+      batchLimits: { maxRequests: 2, maxBytes: 1 << 20 },
+    });
+    cleanups.push(engine.cleanup);
+    // Each request's text counts the times JSON.stringify reaches it.
+    let serialised = 0;
+    const requests = Array.from({ length: 3 }, (_, i) => {
+      const request = planned(i);
+      const text = `file ${i}`;
+      request.params.messages[0]!.content = { toJSON: () => (serialised++, text) } as never;
+      return request;
+    });
+    const state = { requests: {}, batches: [] } as unknown as RunState;
+    const created = await sendBatches(state, requests, engine.deps, 0);
+    expect(created.map((b) => b.requestCount)).toEqual([2, 1]);
+    expect(
+      emulator
+        .batches()
+        .flatMap((b) => b.requests.map((r) => (r.params as { messages: { content: unknown }[] }).messages[0]!.content)),
+    ).toEqual(['file 0', 'file 1', 'file 2']);
+    // Sized once by the split, once more as the body streams out; never a third time for its length.
+    expect(serialised).toBe(2 * requests.length);
+  });
+
   it('a create that fails part-way keeps the batches already created in the state', async () => {
     const emulator = await startAnthropicEmulator({ seed: 4, pollsUntilEnded: 0, responder: echoResponder });
     const repo = await makeRepo();
@@ -138,17 +177,7 @@ describe('submit over the limit', () => {
     });
     cleanups.push(engine.cleanup);
     // The first batch is created; the second create hits the spend cap.
-    let creates = 0;
-    const original = engine.deps.anthropic;
-    engine.deps.anthropic = () => {
-      const client = original();
-      const create = client.createBatch.bind(client);
-      client.createBatch = async (group) => {
-        if (++creates === 2) emulator.faults.spendCap('batches.create');
-        return create(group);
-      };
-      return client;
-    };
+    spendCapAtCreate(engine, emulator, 2);
     await expect(submit(testConfig({ mode: 'submit', task: 'code-review', since: '24h' }), engine.deps)).rejects.toThrow(
       /spend limit/,
     );

@@ -78,8 +78,8 @@ describe('decisions file', () => {
     cleanups.push(repo.cleanup);
     const before = await repo.commit({ 'a.ts': 'x\n' });
     const after = await repo.commit({ '.github/overnight.yml': `dismissed:\n  - fingerprint: ${fp}\n    reason: ok\n` });
-    expect(await readDecisions(repo.dir, before)).toEqual(NO_DECISIONS);
-    const read = await readDecisions(repo.dir, after);
+    expect(await readDecisions(repo.dir, { headSha: before, pullRequest: null })).toEqual(NO_DECISIONS);
+    const read = await readDecisions(repo.dir, { headSha: after, pullRequest: null });
     expect(read.source).toBe(`.github/overnight.yml@${after.slice(0, 7)}`);
     expect(read.dismissed).toEqual([{ fingerprint: fp, reason: 'ok', expires: null }]);
   });

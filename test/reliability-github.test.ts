@@ -19,7 +19,7 @@ import { prCommentReporter } from '../src/reports/pr-comment.js';
 import { createSummaryReporter } from '../src/reports/summary.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { MAX_ANNOTATIONS } from '../src/reports/annotations.js';
-import { checkGeneratedPath } from '../src/reports/paths.js';
+import { checkGeneratedPath } from '../src/tasks/paths.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import { ArtifactStateStore } from '../src/state/artifact-store.js';
 import { actionDeps } from '../src/action/run-action.js';
@@ -429,6 +429,7 @@ describe('missing permissions and tokens: one line naming what is missing', () =
       stateName: 'overnight-state',
       retentionDays: 7,
       log: quiet,
+      signer: null,
     });
     const error = await store.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

@@ -172,7 +172,9 @@ describe('renderMarkdownReport', () => {
       makeContext(
         makeResults({
           task: 'refactor-validation',
-          files: [{ path: 'test/a.test.ts', content: 'a\nb\nc', description: 'tests for a', sourcePath: 'src/a.ts' }],
+          files: [
+            { path: 'test/a.test.ts', content: 'a\nb\nc', description: 'tests for a', sourcePath: 'src/a.ts', refused: null },
+          ],
           verdicts: [
             { path: 'src/ok.ts', verdict: 'VALID', summary: 'same behaviour', findings: [] },
             {

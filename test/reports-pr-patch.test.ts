@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPatch, unifiedHunks } from '../src/reports/pull-request.js';
+import { buildPatch, unifiedHunks } from '../src/reports/patch.js';
 
 function applies(base: Record<string, string>, patch: string): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'overnight-patch-'));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitHubContext } from '../src/github/context.js';
 import { branchName, createPullRequestReporter, pullRequestReporter } from '../src/reports/pull-request.js';
+import { checkGeneratedFile } from '../src/tasks/paths.js';
 import type { ReportContext } from '../src/reports/reporter.js';
 import type { GeneratedFile } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
@@ -14,6 +15,7 @@ const owner = 'acme';
 const repo = 'shop';
 const SOURCE = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
 
+// Judged by the path rules, as the test-generation normaliser judges every answer's files.
 const files: GeneratedFile[] = [
   {
     path: '../../.github/workflows/x.yml',
@@ -28,7 +30,7 @@ const files: GeneratedFile[] = [
     description: 'Covers add() with small integers; see @octocat',
     sourcePath: 'src/add.ts',
   },
-];
+].map((file) => checkGeneratedFile('test-generation', file));
 
 let gh: GitHubEmulator;
 let github: GitHubContext;
@@ -121,7 +123,12 @@ describe('pull-request', () => {
   it('patches a documented source file against its base content when asked for the artifact', async () => {
     const documented = `/** Adds two numbers. */\n${SOURCE}`;
     const ctx = context('docs-update', [
-      { path: 'src/add.ts', content: documented, description: 'Doc comment', sourcePath: 'src/add.ts' },
+      checkGeneratedFile('docs-update', {
+        path: 'src/add.ts',
+        content: documented,
+        description: 'Doc comment',
+        sourcePath: 'src/add.ts',
+      }),
     ]);
     const result = await createPullRequestReporter({ preferPatch: true }).publish(ctx);
     const patch = readFileSync(result.path!, 'utf8');

@@ -308,6 +308,30 @@ describe('code-review normaliser', () => {
   });
 });
 
+describe('model text at normalisation', () => {
+  it('strips controls, escape sequences, bidi and invisible characters, and keeps tabs and newlines in multi-line text', () => {
+    const task = TASKS['code-review'];
+    const out = task.normalise(
+      parseAnswerText(
+        JSON.stringify({
+          summary: 'Sum\u009b31m\u202emary\n\tindented',
+          findings: [
+            finding({
+              title: 'SQL\u001b[2K injection\u2066 here\u200b',
+              explanation: 'Line one\u0085\n\tLine two\u202e\r\nthree\ufeff',
+            }),
+          ],
+        }),
+      ),
+      contextFor(singleUnit(task, [DB])),
+    );
+    if (out.kind !== 'findings') throw new Error('kind');
+    expect(out.summary).toBe('Sum31mmary\n\tindented');
+    expect(out.findings[0]!.title).toBe('SQL[2K injection here');
+    expect(out.findings[0]!.explanation).toBe('Line one\n\tLine two\nthree');
+  });
+});
+
 describe('security-scan normaliser', () => {
   const task = TASKS['security-scan'];
   it('normalises CWE forms and leaves unreadable ones null', () => {
@@ -433,20 +457,46 @@ describe('test-generation', () => {
     expect(out.files[0]!.content.endsWith(');\n')).toBe(true);
 
     expect(malformed(() => task.normalise({ summary: 's', files: [file({ path: 'src/math/sum.ts' })] }, context))).toBe(
-      'test-generation answer writes "src/math/sum.ts", which is not a test file',
+      'test-generation answer may not write "src/math/sum.ts": a generated test may not overwrite the source file it tests',
     );
     expect(
       malformed(() => task.normalise({ summary: 's', files: [file({ path: '../outside/sum.test.ts' })] }, context)),
-    ).toContain('unsafe path');
+    ).toContain('path escapes the repository');
     expect(
       malformed(() => task.normalise({ summary: 's', files: [file({ path: '.github/workflows/x.test.yml' })] }, context)),
-    ).toContain('unsafe path');
+    ).toContain('.github/ is off limits');
     expect(malformed(() => task.normalise({ summary: 's', files: [file({ source_path: 'src/other.ts' })] }, context))).toContain(
       'was not in the request',
     );
     expect(malformed(() => task.normalise({ summary: 's', files: [file(), file()] }, context))).toContain('twice');
     expect(malformed(() => task.normalise({ summary: 's', files: [file({ content: '  ' })] }, context))).toContain('empty');
     expect(malformed(() => task.normalise({ summary: 's' }, context))).toContain('missing "files"');
+  });
+
+  it('judges each path once: "tests" that are not tests are kept refused, visible and empty, beside the good file', () => {
+    const context = contextFor(singleUnit(task, [source]));
+    const good = {
+      path: 'test/math/sum.test.ts',
+      content: "import { it } from 'vitest';\nit('adds', () => {});\n",
+      description: 'Covers sum.',
+      source_path: 'src/math/sum.ts',
+    };
+    const hostile = ['tests/conftest.py', 'test/run.sh', 'test/Makefile', 'test/package.json', 'test/e\u202eexe.ts.test.ts'];
+    const out = task.normalise(
+      { summary: 's', files: [...hostile.map((path) => ({ ...good, path, content: 'echo pwned\n' })), good] },
+      context,
+    );
+    if (out.kind !== 'files') throw new Error('kind');
+    expect(out.files.filter((f) => f.refused === null).map((f) => f.path)).toEqual(['test/math/sum.test.ts']);
+    const refused = out.files.filter((f) => f.refused !== null);
+    expect(refused.map((f) => f.path)).toEqual([
+      'tests/conftest.py',
+      'test/run.sh',
+      'test/Makefile',
+      'test/package.json',
+      'test/e\\u202Eexe.ts.test.ts',
+    ]);
+    expect(refused.every((f) => f.content === '')).toBe(true);
   });
 });
 
@@ -490,7 +540,7 @@ describe('docs-update', () => {
     );
     if (out.kind !== 'files') throw new Error('kind');
     expect(out.files).toEqual([
-      { path: 'src/math/sum.ts', content: updated, description: 'JSDoc for sum', sourcePath: 'src/math/sum.ts' },
+      { path: 'src/math/sum.ts', content: updated, description: 'JSDoc for sum', sourcePath: 'src/math/sum.ts', refused: null },
     ]);
     // An unchanged file is nothing to propose.
     const same = task.normalise(
@@ -546,6 +596,29 @@ describe('docs-update', () => {
         ),
       ),
     ).toContain('changes code');
+  });
+});
+
+describe('docs-update paths', () => {
+  it('keeps a file whose path may not be written refused and empty (under .github/, a bidi name)', () => {
+    const task = TASKS['docs-update'];
+    const normalised = (file: SourceFile) => {
+      const out = task.normalise(
+        {
+          summary: 's',
+          files: [{ path: file.path, content: `${file.content}More.\n`, description: 'd', source_path: file.path }],
+        },
+        contextFor(singleUnit(task, [file])),
+      );
+      if (out.kind !== 'files') throw new Error('kind');
+      return out.files.map((f) => [f.path, f.content, f.refused]);
+    };
+    expect(normalised(makeFile('.github/README.md', '# CI\n'))).toEqual([
+      ['.github/README.md', '', '.github/ is off limits: workflows and repository settings live under .github/'],
+    ]);
+    expect(normalised(makeFile('docs/a\u202egnp.md', '# A\n'))).toEqual([
+      ['docs/a\\u202Egnp.md', '', 'path contains control, bidirectional or invisible characters'],
+    ]);
   });
 });
 

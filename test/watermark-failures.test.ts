@@ -6,6 +6,7 @@ import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { submit } from '../src/engine/submit.js';
 import { collect } from '../src/engine/collect.js';
 import { makeRepo } from './helpers/git-repo.js';
+import { spendCapAtCreate } from './helpers/faults.js';
 import { echoResponder, testConfig, testEngine, TestClock } from './helpers/engine.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -40,24 +41,14 @@ const sentPaths = (batches: { requests: { params: unknown }[] }[]): string[] =>
 describe('since: last after a failure', () => {
   it('sends next time what a submit that failed part-way never sent', async () => {
     const { emulator, engine, clock } = await setup(1);
-    let creates = 0;
-    const original = engine.deps.anthropic;
-    engine.deps.anthropic = () => {
-      const client = original();
-      const create = client.createBatch.bind(client);
-      client.createBatch = async (group) => {
-        if (++creates === 2) emulator.faults.spendCap('batches.create');
-        return create(group);
-      };
-      return client;
-    };
+    const plainClient = spendCapAtCreate(engine, emulator, 2);
     await expect(submit(testConfig({ mode: 'submit', task: 'code-review' }), engine.deps)).rejects.toThrow(/spend limit/);
     const first = (await engine.states())[0]!.state;
     expect(Object.keys(first.requests)).toHaveLength(1);
     expect(first.skipped.filter((s) => s.reason === 'not-sent').map((s) => s.path)).toHaveLength(2);
     const sentFirst = sentPaths(emulator.batches());
 
-    engine.deps.anthropic = original;
+    plainClient();
     await clock.sleep(86_400_000);
     await submit(testConfig({ mode: 'submit', task: 'code-review' }), engine.deps);
     const all = sentPaths(emulator.batches());

@@ -19,13 +19,14 @@ import { estimateRequestTokens, expectedOutputTokens } from '../../src/cost/toke
 import { prepareWork } from '../../src/engine/submit.js';
 import { splitLines } from '../../src/prompt/format.js';
 import { getTask } from '../../src/tasks/index.js';
+import { dataChangeLeftOut } from '../../src/tasks/units.js';
 import { requestParams, sharedPrefix } from '../../src/engine/plan.js';
 import type { PullRequestInfo, SourceFile } from '../../src/types.js';
 import { benchDeps } from '../engine-deps.js';
 import { REPO_ROOT, report, seeded } from '../lib.js';
 import { git } from '../synthetic.js';
 
-interface Night {
+export interface Night {
   label: string;
   files: number;
   requests: number;
@@ -70,7 +71,7 @@ function naiveRequest(file: SourceFile, contextFiles: { path: string; content: s
   };
 }
 
-async function night(
+export async function night(
   label: string,
   repoDir: string,
   baseSha: string,
@@ -81,7 +82,9 @@ async function night(
   const deps = await benchDeps({ repoDir, pullRequest });
   const config = parseConfig({ task: 'code-review', 'dry-run': 'true', 'context-files': contextFiles }, {});
   const work = await prepareWork(config, deps, false);
-  const files = work.changeSet.files.filter((f) => task.accepts(f));
+  // Both sides review the same files: a data set the planner leaves out ('data') is not counted on
+  // the naive side either, so skipping it does not flatter the ratio.
+  const files = work.changeSet.files.filter((f) => task.accepts(f) && !dataChangeLeftOut(f));
   if (work.requests.length === 0 || files.length === 0) return null;
   const overnight = work.requests.map((r) => ({
     customId: r.customId,

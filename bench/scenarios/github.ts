@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.js';
-import { publishRoundReporting } from '../../src/engine/collect.js';
+import { publishRoundReporting } from '../../src/engine/publish.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import type { CollectedResults } from '../../src/reports/reporter.js';
 import type { RunState } from '../../src/state/state.js';

@@ -54,7 +54,7 @@ export async function submitScenario(args: { baseUrl: string; requests: number; 
   const splitMs = since(splitStart);
   const splitRssMB = peakRssMB();
   progress(
-    `split into ${groups.length} batches (${groups.map((g) => g.length).join(' + ')}) in ${Math.round(splitMs)} ms; peak RSS ${Math.round(splitRssMB)} MB`,
+    `split into ${groups.length} batches (${groups.map((g) => g.requests.length).join(' + ')}) in ${Math.round(splitMs)} ms; peak RSS ${Math.round(splitRssMB)} MB`,
   );
 
   const deps = await benchDeps({ repoDir: args.repoDir, baseUrl: args.baseUrl });

@@ -9,6 +9,7 @@ import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
 import { ArtifactStateStore } from '../state/artifact-store.js';
+import { StateSigner } from '../state/signing.js';
 import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
@@ -16,6 +17,7 @@ import { submit } from '../engine/submit.js';
 import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
 import type { Logger, PullRequestInfo } from '../types.js';
+import { escapeLogText, maskSecrets, MIN_MASKED_LENGTH } from '../io/safe-text.js';
 
 interface PullRequestPayload {
   number: number;
@@ -39,11 +41,26 @@ export function pullRequestFromEvent(eventName: string, eventPath: string | unde
   };
 }
 
+/** The action's secrets: registered with the runner (::add-mask::) and masked in every line logged. */
+const actionSecrets: string[] = [];
+
+function addSecret(value: string | undefined): void {
+  const secret = value?.trim() ?? '';
+  if (secret.length < MIN_MASKED_LENGTH || actionSecrets.includes(secret)) return;
+  core.setSecret(secret);
+  actionSecrets.push(secret);
+}
+
+/** Every line the action logs: repository and model text never becomes a workflow command or a secret. */
+function logLine(message: string): string {
+  return escapeLogText(maskSecrets(message, actionSecrets));
+}
+
 const actionLog: Logger = {
-  debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
+  debug: (m) => core.debug(logLine(m)),
+  info: (m) => core.info(logLine(m)),
+  warning: (m) => core.warning(logLine(m)),
+  error: (m) => core.error(logLine(m)),
 };
 
 function readInputs(): Record<string, string> {
@@ -95,6 +112,8 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     stateName: config.stateName,
     retentionDays: config.retentionDays,
     log: actionLog,
+    // States are signed with a key derived from the API key, which a fork's pull_request run never has.
+    signer: StateSigner.fromApiKey(config.apiKey),
     tempDir: temp,
   });
   return {
@@ -119,12 +138,30 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
 
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
-    const config = parseConfig(readInputs(), env);
-    if (config.apiKey) core.setSecret(config.apiKey);
-    if (config.githubToken) core.setSecret(config.githubToken);
+    const inputs = readInputs();
+    // Before the inputs are parsed: an input error may echo a key given in the wrong input.
+    for (const secret of [inputs['anthropic-api-key'], inputs['github-token'], env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN]) {
+      addSecret(secret);
+    }
+    const config = parseConfig(inputs, env);
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve(workspace, config.sarifPath);
     const deps = actionDeps(config, env);
+    // A fork's pull_request run saves states as the fork's artifacts, which no collect trusts (README
+    // "Security"): it never submits a batch that nothing would collect.
+    if (deps.context.event === 'pull_request' && deps.context.pullRequest?.fromFork && !config.dryRun) {
+      if (config.mode === 'submit') {
+        throw new ConfigError(
+          "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run",
+        );
+      }
+      if (config.mode === 'auto') {
+        actionLog.info(
+          "auto on a fork's pull_request run: every request goes through the interactive API (a batch's state would not be trusted)",
+        );
+        config.syncThreshold = Number.MAX_SAFE_INTEGER;
+      }
+    }
     switch (config.mode) {
       case 'submit':
         await submit(config, deps);
@@ -132,18 +169,20 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       case 'collect': {
         const result = await collect(config, deps);
         const failed = result.states.filter((s) => s.error);
-        for (const s of failed) core.warning(`${s.stateId}: ${s.error}`);
+        for (const s of failed) actionLog.warning(`${s.stateId}: ${s.error}`);
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
           // Results are saved; the round stays open, so the next collect publishes what is missing.
-          core.setFailed(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join('; ')}`);
+          core.setFailed(
+            logLine(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join('; ')}`),
+          );
         }
         break;
       }
       case 'run':
       case 'auto': {
         const failed = failedReportLines([(await run(config, deps)).collected]);
-        if (failed.length > 0) core.setFailed(`reports not published (the results are saved): ${failed.join('; ')}`);
+        if (failed.length > 0) core.setFailed(logLine(`reports not published (the results are saved): ${failed.join('; ')}`));
         break;
       }
     }
@@ -152,8 +191,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     if (error instanceof UsageError) {
       // One annotation per problem (parseConfig names them all at once); the last one fails the step.
       const lines = message.split('\n').map((line) => `input error: ${line}`);
-      for (const line of lines.slice(0, -1)) core.error(line);
-      core.setFailed(lines.at(-1)!);
-    } else core.setFailed(message);
+      for (const line of lines.slice(0, -1)) actionLog.error(line);
+      core.setFailed(logLine(lines.at(-1)!));
+    } else core.setFailed(logLine(message));
   }
 }

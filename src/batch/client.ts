@@ -51,49 +51,69 @@ export interface WaitOptions {
   now?: () => number;
 }
 
-/** Splits requests into batches within the API limits, keeping their order. */
-export function splitIntoBatches(requests: PlannedRequest[], limits: BatchLimits = BATCH_LIMITS): PlannedRequest[][] {
-  // Room for `{"requests":[` … `]}` and the commas between requests.
-  const envelope = 64;
-  const batches: PlannedRequest[][] = [];
+const serialise = (request: PlannedRequest): string => JSON.stringify({ custom_id: request.customId, params: request.params });
+
+/** One batch's requests and the exact byte length of its create body, measured as it was split. */
+export interface SizedBatch {
+  requests: PlannedRequest[];
+  bodyBytes: number;
+}
+
+const BODY_HEAD = '{"requests":[';
+const BODY_TAIL = ']}';
+
+/** The create body's length for requests whose serialised lengths add up to `requestBytes`. */
+const bodyLength = (count: number, requestBytes: number): number =>
+  BODY_HEAD.length + BODY_TAIL.length + Math.max(0, count - 1) + requestBytes;
+
+/**
+ * Splits requests into batches within the API limits, keeping their order. Each request is serialised
+ * here once to measure it; the sizes travel with the batch, so creating it serialises it only to send.
+ */
+export function splitIntoBatches(requests: PlannedRequest[], limits: BatchLimits = BATCH_LIMITS): SizedBatch[] {
+  const batches: SizedBatch[] = [];
   let current: PlannedRequest[] = [];
-  let bytes = envelope;
+  let requestBytes = 0;
   for (const request of requests) {
-    const size = Buffer.byteLength(JSON.stringify({ custom_id: request.customId, params: request.params })) + 1;
-    if (size + envelope > limits.maxBytes) {
+    const size = Buffer.byteLength(serialise(request));
+    if (bodyLength(1, size) > limits.maxBytes) {
       throw new Error(`request ${request.customId} alone is ${size} bytes, over the ${limits.maxBytes}-byte batch limit`);
     }
-    if (current.length > 0 && (current.length >= limits.maxRequests || bytes + size > limits.maxBytes)) {
-      batches.push(current);
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxRequests || bodyLength(current.length + 1, requestBytes + size) > limits.maxBytes)
+    ) {
+      batches.push({ requests: current, bodyBytes: bodyLength(current.length, requestBytes) });
       current = [];
-      bytes = envelope;
+      requestBytes = 0;
     }
     current.push(request);
-    bytes += size;
+    requestBytes += size;
   }
-  if (current.length > 0) batches.push(current);
+  if (current.length > 0) batches.push({ requests: current, bodyBytes: bodyLength(current.length, requestBytes) });
   return batches;
 }
 
 /** Bytes of serialised requests per chunk of the create body. */
 const BODY_CHUNK_BYTES = 1 << 20;
 
-const serialise = (request: PlannedRequest): string => JSON.stringify({ custom_id: request.customId, params: request.params });
-
 /**
- * The create body `{"requests":[…]}` as a stream of ~1 MB chunks, with its exact length (a first pass
- * over the requests), so the upload keeps a content-length and never exists as one string. Letting
- * the SDK stringify a 256 MB batch held it as one string plus its UTF-8 copy plus fetch's buffer:
- * 100,000 requests (770 MB) peaked at 2.6 GB of RSS.
+ * The create body `{"requests":[…]}` as a stream of ~1 MB chunks, with its exact length (measured by
+ * the split, or here by a first pass over the requests), so the upload keeps a content-length and
+ * never exists as one string. Letting the SDK stringify a 256 MB batch held it as one string plus its
+ * UTF-8 copy plus fetch's buffer: 100,000 requests (770 MB) peaked at 2.6 GB of RSS. Holding the
+ * serialised batch instead of serialising it again to send would keep up to 256 MB alive per batch.
  */
-export function batchBody(requests: readonly PlannedRequest[]): { length: number; chunks: () => AsyncGenerator<Uint8Array> } {
-  const head = '{"requests":[';
-  const tail = ']}';
-  let length = head.length + tail.length + Math.max(0, requests.length - 1);
-  for (const request of requests) length += Buffer.byteLength(serialise(request));
+export function batchBody(
+  requests: readonly PlannedRequest[],
+  length: number = bodyLength(
+    requests.length,
+    requests.reduce((n, request) => n + Buffer.byteLength(serialise(request)), 0),
+  ),
+): { length: number; chunks: () => AsyncGenerator<Uint8Array> } {
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    let pending: string[] = [head];
-    let size = head.length;
+    let pending: string[] = [BODY_HEAD];
+    let size = BODY_HEAD.length;
     for (let i = 0; i < requests.length; i++) {
       const text = (i === 0 ? '' : ',') + serialise(requests[i]!);
       pending.push(text);
@@ -104,7 +124,7 @@ export function batchBody(requests: readonly PlannedRequest[]): { length: number
         size = 0;
       }
     }
-    pending.push(tail);
+    pending.push(BODY_TAIL);
     yield Buffer.from(pending.join(''));
   }
   return { length, chunks };
@@ -134,7 +154,8 @@ export class BatchClient {
     };
   }
 
-  createBatch(requests: PlannedRequest[]): Promise<MessageBatch> {
+  /** `bodyBytes`: the body's length as splitIntoBatches measured it (else measured here). */
+  createBatch(requests: PlannedRequest[], bodyBytes?: number): Promise<MessageBatch> {
     const startedAt = Date.now();
     let ambiguous = false;
     return withRetries(
@@ -152,7 +173,7 @@ export class BatchClient {
         }
         // The SDK's `body` request option replaces the JSON it would build from the params (kept
         // empty here): a fresh stream per attempt, since a sent body cannot be read twice.
-        const body = batchBody(requests);
+        const body = batchBody(requests, bodyBytes);
         try {
           const created = await this.sdk.messages.batches.create(
             { requests: [] },

@@ -9,6 +9,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
 import { FatalApiError } from '../batch/retry.js';
 import { FileStateStore } from '../state/file-store.js';
+import { StateSigner } from '../state/signing.js';
 import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
@@ -19,6 +20,7 @@ import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
 import { GITHUB_TARGETS } from '../reports/index.js';
 import type { Logger } from '../types.js';
+import { escapeLogText, maskSecrets } from '../io/safe-text.js';
 
 export interface CliIO {
   cwd: string;
@@ -56,6 +58,60 @@ const COMMAND_HELP: Record<Command, string> = {
   demo: 'Build a sample repository, start the bundled API emulator, submit and collect, show the report.',
 };
 
+/** The inputs that decide what a submission gathers, plans and sends (submit, run, estimate). */
+const PLANNING = [
+  'task',
+  'since',
+  'include',
+  'exclude',
+  'max-files',
+  'max-file-bytes',
+  'context-files',
+  'instructions',
+  'model',
+  'max-output-tokens',
+  'max-cost-usd',
+  'price-overrides',
+  'anthropic-base-url',
+];
+/** The inputs that decide what is published and how (collect, run). */
+const PUBLISHING = ['report', 'min-severity', 'max-findings', 'issue-labels', 'sarif-path'];
+
+/**
+ * The options each command reads, in the order its help lists them. The artifact store's inputs
+ * (state-name, retention-days) are the action's: the CLI keeps its states in files.
+ */
+export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
+  submit: [...PLANNING, 'dry-run', 'state', 'output-dir', 'repo', 'verbose', 'help'],
+  collect: [
+    'task',
+    'batch-id',
+    'wait',
+    'wait-minutes',
+    'max-retries',
+    ...PUBLISHING,
+    'price-overrides',
+    'anthropic-base-url',
+    'state',
+    'output-dir',
+    'repo',
+    'verbose',
+    'help',
+  ],
+  run: [...PLANNING, 'mode', 'sync-threshold', ...PUBLISHING, 'dry-run', 'output-dir', 'repo', 'verbose', 'help'],
+  status: ['task', 'anthropic-base-url', 'state', 'repo', 'verbose', 'help'],
+  estimate: [...PLANNING, 'output-dir', 'repo', 'verbose', 'help'],
+  demo: ['verbose', 'help'],
+};
+
+/** Where an input means something else on the command line than in the action. */
+const CLI_DESCRIPTIONS: Record<string, string> = {
+  mode: 'run (default): send every request now; auto: run now below sync-threshold requests, submit a batch above.',
+};
+
+/** Defaults the command line sets itself: collect and status look at every task's submissions. */
+const CLI_DEFAULTS: Partial<Record<Command, Record<string, string>>> = { collect: { task: 'all' }, status: { task: 'all' } };
+
 export function helpText(command?: Command): string {
   const lines: string[] = [];
   if (!command) {
@@ -75,20 +131,20 @@ export function helpText(command?: Command): string {
     return lines.join('\n');
   }
   lines.push(`overnight ${command}: ${COMMAND_HELP[command]}`, '', 'Options:');
-  const inputs = INPUTS.filter((i) => !i.actionOnly && i.name !== 'mode' && i.name !== 'anthropic-api-key');
-  for (const i of inputs) lines.push(`  --${i.name.padEnd(20)} ${i.description}${i.default ? ` (default: ${i.default})` : ''}`);
-  for (const [name, spec] of Object.entries(LOCAL_FLAGS)) lines.push(`  --${name.padEnd(20)} ${spec.description}`);
+  for (const name of COMMAND_OPTIONS[command]) {
+    const input = INPUTS.find((i) => i.name === name);
+    const local = LOCAL_FLAGS[name as keyof typeof LOCAL_FLAGS];
+    const description = CLI_DESCRIPTIONS[name] ?? input?.description ?? local?.description ?? '';
+    const fallback = CLI_DEFAULTS[command]?.[name] ?? (CLI_DESCRIPTIONS[name] ? '' : input?.default);
+    lines.push(`  --${name.padEnd(20)} ${description}${fallback ? ` (default: ${fallback})` : ''}`);
+  }
   lines.push('', 'Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending after --wait.');
   return lines.join('\n');
 }
 
-/** Shorter "secrets" are not masked: no real API key or token is this short. */
-const MIN_MASKED_LENGTH = 8;
-
 function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
-  // A value too short to be a real key would shred every line it occurs in ("un***nown").
-  const masked = secrets.filter((s) => s.length >= MIN_MASKED_LENGTH);
-  const mask = (text: string): string => masked.reduce((t, s) => t.split(s).join('***'), text);
+  // Repository and model text in a line must not drive the terminal (escape sequences) nor show a key.
+  const mask = (text: string): string => escapeLogText(maskSecrets(text, secrets));
   return {
     debug: (m) => {
       if (verbose) io.err(mask(`debug: ${m}`));
@@ -187,6 +243,8 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
     resultsDir: outputDir,
+    signer: StateSigner.fromApiKey(config.apiKey),
+    log,
   });
   let github: GitHubContext | null = null;
   const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));

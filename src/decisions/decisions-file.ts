@@ -7,10 +7,13 @@
 //       expires: 2027-03-31           # optional: reported again (when reviewed) from this day on
 //
 // Because a fingerprint hashes the code it points at, a dismissal lapses by itself when that code
-// changes. The file is read from the reviewed commit, never the work tree, so a dismissal is a
-// reviewed, committed decision. A broken entry is reported (one line each) and skipped; the rest apply.
+// changes. The file is read from the trusted commit (a pull request's base, else the reviewed commit)
+// in git objects, never the work tree, so a dismissal is a reviewed, committed decision. A broken
+// entry is reported (one line each) and skipped; the rest apply.
 import { parse, YAMLParseError } from 'yaml';
-import { GitObjectReader } from '../gather/git.js';
+import { entryAt } from '../gather/tree.js';
+import { trustedCommitOf } from '../gather/window.js';
+import type { PullRequestInfo } from '../types.js';
 
 export const DECISIONS_PATHS = ['.github/overnight.yml', '.github/overnight.yaml'] as const;
 
@@ -99,20 +102,32 @@ export function parseDecisions(text: string, where: string): Decisions {
   return { source: where, dismissed, problems };
 }
 
-/** The decisions file at `sha` in the checkout; NO_DECISIONS when there is none (or the commit is not here). */
-export async function readDecisions(cwd: string, sha: string): Promise<Decisions> {
-  let reader: GitObjectReader | null = null;
+/**
+ * The decisions file at the trusted commit of a submission (trustedCommitOf: a pull request's BASE,
+ * so a pull request cannot dismiss what it introduces; the reviewed commit otherwise), read from git
+ * objects. A symlink is never followed: it is reported as a problem and no dismissal is read.
+ * NO_DECISIONS when there is none (or the commit is not in the checkout).
+ */
+export async function readDecisions(
+  cwd: string,
+  at: { headSha: string; pullRequest: Pick<PullRequestInfo, 'baseSha'> | null },
+): Promise<Decisions> {
+  const sha = trustedCommitOf(at);
   try {
-    reader = new GitObjectReader(cwd);
     for (const path of DECISIONS_PATHS) {
-      const object = await reader.read(`${sha}:${path}`);
-      if (object?.type === 'blob') return parseDecisions(object.data.toString('utf8'), `${path}@${sha.slice(0, 7)}`);
+      const entry = await entryAt(cwd, sha, path);
+      if (entry.kind === 'file') return parseDecisions(entry.data.toString('utf8'), `${path}@${sha.slice(0, 7)}`);
+      if (entry.kind === 'symlink') {
+        return {
+          source: `${path}@${sha.slice(0, 7)}`,
+          dismissed: [],
+          problems: [`${path} is a symbolic link; decisions are read only from a regular file`],
+        };
+      }
     }
     return NO_DECISIONS;
   } catch {
     return NO_DECISIONS;
-  } finally {
-    reader?.close();
   }
 }
 

@@ -17,6 +17,14 @@ export function usageOf(message: Message): TokenUsage {
   };
 }
 
+/** The text of an answer: its text blocks, joined. */
+export function messageText(message: Message): string {
+  return message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => (block as { text: string }).text)
+    .join('');
+}
+
 /** Normalises an answered message; a malformed answer becomes a failure, never a silent drop. */
 export function outcomeOfMessage(
   customId: string,
@@ -40,10 +48,7 @@ export function outcomeOfMessage(
     return failure(`answer cut off at ${usage.outputTokens} output tokens; raise max-output-tokens`);
   }
   if (message.stop_reason === 'refusal') return failure('the model declined to answer this request');
-  const text = message.content
-    .filter((block) => block.type === 'text')
-    .map((block) => (block as { text: string }).text)
-    .join('');
+  const text = messageText(message);
   try {
     const output = task.normalise(parseAnswerText(text), { customId, record, files });
     return { customId, status: 'succeeded', output, usage, model: message.model, batchId };

@@ -41,9 +41,12 @@ export interface PlanInput {
 
 export interface Plan {
   requests: PlannedRequest[];
+  /** The shared prefix's size the caching decision was made on: estimated, or counted by the API. */
   prefixTokens: number;
   cached: boolean;
   cachingReason: string;
+  /** The shared system blocks without any cache breakpoint (what decideCachingAgain starts from). */
+  system: TextBlockParam[];
 }
 
 /** The system blocks shared by every request of a run. */
@@ -71,13 +74,19 @@ export function sharedPrefix(
   return blocks;
 }
 
+function cachingDecision(
+  prefixTokens: number,
+  requestCount: number,
+  price: ModelPrice | undefined,
+): { cache: boolean; reason: string } {
+  return price ? decideCaching({ prefixTokens, requestCount, price }) : { cache: false, reason: 'model price unknown' };
+}
+
 export function planRequests(input: PlanInput): Plan {
   const { task, units, model, maxOutputTokens } = input;
   const system = sharedPrefix(task, input.instructions, input.contextFiles);
   const prefixTokens = estimateRequestTokens({ system, messages: [] }).prefixTokens;
-  const decision = input.price
-    ? decideCaching({ prefixTokens, requestCount: units.length, price: input.price })
-    : { cache: false, reason: 'model price unknown' };
+  const decision = cachingDecision(prefixTokens, units.length, input.price);
   const finalSystem = decision.cache ? applyCacheControl(system) : system;
   const requests: PlannedRequest[] = units.map((unit) => {
     const params = requestParams(task, unit, model, maxOutputTokens, finalSystem);
@@ -99,5 +108,23 @@ export function planRequests(input: PlanInput): Plan {
       },
     };
   });
-  return { requests, prefixTokens, cached: decision.cache, cachingReason: decision.reason };
+  return { requests, prefixTokens, cached: decision.cache, cachingReason: decision.reason, system };
+}
+
+/**
+ * The caching decision made again on the prefix's size as the API counts it (count_tokens, when a key
+ * is set): the heuristic can put a prefix over the model's minimum that the API counts under it, and
+ * then the breakpoint is silently ignored and every request pays a cache write that never pays back.
+ * The requests are updated in place (their system blocks gain or lose the breakpoint).
+ */
+export function decideCachingAgain(plan: Plan, countedPrefixTokens: number, price: ModelPrice | undefined): Plan {
+  const decision = cachingDecision(countedPrefixTokens, plan.requests.length, price);
+  const system = decision.cache ? applyCacheControl(plan.system) : plan.system;
+  for (const request of plan.requests) request.params = { ...request.params, system };
+  return {
+    ...plan,
+    prefixTokens: countedPrefixTokens,
+    cached: decision.cache,
+    cachingReason: `${decision.reason} (counted by the API)`,
+  };
 }

@@ -7,8 +7,6 @@
 //   and every report says so (the state's `window` line).
 // Nothing is resubmitted from such a state: the exact request (system prefix, diff) cannot be rebuilt.
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Config } from '../config.js';
 import { UsageError } from '../errors.js';
 import { FatalApiError } from '../batch/retry.js';
@@ -16,9 +14,9 @@ import { parseAnswerText } from '../tasks/answer.js';
 import { TASK_ID_PREFIX } from '../tasks/units.js';
 import { STATE_VERSION, type RunState } from '../state/state.js';
 import type { LineRange, RequestRecord, TaskName } from '../types.js';
+import { GitObjectReader, runGit } from '../gather/git.js';
 import type { EngineDeps } from './deps.js';
-
-const execFileAsync = promisify(execFile);
+import { messageText } from './outcome.js';
 
 /** The `event` of a rebuilt state: collect never resubmits from it. */
 export const REBUILT_EVENT = 'rebuilt-from-batch';
@@ -56,15 +54,6 @@ export function answerPaths(answer: unknown): Map<string, number> {
   return paths;
 }
 
-async function git(cwd: string, args: string[]): Promise<string | null> {
-  try {
-    const { stdout } = await execFileAsync('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
-    return stdout;
-  } catch {
-    return null;
-  }
-}
-
 interface Answered {
   customId: string;
   paths: Map<string, number>;
@@ -88,12 +77,8 @@ export async function rebuildStateFromBatch(
       let model: string | null = null;
       if (line.result.type === 'succeeded') {
         model = line.result.message.model;
-        const text = line.result.message.content
-          .filter((block) => block.type === 'text')
-          .map((block) => (block as { text: string }).text)
-          .join('');
         try {
-          paths = answerPaths(parseAnswerText(text));
+          paths = answerPaths(parseAnswerText(messageText(line.result.message)));
         } catch {
           // A malformed answer names no file: it is reported as such, with its custom_id.
         }
@@ -125,17 +110,13 @@ export async function rebuildStateFromBatch(
   }
 
   const cwd = deps.context.cwd;
-  const head = (await git(cwd, ['rev-parse', 'HEAD']))?.trim() || 'HEAD';
+  const head = await runGit(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']).catch(() => 'HEAD');
   const requests: Record<string, RequestRecord> = {};
-  const hashes = new Map<string, string | null>();
+  const hashes = await contentHashesAt(cwd, head, new Set(answered.flatMap((a) => [...a.paths.keys()])));
   for (const { customId, paths } of answered) {
     const contentHashes: Record<string, string> = {};
     const lineRanges: Record<string, LineRange[]> = {};
     for (const [path, furthest] of paths) {
-      if (!hashes.has(path)) {
-        const content = await git(cwd, ['show', `${head}:${path}`]);
-        hashes.set(path, content === null ? null : createHash('sha256').update(content).digest('hex'));
-      }
       const hash = hashes.get(path);
       if (hash) contentHashes[path] = hash;
       // A file gone from HEAD keeps the lines its answer cites (findings still publish, unanchored to code).
@@ -209,4 +190,22 @@ export async function rebuildStateFromBatch(
     skipped: [],
   };
   return { state };
+}
+
+/**
+ * The content hash (as FileSource checks it) of each path's blob at `commit`, read through one
+ * `cat-file --batch`; a path that is not a file there (or names no object) has none.
+ */
+async function contentHashesAt(cwd: string, commit: string, paths: ReadonlySet<string>): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  const reader = new GitObjectReader(cwd);
+  try {
+    for (const path of paths) {
+      const object = await reader.read(`${commit}:${path}`).catch(() => null);
+      if (object?.type === 'blob') hashes.set(path, createHash('sha256').update(object.data.toString('utf8')).digest('hex'));
+    }
+  } finally {
+    reader.close();
+  }
+  return hashes;
 }

@@ -8,7 +8,9 @@ import type { EngineDeps, RunStatus } from './deps.js';
 import { outcomeOfMessage } from './outcome.js';
 import { ResultsWriter } from './results.js';
 import { newState, prepareWork, reportUnsent, submit, type SubmitResult } from './submit.js';
-import { publishRoundReporting, roundKeyOf, setRoundOutputs, type StateCollectResult } from './collect.js';
+import { publishRoundReporting, setRoundOutputs } from './publish.js';
+import type { StateCollectResult } from './rounds.js';
+import { roundKeyOf } from './stream.js';
 
 /** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
 export const RUN_CONCURRENCY = 4;

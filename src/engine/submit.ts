@@ -1,15 +1,14 @@
 // submit: gather the changed files, plan one request per unit of work, hold it to the budget, send
 // it as one or more batches and save what was sent. Also serves dry-run and (through run.ts) the
 // interactive `run` mode, which share everything up to the point of sending.
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { gatherChanges } from '../gather/index.js';
+import { gatherChanges, readInstructions, trustedCommitOf } from '../gather/index.js';
 import { parseSince, type Since } from '../gather/since.js';
 import { runGit } from '../gather/git.js';
 import { getTask } from '../tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
+import { dataChangeLeftOut } from '../tasks/units.js';
 import { resolvePrice, retirementWarning } from '../cost/prices.js';
 import { estimatePlan } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
@@ -20,8 +19,8 @@ import type { SkippedEntry } from '../reports/skipped.js';
 import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
 import type { ChangeSet, PlannedRequest } from '../types.js';
 import type { CostEstimate, ModelPrice } from '../cost/types.js';
-import { planRequests, type Plan } from './plan.js';
-import { calibrateInputTokens } from './calibrate.js';
+import { decideCachingAgain, planRequests, type Plan } from './plan.js';
+import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 
@@ -43,19 +42,6 @@ export interface SubmitResult {
   batchIds: string[];
   requestCount: number;
   estimate: CostEstimate | null;
-}
-
-/** Reads `instructions`: a path of a file in the repository, or the text itself. */
-async function readInstructions(value: string, cwd: string): Promise<string> {
-  const text = value.trim();
-  if (!text || text.includes('\n') || text.length > 300) return text;
-  const path = resolve(cwd, text);
-  if (relative(cwd, path).startsWith('..') || isAbsolute(relative(cwd, path))) return text;
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return text;
-  }
 }
 
 async function commitExists(cwd: string, sha: string): Promise<boolean> {
@@ -170,6 +156,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     pullRequest: context.pullRequest,
     include: config.include,
     exclude: config.exclude,
+    // The task's own filter before max-files: files it would drop take no slot.
+    ...(task.acceptsPath ? { acceptsPath: task.acceptsPath, taskName: task.name } : {}),
     maxFiles: config.maxFiles,
     maxFileBytes: config.maxFileBytes,
     contextFiles: config.contextFiles,
@@ -188,13 +176,22 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     deps.log.info(`${alreadyReviewed} file(s) skipped: this exact content was already sent by an earlier submit of ${task.name}`);
   // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
   const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
+  // Every changed file is sent or listed with a reason: data sets the planner leaves out as 'data',
+  // whatever else no unit took as declined by the task.
+  const planned = new Set(units.flatMap((unit) => unit.files.map((file) => file.path)));
+  for (const file of changeSet.files) {
+    if (planned.has(file.path)) continue;
+    if (task.accepts(file) && dataChangeLeftOut(file)) changeSet.skipped.push({ path: file.path, reason: 'data' });
+    else changeSet.skipped.push({ path: file.path, reason: 'not-for-task', detail: task.name });
+  }
+  changeSet.files = changeSet.files.filter((file) => planned.has(file.path));
   const maxOutputTokens = config.maxOutputTokens ?? task.defaultMaxOutputTokens;
-  const plan = planRequests({
+  let plan = planRequests({
     task,
     units,
     model,
     maxOutputTokens,
-    instructions: await readInstructions(config.instructions, context.cwd),
+    instructions: await readInstructions(config.instructions, context.cwd, trustedCommitOf(changeSet)),
     contextFiles: changeSet.contextFiles,
     price,
   });
@@ -203,8 +200,11 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   if (config.apiKey && plan.requests.length > 0) {
     try {
       const client = deps.anthropic();
-      const calibration = await calibrateInputTokens(plan.requests, (params) => client.countTokens(params));
+      const count = (params: Parameters<typeof client.countTokens>[0]): Promise<number> => client.countTokens(params);
+      const calibration = await calibrateInputTokens(plan.requests, count);
       tokenSource = 'count_tokens';
+      // Cache or not on the prefix the API counts: the minimum is a line in its tokens, not ours.
+      if (plan.requests.length > 1) plan = decideCachingAgain(plan, await countPrefixTokens(model, plan.system, count), price);
       deps.log.info(
         `input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
       );
@@ -295,8 +295,8 @@ export async function sendBatches(
 ): Promise<BatchRecord[]> {
   const client = deps.anthropic();
   const created: BatchRecord[] = [];
-  for (const group of splitIntoBatches(requests, deps.batchLimits)) {
-    const batch = await client.createBatch(group);
+  for (const { requests: group, bodyBytes } of splitIntoBatches(requests, deps.batchLimits)) {
+    const batch = await client.createBatch(group, bodyBytes);
     const record: BatchRecord = {
       id: batch.id,
       requestCount: group.length,
@@ -360,7 +360,8 @@ async function reportPlan(
     caching: work.plan.cachingReason,
   };
   const where = await deps.jobSummary(renderPlanMarkdown(input));
-  deps.log.info(renderPlanLines(input, where || undefined).join('\n'));
+  // One log call a line: the logger escapes a newline inside a message (it may come from a path).
+  for (const line of renderPlanLines(input, where || undefined)) deps.log.info(line);
 }
 
 /**

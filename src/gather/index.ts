@@ -2,6 +2,8 @@
 export { UsageError, ConfigError } from '../errors.js';
 export { parseSince, describeSince, isValidRefName, type Since } from './since.js';
 export { gatherChanges, type GatherOptions } from './gather.js';
+export { trustedCommitOf } from './window.js';
+export { readInstructions } from './instructions.js';
 export { isCredentialPath, classifyPath } from './filters.js';
 export { redactSecrets } from './redact.js';
 export { languageFor } from './language.js';

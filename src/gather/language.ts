@@ -1,4 +1,6 @@
-// Language ids from file names, for the prompt's code fences and per-language hints.
+// Language ids from file names, for the prompt's code fences and per-language hints. The one table of
+// extensions: everything that asks "what kind of file is this by its name" goes through extensionOf
+// and languageFor.
 import { posix } from 'node:path';
 
 const BY_EXTENSION: Record<string, string> = {
@@ -72,6 +74,11 @@ const BY_EXTENSION: Record<string, string> = {
   json: 'json',
   jsonc: 'json',
   json5: 'json',
+  jsonl: 'json',
+  ndjson: 'json',
+  geojson: 'json',
+  csv: 'csv',
+  tsv: 'tsv',
   toml: 'toml',
   ini: 'ini',
   cfg: 'ini',
@@ -107,12 +114,27 @@ const BY_NAME: Record<string, string> = {
   '.profile': 'shell',
 };
 
+/**
+ * The extension of a path's file name, lower case, without the dot; '' when there is none (a dotfile
+ * such as `.env` has none: its name is the whole name).
+ */
+export function extensionOf(path: string): string {
+  const name = posix.basename(path).toLowerCase();
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot + 1);
+}
+
 /** Language id for a path ('text' when unknown). */
 export function languageFor(path: string): string {
   const name = posix.basename(path).toLowerCase();
   const byName = BY_NAME[name] ?? (name.startsWith('dockerfile.') ? 'dockerfile' : undefined);
   if (byName) return byName;
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0) return 'text';
-  return BY_EXTENSION[name.slice(dot + 1)] ?? 'text';
+  return BY_EXTENSION[extensionOf(name)] ?? 'text';
+}
+
+/** Languages that hold data rather than logic: a large file of one is a data set (tasks/context.ts). */
+const DATA_LANGUAGES = new Set(['json', 'yaml', 'csv', 'tsv', 'xml', 'toml']);
+
+export function isDataLanguage(language: string): boolean {
+  return DATA_LANGUAGES.has(language);
 }

@@ -2,6 +2,7 @@
 // emulator parses with them, so both sides agree on one format. Every code line carries its line
 // number ("42| code"), which lets the model (and the emulator) cite real lines, and means no line of
 // file content can ever look like one of our closing tags: content is data, never structure.
+import { unsafeChars } from '../io/safe-text.js';
 import type { LineRange, SourceFile } from '../types.js';
 
 export interface RenderOptions {
@@ -13,14 +14,27 @@ export interface RenderOptions {
   includeDiff?: boolean;
 }
 
-const attr = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const unattr = (value: string): string =>
-  value
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+const ENTITIES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Text as it appears inside an attribute of the framing (and wherever a prompt names a path): `&`, `"`,
+ * `<`, `>` as entities and every control, format or line separator character (a newline in a file
+ * name) as `&#xHH;`, so no file name can end the attribute, start a line or hide what it holds.
+ */
+export function escapeAttribute(value: string): string {
+  return value
+    .replace(/[&"<>]/g, (char) => ENTITIES[char]!)
+    .replace(unsafeChars(), (char) => `&#x${char.codePointAt(0)!.toString(16).toUpperCase()};`);
+}
+
+/** The text escapeAttribute wrote; also how a path the model copied from an attribute is read. */
+export function decodeAttribute(value: string): string {
+  return value.replace(/&(?:(amp|quot|lt|gt)|#x([0-9a-fA-F]{1,6}));/g, (entity, name?: string, hex?: string) => {
+    if (name) return { amp: '&', quot: '"', lt: '<', gt: '>' }[name]!;
+    const code = Number.parseInt(hex!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+  });
+}
 
 /** Splits text into lines the way editors number them (a trailing newline adds no line). */
 export function splitLines(text: string): string[] {
@@ -35,9 +49,12 @@ export function formatRanges(ranges: LineRange[]): string {
   return ranges.map((r) => `${r.start}-${r.end}`).join(',');
 }
 
-/** Numbered lines of `content` restricted to `ranges` (all lines when undefined); gaps marked "...". */
-export function renderNumberedLines(content: string, ranges?: LineRange[]): string {
-  const lines = splitLines(content);
+/**
+ * Numbered lines of `content` (text, or its lines already split) restricted to `ranges` (all lines when
+ * undefined); gaps marked "...".
+ */
+export function renderNumberedLines(content: string | readonly string[], ranges?: LineRange[]): string {
+  const lines = typeof content === 'string' ? splitLines(content) : content;
   const wanted = ranges ?? [{ start: 1, end: lines.length }];
   const out: string[] = [];
   let last = 0;
@@ -54,10 +71,11 @@ export function renderNumberedLines(content: string, ranges?: LineRange[]): stri
 
 /** One <file> block for a prompt. */
 export function renderFileBlock(file: SourceFile, options: RenderOptions = {}): string {
-  const total = splitLines(file.content).length;
+  const lines = splitLines(file.content);
+  const total = lines.length;
   const ranges = options.ranges ?? [{ start: 1, end: total }];
   const parts: string[] = [
-    `<file path="${attr(file.path)}" language="${attr(file.language)}" status="${file.status}" lines="${total}">`,
+    `<file path="${escapeAttribute(file.path)}" language="${escapeAttribute(file.language)}" status="${file.status}" lines="${total}">`,
   ];
   if (options.includeDiff && file.diff) {
     parts.push('<diff>', file.diff.replace(/\n$/, ''), '</diff>');
@@ -65,7 +83,7 @@ export function renderFileBlock(file: SourceFile, options: RenderOptions = {}): 
   if (options.includeBase && file.baseContent !== undefined) {
     parts.push('<base_code>', renderNumberedLines(file.baseContent), '</base_code>');
   }
-  parts.push(`<code ranges="${formatRanges(ranges)}">`, renderNumberedLines(file.content, ranges), '</code>');
+  parts.push(`<code ranges="${formatRanges(ranges)}">`, renderNumberedLines(lines, ranges), '</code>');
   parts.push('</file>');
   return parts.join('\n');
 }
@@ -102,8 +120,8 @@ export function parseFileBlocks(text: string): ParsedFileBlock[] {
       return re.exec(body)?.[1] ?? '';
     };
     blocks.push({
-      path: unattr(match[1]!),
-      language: unattr(match[2]!),
+      path: decodeAttribute(match[1]!),
+      language: decodeAttribute(match[2]!),
       status: match[3]!,
       totalLines: Number(match[4]),
       code: parseNumbered(section('code')),

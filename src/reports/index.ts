@@ -1,5 +1,6 @@
 // The report targets, in the order they publish: files and code scanning first, then the GitHub
 // posts, and the job summary last so it can link to what the others published.
+import { writesFiles } from '../tasks/paths.js';
 import type { ReportTarget, TaskName } from '../types.js';
 import type { Reporter, ReportResult } from './reporter.js';
 import { issueReporter } from './issue.js';
@@ -8,8 +9,6 @@ import { prReviewReporter } from './pr-review.js';
 import { createPullRequestReporter } from './pull-request.js';
 import { sarifReporter } from './sarif.js';
 import { createSummaryReporter } from './summary.js';
-
-const GENERATES_FILES: ReadonlySet<TaskName> = new Set(['test-generation', 'docs-update']);
 
 /** Targets that write to GitHub (the CLI drops them unless a token and repository are set). */
 export const GITHUB_TARGETS: ReadonlySet<ReportTarget> = new Set(['issue', 'pr-review', 'pr-comment', 'sarif', 'pull-request']);
@@ -32,7 +31,7 @@ export function reportersFor(
   // The review goes first so that what it could not place inline is folded into the sticky comment.
   if (wanted.has('pr-review')) list.push(prReviewReporter);
   if (wanted.has('pr-comment')) list.push(prCommentReporter);
-  if (GENERATES_FILES.has(task) && (wanted.has('pull-request') || wanted.has('artifact'))) {
+  if (writesFiles(task) && (wanted.has('pull-request') || wanted.has('artifact'))) {
     list.push(createPullRequestReporter({ preferPatch: !wanted.has('pull-request'), ...(repoRoot ? { repoRoot } : {}) }));
   }
   if (wanted.has('summary')) {

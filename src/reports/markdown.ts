@@ -18,7 +18,7 @@ import {
   taskTitle,
   type RepositoryRef,
 } from './format.js';
-import { checkGeneratedPath } from './paths.js';
+import { writesFiles } from '../tasks/paths.js';
 import { skippedBlocks, skippedOf, type SkippedListOptions } from './skipped.js';
 import { findingRefMarker } from '../decisions/index.js';
 
@@ -127,11 +127,6 @@ export function findingBlocks(findings: Finding[], context: ReportContext, headi
   return blocks;
 }
 
-/** The tasks whose generated files the reporters write (and so check with checkGeneratedPath). */
-function writesFiles(task: string): boolean {
-  return task === 'test-generation' || task === 'docs-update';
-}
-
 function generatedFileBlocks(context: ReportContext, headingLevel: number): ReportBlock[] {
   const files = context.results.files;
   if (files.length === 0) return [];
@@ -142,13 +137,11 @@ function generatedFileBlocks(context: ReportContext, headingLevel: number): Repo
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const lines = file.content.length === 0 ? 0 : file.content.split('\n').length;
     const description = sanitizeInline(file.description, { ...sanitize, maxLength: 300 });
-    // The same check the pull request and the patch apply: a refused path is never written.
-    const check = writesFiles(context.results.task)
-      ? checkGeneratedPath(file.path, { task: context.results.task, sourcePath: file.sourcePath })
-      : { ok: true as const };
-    const what = check.ok
-      ? `(${plural(lines, 'line')})${description ? `: ${description}` : ''}`
-      : `**refused**, not written: ${sanitizeInline(check.reason, { ...sanitize, maxLength: 300 })}`;
+    // The normaliser's verdict, which the pull request and the patch act on: a refused path is never written.
+    const what =
+      file.refused === null
+        ? `(${plural(lines, 'line')})${description ? `: ${description}` : ''}`
+        : `**refused**, not written: ${sanitizeInline(file.refused, { ...sanitize, maxLength: 300 })}`;
     blocks.push({
       text: `- ${inlinePath(file.path)} for ${inlinePath(file.sourcePath)} ${what}`,
       fingerprints: [],
@@ -257,11 +250,8 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   if (results.task === 'code-review' || results.task === 'security-scan' || findings.length > 0) {
     what.push(`**${plural(findings.length, 'finding')}**${findings.length > 0 ? ` (${severityBreakdown(findings)})` : ''}`);
   }
-  if (results.files.length > 0 || results.task === 'test-generation' || results.task === 'docs-update') {
-    const refused = writesFiles(results.task)
-      ? results.files.filter((file) => !checkGeneratedPath(file.path, { task: results.task, sourcePath: file.sourcePath }).ok)
-          .length
-      : 0;
+  if (results.files.length > 0 || writesFiles(results.task)) {
+    const refused = results.files.filter((file) => file.refused !== null).length;
     what.push(
       `**${plural(results.files.length - refused, 'generated file')}**${refused > 0 ? ` (${formatCount(refused)} refused)` : ''}`,
     );

@@ -53,16 +53,6 @@ export interface RoundClaimer {
   claim(stateId: string, roundKey: string): Promise<ClaimResult>;
 }
 
-/** A store that can claim rounds (both of overnight's stores can; an in-memory test store need not). */
-export interface ClaimingStore {
-  readonly claimer: RoundClaimer;
-}
-
-export function claimerOf(store: object): RoundClaimer | null {
-  const claimer = (store as Partial<ClaimingStore>).claimer;
-  return claimer && typeof claimer.claim === 'function' ? claimer : null;
-}
-
 const NO_CLAIM: RoundClaim = { release: async () => undefined };
 
 function ageText(ms: number): string {

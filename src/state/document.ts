@@ -10,20 +10,36 @@
 //
 // `requests` comes last, one request per line. States written otherwise (indented, one line, another
 // key order: earlier versions, or a hand-edited file) are read whole, as before.
+//
+// A signed state (signing.ts) ends with `},"signature":"hmac-sha256:<hex>"}` instead of `}}`: the HMAC
+// of every line before it, so the document stays one JSON object and is still written in one pass.
 import { writeFile } from 'node:fs/promises';
 import { readLines } from '../io/lines.js';
 import type { RequestRecord } from '../types.js';
 import type { RunState } from './state.js';
 import { parseState, StateFormatError, type ListOptions } from './store.js';
+import { sameHex, StateUntrustedError, UnsignedStateError, type StateSigner } from './signing.js';
 
 const REQUESTS_OPEN = '"requests":{';
 const REQUESTS_CLOSE = '}}';
+const SIGNED_CLOSE = /^\},"signature":"hmac-sha256:([0-9a-f]{64})"\}$/;
+
+/** Who signs or checks a state, and the name it is saved under (bound into the signature). */
+export interface StateSeal {
+  signer: StateSigner;
+  label: string;
+}
 
 /** The state document, a few hundred lines at a time (for fs.writeFile, which takes an iterable). */
-export function* serialiseState(state: RunState): Generator<string> {
+export function* serialiseState(state: RunState, seal?: StateSeal): Generator<string> {
+  const mac = seal?.signer.documentMac(seal.label);
+  const emit = (text: string): string => {
+    mac?.update(text);
+    return text;
+  };
   const { requests, ...rest } = state;
   const head = JSON.stringify(rest);
-  yield `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}${REQUESTS_OPEN}\n`;
+  yield emit(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}${REQUESTS_OPEN}\n`);
   let chunk: string[] = [];
   let first = true;
   for (const customId in requests) {
@@ -31,16 +47,46 @@ export function* serialiseState(state: RunState): Generator<string> {
     chunk.push(`${first ? '' : ',\n'}${JSON.stringify(customId)}:${JSON.stringify(requests[customId])}`);
     first = false;
     if (chunk.length >= 500) {
-      yield chunk.join('');
+      yield emit(chunk.join(''));
       chunk = [];
     }
   }
-  yield `${chunk.join('')}${first ? '' : '\n'}${REQUESTS_CLOSE}\n`;
+  yield emit(`${chunk.join('')}${first ? '' : '\n'}`);
+  yield mac ? `},"signature":"hmac-sha256:${mac.digest('hex')}"}\n` : `${REQUESTS_CLOSE}\n`;
 }
 
-/** Writes `state` to `path` (not atomically: callers that need it write a temporary file and rename). */
-export async function writeStateFile(path: string, state: RunState): Promise<void> {
-  await writeFile(path, serialiseState(state));
+/** Writes `state` to `path`, signed when `seal` is given (not atomically: callers that need it write a temporary file and rename). */
+export async function writeStateFile(path: string, state: RunState, seal?: StateSeal): Promise<void> {
+  await writeFile(path, serialiseState(state, seal));
+}
+
+/**
+ * Checks a state file's signature before anything in it is read: every line before the closing one
+ * through the HMAC. Throws StateUntrustedError (`unsigned` true for a state saved without a signature,
+ * by an earlier overnight or by hand) naming why.
+ */
+export async function verifyStateFile(path: string, seal: StateSeal): Promise<void> {
+  const mac = seal.signer.documentMac(seal.label);
+  let signature: string | null = null;
+  let unsignedClose = false;
+  let lineCount = 0;
+  for await (const line of readLines(path)) {
+    lineCount += 1;
+    if (signature !== null || unsignedClose) {
+      if (line.trim() === '') continue;
+      throw new StateUntrustedError('has text after its end');
+    }
+    const match = lineCount > 1 ? SIGNED_CLOSE.exec(line) : null;
+    if (match) signature = match[1]!;
+    else if (lineCount > 1 && line === REQUESTS_CLOSE) unsignedClose = true;
+    else mac.update(`${line}\n`);
+  }
+  if (signature === null) throw new UnsignedStateError('is not signed');
+  if (!sameHex(signature, mac.digest('hex'))) {
+    throw new StateUntrustedError(
+      'has a signature that does not match its content and name (altered, copied, or signed with another API key)',
+    );
+  }
 }
 
 /** A state read with its requests left out (ListOptions.withRequests). */
@@ -106,7 +152,7 @@ export async function readStateFile(path: string, where: string, options: ListOp
     const requests: Record<string, RequestRecord> = state.requests;
     let closed = false;
     for await (const line of lines) {
-      if (line === REQUESTS_CLOSE) {
+      if (line === REQUESTS_CLOSE || SIGNED_CLOSE.test(line)) {
         closed = true;
         continue;
       }

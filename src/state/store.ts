@@ -2,6 +2,7 @@
 // artifact (action). Both keep every revision so that nothing paid for is lost if a run dies half-way.
 import type { TaskName } from '../types.js';
 import type { RunState } from './state.js';
+import type { RoundClaimer } from './claims.js';
 
 export interface StoredState {
   /** Stable id of the submission (survives revisions): used in report markers. */
@@ -20,6 +21,11 @@ export interface StateStore {
   list(task?: TaskName, options?: ListOptions): Promise<StoredState[]>;
   /** Saves a collect round's result files (JSONL, Markdown, JSON, patches) before anything is posted. */
   saveResults(id: string, roundKey: string, dir: string, files: string[]): Promise<string>;
+  /**
+   * Claims collect rounds so that two collects never publish one round (claims.ts). Both of
+   * overnight's stores have one; a store without it (a library user's) relies on the caller alone.
+   */
+  readonly claimer?: RoundClaimer;
 }
 
 export interface ListOptions {

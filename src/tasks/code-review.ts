@@ -1,18 +1,10 @@
 // code-review: one request reviews one file's change (or a pack of tiny files) for defects a senior
 // reviewer would block a merge on.
 import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import {
-  COMMON_RULES,
-  PRECISION_RULES,
-  assertMatchesSchema,
-  compileAnswerSchema,
-  findingsSchema,
-  isDocPath,
-  normaliseCwe,
-  normaliseFindingsAnswer,
-  renderFindingsUnit,
-  type FindingsAnswer,
-} from './common.js';
+import { COMMON_RULES, PRECISION_RULES, normaliseFindingsAnswer, renderFindingsUnit, type FindingsAnswer } from './common.js';
+import { isDocPath } from './paths.js';
+import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
+import { normaliseCwe } from './text.js';
 import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
 import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
 
@@ -43,6 +35,7 @@ export const codeReview: TaskDefinition = {
   // Code and configuration can hold defects; prose docs (Markdown, reST, text) are docs-update's job
   // and would only cost requests here. The gatherer already dropped binaries, lockfiles and such.
   accepts: (file: SourceFile) => !isDocPath(file.path),
+  acceptsPath: (path: string) => !isDocPath(path),
   planUnits: (files: SourceFile[], options: PlanOptions) =>
     planFileUnits(
       'code-review',

@@ -1,7 +1,7 @@
-// What the five task modules share: the prompt rules every task states, the answer-schema building
-// blocks, one ajv instance, and the normalisation helpers (text caps, line anchoring, findings).
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { renderFileBlock, splitLines } from '../prompt/format.js';
+// What the task modules share: the prompt rules every task states, how a unit's files are rendered,
+// and the normalisation of findings (line anchoring, ranking). Answer schemas live in schemas.ts,
+// text caps in text.ts, path rules in paths.ts.
+import { decodeAttribute, renderFileBlock, splitLines } from '../prompt/format.js';
 import {
   SEVERITIES,
   type Finding,
@@ -12,7 +12,8 @@ import {
   type WorkUnit,
 } from '../types.js';
 import { codeAt, fingerprint } from './fingerprint.js';
-import { MalformedAnswerError, type NormaliseContext } from './task.js';
+import type { NormaliseContext } from './task.js';
+import { LIMITS, cleanLine, cleanNullable, cleanText, normaliseCategory } from './text.js';
 
 // ---- prompts -------------------------------------------------------------------------------------
 
@@ -84,182 +85,6 @@ export function diffForRanges(diff: string, ranges: LineRange[]): string {
   return [...header, ...kept.flatMap((hunk) => hunk.lines)].join('\n');
 }
 
-// ---- schemas -------------------------------------------------------------------------------------
-
-/**
- * Structured outputs accept only a subset of JSON Schema (no minimum/maxLength/pattern): schemas stay
- * within types, enums, required and additionalProperties, and the normalisers check the rest.
- */
-export function objectSchema(properties: Record<string, Record<string, unknown>>, description?: string): Record<string, unknown> {
-  return {
-    type: 'object',
-    ...(description ? { description } : {}),
-    properties,
-    required: Object.keys(properties),
-    additionalProperties: false,
-  };
-}
-
-export const severitySchema = { type: 'string', enum: [...SEVERITIES] };
-export const lineSchema = (description: string): Record<string, unknown> => ({ type: 'integer', description });
-export const nullableString = (description: string): Record<string, unknown> => ({
-  type: ['string', 'null'],
-  description,
-});
-
-/** findings answer shape (code-review, security-scan). */
-export function findingsSchema(cweDescription: string): Record<string, unknown> {
-  return objectSchema({
-    summary: { type: 'string', description: 'One or two sentences on the reviewed change overall.' },
-    findings: {
-      type: 'array',
-      items: objectSchema({
-        path: { type: 'string', description: 'The path attribute of the <file> block.' },
-        start_line: lineSchema('First line of the problem, from the "N| " prefixes.'),
-        end_line: lineSchema('Last line of the problem (equal to start_line for one line).'),
-        severity: severitySchema,
-        category: { type: 'string', description: 'Short kebab-case kind, e.g. "null-dereference", "sql-injection".' },
-        title: { type: 'string', description: 'One line, at most 100 characters.' },
-        explanation: { type: 'string', description: 'What goes wrong, when, and why it matters.' },
-        suggested_fix: nullableString('A concrete fix (prose or a short code snippet), or null.'),
-        cwe: nullableString(cweDescription),
-      }),
-    },
-  });
-}
-
-/** What a files answer says about each field; the shape is the same for every task that writes files. */
-export interface FilesSchemaText {
-  summary: string;
-  path: string;
-  content: string;
-  description: string;
-  sourcePath: string;
-}
-
-/** files answer shape (test-generation, docs-update). */
-export function filesSchema(text: FilesSchemaText): Record<string, unknown> {
-  return objectSchema({
-    summary: { type: 'string', description: text.summary },
-    files: {
-      type: 'array',
-      items: objectSchema({
-        path: { type: 'string', description: text.path },
-        content: { type: 'string', description: text.content },
-        description: { type: 'string', description: text.description },
-        source_path: { type: 'string', description: text.sourcePath },
-      }),
-    },
-  });
-}
-
-export interface FilesAnswer {
-  summary: string;
-  files: { path: string; content: string; description: string; source_path: string }[];
-}
-
-// ---- validation ----------------------------------------------------------------------------------
-
-/** One ajv for all task schemas: schemas are compiled once, at module load. */
-export const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-
-export function compileAnswerSchema(schema: Record<string, unknown>): ValidateFunction {
-  return ajv.compile(schema);
-}
-
-function describeError(error: ErrorObject, answer: unknown): string {
-  const where = error.instancePath || '(root)';
-  if (error.keyword === 'required') return `${where} is missing "${String(error.params.missingProperty)}"`;
-  if (error.keyword === 'additionalProperties') {
-    return `${where} has unexpected property "${String(error.params.additionalProperty)}"`;
-  }
-  let got = '';
-  try {
-    const value = error.instancePath
-      .split('/')
-      .slice(1)
-      .reduce<unknown>(
-        (node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')],
-        answer,
-      );
-    const text = JSON.stringify(value);
-    if (text !== undefined) got = ` (got ${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
-  } catch {
-    // A value we cannot show is not worth a second error.
-  }
-  if (error.keyword === 'enum') {
-    return `${where} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}${got}`;
-  }
-  return `${where} ${error.message ?? 'is invalid'}${got}`;
-}
-
-/** Throws MalformedAnswerError naming the first schema violation. */
-export function assertMatchesSchema<T>(validate: ValidateFunction, answer: unknown, task: TaskName): T {
-  if (!validate(answer)) {
-    const first = validate.errors?.[0];
-    const reason = first ? describeError(first, answer) : 'does not match';
-    throw new MalformedAnswerError(`${task} answer does not match its schema: ${reason}`);
-  }
-  return answer as T;
-}
-
-// ---- text ----------------------------------------------------------------------------------------
-
-export const LIMITS = {
-  summary: 2000,
-  title: 200,
-  explanation: 4000,
-  suggestedFix: 4000,
-  category: 64,
-  description: 1000,
-  /** A generated file larger than this is not a reviewable change. */
-  generatedFileBytes: 256 * 1024,
-} as const;
-
-/** Control characters other than tab and newline never belong in a report. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-/** Trims, strips control characters, caps at `max` characters (marking the cut with "…"). */
-export function cleanText(value: string, max: number): string {
-  const text = value.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '').trim();
-  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-}
-
-/** cleanText on one line: titles and other one-line fields. */
-export function cleanLine(value: string, max: number): string {
-  return cleanText(value.replace(/\s+/g, ' '), max);
-}
-
-export function cleanNullable(value: string | null, max: number): string | null {
-  if (value === null) return null;
-  const text = cleanText(value, max);
-  return text === '' ? null : text;
-}
-
-/** kebab-case category ("SQL Injection" → "sql-injection"); "other" when nothing is left. */
-export function normaliseCategory(value: string): string {
-  const slug = value
-    .toLowerCase()
-    .replace(/[^a-z0-9.+#/]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, LIMITS.category)
-    .replace(/-$/, '');
-  return slug || 'other';
-}
-
-/**
- * "CWE-89", "cwe-89", "CWE 89", "89" → "CWE-89". Null when absent or unreadable: a CWE we cannot read
- * is dropped rather than failing an otherwise useful finding.
- */
-export function normaliseCwe(value: string | null): string | null {
-  if (value === null) return null;
-  const match = /^\s*(?:cwe)?[\s_:-]*0*(\d{1,5})\s*$/i.exec(value);
-  if (!match || Number(match[1]) === 0) return null;
-  return `CWE-${Number(match[1])}`;
-}
-
 // ---- lines and paths -----------------------------------------------------------------------------
 
 /** What one request showed the model about one file. */
@@ -285,12 +110,14 @@ export function sentFiles(context: NormaliseContext): Map<string, SentFile> {
 }
 
 /**
- * The unit path a model-written path refers to: exact, or after dropping a leading "./", "/" or a
+ * The unit path a model-written path refers to: exact, as the path attribute writes it, or after dropping a leading "./", "/" or a
  * diff-style "a/" / "b/" prefix. Null for a path that was not in the unit.
  */
 export function resolvePath<T>(raw: string, known: Map<string, T>): string | null {
   const path = raw.trim();
   if (known.has(path)) return path;
+  const decoded = decodeAttribute(path); // the path attribute as written: a newline in a name is "&#xA;"
+  if (known.has(decoded)) return decoded;
   const candidates = [path.replace(/^\.\//, ''), path.replace(/^\/+/, ''), path.replace(/^[ab]\//, '')];
   for (const candidate of candidates) if (known.has(candidate)) return candidate;
   return null;
@@ -424,115 +251,4 @@ export function normaliseFindingsAnswer(
     if (finding) findings.push(finding);
   }
   return { kind: 'findings', findings: rankFindings(findings), summary: cleanText(answer.summary, LIMITS.summary) };
-}
-
-// ---- file classification -------------------------------------------------------------------------
-
-const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-
-/** Test files and test directories of the common ecosystems. */
-export function isTestPath(path: string): boolean {
-  const name = basename(path);
-  if (/(^|\/)(?:test|tests|__tests__|__mocks__|spec|specs|testdata|fixtures|e2e)\//i.test(path)) return true;
-  return (
-    /\.(?:test|spec|e2e)\.[cm]?[jt]sx?$/i.test(name) ||
-    /^test_.*\.py$/.test(name) ||
-    /_test\.(?:py|go|rb|exs?|dart|cc|cpp)$/.test(name) ||
-    /_spec\.rb$/.test(name) ||
-    /(?:Test|Tests|Spec|IT)\.(?:java|kt|kts|scala|cs|swift|groovy|php)$/.test(name) ||
-    name === 'conftest.py'
-  );
-}
-
-const SOURCE_EXTENSIONS = new Set([
-  'ts',
-  'tsx',
-  'mts',
-  'cts',
-  'js',
-  'jsx',
-  'mjs',
-  'cjs',
-  'py',
-  'go',
-  'rs',
-  'java',
-  'kt',
-  'kts',
-  'scala',
-  'rb',
-  'php',
-  'cs',
-  'fs',
-  'swift',
-  'c',
-  'h',
-  'cc',
-  'cpp',
-  'cxx',
-  'hpp',
-  'hh',
-  'm',
-  'mm',
-  'dart',
-  'ex',
-  'exs',
-  'erl',
-  'clj',
-  'lua',
-  'pl',
-  'pm',
-  'r',
-  'jl',
-  'hs',
-  'ml',
-  'zig',
-  'vue',
-  'svelte',
-  'groovy',
-  'sh',
-  'bash',
-  'ps1',
-  'sol',
-]);
-
-const DOC_EXTENSIONS = new Set(['md', 'mdx', 'rst', 'adoc', 'txt']);
-
-function extensionOf(path: string): string {
-  const name = basename(path);
-  const dot = name.lastIndexOf('.');
-  return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
-}
-
-/** Build/tool configuration that looks like code (vitest.config.ts, webpack.config.js, setup.py, ...). */
-function isConfigPath(path: string): boolean {
-  const name = basename(path);
-  return (
-    /(?:^|[.-])config\.[cm]?[jt]s$/i.test(name) ||
-    /^(?:setup|conftest|noxfile|fabfile)\.py$/.test(name) ||
-    /^\..*rc\.[cm]?js$/.test(name)
-  );
-}
-
-/** Program source (not a test, a doc or configuration). */
-export function isSourcePath(path: string): boolean {
-  return SOURCE_EXTENSIONS.has(extensionOf(path)) && !isTestPath(path) && !isConfigPath(path);
-}
-
-export function isDocPath(path: string): boolean {
-  return (
-    DOC_EXTENSIONS.has(extensionOf(path)) &&
-    !/(^|\/)(?:LICEN[CS]E|COPYING|NOTICE)(?:\.\w+)?$/i.test(path) &&
-    !/(^|\/)CHANGELOG/i.test(path)
-  );
-}
-
-/** A path a model may propose for a new or updated file: relative, POSIX, no traversal, no hidden dirs. */
-export function isSafeRelativePath(path: string): boolean {
-  if (!path || path.length > 300 || path !== path.trim()) return false;
-  // eslint-disable-next-line no-control-regex
-  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.includes('\\') || /[\u0000-\u001f\u007f]/.test(path)) {
-    return false;
-  }
-  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !segment.startsWith('.'));
 }

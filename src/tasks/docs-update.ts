@@ -1,22 +1,13 @@
 // docs-update: one request adds or refreshes the documentation of one changed file (doc comments in
 // source, or the prose of a doc page). The answer is the full updated file for the same path, so a
 // unit is always the whole file, and the normaliser checks that a source file's code is untouched.
-import { splitLines } from '../prompt/format.js';
+import { extensionOf } from '../gather/language.js';
+import { escapeAttribute, splitLines } from '../prompt/format.js';
 import type { GeneratedFile, SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import {
-  COMMON_RULES,
-  LIMITS,
-  assertMatchesSchema,
-  cleanLine,
-  cleanText,
-  compileAnswerSchema,
-  isDocPath,
-  isSourcePath,
-  filesSchema,
-  type FilesAnswer,
-  renderUnitFile,
-  resolvePath,
-} from './common.js';
+import { COMMON_RULES, renderUnitFile, resolvePath } from './common.js';
+import { checkGeneratedFile, isDocPath, isSourcePath } from './paths.js';
+import { assertMatchesSchema, compileAnswerSchema, filesSchema, type FilesAnswer } from './schemas.js';
+import { LIMITS, cleanLine, cleanText } from './text.js';
 import { MalformedAnswerError, type NormaliseContext, type PlanOptions, type TaskDefinition } from './task.js';
 import { planFileUnits } from './units.js';
 
@@ -61,7 +52,7 @@ const DASH_COMMENT_EXTENSIONS = new Set(['lua', 'hs', 'sql']);
  * block is possible, a rejected honest answer is rarer.
  */
 export function codeLinesOf(content: string, path: string): { line: number; text: string }[] {
-  const ext = /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+  const ext = extensionOf(path);
   const hash = HASH_COMMENT_EXTENSIONS.has(ext);
   const dash = DASH_COMMENT_EXTENSIONS.has(ext);
   const out: { line: number; text: string }[] = [];
@@ -137,6 +128,7 @@ export const docsUpdate: TaskDefinition = {
     const lines = splitLines(file.content).length;
     return lines > 0 && lines <= DOCS_MAX_FILE_LINES;
   },
+  acceptsPath: (path: string) => isSourcePath(path) || isDocPath(path),
   planUnits(files: SourceFile[], options: PlanOptions): WorkUnit[] {
     // Always the whole file in one unit: the answer is the complete updated file.
     const whole = { ...options, wholeFileMaxLines: Number.MAX_SAFE_INTEGER, maxUnitLines: Number.MAX_SAFE_INTEGER };
@@ -149,7 +141,7 @@ export const docsUpdate: TaskDefinition = {
   renderUnit(unit: WorkUnit): string {
     const ask =
       unit.files.length === 1
-        ? `Update the documentation of ${unit.files[0]!.path}.`
+        ? `Update the documentation of ${escapeAttribute(unit.files[0]!.path)}.`
         : 'Update the documentation of these files.';
     return [ask, ...unit.files.map((file) => renderUnitFile(unit, file, { includeDiff: true }))].join('\n\n');
   },
@@ -187,7 +179,15 @@ export const docsUpdate: TaskDefinition = {
       content = content.replace(/\n+$/, '') + (originalEndsWithNewline ? '\n' : '');
       if (original.content.includes('\r\n')) content = content.replace(/\n/g, '\r\n');
       if (content === original.content) continue; // nothing to propose for this file
-      files.push({ path, content, description: cleanLine(raw.description, LIMITS.description), sourcePath: path });
+      // The path rules judge the written file once (a file under .github/, a name with bidi characters).
+      files.push(
+        checkGeneratedFile('docs-update', {
+          path,
+          content,
+          description: cleanLine(raw.description, LIMITS.description),
+          sourcePath: path,
+        }),
+      );
     }
     return { kind: 'files', files, summary: cleanText(parsed.summary, LIMITS.summary) };
   },

@@ -2,22 +2,10 @@
 // one file in a PR and says whether behaviour is kept: VALID, or INVALID with the problems, each
 // anchored on the proposed code so it can become an inline review comment.
 import type { Finding, RefactorVerdict, SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import {
-  COMMON_RULES,
-  LIMITS,
-  assertMatchesSchema,
-  cleanText,
-  compileAnswerSchema,
-  isDocPath,
-  lineSchema,
-  makeFinding,
-  objectSchema,
-  rankFindings,
-  renderUnitFile,
-  resolvePath,
-  sentFiles,
-  severitySchema,
-} from './common.js';
+import { COMMON_RULES, makeFinding, rankFindings, renderUnitFile, resolvePath, sentFiles } from './common.js';
+import { isDocPath } from './paths.js';
+import { assertMatchesSchema, compileAnswerSchema, lineSchema, objectSchema, severitySchema } from './schemas.js';
+import { LIMITS, cleanText } from './text.js';
 import { MalformedAnswerError, type NormaliseContext, type PlanOptions, type TaskDefinition } from './task.js';
 import { planFileUnits } from './units.js';
 
@@ -103,6 +91,7 @@ export const refactorValidation: TaskDefinition = {
    */
   accepts: (file: SourceFile) =>
     (file.status === 'modified' || file.status === 'renamed') && file.baseContent !== undefined && !isDocPath(file.path),
+  acceptsPath: (path: string, status: SourceFile['status']) => status !== 'added' && !isDocPath(path),
   /** One file per unit, never packed: the verdict is per file. The base version is always sent whole. */
   planUnits: (files: SourceFile[], options: PlanOptions) =>
     planFileUnits(

@@ -1,17 +1,9 @@
 // security-scan: one request looks for exploitable weaknesses in one file's change (or a pack of tiny
 // files), each with a CWE id; SARIF is its primary output.
 import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import {
-  COMMON_RULES,
-  PRECISION_RULES,
-  assertMatchesSchema,
-  compileAnswerSchema,
-  findingsSchema,
-  normaliseCwe,
-  normaliseFindingsAnswer,
-  renderFindingsUnit,
-  type FindingsAnswer,
-} from './common.js';
+import { COMMON_RULES, PRECISION_RULES, normaliseFindingsAnswer, renderFindingsUnit, type FindingsAnswer } from './common.js';
+import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
+import { normaliseCwe } from './text.js';
 import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
 import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
 

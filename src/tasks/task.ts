@@ -53,6 +53,13 @@ export interface TaskDefinition {
   outputSchema: Record<string, unknown>;
   /** Whether a gathered file is something this task works on (test-generation skips tests, ...). */
   accepts(file: SourceFile): boolean;
+  /**
+   * The part of `accepts` decided by path and status alone, applied by gather BEFORE max-files so
+   * files the task would drop take no slot (they are listed as 'not-for-task'). Must admit every file
+   * `accepts` admits, and the files planUnits uses besides (test-generation's existing tests).
+   * Absent: every file.
+   */
+  acceptsPath?(path: string, status: SourceFile['status']): boolean;
   /** Units of work for the accepted files; custom_ids derived from paths, content hashes and part. */
   planUnits(files: SourceFile[], options: PlanOptions): WorkUnit[];
   /** The per-request user message for one unit (file content rendered with prompt/format.ts). */

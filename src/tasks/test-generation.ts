@@ -1,26 +1,15 @@
 // test-generation: one request writes tests for one changed source file with the repository's test
 // framework. The answer is whole test files; the pull-request reporter decides where they may land,
 // and the normaliser already refuses anything that is not a test file.
-import { splitLines } from '../prompt/format.js';
+import { extensionOf } from '../gather/language.js';
+import { escapeAttribute, splitLines } from '../prompt/format.js';
 import type { GeneratedFile, SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import {
-  COMMON_RULES,
-  LIMITS,
-  assertMatchesSchema,
-  cleanLine,
-  cleanText,
-  compileAnswerSchema,
-  isSafeRelativePath,
-  isSourcePath,
-  isTestPath,
-  filesSchema,
-  type FilesAnswer,
-  renderUnitFile,
-  resolvePath,
-} from './common.js';
+import { COMMON_RULES, renderUnitFile, resolvePath } from './common.js';
+import { checkGeneratedFile, isSourcePath, isTestPath } from './paths.js';
+import { assertMatchesSchema, compileAnswerSchema, filesSchema, type FilesAnswer } from './schemas.js';
+import { LIMITS, cleanLine, cleanText } from './text.js';
 import { MalformedAnswerError, type NormaliseContext, type PlanOptions, type TaskDefinition } from './task.js';
 import { customIdFor, planFileUnits } from './units.js';
-import { checkGeneratedPath } from '../reports/paths.js';
 
 const systemPrompt = `You are a senior engineer writing automated tests for code that just changed. You write tests a maintainer would merge as they are.
 
@@ -59,7 +48,6 @@ export interface TestSetup {
   notes: string;
 }
 
-const extensionOf = (path: string): string => /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
 const stemOf = (path: string): string => {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name.replace(/\.[^.]+$/, '');
@@ -206,6 +194,8 @@ export const testGeneration: TaskDefinition = {
   outputSchema,
   /** Program source only: tests, docs and configuration are not tested. */
   accepts: (file: SourceFile) => isSourcePath(file.path),
+  /** Sources, and existing tests: planUnits shows them next to their source. */
+  acceptsPath: (path: string) => isSourcePath(path) || isTestPath(path),
   /**
    * One unit per source file (split like any other large change). When `files` also holds changed
    * test files for a source (same stem), the test file is added to the unit, whole, so the model
@@ -231,14 +221,14 @@ export const testGeneration: TaskDefinition = {
     if (!source) throw new Error('test-generation unit without a source file');
     const setup = detectTestSetup(source, tests);
     const lines = [
-      `Write tests for ${source.path}.` +
+      `Write tests for ${escapeAttribute(source.path)}.` +
         (unit.part ? ` This request covers part ${unit.part} of its change; test only the code shown.` : ''),
       '<test_setup>',
       `framework: ${setup.framework} (${setup.source === 'detected' ? 'used by the existing tests' : 'the usual choice; no existing test was visible'})`,
-      `suggested path: ${setup.suggestedPath}`,
+      `suggested path: ${escapeAttribute(setup.suggestedPath)}`,
       `conventions: ${setup.notes}`,
       tests.length
-        ? `existing tests shown: ${tests.map((test) => test.path).join(', ')} (do not duplicate them)`
+        ? `existing tests shown: ${tests.map((test) => escapeAttribute(test.path)).join(', ')} (do not duplicate them)`
         : 'existing tests shown: none',
       '</test_setup>',
       renderUnitFile(unit, source, { includeDiff: true }),
@@ -251,54 +241,41 @@ export const testGeneration: TaskDefinition = {
     const sources = new Map(context.files.filter((file) => !isTestPath(file.path)).map((file) => [file.path, file]));
     const seen = new Set<string>();
     const files: GeneratedFile[] = [];
-    // A generated file is a write into the repository. An answer whose every file is off-contract is
-    // malformed. When it also holds good files, an off-contract one that the reporters' path check
-    // (reports/paths.ts) refuses too is kept, without content, under its proposed path: the reporters
-    // refuse it and list it with the reason (pull request, patch, summary), and the good files are not
-    // lost. Anything else off-contract still rejects the whole answer.
+    // A generated file is a write into the repository, judged once here by the path rules (paths.ts).
+    // A refused one is kept without content, its path made visible, so the reports list it with the
+    // reason and the good files of the answer are not lost; an answer with no good file is malformed.
     const refused: GeneratedFile[] = [];
-    let firstProblem: string | null = null;
     for (const raw of parsed.files) {
-      const path = raw.path.trim().replace(/^\.\//, '');
-      const problem = !isSafeRelativePath(path)
-        ? `test-generation answer has an unsafe path "${cleanLine(raw.path, 80)}"`
-        : !isTestPath(path)
-          ? `test-generation answer writes "${path}", which is not a test file`
-          : null;
-      if (problem) {
-        const proposed = {
-          path: raw.path.slice(0, 300),
-          content: '',
-          description: cleanLine(raw.description, LIMITS.description),
-          sourcePath: raw.source_path.slice(0, 300),
-        };
-        if (checkGeneratedPath(proposed.path, { task: 'test-generation', sourcePath: proposed.sourcePath }).ok)
-          throw new MalformedAnswerError(problem);
-        firstProblem ??= problem;
-        refused.push(proposed);
+      const sourcePath = resolvePath(raw.source_path, sources);
+      const description = cleanLine(raw.description, LIMITS.description);
+      const judged = checkGeneratedFile('test-generation', {
+        path: raw.path,
+        content: raw.content.replace(/\r\n?/g, '\n'),
+        description,
+        sourcePath: sourcePath ?? raw.source_path,
+      });
+      if (judged.refused !== null) {
+        refused.push(judged);
         continue;
       }
+      const { path, content } = judged;
       if (seen.has(path)) throw new MalformedAnswerError(`test-generation answer has "${path}" twice`);
       seen.add(path);
-      const sourcePath = resolvePath(raw.source_path, sources);
       if (sourcePath === null) {
         throw new MalformedAnswerError(
           `test-generation answer tests "${cleanLine(raw.source_path, 80)}", which was not in the request`,
         );
       }
-      const content = raw.content.replace(/\r\n?/g, '\n');
       if (!content.trim()) throw new MalformedAnswerError(`test-generation answer has an empty "${path}"`);
       if (Buffer.byteLength(content) > LIMITS.generatedFileBytes) {
         throw new MalformedAnswerError(`test-generation answer's "${path}" exceeds ${LIMITS.generatedFileBytes} bytes`);
       }
-      files.push({
-        path,
-        content: content.endsWith('\n') ? content : `${content}\n`,
-        description: cleanLine(raw.description, LIMITS.description),
-        sourcePath,
-      });
+      files.push({ ...judged, content: content.endsWith('\n') ? content : `${content}\n` });
     }
-    if (firstProblem && files.length === 0) throw new MalformedAnswerError(firstProblem);
+    const first = refused[0];
+    if (first && files.length === 0) {
+      throw new MalformedAnswerError(`test-generation answer may not write "${first.path}": ${first.refused}`);
+    }
     return { kind: 'files', files: [...files, ...refused], summary: cleanText(parsed.summary, LIMITS.summary) };
   },
 };

@@ -1,12 +1,19 @@
 // Unit planning shared by the tasks: which lines of which files one request carries. Small files go
 // whole; in large files the changed ranges are widened by context lines and extended to the enclosing
-// function or class (a cheap, language-agnostic indentation heuristic) so the model sees the code it
-// is asked about in one piece, without paying for the rest of the file. Oversized units are split by
-// hunk groups, and tiny files of one directory can share a request.
+// function or class (blocks.ts, a cheap, language-agnostic indentation heuristic) and to the code that
+// uses what the change declares (context.ts), so the model sees the code it is asked about in one
+// piece without paying for the rest of the file. Data files send their changed lines only, or nothing
+// when the change rewrites the data set. Oversized units are split by hunk groups, tiny files of one
+// directory can share a request, and a manifest bump rides along with its neighbours.
 import { createHash } from 'node:crypto';
 import { splitLines } from '../prompt/format.js';
 import type { LineRange, SourceFile, TaskName, WorkUnit } from '../types.js';
+import { ENCLOSING_BLOCK_MAX_LINES, enclosingBlock, indentOf, isBlank } from './blocks.js';
+import { DATA_CONTEXT_LINES, dataChangeLeftOut, isDataFile, isManifestPath, useRanges } from './context.js';
 import type { PlanOptions } from './task.js';
+
+export { ENCLOSING_BLOCK_MAX_LINES, enclosingBlock } from './blocks.js';
+export { dataChangeLeftOut } from './context.js';
 
 /** Short, readable custom_id prefixes: they show up in logs and failure lists. */
 export const TASK_ID_PREFIX: Record<TaskName, string> = {
@@ -48,8 +55,6 @@ export interface PackOptions {
 
 export const DEFAULT_PACK_OPTIONS: PackOptions = { maxSentLines: 150, maxFiles: 10, maxLines: 600 };
 
-/** A block larger than this is not sent whole just because a change touches it: only its signature line is. */
-export const ENCLOSING_BLOCK_MAX_LINES = 200;
 /** Ranges this close are merged: the "..." gap marker would cost about as much and lose context. */
 const MERGE_GAP_LINES = 2;
 
@@ -69,148 +74,8 @@ export function mergeRanges(ranges: LineRange[], gap = MERGE_GAP_LINES): LineRan
   return merged;
 }
 
-// ---- enclosing-block heuristic -------------------------------------------------------------------
-
-const isBlank = (line: string | undefined): boolean => line === undefined || line.trim() === '';
-
-/** Indentation width; a tab counts as 4 columns (mixed files only need a consistent order). */
-function indentOf(line: string): number {
-  let width = 0;
-  for (const ch of line) {
-    if (ch === ' ') width += 1;
-    else if (ch === '\t') width += 4;
-    else break;
-  }
-  return width;
-}
-
-const CONTROL_FLOW =
-  /^(?:\}\s*)?(?:if|else|elif|elsif|for|foreach|while|do|try|catch|except|finally|switch|case|default|with|unless|until|loop|select|when|begin|rescue|ensure)\b/;
-/** Declarations that open a named block in common languages. */
-const DECLARATION =
-  /^(?:@\w+\s+)*(?:(?:export|default|declare|pub(?:\([^)]*\))?|public|private|protected|internal|static|async|abstract|final|override|virtual|unsafe|extern|inline|open|sealed|data|suspend|const)\s+)*(?:function\*?|class|interface|enum|struct|impl|trait|module|namespace|def|defp|func|fn|fun|sub|proc|object|record)\b/;
-/** `const handler = async (req) => {` and friends. */
-const ARROW_DECLARATION =
-  /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(.*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)/;
-/** Method signatures: `name(args) {`, `public Foo bar(int a) throws X {`, `async get(id: string): Promise<T> {`. */
-const METHOD_SIGNATURE =
-  /^(?:[\w$@<>[\],.?*&:]+\s+)*[\w$]+\s*(?:<[^>]*>)?\s*\([^;]*\)\s*(?::\s*[^{;=]+|->\s*[^{;]+|throws\s+[\w.,\s]+)?\s*\{\s*$/;
-
-function isDeclaration(trimmed: string): boolean {
-  if (CONTROL_FLOW.test(trimmed)) return false;
-  return DECLARATION.test(trimmed) || ARROW_DECLARATION.test(trimmed) || METHOD_SIGNATURE.test(trimmed);
-}
-
-/** Any line that opens a block: a declaration, or a line ending in `{` or `:` that is not control flow. */
-function opensBlock(trimmed: string): boolean {
-  if (CONTROL_FLOW.test(trimmed)) return false;
-  return isDeclaration(trimmed) || /[{:]\s*$/.test(trimmed);
-}
-
-const CLOSER = /^(?:[}\])]|end\b|fi\b|done\b|esac\b)/;
-
-/**
- * The block enclosing line `lineNo` (1-based): its header (the declaration line) and its closing line,
- * `end: null` when the close is not found within ENCLOSING_BLOCK_MAX_LINES. Null when no enclosing block
- * is recognised (top-level code). Declarations (function, class, def, func, fn, method signatures) are
- * preferred over plain `{`-ending lines (object literals, callbacks) as long as one is found before
- * reaching indentation 0.
- */
-export function enclosingBlock(lines: string[], lineNo: number): { start: number; end: number | null } | null {
-  const total = lines.length;
-  let ref = Math.min(Math.max(lineNo, 1), total);
-  while (ref <= total && isBlank(lines[ref - 1])) ref++;
-  if (ref > total) {
-    ref = Math.min(lineNo, total);
-    while (ref >= 1 && isBlank(lines[ref - 1])) ref--;
-  }
-  if (ref < 1) return null;
-
-  let header: number | null = null;
-  const refTrimmed = lines[ref - 1]!.trim();
-  if (isDeclaration(refTrimmed)) {
-    header = ref; // the change touches the signature itself: its block is the one to send
-  } else {
-    let currentIndent = indentOf(lines[ref - 1]!);
-    let fallback: number | null = null;
-    for (let i = ref - 1; i >= 1 && currentIndent > 0; i--) {
-      const line = lines[i - 1]!;
-      if (isBlank(line)) continue;
-      const indent = indentOf(line);
-      if (indent >= currentIndent) continue;
-      currentIndent = indent;
-      let candidate = i;
-      const trimmed = line.trim();
-      if (trimmed === '{') {
-        // Allman style: the header is the line above the lone brace.
-        let above = i - 1;
-        while (above >= 1 && isBlank(lines[above - 1])) above--;
-        if (above < 1) continue;
-        candidate = above;
-      }
-      let candidateTrimmed = lines[candidate - 1]!.trim();
-      let multiLineSignature = false;
-      if (/^[)\]]/.test(candidateTrimmed) && /[{:]\s*$/.test(candidateTrimmed)) {
-        // `) {` / `): T {` closing a multi-line parameter list: the signature starts at the nearest
-        // earlier line of the same indentation (`async find(`).
-        for (let k = candidate - 1; k >= 1; k--) {
-          if (isBlank(lines[k - 1]) || indentOf(lines[k - 1]!) !== indent) continue;
-          candidate = k;
-          candidateTrimmed = lines[k - 1]!.trim();
-          multiLineSignature = !CONTROL_FLOW.test(candidateTrimmed) && /[\w$>\]]\s*\(\s*$/.test(candidateTrimmed);
-          break;
-        }
-      }
-      if (multiLineSignature || isDeclaration(candidateTrimmed) || (trimmed === '{' && !CONTROL_FLOW.test(candidateTrimmed))) {
-        header = candidate;
-        break;
-      }
-      if (fallback === null && opensBlock(candidateTrimmed)) fallback = candidate;
-    }
-    header ??= fallback;
-  }
-  if (header === null) return null;
-
-  // A multi-line signature ends in `) {` / `):` at the header's indentation: start at its first line.
-  const headerIndent = indentOf(lines[header - 1]!);
-  if (/^[)\]]/.test(lines[header - 1]!.trim())) {
-    for (let i = header - 1; i >= 1; i--) {
-      if (isBlank(lines[i - 1])) continue;
-      if (indentOf(lines[i - 1]!) === headerIndent) {
-        header = i;
-        break;
-      }
-    }
-  }
-
-  let lastContent = header;
-  let bodySeen = false;
-  const limit = Math.min(total, header + ENCLOSING_BLOCK_MAX_LINES);
-  for (let j = header + 1; j <= limit; j++) {
-    const line = lines[j - 1]!;
-    if (isBlank(line)) continue;
-    const indent = indentOf(line);
-    const trimmed = line.trim();
-    if (indent > headerIndent) {
-      bodySeen = true;
-      lastContent = j;
-      continue;
-    }
-    // Still the header: an Allman brace, or the `) {` / `):` closing a multi-line parameter list.
-    if (indent === headerIndent && (trimmed === '{' || (/^[)\]]/.test(trimmed) && /[{:]\s*$/.test(trimmed)))) {
-      lastContent = j;
-      continue;
-    }
-    if (CLOSER.test(trimmed) && indent === headerIndent) return { start: header, end: j };
-    // Indentation-delimited languages (Python): the block ended at the last indented line.
-    return bodySeen ? { start: header, end: lastContent } : { start: header, end: null };
-  }
-  if (limit === total && bodySeen) return { start: header, end: lastContent };
-  return { start: header, end: null };
-}
-
 /** Cuts one range longer than `max` into chunks, preferring to cut after a blank line (a block boundary). */
-function cutRange(range: LineRange, max: number, lines: string[]): LineRange[] {
+function cutRange(range: LineRange, max: number, lines: readonly string[]): LineRange[] {
   const chunks: LineRange[] = [];
   let pos = range.start;
   while (range.end - pos + 1 > max) {
@@ -230,7 +95,7 @@ function cutRange(range: LineRange, max: number, lines: string[]): LineRange[] {
 }
 
 /** Groups ranges (hunk groups) into parts of at most `max` lines each; an oversized range is cut. */
-export function splitIntoParts(ranges: LineRange[], max: number, lines: string[]): LineRange[][] {
+export function splitIntoParts(ranges: LineRange[], max: number, lines: readonly string[]): LineRange[][] {
   const parts: LineRange[][] = [];
   let current: LineRange[] = [];
   let currentLines = 0;
@@ -252,21 +117,47 @@ export function splitIntoParts(ranges: LineRange[], max: number, lines: string[]
   return parts;
 }
 
+/** When the ranges to send already cover this share of a file, the rest is sent too: the gaps save little. */
+const WHOLE_FILE_SHARE = 0.75;
+
+/** The changed ranges, ordered and clamped to the file. */
+function changedWithin(file: SourceFile, total: number): LineRange[] {
+  const changed: LineRange[] = [];
+  for (const range of file.changedRanges) {
+    const start = Math.max(1, Math.min(range.start, range.end));
+    const end = Math.min(total, Math.max(range.start, range.end));
+    if (start <= end) changed.push({ start, end });
+  }
+  return changed;
+}
+
 /**
  * The head lines to send for one file: all of them when the file is small, otherwise each changed range
  * widened by `contextLines` and extended to its enclosing block (or, for a block too large to send, its
- * signature line), merged. Empty for an empty file, or a large file without changed lines.
+ * signature line) and to the uses of the names it declares, merged; a data file's changed lines with
+ * DATA_CONTEXT_LINES only. Empty for an empty file, a large file without changed lines, or a data file
+ * planning leaves out.
  */
 export function rangesToSend(file: SourceFile, options: PlanOptions): LineRange[] {
-  const lines = splitLines(file.content);
+  return rangesForLines(file, splitLines(file.content), options);
+}
+
+/** rangesToSend on lines already split (planning splits each file once). */
+function rangesForLines(file: SourceFile, lines: readonly string[], options: PlanOptions): LineRange[] {
   const total = lines.length;
   if (total === 0) return [];
+  const changed = changedWithin(file, total);
+  if (isDataFile(file, lines)) {
+    if (dataChangeLeftOut(file, lines)) return [];
+    const widen = (r: LineRange): LineRange => ({
+      start: Math.max(1, r.start - DATA_CONTEXT_LINES),
+      end: Math.min(total, r.end + DATA_CONTEXT_LINES),
+    });
+    return mergeRanges(changed.map(widen), 0);
+  }
   if (total <= options.wholeFileMaxLines) return [{ start: 1, end: total }];
   const wanted: LineRange[] = [];
-  for (const changed of file.changedRanges) {
-    const start = Math.max(1, Math.min(changed.start, changed.end));
-    const end = Math.min(total, Math.max(changed.start, changed.end));
-    if (start > end) continue;
+  for (const { start, end } of changed) {
     wanted.push({
       start: Math.max(1, start - options.contextLines),
       end: Math.min(total, end + options.contextLines),
@@ -281,7 +172,9 @@ export function rangesToSend(file: SourceFile, options: PlanOptions): LineRange[
       }
     }
   }
-  return mergeRanges(wanted);
+  if (file.status !== 'added') wanted.push(...useRanges(lines, changed));
+  const merged = mergeRanges(wanted);
+  return countLines(merged) >= WHOLE_FILE_SHARE * total ? [{ start: 1, end: total }] : merged;
 }
 
 function unitOf(task: TaskName, files: SourceFile[], lineRanges: Record<string, LineRange[]>, part: string | null): WorkUnit {
@@ -293,10 +186,31 @@ const dirname = (path: string): string => {
   return slash === -1 ? '' : path.slice(0, slash);
 };
 
+interface Packable {
+  order: number;
+  file: SourceFile;
+  lines: number;
+  ranges: LineRange[];
+}
+
+const byPath = (a: { file: SourceFile }, b: { file: SourceFile }): number =>
+  a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0;
+
+/** Length of the common directory prefix of two paths, in segments: how near two files live. */
+function nearness(a: string, b: string): number {
+  const x = dirname(a).split('/');
+  const y = dirname(b).split('/');
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n] && x[n] !== '') n++;
+  return n;
+}
+
 /**
  * Units for `files` (already filtered by the task's `accepts`): one per file, several ('1/3', ...) when
  * the lines to send exceed `maxUnitLines`, and, with `pack`, the small units of one directory (tiny
- * files, large files' hunks) share one. Units come out in the order of their first file.
+ * files, large files' hunks) share one, and a small manifest change (a version bump) joins the nearest
+ * unit with room instead of paying a request of its own. Units come out in the order of their first
+ * file. A data file planning leaves out (context.ts dataChangeLeftOut) gets no unit.
  */
 export function planFileUnits(
   task: TaskName,
@@ -305,17 +219,23 @@ export function planFileUnits(
   pack: PackOptions | null = null,
 ): WorkUnit[] {
   const slots: { order: number; unit: WorkUnit }[] = [];
-  const packable = new Map<string, { order: number; file: SourceFile; lines: number; ranges: LineRange[] }[]>();
+  const packable = new Map<string, Packable[]>();
+  const riders: Packable[] = [];
 
   files.forEach((file, order) => {
     const lines = splitLines(file.content);
-    const ranges = rangesToSend(file, options);
+    const ranges = rangesForLines(file, lines, options);
     if (ranges.length === 0) return;
     const sent = countLines(ranges);
     if (pack && sent <= pack.maxSentLines && sent <= options.maxUnitLines) {
+      const entry = { order, file, lines: sent, ranges };
+      if (isManifestPath(file.path)) {
+        riders.push(entry);
+        return;
+      }
       const dir = dirname(file.path);
       const group = packable.get(dir) ?? [];
-      group.push({ order, file, lines: sent, ranges });
+      group.push(entry);
       packable.set(dir, group);
       return;
     }
@@ -325,36 +245,61 @@ export function planFileUnits(
       slots.push({ order, unit: unitOf(task, [file], { [file.path]: partRanges }, part) });
     });
   });
+  if (!pack) return slots.sort((a, b) => a.order - b.order).map((slot) => slot.unit);
 
-  if (pack) {
-    for (const group of packable.values()) {
-      group.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
-      let current: typeof group = [];
-      let currentLines = 0;
-      const flush = (): void => {
-        if (!current.length) return;
-        const lineRanges: Record<string, LineRange[]> = {};
-        for (const entry of current) lineRanges[entry.file.path] = entry.ranges;
-        slots.push({
-          order: Math.min(...current.map((entry) => entry.order)),
-          unit: unitOf(
-            task,
-            current.map((entry) => entry.file),
-            lineRanges,
-            null,
-          ),
-        });
+  // Packs: entries, not yet units, so that riders can still join them.
+  const packs: Packable[][] = [];
+  for (const group of packable.values()) {
+    group.sort(byPath);
+    let current: Packable[] = [];
+    let currentLines = 0;
+    for (const entry of group) {
+      if (current.length >= pack.maxFiles || currentLines + entry.lines > pack.maxLines) {
+        packs.push(current);
         current = [];
         currentLines = 0;
-      };
-      for (const entry of group) {
-        if (current.length >= pack.maxFiles || currentLines + entry.lines > pack.maxLines) flush();
-        current.push(entry);
-        currentLines += entry.lines;
       }
-      flush();
+      current.push(entry);
+      currentLines += entry.lines;
     }
+    if (current.length) packs.push(current);
   }
-
+  // Single-file units (not parts of a split) can take a rider too: they become packs of their own.
+  const singles = slots.filter((slot) => slot.unit.part === null && slot.unit.files.length === 1);
+  for (const single of singles) {
+    const file = single.unit.files[0]!;
+    const ranges = single.unit.lineRanges[file.path]!;
+    packs.push([{ order: single.order, file, lines: countLines(ranges), ranges }]);
+    slots.splice(slots.indexOf(single), 1);
+  }
+  const size = (entries: Packable[]): number => entries.reduce((n, e) => n + e.lines, 0);
+  riders.sort(byPath);
+  for (const rider of riders) {
+    // A rider is a few lines: it may join any unit that stays within the unit size, not only a small one.
+    const room = packs.filter((entries) => entries.length < pack.maxFiles && size(entries) + rider.lines <= options.maxUnitLines);
+    // The nearest by directory; among equally near ones the smallest, then the first.
+    const target = room.sort(
+      (a, b) =>
+        nearness(rider.file.path, b[0]!.file.path) - nearness(rider.file.path, a[0]!.file.path) ||
+        size(a) - size(b) ||
+        a[0]!.order - b[0]!.order,
+    )[0];
+    if (target) target.push(rider);
+    else packs.push([rider]);
+  }
+  for (const entries of packs) {
+    entries.sort(byPath);
+    const lineRanges: Record<string, LineRange[]> = {};
+    for (const entry of entries) lineRanges[entry.file.path] = entry.ranges;
+    slots.push({
+      order: Math.min(...entries.map((entry) => entry.order)),
+      unit: unitOf(
+        task,
+        entries.map((entry) => entry.file),
+        lineRanges,
+        null,
+      ),
+    });
+  }
   return slots.sort((a, b) => a.order - b.order).map((slot) => slot.unit);
 }

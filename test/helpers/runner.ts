@@ -116,7 +116,14 @@ export async function runBundledAction(options: RunOptions): Promise<ActionRun> 
 
 /** The variables a runner sets for one workflow run of `owner/repo` at `sha` (a scheduled run unless told). */
 export function runnerEnv(options: {
-  github: { url: string; resultsUrl: string; runtimeToken(runId: number): string };
+  github: {
+    url: string;
+    resultsUrl: string;
+    runtimeToken(
+      runId: number,
+      run?: { event?: string; head_branch?: string | null; head_sha?: string; fromFork?: boolean },
+    ): string;
+  };
   owner: string;
   repo: string;
   sha: string;
@@ -126,20 +133,31 @@ export function runnerEnv(options: {
   /** The PR's branches, as pull_request runs set them. */
   headRef?: string;
   baseRef?: string;
+  /** A fork's pull_request run: GitHub records the fork as the run's head repository. */
+  fromFork?: boolean;
 }): Record<string, string> {
   const { github, owner, repo, sha, runId } = options;
+  const event = options.event ?? 'schedule';
+  const ref = options.ref ?? 'refs/heads/main';
+  // What GitHub records about the run (each artifact's workflow_run): a PR run's branch is the PR's head.
+  const run = {
+    event,
+    head_branch: options.headRef ?? ref.replace(/^refs\/heads\//, ''),
+    head_sha: sha,
+    ...(options.fromFork ? { fromFork: true } : {}),
+  };
   return {
-    GITHUB_EVENT_NAME: options.event ?? 'schedule',
+    GITHUB_EVENT_NAME: event,
     GITHUB_REPOSITORY: `${owner}/${repo}`,
     GITHUB_REPOSITORY_OWNER: owner,
     GITHUB_SHA: sha,
-    GITHUB_REF: options.ref ?? 'refs/heads/main',
+    GITHUB_REF: ref,
     ...(options.headRef ? { GITHUB_HEAD_REF: options.headRef } : {}),
     ...(options.baseRef ? { GITHUB_BASE_REF: options.baseRef } : {}),
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_API_URL: github.url,
-    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId),
+    ACTIONS_RUNTIME_TOKEN: github.runtimeToken(runId, run),
     ACTIONS_RESULTS_URL: github.resultsUrl,
     CI: 'true',
     GITHUB_ACTIONS: 'true',

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ArtifactService, BLOB_PREFIX, TWIRP_PREFIX, runtimeToken, type ServiceResponse } from './artifacts.js';
 import { matchRoute, validateRequest } from './openapi.js';
 import { HttpError, Views, errorBody, handlers, type RestContext, type RestResponse } from './rest.js';
-import { GitHubStore, type SeedPullRequest, type StoredPull } from './store.js';
+import { GitHubStore, REPOSITORY_ID, type SeedPullRequest, type SeedWorkflowRun, type StoredPull } from './store.js';
 
 export { GitHubStore } from './store.js';
 export type * from './store.js';
@@ -56,8 +56,12 @@ export interface GitHubEmulator {
   url: string;
   /** ACTIONS_RESULTS_URL (same server; ends with '/'). */
   resultsUrl: string;
-  /** An unsigned JWT like the runner's ACTIONS_RUNTIME_TOKEN, scp 'Actions.Results:<runBackendId>:<jobBackendId>' for this run. */
-  runtimeToken(runId: number): string;
+  /**
+   * An unsigned JWT like the runner's ACTIONS_RUNTIME_TOKEN, scp 'Actions.Results:<runBackendId>:<jobBackendId>' for this run.
+   * The first call registers the run: `run` says what kind (event, branch, a fork's pull_request run);
+   * by default a scheduled run of the default branch. Its artifacts carry that as `workflow_run`.
+   */
+  runtimeToken(runId: number, run?: SeedWorkflowRun): string;
   store: GitHubStore;
   /** OpenAPI violations and unknown routes, human-readable. */
   violations: string[];
@@ -130,21 +134,30 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     match: FaultMatch & { where?: (request: RecordedRequest) => boolean };
     callback: (request: RecordedRequest) => void | Promise<void>;
   }[] = [];
-  const runs = new Map<number, 'in_progress' | 'completed'>();
-  // Routes answered from the emulator's own run registry rather than the shared store.
+  // Routes answered from the store's run registry (runs exist once a test minted their token).
   const localHandlers: Record<string, (req: { params: Record<string, string> }) => RestResponse> = {
     'actions/get-workflow-run': (req) => {
       const id = Number(req.params['run_id']);
-      const status = runs.get(id);
-      if (!status) return { status: 404, body: errorBody(404, 'Not Found') };
+      const run = store.workflowRuns.get(id);
+      if (!run) return { status: 404, body: errorBody(404, 'Not Found') };
+      const repository = { id: REPOSITORY_ID, full_name: `${store.owner}/${store.repo}` };
       return {
         status: 200,
         body: {
           id,
           run_number: id,
           run_attempt: 1,
-          status,
-          conclusion: status === 'completed' ? 'failure' : null,
+          status: run.status,
+          conclusion: run.status === 'completed' ? 'failure' : null,
+          event: run.event,
+          head_branch: run.head_branch,
+          head_sha: run.head_sha,
+          path: run.path,
+          repository,
+          head_repository:
+            run.head_repository_id === REPOSITORY_ID
+              ? repository
+              : { id: run.head_repository_id, full_name: `fork-owner/${store.repo}` },
           html_url: `${context.serverUrl}/${store.owner}/${store.repo}/actions/runs/${id}`,
           url: `${baseUrl}/repos/${store.owner}/${store.repo}/actions/runs/${id}`,
         },
@@ -330,9 +343,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   return {
     url: baseUrl,
     resultsUrl: `${baseUrl}/`,
-    runtimeToken(runId: number) {
+    runtimeToken(runId: number, run?: SeedWorkflowRun) {
       artifacts.registerRun(runId);
-      if (!runs.has(runId)) runs.set(runId, 'in_progress');
+      store.registerRun(runId, run);
       return runtimeToken(runId);
     },
     store,
@@ -347,7 +360,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
       hooks.push({ match, callback });
     },
     completeRun(runId) {
-      runs.set(runId, 'completed');
+      store.registerRun(runId).status = 'completed';
     },
     setReadOnly(value) {
       readOnly = value;

@@ -6,6 +6,7 @@ import { createPatch, findHunk, parsePatch } from './diff.js';
 import { SHA_PATTERN, type GitTreeEntry, type FlatTree } from './git.js';
 import {
   ACTIONS_BOT,
+  REPOSITORY_ID,
   timestamp,
   type GitHubStore,
   type StoredArtifact,
@@ -118,8 +119,8 @@ class Views {
   repository() {
     const { store } = this.ctx;
     return {
-      id: 123456789,
-      node_id: nodeId('Repository', 123456789),
+      id: REPOSITORY_ID,
+      node_id: nodeId('Repository', REPOSITORY_ID),
       name: store.repo,
       full_name: `${store.owner}/${store.repo}`,
       owner: this.user({ login: store.owner, id: 9919, type: 'User' }),
@@ -362,7 +363,7 @@ class Views {
 
   artifact(a: StoredArtifact) {
     const url = `${this.repoApi}/actions/artifacts/${a.id}`;
-    const run = this.ctx.store.git.refs.get(`refs/heads/${this.ctx.store.defaultBranch}`) ?? null;
+    const run = this.ctx.store.registerRun(a.workflow_run_id);
     return {
       id: a.id,
       node_id: nodeId('Artifact', a.id),
@@ -375,12 +376,13 @@ class Views {
       updated_at: a.updated_at,
       expires_at: a.expires_at,
       digest: a.digest,
+      // GitHub's record of the run that uploaded it: a fork's pull_request run has the fork as its head repository.
       workflow_run: {
-        id: a.workflow_run_id,
-        repository_id: 123456789,
-        head_repository_id: 123456789,
-        head_branch: this.ctx.store.defaultBranch,
-        head_sha: run,
+        id: run.id,
+        repository_id: REPOSITORY_ID,
+        head_repository_id: run.head_repository_id,
+        head_branch: run.head_branch,
+        head_sha: run.head_sha,
       },
     };
   }

@@ -127,6 +127,27 @@ export interface StoredArtifact {
   expires_at: string;
 }
 
+/** The repository's id in REST answers, and the id of "a fork" for runs of a fork's pull request. */
+export const REPOSITORY_ID = 123456789;
+export const FORK_REPOSITORY_ID = 987654321;
+
+/** A workflow run, as GET /actions/runs/{id} and each artifact's `workflow_run` describe it. */
+export interface StoredWorkflowRun {
+  id: number;
+  status: 'in_progress' | 'completed';
+  /** schedule, push, pull_request, pull_request_target, workflow_dispatch, ... */
+  event: string;
+  head_branch: string | null;
+  head_sha: string;
+  /** The repository whose code ran: this one, or a fork (a fork's pull_request run). */
+  head_repository_id: number;
+  /** The workflow file. */
+  path: string;
+}
+
+/** What a test says about a run (the rest defaults to a scheduled run of this repository's default branch). */
+export type SeedWorkflowRun = Partial<Omit<StoredWorkflowRun, 'id' | 'status'>> & { fromFork?: boolean };
+
 export interface StoredBlob {
   /** Staged, uncommitted blocks by block id. */
   blocks: Map<string, Buffer>;
@@ -159,6 +180,7 @@ export class GitHubStore {
   readonly sarifUploads: StoredSarifUpload[] = [];
   readonly artifacts: StoredArtifact[] = [];
   readonly blobs = new Map<string, StoredBlob>();
+  readonly workflowRuns = new Map<number, StoredWorkflowRun>();
   readonly git = new GitDatabase();
   /** Repository setting "Allow GitHub Actions to create and approve pull requests" (off by default). */
   actionsCanCreatePullRequests = false;
@@ -181,6 +203,25 @@ export class GitHubStore {
       headSha,
     );
     this.git.refs.set(`refs/heads/${defaultBranch}`, initial);
+  }
+
+  /** Registers run `id` (in progress) unless it is known; `seed` says what kind of run it is. */
+  registerRun(id: number, seed: SeedWorkflowRun = {}): StoredWorkflowRun {
+    const known = this.workflowRuns.get(id);
+    if (known) return known;
+    const { fromFork, ...fields } = seed;
+    const run: StoredWorkflowRun = {
+      id,
+      status: 'in_progress',
+      event: 'schedule',
+      head_branch: this.defaultBranch,
+      head_sha: this.git.refs.get(`refs/heads/${this.defaultBranch}`) ?? '0'.repeat(40),
+      head_repository_id: fromFork ? FORK_REPOSITORY_ID : REPOSITORY_ID,
+      path: '.github/workflows/overnight.yml',
+      ...fields,
+    };
+    this.workflowRuns.set(id, run);
+    return run;
   }
 
   nextId(): number {

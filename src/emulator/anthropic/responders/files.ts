@@ -2,9 +2,11 @@
 // imports the source and checks each exported function it can see; docs-update returns the same
 // file with a doc comment above each exported function that lacks one, every other line unchanged.
 import { posix } from 'node:path';
-import type { ParsedFileBlock } from '../../../prompt/format.js';
+import { decodeAttribute, type ParsedFileBlock } from '../../../prompt/format.js';
 import { languageFamily } from './prompt.js';
 import { findExports, paramName, type ExportedSymbol } from './signatures.js';
+
+const decodeOptional = (text: string | undefined): string | null => (text === undefined ? null : decodeAttribute(text));
 
 export interface FileAnswer {
   path: string;
@@ -43,8 +45,9 @@ function readTestRequest(promptText: string, blocks: ParsedFileBlock[]): TestReq
   return {
     promptText,
     framework: /^framework:\s*([^(\n]+)/m.exec(promptText)?.[1]?.trim().toLowerCase() ?? null,
-    suggestedPath: /^suggested path:\s*(\S+)/m.exec(promptText)?.[1] ?? null,
-    suggestedFor: /\bWrite tests for (\S+?)\.?(?:\s|$)/.exec(promptText)?.[1] ?? null,
+    // Paths in the request's text are written as in the path attribute (escapeAttribute).
+    suggestedPath: decodeOptional(/^suggested path:\s*(\S+)/m.exec(promptText)?.[1]),
+    suggestedFor: decodeOptional(/\bWrite tests for (\S+?)\.?(?:\s|$)/.exec(promptText)?.[1]),
     shownTests,
   };
 }

@@ -1,0 +1,175 @@
+// Collect's second half, per round (one report), shared with the interactive run: the round's files
+// saved (report.md, results.json, SARIF, the patch of generated files, with results.jsonl) before
+// anything is posted, then its reports published, each carrying a marker so a re-run never posts
+// twice, with what earlier nights decided kept quiet (dismissals, issue memory); and the outputs
+// (counts, cost, links, paths) of everything published.
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Config } from '../config.js';
+import type { TaskDefinition } from '../tasks/task.js';
+import type { RunState } from '../state/state.js';
+import type { CollectedResults, ReportContext, ReportResult } from '../reports/reporter.js';
+import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
+import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
+import { writeSarif } from '../reports/sarif.js';
+import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
+import { DEFAULT_ISSUE_LABELS } from '../reports/issue.js';
+import type { ReportTarget } from '../types.js';
+import {
+  applyDismissals,
+  CodeReader,
+  dismissedNote,
+  NO_DECISIONS,
+  readDecisions,
+  readIssueMemory,
+  type IssueMemory,
+  type NoiseOptions,
+} from '../decisions/index.js';
+import type { EngineDeps } from './deps.js';
+import type { CollectedRound } from './rounds.js';
+
+/** The targets of a round: `report`, or the task's default; without GitHub, defaults become files. */
+function reportTargets(config: Config, task: TaskDefinition, state: RunState, hasGitHub: boolean): ReportTarget[] {
+  if (config.report) return config.report;
+  const defaults = task.defaultReports({ pullRequest: state.pullRequest !== null });
+  if (hasGitHub) return defaults;
+  return [...new Set(defaults.map((t) => (t === 'pull-request' ? 'artifact' : t)).filter((t) => !GITHUB_TARGETS.has(t)))];
+}
+
+export interface RoundInput {
+  state: RunState;
+  stateId: string;
+  roundKey: string;
+  roundDir: string;
+  results: CollectedResults;
+  task: TaskDefinition;
+  config: Config;
+  deps: EngineDeps;
+}
+
+/** What a published round reported: its reports, and its results as reported (dismissed findings left out). */
+export interface PublishedRound {
+  reports: ReportResult[];
+  reported: CollectedResults;
+}
+
+/** Reads what a round needs to keep quiet: the decisions file at the reviewed commit, and overnight's issues. */
+async function noiseFor(input: RoundInput, targets: ReportTarget[]): Promise<NoiseOptions> {
+  const { state, results, config, deps } = input;
+  const now = deps.now();
+  const findingsTask = results.findings.length > 0 || results.task === 'code-review' || results.task === 'security-scan';
+  const decisions = findingsTask ? await readDecisions(deps.context.cwd, state) : NO_DECISIONS;
+  for (const problem of decisions.problems) deps.log.warning(problem);
+  const github = deps.github;
+  let memory: IssueMemory | null = null;
+  const scheduled = state.pullRequest === null;
+  if (findingsTask && scheduled && targets.includes('issue') && github && !github.readOnly) {
+    try {
+      memory = await readIssueMemory(github, config.issueLabels[0] ?? DEFAULT_ISSUE_LABELS[0]!);
+    } catch (error) {
+      // The issue reporter reads them again and says what went wrong there.
+      deps.log.debug(`could not read overnight's issues: ${(error as Error).message}`);
+    }
+  }
+  return {
+    maxFindings: config.maxFindings,
+    decisions,
+    memory,
+    dismissed: [],
+    code: findingsTask && scheduled ? new CodeReader(deps.context.cwd) : null,
+    now,
+  };
+}
+
+/**
+ * Saves a round's results, then publishes its reports; shared by collect and the interactive run.
+ * Dismissed findings (decisions file, issues closed as not planned or labelled dismissed) are left out
+ * of every report; results.jsonl and results.json keep them.
+ */
+export async function publishRoundReporting(input: RoundInput): Promise<PublishedRound> {
+  const { state, stateId, roundKey, roundDir, results, task, config, deps } = input;
+  const targets = reportTargets(config, task, state, deps.github !== null);
+  const noise = await noiseFor(input, targets);
+  const { kept, dismissed } = applyDismissals(results.findings, noise.decisions, noise.memory, noise.now);
+  noise.dismissed = dismissed;
+  if (dismissed.length > 0) deps.log.info(dismissedNote(dismissed)!);
+  const reported: CollectedResults = dismissed.length > 0 ? { ...results, findings: kept } : results;
+  const context: ReportContext = {
+    state,
+    stateId,
+    round: roundKey,
+    results: reported,
+    issueLabels: config.issueLabels,
+    outputDir: roundDir,
+    sarifPath: config.sarifPath,
+    github: deps.github,
+    log: deps.log,
+    noise,
+  };
+  const dismissedLine = dismissedNote(dismissed);
+  try {
+    // Save the results before any report is posted: nothing paid for is lost (results.json keeps every finding).
+    await writeFile(join(roundDir, 'report.md'), renderMarkdownReport(context, dismissedLine ? { notes: [dismissedLine] } : {}));
+    await writeFile(join(roundDir, 'results.json'), renderResultsJson({ ...context, results }));
+    if (task.name === 'security-scan' || targets.includes('sarif')) {
+      await writeSarif(context);
+    }
+    const resultFiles = ['results.jsonl', 'report.md', 'results.json'];
+    // Generated files travel with the results as a patch (`git apply`), whatever becomes of the pull request.
+    const selection = selectGeneratedFiles(results.files, task.name, deps.context.cwd);
+    if (selection.accepted.length > 0) {
+      const patch = await writePatchArtifact(context, 'saved with the results', selection, baseReader(context, deps.context.cwd));
+      if (patch.path) resultFiles.push(relative(roundDir, patch.path));
+    }
+    const saved = await deps.store.saveResults(stateId, roundKey, roundDir, resultFiles);
+    deps.log.info(`results saved: ${saved}`);
+
+    const reports: ReportResult[] = [];
+    for (const reporter of reportersFor(targets, task.name, () => reports, deps.context.cwd)) {
+      const publishedKey = `${roundKey}:${reporter.target}`;
+      try {
+        const result = await reporter.publish(context);
+        reports.push(result);
+        state.published[publishedKey] = result.url ?? result.path ?? result.note;
+        deps.log.info(`${reporter.target}: ${result.note}`);
+      } catch (error) {
+        const message = `${reporter.target}: ${(error as Error).message}`;
+        deps.log.warning(message);
+        reports.push({ target: reporter.target, note: `failed: ${(error as Error).message}`, failed: true });
+      }
+    }
+    return { reports, reported };
+  } finally {
+    noise.code?.close();
+  }
+}
+
+/** The outputs of what was published (collect and the interactive run alike): counts, cost, links, paths. */
+export function setRoundOutputs(
+  rounds: readonly Pick<CollectedRound, 'results' | 'reports'>[],
+  config: Config,
+  deps: EngineDeps,
+): void {
+  const sum = (f: (r: CollectedResults) => number): number => rounds.reduce((n, round) => n + f(round.results), 0);
+  deps.setOutput(
+    'findings-count',
+    sum((r) => r.findings.length + (r.findingsNotKept ?? 0) + r.verdicts.reduce((n, v) => n + v.findings.length, 0)),
+  );
+  deps.setOutput(
+    'failed-count',
+    sum((r) => r.failures.length),
+  );
+  deps.setOutput('cost-usd', sum((r) => r.usage.costUsd).toFixed(4));
+  deps.setOutput('savings-usd', sum((r) => r.usage.savingsUsd).toFixed(4));
+  const urlOf = (target: ReportTarget): string | undefined =>
+    rounds.flatMap((round) => round.reports).find((r) => r.target === target && r.url)?.url;
+  const issueUrl = urlOf('issue');
+  if (issueUrl) deps.setOutput('issue-url', issueUrl);
+  const prUrl = urlOf('pull-request');
+  if (prUrl) deps.setOutput('pull-request-url', prUrl);
+  const last = rounds.at(-1);
+  if (last) deps.setOutput('results-path', relative(deps.context.cwd, last.results.resultsPath) || last.results.resultsPath);
+  if (rounds.some((round) => round.results.task === 'security-scan' || round.reports.some((r) => r.target === 'sarif'))) {
+    deps.setOutput('sarif-path', config.sarifPath);
+  }
+}
