@@ -12,8 +12,9 @@ import { REPO_ROOT, integer, megabytes, progress, removeChildBundle, runChild, s
 import { buildChangedRepo, git, type SyntheticRepo } from './synthetic.js';
 import { ASSUMPTIONS, FIXED } from './notes.js';
 import { REAL_REPO_HOWTO, REAL_REPOSITORY, REAL_TARGET_RATIO, REAL_WINDOWS, realRepoProblem } from './scenarios/real-history.js';
+import { measureStartup } from './startup.js';
 
-const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost', 'real'] as const;
+const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost', 'real', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -308,6 +309,25 @@ if (wanted('real')) {
       ),
     ].join('\n');
   }
+}
+
+// 8. start-up: the CLI's --help against a bare Node (dist/cli.js as built: `npm run build` first)
+if (wanted('startup')) {
+  progress('startup: node dist/cli.js --help and node -e 0, 10 runs each');
+  const r = measureStartup(join(REPO_ROOT, 'dist', 'cli.js'));
+  const ratio = r.helpMs / r.bareMs;
+  row({
+    scenario: '8 start-up, node dist/cli.js --help',
+    figure: `cold start / bare node -e 0 (median of 10: ${Math.round(r.helpMs)} ms / ${Math.round(r.bareMs)} ms)`,
+    value: ratio.toFixed(2),
+    target: '≤ 2',
+    met: ratio <= 2,
+  });
+  row({
+    scenario: '8 start-up, node dist/cli.js --help',
+    figure: 'JavaScript loaded (dist/cli.js and its static chunks)',
+    value: `${(r.helpBytes / 1024).toFixed(0)} KB`,
+  });
 }
 
 for (const dir of cleanups) await rm(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild: ESM output, because
 // @actions/* 3+/6+ are ESM-only, with a createRequire banner for the CommonJS dependencies that call
-// require(). `--check` builds into a temporary folder and fails when the committed dist/ differs.
+// require(), and the licence inventory dist/THIRD-PARTY-LICENSES.txt. `--check` builds into a temporary folder and fails when the committed dist/ differs.
 import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { thirdPartyLicenses } from './licenses.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -17,9 +18,10 @@ const banner = [
 ].join('\n');
 
 if (!check) rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { index: join(root, 'src/main.ts'), cli: join(root, 'src/cli.ts') },
+const result = await build({
+  entryPoints: { index: join(root, 'src/index.ts'), cli: join(root, 'src/cli.ts') },
   outdir,
+  absWorkingDir: root,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -30,9 +32,13 @@ await build({
   legalComments: 'linked',
   sourcemap: false,
   logLevel: 'warning',
-  metafile: false,
+  metafile: true,
 });
 chmodSync(join(outdir, 'cli.js'), 0o755);
+// What the bundle contains from other projects, and under which licences (the tarball ships it).
+const inventory = thirdPartyLicenses(result.metafile, root);
+writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), inventory.text);
+for (const name of inventory.unlicensed) console.warn(`licences: ${name} is bundled but its package.json names no licence`);
 
 function files(dir, prefix = '') {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>

@@ -1,8 +1,8 @@
 // Every input of the action and flag of the CLI, in one table: name, default, description, and how
 // it is read. action.yml is checked against this table by a test, and both entry points parse their
 // raw strings through parseConfig, so the action and the CLI cannot drift apart.
-import { MODES, REPORT_TARGETS, SEVERITIES, TASK_NAMES } from './types.js';
-import type { Mode, ReportTarget, Severity, TaskName } from './types.js';
+import { CONFIDENCES, MODES, REPORT_TARGETS, SEVERITIES, TASK_NAMES } from './types.js';
+import type { Confidence, Mode, ReportTarget, Severity, TaskName } from './types.js';
 import { UsageError } from './errors.js';
 import { parsePriceOverrides } from './cost/prices.js';
 import type { ModelPrice } from './cost/types.js';
@@ -104,6 +104,12 @@ export const INPUTS: InputSpec[] = [
     description: 'Leave out findings below this severity: critical, high, medium, low, info.',
   },
   {
+    name: 'min-confidence',
+    default: 'likely',
+    description:
+      'Post only findings at least this sure: certain, likely, possible. Less sure ones stay in the results file and the job summary.',
+  },
+  {
     name: 'max-findings',
     default: '50',
     description:
@@ -155,6 +161,7 @@ export interface Config {
   report: ReportTarget[] | null;
   issueLabels: string[];
   minSeverity: Severity;
+  minConfidence: Confidence;
   /** Findings shown per issue report, worst first; 0 = all. */
   maxFindings: number;
   maxRetries: number;
@@ -297,6 +304,7 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
       return labels;
     }, []),
     minSeverity: checked(() => oneOf('min-severity', get('min-severity').trim(), SEVERITIES), 'low'),
+    minConfidence: checked(() => oneOf('min-confidence', get('min-confidence').trim(), CONFIDENCES), 'likely'),
     maxFindings: checked(() => wholeNumber('max-findings', get('max-findings'), 0, 100_000), 0),
     maxRetries: checked(() => wholeNumber('max-retries', get('max-retries'), 0, 10), 0),
     stateName: checked(() => {

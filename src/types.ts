@@ -14,6 +14,15 @@ export type ReportTarget = (typeof REPORT_TARGETS)[number];
 /** Ordered from most to least severe; index 0 is the worst. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** What the findings tasks may answer: `info` is not a finding a team acts on, so the schema has no room for it. */
+export const FINDING_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+/**
+ * How sure the model is that a finding is real, most sure first: `certain` (the quoted code alone
+ * shows it goes wrong), `likely` (it goes wrong under a plausible assumption about code not shown),
+ * `possible` (it depends on code or input the model did not see).
+ */
+export const CONFIDENCES = ['certain', 'likely', 'possible'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 
 export interface LineRange {
   /** 1-based, inclusive. */
@@ -128,6 +137,9 @@ export interface PullRequestInfo {
   headRef: string;
   /** Head repository is a fork: the token is read-only and secrets are absent. */
   fromFork: boolean;
+  /** The author's title and description, as the event carried them (untrusted; see renderPullRequestBlock). */
+  title?: string;
+  body?: string;
 }
 
 /**
@@ -186,6 +198,10 @@ export interface Finding {
   /** Stable across line shifts and whitespace: task, path, category, normalised code. */
   fingerprint: string;
   customId: string;
+  /** How sure the model is (code-review, security-scan); absent on findings of verdicts and older results. */
+  confidence?: Confidence;
+  /** What triggers it: input or state → what happens → impact (source → sink → impact for security). */
+  trigger?: string;
 }
 
 export interface GeneratedFile {
@@ -214,7 +230,15 @@ export interface RefactorVerdict {
 
 /** The normalised outcome of one request, whatever the task. */
 export type TaskOutput =
-  | { kind: 'findings'; findings: Finding[]; summary: string }
+  | {
+      kind: 'findings';
+      findings: Finding[];
+      summary: string;
+      /** Findings whose quote matched other sent lines than the cited ones, moved there. */
+      moved?: number;
+      /** Findings dropped because their quote matches none of the sent lines (or they cite unsent lines). */
+      mislocated?: number;
+    }
   | { kind: 'files'; files: GeneratedFile[]; summary: string }
   | { kind: 'verdict'; verdicts: RefactorVerdict[]; summary: string };
 
@@ -237,6 +261,8 @@ export type RequestOutcome =
       usage: TokenUsage;
       model: string;
       batchId: string | null;
+      /** Secret-looking strings replaced in the answer before anything was published (absent: none). */
+      redactions?: number;
     }
   | {
       customId: string;

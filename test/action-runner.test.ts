@@ -152,7 +152,7 @@ describe(`dist/index.js under ${runnerNode() === process.execPath ? 'this Node (
       expect(own.store.issues).toHaveLength(1);
       const names = own.store.artifacts.map((a) => a.name);
       expect(names.filter((n) => n.startsWith('overnight-state'))).toEqual([]);
-      expect(names.filter((n) => /^nightly-review-code-review-1-r4a1n\d+c$/.test(n))).toHaveLength(1);
+      expect(names.filter((n) => /^nightly-review-code-review-1-r4a1n\d+c[0-9a-f]{32}$/.test(n))).toHaveLength(1);
       expect(own.violations).toEqual([]);
     } finally {
       await own.close();

@@ -256,8 +256,8 @@ describe('schema fitting', () => {
     type Node = { properties: Record<string, unknown>; required: string[]; items?: Node };
     const schema = structuredClone(findingsSchema) as unknown as Node;
     const items = (schema.properties.findings as Node).items!;
-    items.properties.confidence = { type: 'string', enum: ['low', 'high'] };
-    items.required = [...items.required, 'confidence'];
+    items.properties.certainty = { type: 'string', enum: ['low', 'high'] };
+    items.required = [...items.required, 'certainty'];
     schema.properties.reviewed_paths = { type: 'array', items: { type: 'string' } };
     schema.required = [...schema.required, 'reviewed_paths'];
     const block = renderFileBlock(file('src/a.ts', 'export const go = (x) => eval(x);\n'));

@@ -85,7 +85,8 @@ describe('prompt caching', () => {
 
   it('sends no cache_control when the prefix is shorter than the model caches', async () => {
     const { emulator, engine } = await setup(12, 0);
-    await submit(testConfig({ mode: 'submit', task: 'code-review', since: '24h' }), engine.deps);
+    // test-generation: code-review's rules alone are now over the 1,024-token minimum (they always cache).
+    await submit(testConfig({ mode: 'submit', task: 'test-generation', since: '24h' }), engine.deps);
     const systems = systemOf(emulator);
     expect(systems.length).toBeGreaterThan(1);
     expect(JSON.stringify(systems)).not.toContain('cache_control');

@@ -38,7 +38,7 @@ function finding(i: number, severity: Severity): Finding {
 describe('ResultsWriter', () => {
   it('keeps the most severe findings up to its cap, counts the rest, and writes every answer', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'overnight-results-')), 'results.jsonl');
-    const writer = new ResultsWriter(path, 'code-review', 'info', {}, true, 3);
+    const writer = new ResultsWriter(path, 'code-review', { severity: 'info', confidence: 'possible' }, {}, true, 3);
     const severities: Severity[] = ['low', 'info', 'critical', 'medium', 'low', 'high', 'info', 'critical', 'low', 'medium'];
     for (const [i, severity] of severities.entries()) {
       const usage = {
@@ -71,7 +71,7 @@ describe('ResultsWriter', () => {
 
   it('keeps no finding with a cap of 0 and still counts and writes every one', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'overnight-results-')), 'results.jsonl');
-    const writer = new ResultsWriter(path, 'code-review', 'info', {}, true, 0);
+    const writer = new ResultsWriter(path, 'code-review', { severity: 'info', confidence: 'possible' }, {}, true, 0);
     for (const [i, severity] of (['critical', 'low', 'high'] as Severity[]).entries()) {
       await writer.add(
         {

@@ -3,6 +3,7 @@ import { capBody, codeBlock, codeCell, codeSpan, sanitizeInline, sanitizeMarkdow
 import { findMarkers, fingerprintsMarker, hasMarker, marker, readFingerprints } from '../src/reports/markers.js';
 import { groupBySeverityThenFile, meetsSeverity, permalink, sortFindings } from '../src/reports/group.js';
 import type { Finding, Severity } from '../src/types.js';
+import { renderGfm } from './helpers/github-render.js';
 
 const repo = { serverUrl: 'https://github.com', owner: 'acme', repo: 'shop' };
 const clean = (text: string) => sanitizeMarkdown(text, repo);
@@ -13,25 +14,20 @@ function liveMentions(markdown: string): string[] {
   return [...outsideCode.matchAll(/(?<![A-Za-z0-9])@[A-Za-z0-9][A-Za-z0-9-]*/g)].map((m) => m[0]);
 }
 
-/** Links and autolinks a Markdown reader would make clickable, outside code. */
-function liveUrls(markdown: string): string[] {
-  const outsideCode = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
-  return [...outsideCode.matchAll(/(?:https?:\/\/|www\.)[^\s)<>]+/gi)].map((m) => m[0]);
-}
-
 describe('sanitizeMarkdown', () => {
-  it('neutralises user and team mentions but leaves e-mail addresses and code alone', () => {
+  it('neutralises user and team mentions and e-mail autolinks but leaves code alone', () => {
     const out = clean('Ping @octocat and @acme/security-team, mail ops@acme.dev; `@Override` is fine');
     expect(liveMentions(out)).toEqual([]);
     expect(out).toContain('@&#8203;octocat');
     expect(out).toContain('@&#8203;acme/security-team');
-    expect(out).toContain('ops@acme.dev');
+    // GFM would make the address a mailto: link; the zero-width space keeps it text that reads the same.
+    expect(out).toContain('ops@&#8203;acme.dev');
     expect(out).toContain('`@Override`');
   });
 
   it('neutralises a mention hidden behind a backslash or an entity', () => {
     expect(liveMentions(clean('\\@octocat'))).toEqual([]);
-    expect(clean('&#64;octocat')).toBe('&amp;#64;octocat');
+    expect(clean('&#64;octocat')).toBe('@&#8203;octocat');
   });
 
   it('removes HTML comments and cannot be made to forge an overnight marker', () => {
@@ -65,10 +61,11 @@ describe('sanitizeMarkdown', () => {
     expect(out).toContain('[the fix](https://github.com/acme/shop/blob/abc123/src/a.ts#L3)');
     expect(out).toContain('phish (`https://evil.example/login`)');
     expect(out).toContain('js (`javascript:alert(1)`)');
-    expect(liveUrls(out)).toEqual([
-      'https://github.com/acme/shop/blob/abc123/src/a.ts#L3',
-      'https://github.com/acme/shop/issues/1',
-    ]);
+    // A bare URL into the repository becomes an explicit link (its end is then ours, not the renderer's).
+    expect(out).toContain('[https://github.com/acme/shop/issues/1](https://github.com/acme/shop/issues/1)');
+    expect(out).toContain('and `https://evil.example/auto`');
+    const hrefs = [...renderGfm(out).matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual(['https://github.com/acme/shop/blob/abc123/src/a.ts#L3', 'https://github.com/acme/shop/issues/1']);
   });
 
   it('drops images, keeping their alt text as words', () => {
@@ -83,7 +80,7 @@ describe('sanitizeMarkdown', () => {
 
   it('escapes link reference definitions so [text][ref] cannot point anywhere', () => {
     const out = clean('[x][ref]\n\n[ref]: https://evil.example');
-    expect(out).toContain('\\[ref]: `https://evil.example`');
+    expect(out).toContain('\\[ref\\]: `https://evil.example`');
   });
 
   it('closes a fenced code block the model left open, so the rest of the page stays outside it', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { findingRefMarker, locateFinding, readFindingRefs } from '../src/decisions/index.js';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseFileBlocks, splitLines } from '../src/prompt/format.js';
@@ -61,7 +62,10 @@ const finding = (over: Record<string, unknown> = {}): Record<string, unknown> =>
   path: 'src/db.ts',
   start_line: 12,
   end_line: 12,
+  quote: '  return db.query(`SELECT * FROM users WHERE id = ${id}`);',
+  trigger: 'id from the caller → interpolated into the SQL → attacker runs their own SQL',
   severity: 'high',
+  confidence: 'certain',
   category: 'SQL Injection',
   title: '  User id interpolated into SQL  ',
   explanation: 'An attacker controlling id can run arbitrary SQL.',
@@ -168,6 +172,38 @@ describe('output schemas and prompts', () => {
     }
     expect(sec).toContain('"CWE-<number>"');
   });
+
+  it('findings prompts and schemas put evidence before verdict, define low and confidence; security-scan states scope and the known false-positive classes', () => {
+    for (const name of ['code-review', 'security-scan'] as const) {
+      const prompt = TASKS[name].systemPrompt;
+      expect(prompt).toMatch(/Evidence first: quote the exact code/);
+      expect(prompt).toContain('low = real defect with small impact');
+      expect(prompt).not.toMatch(/info = /);
+      expect(prompt).toMatch(/certain = the quoted code alone shows it goes wrong/);
+      const items = (TASKS[name].outputSchema as { properties: { findings: { items: { properties: Record<string, unknown> } } } })
+        .properties.findings.items.properties;
+      const order = Object.keys(items);
+      // Reasoning order: where, the quoted code, the trigger, and only then the verdict.
+      expect(order.indexOf('quote')).toBeLessThan(order.indexOf('trigger'));
+      expect(order.indexOf('trigger')).toBeLessThan(order.indexOf('severity'));
+      expect(order.indexOf('severity')).toBeLessThan(order.indexOf('confidence'));
+      expect((items.severity as { enum: string[] }).enum).toEqual(['critical', 'high', 'medium', 'low']);
+    }
+    const sec = TASKS['security-scan'].systemPrompt;
+    expect(sec).toMatch(/Scope: report what this change introduces or makes reachable/);
+    for (const label of [
+      'denial of service',
+      'log spoofing',
+      'memory safety in memory-safe languages',
+      'client-side-only checks',
+      'theoretical races',
+      'test and example code',
+      'documentation',
+    ]) {
+      expect(sec).toContain(label);
+    }
+    expect(sec).toMatch(/only with a concrete attack path in trigger and confidence certain/);
+  });
 });
 
 describe('code-review normaliser', () => {
@@ -208,7 +244,15 @@ describe('code-review normaliser', () => {
         summary: 's',
         findings: [
           finding(),
-          finding({ path: './src/util.ts', start_line: 3, end_line: 4, category: 'logic', severity: 'low', cwe: null }),
+          finding({
+            path: './src/util.ts',
+            start_line: 3,
+            end_line: 4,
+            quote: 'export const u3 = 3;\nexport const u4 = 4;',
+            category: 'logic',
+            severity: 'low',
+            cwe: null,
+          }),
           finding({ path: 'src/elsewhere.ts', start_line: 1, end_line: 1 }),
         ],
       },
@@ -221,26 +265,41 @@ describe('code-review normaliser', () => {
     ]);
   });
 
-  it('clamps citations that spill past the file, snaps near misses, drops far ones', () => {
-    const unit = singleUnit(task, [DB]); // 30 lines
+  it('places each finding where its quote is: kept, moved and counted, or dropped as mislocated and counted; never snapped', () => {
+    const unit = singleUnit(task, [DB]); // 30 lines, the query on line 12
     const out = task.normalise(
       {
         summary: 's',
         findings: [
-          finding({ start_line: 28, end_line: 45, category: 'a' }), // clamped to 28-30
-          finding({ start_line: 31, end_line: 31, category: 'b' }), // snapped to 30
-          finding({ start_line: 80, end_line: 90, category: 'c' }), // dropped
-          finding({ start_line: 9, end_line: 7, category: 'd' }), // reversed: swapped
-        ],
+          // No CWE: a CWE finding's identity is its weakness and code, and these all sit on line 12.
+          finding({ category: 'kept' }), // cited and quoted line 12
+          finding({ start_line: 10, end_line: 10, category: 'cited-two-above' }), // moved to 12
+          finding({ start_line: 31, end_line: 31, quote: '// line 30', category: 'past-the-end' }), // moved to 30, not snapped
+          finding({ start_line: 80, end_line: 80, quote: '// line 5', category: 'far' }), // the quote decides: line 5
+          finding({ start_line: 9, end_line: 7, quote: '// line 8', category: 'reversed' }), // swapped, quote inside
+          finding({
+            start_line: 1,
+            end_line: 1,
+            quote: '12|   return db.query(`SELECT * FROM users WHERE id = ${id}`);',
+            category: 'numbered',
+          }),
+          finding({ quote: 'db.execute("DROP TABLE users")', category: 'invented' }), // on no line: dropped
+          finding({ start_line: 29, end_line: 29, quote: '  ', category: 'no-quote' }), // no evidence: dropped
+        ].map((f) => ({ ...f, cwe: null })),
       },
       contextFor(unit),
     );
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.findings.map((f) => [f.category, f.startLine, f.endLine])).toEqual([
-      ['a', 28, 30],
-      ['b', 30, 30],
-      ['d', 7, 9],
+      ['kept', 12, 12],
+      ['cited-two-above', 12, 12],
+      ['past-the-end', 30, 30],
+      ['far', 5, 5],
+      ['reversed', 7, 9],
+      ['numbered', 12, 12],
     ]);
+    expect(out.moved).toBe(4);
+    expect(out.mislocated).toBe(2);
   });
 
   it('anchors on the lines actually sent from a large file', () => {
@@ -252,9 +311,15 @@ describe('code-review normaliser', () => {
       {
         summary: 's',
         findings: [
-          finding({ path: 'src/big.ts', start_line: 10, end_line: 12, category: 'not-sent' }),
-          finding({ path: 'src/big.ts', start_line: 148, end_line: 160, category: 'spills' }),
-          finding({ path: 'src/big.ts', start_line: 120, end_line: 121, category: 'inside' }),
+          finding({ path: 'src/big.ts', start_line: 10, end_line: 12, quote: 'const x10 = 10;', category: 'not-sent' }),
+          finding({ path: 'src/big.ts', start_line: 148, end_line: 160, quote: 'const x148 = 148;', category: 'spills' }),
+          finding({
+            path: 'src/big.ts',
+            start_line: 120,
+            end_line: 121,
+            quote: 'const x120 = 120;\nconst x121 = 121;',
+            category: 'inside',
+          }),
         ],
       },
       contextWithRanges([big], {
@@ -266,15 +331,23 @@ describe('code-review normaliser', () => {
     );
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.findings.map((f) => [f.category, f.startLine, f.endLine])).toEqual([
-      ['spills', 148, 150],
+      ['spills', 148, 148],
       ['inside', 120, 121],
     ]);
+    expect(out.mislocated).toBe(1);
   });
 
   it('rejects malformed answers with a one-line reason', () => {
     const context = contextFor(singleUnit(task, [DB]));
     expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ severity: 'urgent' })] }, context))).toBe(
-      'code-review answer does not match its schema: /findings/0/severity must be one of critical, high, medium, low, info (got "urgent")',
+      'code-review answer does not match its schema: /findings/0/severity must be one of critical, high, medium, low (got "urgent")',
+    );
+    // info left the findings tasks: it is not a finding a team acts on.
+    expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ severity: 'info' })] }, context))).toContain(
+      '/findings/0/severity must be one of critical, high, medium, low',
+    );
+    expect(malformed(() => task.normalise({ summary: 's', findings: [finding({ confidence: 'sure' })] }, context))).toContain(
+      '/findings/0/confidence must be one of certain, likely, possible',
     );
     const missing = finding();
     delete missing.cwe;
@@ -299,7 +372,7 @@ describe('code-review normaliser', () => {
           finding({ severity: 'low', category: 'x' }),
           finding({ severity: 'critical' }),
           finding({ severity: 'critical' }),
-        ],
+        ].map((f) => ({ ...f, cwe: null })),
       },
       context,
     );
@@ -318,6 +391,7 @@ describe('model text at normalisation', () => {
           findings: [
             finding({
               title: 'SQL\u001b[2K injection\u2066 here\u200b',
+              trigger: 'id\u001b[2K → query → rows leak',
               explanation: 'Line one\u0085\n\tLine two\u202e\r\nthree\ufeff',
             }),
           ],
@@ -328,7 +402,9 @@ describe('model text at normalisation', () => {
     if (out.kind !== 'findings') throw new Error('kind');
     expect(out.summary).toBe('Sum31mmary\n\tindented');
     expect(out.findings[0]!.title).toBe('SQL[2K injection here');
-    expect(out.findings[0]!.explanation).toBe('Line one\n\tLine two\nthree');
+    // The trigger leads the explanation every report shows, cleaned the same way.
+    expect(out.findings[0]!.explanation).toBe('Trigger: id[2K → query → rows leak\n\nLine one\n\tLine two\nthree');
+    expect(out.findings[0]!.trigger).toBe('id[2K → query → rows leak');
   });
 });
 
@@ -337,10 +413,13 @@ describe('security-scan normaliser', () => {
   it('normalises CWE forms and leaves unreadable ones null', () => {
     const context = contextFor(singleUnit(task, [DB]));
     const forms = ['CWE-89', 'cwe-89', '89', 'CWE 79', 'cwe_022', null, 'SQL injection', ''];
-    const out = task.normalise({ summary: 's', findings: forms.map((cwe, i) => finding({ cwe, category: `c${i}` })) }, context);
-    if (out.kind !== 'findings') throw new Error('kind');
-    expect(out.findings.map((f) => f.cwe)).toEqual(['CWE-89', 'CWE-89', 'CWE-89', 'CWE-79', 'CWE-22', null, null, null]);
-    expect(out.findings[0]!.task).toBe('security-scan');
+    const cweOf = (cwe: string | null): string | null => {
+      const out = task.normalise({ summary: 's', findings: [finding({ cwe })] }, context);
+      if (out.kind !== 'findings') throw new Error('kind');
+      expect(out.findings[0]!.task).toBe('security-scan');
+      return out.findings[0]!.cwe;
+    };
+    expect(forms.map(cweOf)).toEqual(['CWE-89', 'CWE-89', 'CWE-89', 'CWE-79', 'CWE-22', null, null, null]);
   });
 });
 
@@ -355,7 +434,12 @@ describe('fingerprints through the normaliser', () => {
   );
   const fp = (file: SourceFile, start: number, over: Record<string, unknown> = {}): string => {
     const out = task.normalise(
-      { summary: 's', findings: [finding({ path: file.path, start_line: start, end_line: start, ...over })] },
+      {
+        summary: 's',
+        findings: [
+          finding({ path: file.path, start_line: start, end_line: start, quote: splitLines(file.content)[start - 1], ...over }),
+        ],
+      },
       contextFor(singleUnit(task, [file])),
     );
     if (out.kind !== 'findings') throw new Error('kind');
@@ -366,8 +450,36 @@ describe('fingerprints through the normaliser', () => {
     expect(fp(original, 2)).toBe(fp(moved, 13));
   });
 
+  it('is one fingerprint for code-review and security-scan on the same code and CWE, whatever they call it', () => {
+    const asSecurity = (category: string): string => {
+      const out = TASKS['security-scan'].normalise(
+        { summary: 's', findings: [finding({ path: original.path, start_line: 2, end_line: 2, quote: body[1], category })] },
+        contextFor(singleUnit(TASKS['security-scan'], [original])),
+      );
+      if (out.kind !== 'findings') throw new Error('kind');
+      return out.findings[0]!.fingerprint;
+    };
+    // The same weakness (CWE-89) on the same line: one finding, so a report skips it as already posted.
+    expect(fp(original, 2, { category: 'sql-injection' })).toBe(asSecurity('SQL injection via concatenation'));
+    // Without a CWE the task and category still tell findings apart.
+    expect(fp(original, 2, { cwe: null })).not.toBe(fp(original, 2, { cwe: null, category: 'performance' }));
+    // Another weakness on the same code is another finding.
+    expect(fp(original, 2)).not.toBe(fp(original, 2, { cwe: 'CWE-78' }));
+    // And the marker a report keeps is enough to find it again after the code moved.
+    const out = task.normalise(
+      {
+        summary: 's',
+        findings: [finding({ path: moved.path, start_line: 13, end_line: 13, quote: moved.content.split('\n')[12] })],
+      },
+      contextFor(singleUnit(task, [moved])),
+    );
+    if (out.kind !== 'findings') throw new Error('kind');
+    const [ref] = readFindingRefs(findingRefMarker(out.findings[0]!));
+    expect(locateFinding(original.content, ref!)).toEqual({ start: 2, end: 2 });
+  });
+
   it('differs for another category, another path or other code', () => {
-    expect(fp(original, 2)).not.toBe(fp(original, 2, { category: 'performance' }));
+    expect(fp(original, 2, { cwe: null })).not.toBe(fp(original, 2, { cwe: null, category: 'performance' }));
     expect(fp(original, 2)).not.toBe(fp(makeFile('src/other.js', original.content), 2));
     expect(fp(original, 2)).not.toBe(fp(original, 3));
   });

@@ -2,6 +2,7 @@
 // state store, Octokit with throttling and retry, job summary) and runs the mode. main.ts only calls
 // this; tests call it too, with their own environment.
 import * as core from '@actions/core';
+import { PULL_REQUEST_TEXT_CAP } from '../prompt/format.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ interface PullRequestPayload {
   number: number;
   base: { sha: string; ref: string; repo?: { full_name?: string } };
   head: { sha: string; ref: string; repo?: { full_name?: string } | null };
+  title?: unknown;
+  body?: unknown;
 }
 
 /** The pull request of a pull_request / pull_request_target event, if that is what triggered the run. */
@@ -38,6 +41,9 @@ export function pullRequestFromEvent(eventName: string, eventPath: string | unde
     baseRef: pr.base.ref,
     headRef: pr.head.ref,
     fromFork: (pr.head.repo?.full_name ?? '') !== (pr.base.repo?.full_name ?? ''),
+    // Kept only as far as the prompt shows them, so a huge description does not bloat the state.
+    ...(typeof pr.title === 'string' ? { title: pr.title.slice(0, PULL_REQUEST_TEXT_CAP.title * 2) } : {}),
+    ...(typeof pr.body === 'string' ? { body: pr.body.slice(0, PULL_REQUEST_TEXT_CAP.body * 2) } : {}),
   };
 }
 

@@ -6,19 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { BatchClient } from '../batch/client.js';
-import { FatalApiError } from '../batch/retry.js';
-import { FileStateStore } from '../state/file-store.js';
-import { StateSigner } from '../state/signing.js';
-import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
-import { submit } from '../engine/submit.js';
-import { collect, failedReportLines } from '../engine/collect.js';
-import { run } from '../engine/run.js';
-import { status } from '../engine/status.js';
-import { runDemo } from './demo.js';
-import { GITHUB_TARGETS } from '../reports/index.js';
 import type { Logger } from '../types.js';
 import { escapeLogText, maskSecrets } from '../io/safe-text.js';
 
@@ -234,6 +223,13 @@ export async function keepOutOfGit(home: string): Promise<void> {
 
 /** Builds the engine's dependencies for a local run. */
 export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
+  const [{ FileStateStore }, { StateSigner }, { GITHUB_TARGETS }, { createOctokit }, { BatchClient }] = await Promise.all([
+    import('../state/file-store.js'),
+    import('../state/signing.js'),
+    import('../reports/index.js'),
+    import('../github/octokit.js'),
+    import('../batch/client.js'),
+  ]);
   const cwd = resolve(io.cwd, local.repo ?? '.');
   const home = join(cwd, '.overnight');
   const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
@@ -316,7 +312,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const { command, config, local } = parsed;
     secrets = [...secrets, config.apiKey, config.githubToken];
     log = makeLogger(io, local.verbose, secrets);
-    if (command === 'demo') return await runDemo(io, log);
+    // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
+    // --help and bad usage answer from this module alone (the cold-start figure in bench/).
+    if (command === 'demo') return await (await import('./demo.js')).runDemo(io, log);
     const deps = await cliDeps(config, local, io, log);
     if (command !== 'status') await keepOutOfGit(join(deps.context.cwd, '.overnight'));
     const outputs: Record<string, string> = {};
@@ -326,10 +324,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     switch (command) {
       case 'submit':
       case 'estimate': {
+        const { submit } = await import('../engine/submit.js');
         await submit(config, deps);
         break;
       }
       case 'run': {
+        const [{ run }, { failedReportLines }] = await Promise.all([import('../engine/run.js'), import('../engine/collect.js')]);
         const result = await run(config, deps);
         const failed = failedReportLines([result.collected]);
         if (failed.length > 0) {
@@ -339,6 +339,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         break;
       }
       case 'collect': {
+        const { collect, failedReportLines } = await import('../engine/collect.js');
         const result = await collect(config, deps);
         // One report per published round (submissions of one night are merged into one round).
         for (const round of result.rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
@@ -355,6 +356,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         break;
       }
       case 'status': {
+        const { status } = await import('../engine/status.js');
         await status(config, deps);
         break;
       }
@@ -366,6 +368,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       for (const line of error.message.split('\n')) log.error(line);
       return 2;
     }
+    const { FatalApiError } = await import('../batch/retry.js');
     if (error instanceof ConfigError || error instanceof FatalApiError) {
       log.error(error.message);
       return 1;

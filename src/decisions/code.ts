@@ -17,6 +17,8 @@ export interface FindingRef {
   category: string;
   /** Lines the finding spans (endLine - startLine + 1). */
   lines: number;
+  /** The CWE its fingerprint hashes (see fingerprint); absent for findings without one. */
+  cwe?: string | null;
 }
 
 /** A file at a commit: `missing` when the commit has no such file, null content when the commit itself is unknown. */
@@ -81,7 +83,7 @@ function windows(content: string, ref: FindingRef): Map<string, LineRange> {
   for (let start = 1; start + size - 1 <= lines.length; start++) {
     const code = lines.slice(start - 1, start - 1 + size).join('\n');
     if (!code.trim()) continue;
-    const print = fingerprint({ task: ref.task, path: ref.path, category: ref.category, code });
+    const print = fingerprint({ task: ref.task, path: ref.path, category: ref.category, cwe: ref.cwe ?? null, code });
     if (!found.has(print)) found.set(print, { start, end: start + size - 1 });
   }
   return found;

@@ -10,10 +10,16 @@
 // changes. The file is read from the trusted commit (a pull request's base, else the reviewed commit)
 // in git objects, never the work tree, so a dismissal is a reviewed, committed decision. A broken
 // entry is reported (one line each) and skipped; the rest apply.
+//
+// The same file may choose the known false-positive classes of security findings (tasks/false-positives.ts)
+// that need an attack path and confidence `certain` to be posted; absent, all of them:
+//
+//   false-positive-classes: [denial-of-service, log-spoofing, test-code]   # [] = none
 import { parse, YAMLParseError } from 'yaml';
 import { entryAt } from '../gather/tree.js';
 import { trustedCommitOf } from '../gather/window.js';
 import type { PullRequestInfo } from '../types.js';
+import { FALSE_POSITIVE_CLASS_NAMES, type FalsePositiveClassName } from '../tasks/false-positives.js';
 
 export const DECISIONS_PATHS = ['.github/overnight.yml', '.github/overnight.yaml'] as const;
 
@@ -31,6 +37,8 @@ export interface Decisions {
   dismissed: Dismissal[];
   /** One line per entry that could not be read (it is skipped). */
   problems: string[];
+  /** The known false-positive classes that apply; absent: all of them (FALSE_POSITIVE_CLASS_NAMES). */
+  falsePositiveClasses?: FalsePositiveClassName[];
 }
 
 export const NO_DECISIONS: Decisions = { source: null, dismissed: [], problems: [] };
@@ -64,7 +72,30 @@ export function parseDecisions(text: string, where: string): Decisions {
       problems: [`${where}: expected a mapping with a 'dismissed' list; no dismissal read from it`],
     };
   }
-  const list = (doc as Record<string, unknown>).dismissed;
+  const classes = falsePositiveClassesOf((doc as Record<string, unknown>)['false-positive-classes'], where, problems);
+  const withClasses = (decisions: Decisions): Decisions =>
+    classes ? { ...decisions, falsePositiveClasses: classes } : decisions;
+  return withClasses(parseDismissed((doc as Record<string, unknown>).dismissed, where, problems));
+}
+
+/** `false-positive-classes:` as a list of known names; undefined when absent or unreadable (the default applies). */
+function falsePositiveClassesOf(value: unknown, where: string, problems: string[]): FalsePositiveClassName[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const known = FALSE_POSITIVE_CLASS_NAMES as readonly string[];
+  if (!Array.isArray(value)) {
+    problems.push(`${where}: 'false-positive-classes' must be a list of ${known.join(', ')}; the default list applies`);
+    return undefined;
+  }
+  const names: FalsePositiveClassName[] = [];
+  for (const item of value) {
+    const name = String(item).trim();
+    if (known.includes(name)) names.push(name as FalsePositiveClassName);
+    else problems.push(`${where}: false-positive class '${name.slice(0, 60)}' is not one of ${known.join(', ')}; skipped`);
+  }
+  return names;
+}
+
+function parseDismissed(list: unknown, where: string, problems: string[]): Decisions {
   if (list === undefined || list === null) return { source: where, dismissed: [], problems };
   if (!Array.isArray(list)) {
     return { source: where, dismissed: [], problems: [`${where}: 'dismissed' must be a list of {fingerprint, reason, expires}`] };

@@ -7,6 +7,7 @@ import { marker } from '../reports/markers.js';
 import type { CodeReader, FindingRef } from './code.js';
 import { dismissalFor, type Decisions } from './decisions-file.js';
 import { dismissedByIssues, type IssueMemory } from './memory.js';
+import { FALSE_POSITIVE_CLASS_NAMES, heldBackClass } from '../tasks/false-positives.js';
 
 export { CodeReader, findGone, locateFinding, type CodeAt, type FindingRef } from './code.js';
 export {
@@ -52,7 +53,14 @@ export interface NoiseOptions {
   now: Date;
 }
 
-/** Splits findings into those to report and those a decision dismissed. */
+/** Why a finding of a known false-positive class without an attack path is not reported (followed by the class). */
+export const FALSE_POSITIVE_WHY = 'known false-positive class without an attack path and confidence certain:';
+
+/**
+ * Splits findings into those to report and those a decision dismissed: a security finding of a known
+ * false-positive class without an attack path (tasks/false-positives.ts, the classes the decisions
+ * file chose), a dismissal in the decisions file, an issue closed as not planned or labelled dismissed.
+ */
 export function applyDismissals(
   findings: Finding[],
   decisions: Decisions,
@@ -62,7 +70,13 @@ export function applyDismissals(
   const byIssues = memory ? dismissedByIssues(memory) : new Map();
   const kept: Finding[] = [];
   const dismissed: DismissedFinding[] = [];
+  const classes = decisions.falsePositiveClasses ?? FALSE_POSITIVE_CLASS_NAMES;
   for (const finding of findings) {
+    const heldBack = heldBackClass(finding, classes);
+    if (heldBack) {
+      dismissed.push({ finding, why: `${FALSE_POSITIVE_WHY} ${heldBack}` });
+      continue;
+    }
     const fromFile = dismissalFor(decisions, finding.fingerprint, now);
     if (fromFile) {
       dismissed.push({ finding, why: `${decisions.source ?? 'decisions file'}: ${fromFile.reason}` });
@@ -84,22 +98,44 @@ export function applyDismissals(
   return { kept, dismissed };
 }
 
-/** "3 findings dismissed earlier (2 by #12 closed as not planned, 1 by .github/overnight.yml@abc: fixture)". */
+/**
+ * "3 findings dismissed earlier, not reported (2 by #12 closed as not planned; 1 by .github/overnight.yml@abc)",
+ * then "2 findings of known false-positive classes without an attack path, not reported (2 denial-of-service)".
+ */
 export function dismissedNote(dismissed: DismissedFinding[]): string | null {
   if (dismissed.length === 0) return null;
   const byWhy = new Map<string, number>();
+  const byClass = new Map<string, number>();
   for (const item of dismissed) {
+    if (item.why.startsWith(FALSE_POSITIVE_WHY)) {
+      const name = item.why.slice(FALSE_POSITIVE_WHY.length).trim();
+      byClass.set(name, (byClass.get(name) ?? 0) + 1);
+      continue;
+    }
     // Decisions-file reasons differ per entry; group them under the file.
     const key = item.why.startsWith('#') ? item.why : item.why.split(': ')[0]!;
     byWhy.set(key, (byWhy.get(key) ?? 0) + 1);
   }
-  const parts = [...byWhy].map(([why, n]) => `${n} by ${why}`);
-  return `${dismissed.length} ${dismissed.length === 1 ? 'finding' : 'findings'} dismissed earlier, not reported (${parts.join('; ')}).`;
+  const count = (n: number, what: string): string => `${n} ${n === 1 ? 'finding' : 'findings'}${what}`;
+  const sentences: string[] = [];
+  const decided = [...byWhy.values()].reduce((a, b) => a + b, 0);
+  if (decided > 0) {
+    const parts = [...byWhy].map(([why, n]) => `${n} by ${why}`);
+    sentences.push(`${count(decided, ' dismissed earlier')}, not reported (${parts.join('; ')}).`);
+  }
+  const classed = dismissed.length - decided;
+  if (classed > 0) {
+    const parts = [...byClass].map(([name, n]) => `${n} ${name}`);
+    sentences.push(
+      `${count(classed, ' of known false-positive classes')} without an attack path, not reported (${parts.join('; ')}).`,
+    );
+  }
+  return sentences.join(' ');
 }
 
 /** The hidden marker a report keeps per finding, so that a later run can check whether its code is gone. */
 export function findingRefMarker(
-  finding: Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'>,
+  finding: Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'> & { cwe?: string | null },
 ): string {
   return marker('finding', {
     fp: finding.fingerprint,
@@ -107,6 +143,7 @@ export function findingRefMarker(
     path: finding.path,
     cat: finding.category,
     lines: Math.abs(finding.endLine - finding.startLine) + 1,
+    ...(finding.cwe ? { cwe: finding.cwe } : {}),
   });
 }
 
@@ -117,5 +154,6 @@ export function refOf(finding: Finding): FindingRef {
     path: finding.path,
     category: finding.category,
     lines: Math.abs(finding.endLine - finding.startLine) + 1,
+    ...(finding.cwe ? { cwe: finding.cwe } : {}),
   };
 }

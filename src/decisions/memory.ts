@@ -44,7 +44,7 @@ const REPORT_START = '<!-- overnight:report ';
 export function readFindingRefs(body: string): FindingRef[] {
   const refs: FindingRef[] = [];
   for (const found of findMarkers(body, 'finding')) {
-    const { fp, task, path, cat, lines } = found.fields;
+    const { fp, task, path, cat, lines, cwe } = found.fields;
     if (!fp || !path || !task || !(TASK_NAMES as readonly string[]).includes(task)) continue;
     const count = Number(lines);
     refs.push({
@@ -53,6 +53,7 @@ export function readFindingRefs(body: string): FindingRef[] {
       path,
       category: cat ?? '',
       lines: Number.isInteger(count) && count > 0 ? count : 1,
+      ...(cwe && /^CWE-\d{1,5}$/.test(cwe) ? { cwe } : {}),
     });
   }
   return refs;

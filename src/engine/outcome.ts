@@ -2,9 +2,10 @@
 // normalised, or a failure that says why and whether a resubmission could help.
 import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
+import { redactSecrets } from '../gather/redact.js';
 import { parseAnswerText } from '../tasks/answer.js';
 import { MalformedAnswerError, type TaskDefinition } from '../tasks/task.js';
-import type { RequestOutcome, RequestRecord, SourceFile, TokenUsage } from '../types.js';
+import type { Finding, RequestOutcome, RequestRecord, SourceFile, TaskOutput, TokenUsage } from '../types.js';
 
 export function usageOf(message: Message): TokenUsage {
   const u = message.usage;
@@ -25,15 +26,59 @@ export function messageText(message: Message): string {
     .join('');
 }
 
-/** Normalises an answered message; a malformed answer becomes a failure, never a silent drop. */
-export function outcomeOfMessage(
+// Prose the model wrote (titles, explanations, summaries) is redacted as plain text: unquoted
+// `name: value` lines count only in config formats, and prose is not one.
+const PROSE = 'answer.md';
+
+/**
+ * Replaces secret-looking strings in everything the model wrote that is published (findings,
+ * generated files, verdicts, summaries), in place; returns how many. The model only saw redacted
+ * code, but it may reproduce a secret from elsewhere (instructions, context files, a hostile
+ * comment asking it to), and nothing it writes is published unscanned. Code (a suggested fix, a
+ * generated file) is scanned as code of its file's kind.
+ */
+export async function redactOutput(output: TaskOutput): Promise<number> {
+  let redactions = 0;
+  const clean = async (text: string, path: string): Promise<string> => {
+    const redacted = await redactSecrets(text, path);
+    redactions += redacted.redactions;
+    return redacted.content;
+  };
+  const cleanFinding = async (finding: Finding): Promise<void> => {
+    finding.title = await clean(finding.title, PROSE);
+    finding.explanation = await clean(finding.explanation, PROSE);
+    finding.category = await clean(finding.category, PROSE);
+    if (finding.suggestedFix !== null) finding.suggestedFix = await clean(finding.suggestedFix, finding.path);
+  };
+  output.summary = await clean(output.summary, PROSE);
+  if (output.kind === 'findings') {
+    for (const finding of output.findings) await cleanFinding(finding);
+  } else if (output.kind === 'files') {
+    for (const file of output.files) {
+      file.content = await clean(file.content, file.path);
+      file.description = await clean(file.description, PROSE);
+    }
+  } else {
+    for (const verdict of output.verdicts) {
+      verdict.summary = await clean(verdict.summary, PROSE);
+      for (const finding of verdict.findings) await cleanFinding(finding);
+    }
+  }
+  return redactions;
+}
+
+/**
+ * Normalises an answered message; a malformed answer becomes a failure, never a silent drop.
+ * Secret-looking strings in the answer are redacted and counted (`redactions`).
+ */
+export async function outcomeOfMessage(
   customId: string,
   message: Message,
   task: TaskDefinition,
   record: RequestRecord,
   files: SourceFile[],
   batchId: string | null,
-): RequestOutcome {
+): Promise<RequestOutcome> {
   const usage = usageOf(message);
   const failure = (reason: string): RequestOutcome => ({
     customId,
@@ -49,24 +94,34 @@ export function outcomeOfMessage(
   }
   if (message.stop_reason === 'refusal') return failure('the model declined to answer this request');
   const text = messageText(message);
+  let output: TaskOutput;
   try {
-    const output = task.normalise(parseAnswerText(text), { customId, record, files });
-    return { customId, status: 'succeeded', output, usage, model: message.model, batchId };
+    output = task.normalise(parseAnswerText(text), { customId, record, files });
   } catch (error) {
     if (error instanceof MalformedAnswerError) return failure(error.message);
     throw error;
   }
+  const redactions = await redactOutput(output);
+  return {
+    customId,
+    status: 'succeeded',
+    output,
+    usage,
+    model: message.model,
+    batchId,
+    ...(redactions > 0 ? { redactions } : {}),
+  };
 }
 
 /** A batch result line → outcome. */
-export function outcomeOfResult(
+export async function outcomeOfResult(
   customId: string,
   result: MessageBatchResult,
   task: TaskDefinition,
   record: RequestRecord,
   files: SourceFile[],
   batchId: string,
-): RequestOutcome {
+): Promise<RequestOutcome> {
   switch (result.type) {
     case 'succeeded':
       return outcomeOfMessage(customId, result.message, task, record, files, batchId);

@@ -5,7 +5,15 @@ import type { CollectedResults, FailedItem } from '../reports/reporter.js';
 import { UsageAccumulator } from '../cost/usage.js';
 import type { ModelPrice } from '../cost/types.js';
 import { meetsSeverity } from '../reports/group.js';
-import type { RequestOutcome, RequestRecord, Severity, TaskName } from '../types.js';
+import {
+  CONFIDENCES,
+  type Confidence,
+  type Finding,
+  type RequestOutcome,
+  type RequestRecord,
+  type Severity,
+  type TaskName,
+} from '../types.js';
 
 /**
  * Findings kept in memory for the reports, the most severe first. Reports show far fewer (an issue
@@ -13,6 +21,23 @@ import type { RequestOutcome, RequestRecord, Severity, TaskName } from '../types
  * so a night of 100,000 results collects in bounded memory.
  */
 export const MAX_FINDINGS_KEPT = 5000;
+
+/** Findings under min-confidence listed in the job summary's tail; the rest are counted (all are in results.jsonl). */
+export const MAX_HELD_BACK = 50;
+
+/** What a finding must reach to be posted: min-severity and min-confidence. */
+export interface PostingBar {
+  severity: Severity;
+  confidence: Confidence;
+}
+
+/**
+ * Whether a finding is at least as sure as `min`. A finding without a confidence (a refactor
+ * verdict's, or one from before confidences) is not held back by it.
+ */
+export function meetsConfidence(finding: Pick<Finding, 'confidence'>, min: Confidence): boolean {
+  return finding.confidence === undefined || CONFIDENCES.indexOf(finding.confidence) <= CONFIDENCES.indexOf(min);
+}
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
@@ -30,7 +55,7 @@ export class ResultsWriter {
   constructor(
     readonly path: string,
     task: TaskName,
-    private readonly minSeverity: Severity,
+    private readonly minimum: PostingBar,
     priceOverrides: Record<string, ModelPrice>,
     private readonly batchRate: boolean,
     private readonly maxFindings: number = MAX_FINDINGS_KEPT,
@@ -77,13 +102,17 @@ export class ResultsWriter {
     if (final) record.failed = outcome.status !== 'succeeded';
     if (outcome.status === 'succeeded') {
       r.succeeded += 1;
+      if (outcome.redactions) r.answerRedactions = (r.answerRedactions ?? 0) + outcome.redactions;
       const output = outcome.output;
       if (output.kind === 'findings') {
         for (const f of output.findings) {
-          if (!meetsSeverity(f, this.minSeverity)) r.belowSeverity += 1;
+          if (!meetsSeverity(f, this.minimum.severity)) r.belowSeverity += 1;
+          else if (!meetsConfidence(f, this.minimum.confidence)) this.holdBack(f);
           else if (SEVERITY_RANK[f.severity] >= this.cutoffRank) r.findingsNotKept = (r.findingsNotKept ?? 0) + 1;
           else r.findings.push(f);
         }
+        if (output.moved) r.moved = (r.moved ?? 0) + output.moved;
+        if (output.mislocated) r.mislocated = (r.mislocated ?? 0) + output.mislocated;
         if (r.findings.length > 2 * this.maxFindings) this.trimFindings();
       } else if (output.kind === 'files') {
         r.files.push(...output.files);
@@ -103,6 +132,14 @@ export class ResultsWriter {
       reason: outcome.reason,
     };
     r.failures.push(failure);
+  }
+
+  /** A finding under min-confidence: counted, and the first MAX_HELD_BACK kept for the summary's tail. */
+  private holdBack(finding: Finding): void {
+    const r = this.results;
+    r.belowConfidenceCount = (r.belowConfidenceCount ?? 0) + 1;
+    r.belowConfidence ??= [];
+    if (r.belowConfidence.length < MAX_HELD_BACK) r.belowConfidence.push(finding);
   }
 
   /** Keeps the most severe findings (stable within a severity), counting the ones let go. */

@@ -17,6 +17,7 @@ import { CodeReader, locateFinding, refOf } from '../decisions/index.js';
 import type { EngineDeps } from './deps.js';
 import { roundKeyOf, type StreamedState } from './stream.js';
 import { publishRoundReporting, type RoundInput } from './publish.js';
+import { MAX_HELD_BACK } from './results.js';
 
 export interface StateCollectResult {
   stateId: string;
@@ -147,6 +148,10 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     duplicatesSkipped: sum((r) => r.duplicatesSkipped),
     belowSeverity: sum((r) => r.belowSeverity),
     findingsNotKept: sum((r) => r.findingsNotKept ?? 0),
+    belowConfidence: all.flatMap((r) => r.belowConfidence ?? []).slice(0, MAX_HELD_BACK),
+    belowConfidenceCount: sum((r) => r.belowConfidenceCount ?? 0),
+    moved: sum((r) => r.moved ?? 0),
+    mislocated: sum((r) => r.mislocated ?? 0),
     usage: sumUsage(all.map((r) => r.usage)),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,

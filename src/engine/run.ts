@@ -46,7 +46,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   const writer = new ResultsWriter(
     join(roundDir, 'results.jsonl'),
     work.task.name,
-    config.minSeverity,
+    { severity: config.minSeverity, confidence: config.minConfidence },
     config.priceOverrides,
     false,
   );
@@ -60,7 +60,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
       try {
         const message = await client.message(request.params);
         const files = request.record.paths.map((p) => unitFiles.get(p)!).filter(Boolean);
-        outcome = outcomeOfMessage(request.customId, message, work.task, request.record, files, null);
+        outcome = await outcomeOfMessage(request.customId, message, work.task, request.record, files, null);
       } catch (error) {
         // A request that still fails after the client's retries is reported; the others go on.
         outcome = {

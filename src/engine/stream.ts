@@ -81,7 +81,13 @@ export async function streamState(
   const roundKey = roundKeyOf(ready.map((b) => b.id));
   const roundDir = join(deps.context.outputDir, stateId, roundKey);
   await mkdir(roundDir, { recursive: true });
-  const writer = new ResultsWriter(join(roundDir, 'results.jsonl'), task.name, config.minSeverity, config.priceOverrides, true);
+  const writer = new ResultsWriter(
+    join(roundDir, 'results.jsonl'),
+    task.name,
+    { severity: config.minSeverity, confidence: config.minConfidence },
+    config.priceOverrides,
+    true,
+  );
   const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));
   const toRetry: string[] = [];
   const lost: string[] = [];
@@ -94,7 +100,7 @@ export async function streamState(
           // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch.
           if (!record || record.batchId !== batch.id) continue;
           const unitFiles = line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [];
-          const outcome = outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
+          const outcome = await outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
           const retry = await retryOrReport(outcome, record, state, files, config);
           if (retry === 'retry') toRetry.push(line.custom_id);
           await writer.add(retry === 'retry' ? outcome : retry, record, retry !== 'retry');

@@ -194,6 +194,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     instructions: await readInstructions(config.instructions, context.cwd, trustedCommitOf(changeSet)),
     contextFiles: changeSet.contextFiles,
     price,
+    pullRequest: context.pullRequest,
   });
   // With a key, a sample of requests is counted by the API and the heuristic scaled to match.
   let tokenSource: CostEstimate['tokenSource'] = 'heuristic';

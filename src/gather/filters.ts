@@ -1,47 +1,9 @@
 // Which changed files are worth sending, decided by path first (cheap, and for credentials the
 // only safe way: their content is never read) and then by content.
-import { posix } from 'node:path';
 import { extensionOf } from './language.js';
+import { isCredentialPath } from './credentials.js';
 
-/*
- * Credential files: decided by path alone and never read, so their content cannot reach a prompt,
- * a log or a state file. Matching is case-insensitive on the file name unless a directory is named.
- *   .env, .env.*, *.env                  dotenv files (including .env.example: a real value is one paste away)
- *   *.pem, *.key, *.p12, *.pfx, *.p8,    keys and key stores
- *   *.ppk, *.keystore, *.jks, *.keytab, *.kdbx
- *   id_rsa*, id_dsa*, id_ecdsa*, id_ed25519*   SSH keys (public halves too: cheap to skip)
- *   credentials, credentials.*           AWS / GCP / Rails credentials files
- *   secrets.*, *.secret(s), secret.<data ext>   secrets.yaml, settings/secrets.py, ... (secret.ts code is reviewed)
- *   service-account*.json, *-sa-key.json GCP service-account keys
- *   .npmrc, .yarnrc.yml, .pypirc, .netrc, _netrc, .git-credentials, .htpasswd, .pgpass, .my.cnf,
- *   .dockercfg, .s3cfg, .boto, .vault-token   tool configs that hold tokens or passwords
- *   *.tfvars, *.tfvars.json, *.tfstate, *.tfstate.backup   Terraform variables and state (state holds secrets)
- *   .ssh/*, .aws/*, .docker/config.json, .kube/config, kubeconfig   per-tool secret directories
- */
-const CREDENTIAL_NAMES = [
-  /^\.env$/,
-  /^\.env\..+/,
-  /.\.env$/,
-  /\.(pem|key|p12|pfx|p8|ppk|keystore|jks|keytab|kdbx)$/,
-  /^id_(rsa|dsa|ecdsa|ed25519)/,
-  /^credentials($|\.)/,
-  /^secrets\./,
-  /^secret\.(json|ya?ml|toml|ini|env|txt|conf|cfg|properties|xml|enc)$/,
-  /\.secrets?$/,
-  /^service[-_]account.*\.json$/,
-  /-sa-key\.json$/,
-  /^(\.npmrc|\.yarnrc\.yml|\.pypirc|\.netrc|_netrc|\.git-credentials|\.htpasswd|\.pgpass|\.my\.cnf|\.dockercfg|\.s3cfg|\.boto|\.vault-token|kubeconfig)$/,
-  /\.tfvars(\.json)?$/,
-  /\.tfstate(\.backup)?$/,
-];
-const CREDENTIAL_PATHS = [/(^|\/)\.ssh\//, /(^|\/)\.aws\//, /(^|\/)\.docker\/config\.json$/, /(^|\/)\.kube\/config$/];
-
-/** Whether a repository path names a file that holds credentials (never read, never sent). */
-export function isCredentialPath(path: string): boolean {
-  const lower = path.toLowerCase();
-  const name = posix.basename(lower);
-  return CREDENTIAL_NAMES.some((pattern) => pattern.test(name)) || CREDENTIAL_PATHS.some((p) => p.test(lower));
-}
+export { isCredentialPath } from './credentials.js';
 
 /** Directories that hold other people's code, at any depth. */
 const VENDORED_DIRS = new Set([

@@ -4,6 +4,7 @@ export { parseSince, describeSince, isValidRefName, type Since } from './since.j
 export { gatherChanges, type GatherOptions } from './gather.js';
 export { trustedCommitOf } from './window.js';
 export { readInstructions } from './instructions.js';
-export { isCredentialPath, classifyPath } from './filters.js';
+export { classifyPath } from './filters.js';
+export { isCredentialPath } from './credentials.js';
 export { redactSecrets } from './redact.js';
 export { languageFor } from './language.js';

@@ -1,39 +1,39 @@
-// Secret redaction before anything leaves the machine. secretlint's recommended preset finds the
-// secrets (its rules are maintained against real token formats); we only replace what it reports,
-// plus a small supplement for two shapes it does not cover (see SUPPLEMENT below).
+// Secret redaction before anything leaves the machine, and of what the model sends back.
+// secretlint's recommended preset finds the secrets of known formats (its rules are maintained
+// against real token formats); the formats it misses are matched like its pattern rule would
+// (secret-formats.ts); a generic rule finds secrets by where they stand: values under secret-like
+// names, connection string and command-line passwords, Authorization headers (secret-values.ts).
+// We replace what they report.
 //
 // Every replacement keeps the line structure: a secret spanning lines (a PEM block) becomes the
 // marker on its first line followed by the same line breaks, so line numbers in the redacted file,
 // its diff and the model's findings all still point at the right lines.
 //
-// Users can keep a known-safe string with secretlint's own comments (`secretlint-disable-line`).
+// No comment in a file can switch redaction off: secretlint's filter-comments rule (which honours
+// `secretlint-disable-line` and friends) is left out. The file's author is not who decides what
+// leaves the machine.
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
-import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { posix } from 'node:path';
+import { formatHits } from './secret-formats.js';
+import { genericHits, type Hit } from './secret-values.js';
 
 // secretlint records a performance mark per rule per file and keeps every entry: over thousands of
 // files that is gigabytes. Its own CLI turns the profiler off unless asked; so do we.
 secretLintProfiler.setEnabled(false);
 
-const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
+// The rule that honours `secretlint-disable*` comments. The preset's rules are registered one by one
+// without it: secretlint ignores `disabled` on a rule registered through a preset (13.x).
+const FILTER_COMMENTS_ID = '@secretlint/secretlint-rule-filter-comments';
 
 type SecretlintConfig = Parameters<typeof lintSource>[0]['options']['config'];
 
 const SECRETLINT_CONFIG: SecretlintConfig = {
-  rules: [
-    {
-      id: PRESET_ID,
-      rule: recommendedPreset,
-    },
-  ],
-};
-
-interface Hit {
-  start: number;
-  end: number;
-  rule: string;
-}
+  rules: recommendedRules
+    .filter((rule) => rule.meta.id !== FILTER_COMMENTS_ID)
+    .map((rule) => ({ id: rule.meta.id, rule: rule as SecretlintConfig['rules'][number]['rule'] })),
+} as SecretlintConfig;
 
 /** `@secretlint/secretlint-rule-github` → `github`: short enough to read inside code. */
 function shortRuleId(ruleId: string): string {
@@ -43,75 +43,6 @@ function shortRuleId(ruleId: string): string {
 // Characters secretlint sometimes includes after a match (a connection string's closing quote and
 // semicolon). Replacing them would turn valid code into a syntax error the model then "finds".
 const TRAILING_NON_SECRET = /["'`;,)\]}>\s]/;
-
-/*
- * SUPPLEMENT: what the recommended preset misses and our users hit.
- * 1. password-assignment: a literal assigned to a name ending in password/passwd/pwd/passphrase/
- *    secret/api key/access token/auth token/client secret/private key (optionally followed by
- *    "key"), e.g. `DB_PASSWORD = "hunter2hunter2"`, `"clientSecret": "…"`, `SECRET_KEY = '…'`.
- *    The value must be quoted (unquoted only in config formats: YAML, INI/properties, shell,
- *    Dockerfile), at least 8 characters, without whitespace, and contain a digit or symbol unless
- *    it is 16+ characters long (so UI strings like "password": "Password" survive).
- *    Placeholders and references (${VAR}, {{ x }}, <password>, %s, changeme, example, xxx, ***) are kept.
- * 2. connection-string-password: the password of any `scheme://user:password@host` URL
- *    (redis, amqp, mssql, jdbc:..., and the databases the preset knows); only the password is
- *    replaced so the URL's shape stays reviewable.
- * 3. aws: AWS access key IDs (AKIA..., ASIA...). The preset reports them only behind its
- *    `enableIDScanRule` option, which also runs an account-ID scan that costs more than all other
- *    rules together over thousands of files; an access key ID is half a credential, so we catch it here.
- * The patterns start at a literal (the keyword, '://', the key prefix) so they stay cheap on large files.
- */
-// The name only has to END with the keyword (DB_PASSWORD, clientSecret), so matching starts there.
-const SECRET_NAME = String.raw`(?:password|passwd|pwd|passphrase|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key)(?:[_-]?key)?`;
-const ASSIGN = String.raw`["']?\s*(?:=|:=|=>|:)\s*`;
-const QUOTED_ASSIGNMENT = new RegExp(String.raw`${SECRET_NAME}${ASSIGN}(["'\`])([^"'\`\s]{8,})\1`, 'gi');
-const UNQUOTED_ASSIGNMENT = new RegExp(
-  String.raw`^[ \t]*(?:export[ \t]+|ENV[ \t]+|-[ \t]+)?[A-Za-z0-9_.-]*?${SECRET_NAME}${ASSIGN}([^\s"'\`#!&*][^\s"'\`#]{7,})[ \t\r]*$`,
-  'gim',
-);
-const UNQUOTED_FORMATS = /\.(ya?ml|ini|cfg|conf|properties|sh|bash|zsh)$|(^|\/)dockerfile[^/]*$/i;
-const PLACEHOLDER = /\$\{|\{\{|<[^>]*>|%\(|%s|\$\(|changeme|example|placeholder|dummy|your[_-]|xxx|\*\*\*|redacted|^\$[A-Z_]+$/i;
-const CONNECTION_PASSWORD = /:\/\/[^\s:/@'"`]+:([^\s:/@'"`]+)@[^\s/'"`]/g;
-const AWS_ACCESS_KEY_ID = /\b(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g;
-// The example key of AWS's documentation, kept like the preset keeps it.
-const AWS_DOCUMENTATION_KEY = 'AKIAIOSFODNN7EXAMPLE';
-
-function looksLikeSecretValue(value: string): boolean {
-  if (PLACEHOLDER.test(value)) return false;
-  if (/^(.)\1*$/.test(value)) return false;
-  return value.length >= 16 || /[^A-Za-z]/.test(value);
-}
-
-function supplementHits(content: string, path: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const match of content.matchAll(QUOTED_ASSIGNMENT)) {
-    const value = match[2]!;
-    if (!looksLikeSecretValue(value)) continue;
-    const start = match.index! + match[0].length - 1 - value.length;
-    hits.push({ start, end: start + value.length, rule: 'password-assignment' });
-  }
-  if (UNQUOTED_FORMATS.test(posix.basename(path))) {
-    for (const match of content.matchAll(UNQUOTED_ASSIGNMENT)) {
-      const value = match[1]!;
-      if (!looksLikeSecretValue(value)) continue;
-      const start = match.index! + match[0].trimEnd().length - value.length;
-      hits.push({ start, end: start + value.length, rule: 'password-assignment' });
-    }
-  }
-  for (const match of content.matchAll(AWS_ACCESS_KEY_ID)) {
-    if (match[0] === AWS_DOCUMENTATION_KEY) continue;
-    hits.push({ start: match.index!, end: match.index! + match[0].length, rule: 'aws' });
-  }
-  if (!content.includes('://')) return hits;
-  for (const match of content.matchAll(CONNECTION_PASSWORD)) {
-    const password = match[1]!;
-    if (PLACEHOLDER.test(password) || /^(password|pass|pwd|secret)$/i.test(password)) continue;
-    // The password sits right before the '@' that follows it.
-    const start = match.index! + match[0].length - 2 - password.length;
-    hits.push({ start, end: start + password.length, rule: 'connection-string-password' });
-  }
-  return hits;
-}
 
 async function secretlintHits(content: string, path: string): Promise<Hit[]> {
   const ext = posix.extname(path);
@@ -160,14 +91,12 @@ function mergeHits(hits: Hit[], content: string): Hit[] {
   return merged;
 }
 
-/**
- * Replaces every secret-looking string with `[REDACTED:<rule>]`, keeping the line count and the
- * line of everything after it. `path` tells the rules what kind of file this is.
- */
-export async function redactSecrets(content: string, path: string): Promise<{ content: string; redactions: number }> {
-  if (content.length === 0) return { content, redactions: 0 };
-  const hits = mergeHits([...(await secretlintHits(content, path)), ...supplementHits(content, path)], content);
-  if (hits.length === 0) return { content, redactions: 0 };
+/** Every secret in `content`, merged and sorted. `path` tells the rules what kind of file this is. */
+async function findSecrets(content: string, path: string): Promise<Hit[]> {
+  return mergeHits([...(await secretlintHits(content, path)), ...formatHits(content), ...genericHits(content, path)], content);
+}
+
+function replaceHits(content: string, hits: Hit[]): string {
   let out = '';
   let cursor = 0;
   for (const hit of hits) {
@@ -175,6 +104,33 @@ export async function redactSecrets(content: string, path: string): Promise<{ co
     out += content.slice(cursor, hit.start) + `[REDACTED:${hit.rule}]` + lineBreaks.join('');
     cursor = hit.end;
   }
-  out += content.slice(cursor);
-  return { content: out, redactions: hits.length };
+  return out + content.slice(cursor);
+}
+
+/**
+ * A cheap test that every secret any rule above finds passes: a run of 16 token characters (every
+ * format and token), a URL (passwords, DSNs, webhooks), a PEM armour line, a secret-like name
+ * followed by an assignment (`password=`, `"apiKey":`, `<secret>`, `'DB_PASSWORD',`), a Basic
+ * header or a command-line flag. Text without any of these (most of a model's prose, many small
+ * files) skips secretlint, whose fixed cost per call dominates on short text.
+ * test/redact.test.ts checks it against every line of the corpus that holds a secret.
+ */
+const MAY_HOLD_SECRET =
+  /[A-Za-z0-9+_=-]{16}|:\/\/|-----BEGIN|(?:pass|pwd|secret|token|key|auth|credential|sig)\w*["'`]?\s*(?:[:=,>]|\s-)|\bBasic\s|\s-[pu]|--user/i;
+
+export function mayHoldSecret(text: string): boolean {
+  return MAY_HOLD_SECRET.test(text);
+}
+
+/**
+ * Replaces every secret-looking string with `[REDACTED:<rule>]`, keeping the line count and the
+ * line of everything after it. `path` tells the rules what kind of file this is (any text can be
+ * given: instructions, a model's answer; the path only decides whether unquoted `name: value`
+ * assignments count, as they do in YAML, INI, shell...).
+ */
+export async function redactSecrets(content: string, path: string): Promise<{ content: string; redactions: number }> {
+  if (!mayHoldSecret(content)) return { content, redactions: 0 };
+  const hits = await findSecrets(content, path);
+  if (hits.length === 0) return { content, redactions: 0 };
+  return { content: replaceHits(content, hits), redactions: hits.length };
 }

@@ -49,11 +49,14 @@ export function formatRanges(ranges: LineRange[]): string {
   return ranges.map((r) => `${r.start}-${r.end}`).join(',');
 }
 
+/** What marks a line the change added or modified: "42+| code" (the model cites 42). */
+export const CHANGED_MARK = '+';
+
 /**
  * Numbered lines of `content` (text, or its lines already split) restricted to `ranges` (all lines when
- * undefined); gaps marked "...".
+ * undefined); gaps marked "..."; lines inside `changed` marked "N+| ".
  */
-export function renderNumberedLines(content: string | readonly string[], ranges?: LineRange[]): string {
+export function renderNumberedLines(content: string | readonly string[], ranges?: LineRange[], changed?: LineRange[]): string {
   const lines = typeof content === 'string' ? splitLines(content) : content;
   const wanted = ranges ?? [{ start: 1, end: lines.length }];
   const out: string[] = [];
@@ -63,7 +66,10 @@ export function renderNumberedLines(content: string | readonly string[], ranges?
     const end = Math.min(lines.length, range.end);
     if (start > end) continue;
     if (last !== 0 && start > last + 1) out.push('...');
-    for (let n = start; n <= end; n++) out.push(`${n}| ${lines[n - 1]}`);
+    for (let n = start; n <= end; n++) {
+      const mark = changed?.some((r) => r.start <= n && n <= r.end) ? CHANGED_MARK : '';
+      out.push(`${n}${mark}| ${lines[n - 1]}`);
+    }
     last = end;
   }
   return out.join('\n');
@@ -83,9 +89,40 @@ export function renderFileBlock(file: SourceFile, options: RenderOptions = {}): 
   if (options.includeBase && file.baseContent !== undefined) {
     parts.push('<base_code>', renderNumberedLines(file.baseContent), '</base_code>');
   }
-  parts.push(`<code ranges="${formatRanges(ranges)}">`, renderNumberedLines(lines, ranges), '</code>');
+  // The change's lines are marked when there is a change to see; a file without a diff (a whole-tree
+  // review, a new file) is new code in full, which the rules say instead of marking every line.
+  const changed = file.diff ? file.changedRanges : undefined;
+  parts.push(`<code ranges="${formatRanges(ranges)}">`, renderNumberedLines(lines, ranges, changed), '</code>');
   parts.push('</file>');
   return parts.join('\n');
+}
+
+/** Characters of a pull request's title and description a prompt shows (the rest is cut, marked "…"). */
+export const PULL_REQUEST_TEXT_CAP = { title: 256, body: 4000 } as const;
+
+/** Text inside a data block: `&`, `<`, `>` as entities (no closing tag can be forged), unsafe characters dropped, capped. */
+function blockText(value: string, max: number): string {
+  const text = value.replace(/\r\n?/g, '\n').replace(unsafeChars('\t\n'), '').trim();
+  const capped = text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+  return capped.replace(/[&<>]/g, (char) => ENTITIES[char]!);
+}
+
+/**
+ * The author's intent, as data: a pull request's title and description in a <pull_request> block,
+ * sanitised and capped. Null when there is neither.
+ */
+export function renderPullRequestBlock(pr: { number: number; title?: string; body?: string }): string | null {
+  const title = blockText(pr.title ?? '', PULL_REQUEST_TEXT_CAP.title).replace(/\s+/g, ' ');
+  const body = blockText(pr.body ?? '', PULL_REQUEST_TEXT_CAP.body);
+  if (!title && !body) return null;
+  return [
+    `<pull_request number="${pr.number}">`,
+    `<title>${title}</title>`,
+    '<description>',
+    body,
+    '</description>',
+    '</pull_request>',
+  ].join('\n');
 }
 
 export interface ParsedFileBlock {
@@ -97,14 +134,18 @@ export interface ParsedFileBlock {
   code: Map<number, string>;
   /** Base lines that were sent, by line number (refactor-validation). */
   baseCode: Map<number, string>;
+  /** Head lines marked as changed ("N+| "). */
+  changed: Set<number>;
   diff: string;
 }
 
-function parseNumbered(body: string): Map<number, string> {
+function parseNumbered(body: string, changed?: Set<number>): Map<number, string> {
   const lines = new Map<number, string>();
   for (const line of body.split('\n')) {
-    const match = /^(\d+)\| ?(.*)$/.exec(line);
-    if (match) lines.set(Number(match[1]), match[2]!);
+    const match = /^(\d+)(\+?)\| ?(.*)$/.exec(line);
+    if (!match) continue;
+    lines.set(Number(match[1]), match[3]!);
+    if (match[2]) changed?.add(Number(match[1]));
   }
   return lines;
 }
@@ -119,14 +160,16 @@ export function parseFileBlocks(text: string): ParsedFileBlock[] {
       const re = new RegExp(`^<${tag}[^>\\n]*>\\n([\\s\\S]*?)^<\\/${tag}>$`, 'm');
       return re.exec(body)?.[1] ?? '';
     };
+    const changed = new Set<number>();
     blocks.push({
       path: decodeAttribute(match[1]!),
       language: decodeAttribute(match[2]!),
       status: match[3]!,
       totalLines: Number(match[4]),
-      code: parseNumbered(section('code')),
+      code: parseNumbered(section('code'), changed),
       baseCode: parseNumbered(section('base_code')),
       diff: section('diff'),
+      changed,
     });
   }
   return blocks;

@@ -275,6 +275,12 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   const leftOut: string[] = [];
   if (results.duplicatesSkipped > 0) leftOut.push(`${plural(results.duplicatesSkipped, 'finding')} already reported earlier`);
   if (results.belowSeverity > 0) leftOut.push(`${plural(results.belowSeverity, 'finding')} below the minimum severity`);
+  if (results.belowConfidenceCount)
+    leftOut.push(
+      `${plural(results.belowConfidenceCount, 'finding')} below the minimum confidence (in the results file and the job summary)`,
+    );
+  if (results.mislocated)
+    leftOut.push(`${plural(results.mislocated, 'finding')} whose quoted code is not on the lines sent (mislocated)`);
   if (results.findingsNotKept)
     leftOut.push(
       `${plural(results.findingsNotKept, 'less severe finding')} beyond the ${formatCount(results.findings.length)} kept for reports (all are in the results file)`,
@@ -289,6 +295,11 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   }
   if ((state.redactions ?? 0) > 0) {
     lines.push(`${plural(state.redactions, 'secret-looking string')} redacted before sending (the files were still reviewed).`);
+  }
+  if ((results.answerRedactions ?? 0) > 0) {
+    lines.push(
+      `${plural(results.answerRedactions!, 'secret-looking string')} in the model's answers redacted before publishing.`,
+    );
   }
   if (results.resubmitted > 0) {
     lines.push(
@@ -395,7 +406,11 @@ export function renderResultsJson(context: ReportContext): string {
       duplicatesSkipped: results.duplicatesSkipped,
       belowSeverity: results.belowSeverity,
       findingsNotKept: results.findingsNotKept ?? 0,
+      belowConfidence: results.belowConfidenceCount ?? 0,
+      moved: results.moved ?? 0,
+      mislocated: results.mislocated ?? 0,
     },
+    belowConfidence: sortFindings(results.belowConfidence ?? []).map(findingJson),
     usage: results.usage,
     findings: sortFindings(results.findings).map(findingJson),
     files: results.files,

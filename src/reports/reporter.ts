@@ -30,8 +30,21 @@ export interface CollectedResults {
   duplicatesSkipped: number;
   /** Findings under min-severity, left out. */
   belowSeverity: number;
+  /**
+   * Findings under min-confidence: never posted (issue, review, comment, SARIF), listed at the tail of
+   * the job summary and kept in the results file. At most MAX_HELD_BACK are held here.
+   */
+  belowConfidence?: Finding[];
+  /** How many findings were under min-confidence (belowConfidence may hold fewer). */
+  belowConfidenceCount?: number;
+  /** Findings dropped because their quoted code is not at (or near) the lines they cite. */
+  mislocated?: number;
+  /** Findings moved to the sent lines their quoted code is on. */
+  moved?: number;
   /** Findings beyond what a collect keeps in memory (the least severe): only in the results file. */
   findingsNotKept?: number;
+  /** Secret-looking strings replaced in the model's answers (engine/outcome.ts) before publishing. */
+  answerRedactions?: number;
   usage: UsageSummary;
   batchIds: string[];
   /** Local path of the results JSONL (saved before any report is posted). */

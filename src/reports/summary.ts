@@ -11,7 +11,7 @@ import { countBySeverity, SEVERITY_LABEL, sortFindings } from './group.js';
 import { emitAnnotations, findingAnnotations } from './annotations.js';
 import { capBody, codeSpan, sanitizeInline } from './sanitize.js';
 import { formatUsd } from '../cost/usage.js';
-import { joinBlocks, renderReportBlocks, summaryBlock, type ReportLink } from './markdown.js';
+import { findingBlocks, joinBlocks, renderReportBlocks, summaryBlock, type ReportLink } from './markdown.js';
 import { formatCount, plural, sanitizeOptionsFor, severityBreakdown } from './format.js';
 
 /** GitHub's limit for one step's summary, in bytes. */
@@ -128,6 +128,15 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
     sections.push(
       `_The ${formatCount(shown.length)} most severe of ${formatCount(results.findings.length)} findings are shown here; all of them are in the results artifact._`,
     );
+  }
+  // The tail: findings under min-confidence, never posted anywhere else (results.jsonl has them all).
+  const held = results.belowConfidence ?? [];
+  if (held.length > 0) {
+    const count = results.belowConfidenceCount ?? held.length;
+    sections.push(
+      `### Below min-confidence, not posted (${formatCount(count)})\n\n_Kept for a second look; ${held.length < count ? `the first ${formatCount(held.length)} are shown, ` : ''}all are in the results file._`,
+    );
+    sections.push(joinBlocks(findingBlocks(held, context, 4)));
   }
   return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
 }

@@ -18,10 +18,13 @@ What to look for, most important first:
 Focus on the changed lines (see <diff>); report a problem in unchanged code only when the change makes it reachable or wrong.
 ${PRECISION_RULES}
 
-Each finding: path and line range it is about, severity, a short kebab-case category (e.g. "null-dereference", "race-condition", "error-handling", "sql-injection"), a one-line title, an explanation of what goes wrong, and a suggested fix when you have a concrete one (else null).
+Each finding: path and line range it is about, the quoted code, the trigger, severity, confidence, a short kebab-case category (e.g. "null-dereference", "race-condition", "error-handling", "sql-injection"), a one-line title, an explanation of what goes wrong, and a suggested fix when you have a concrete one (else null).
 ${COMMON_RULES}`;
 
-const outputSchema = findingsSchema('CWE id such as "CWE-476" when the problem is a recognised weakness, else null.');
+const outputSchema = findingsSchema(
+  'CWE id such as "CWE-476" when the problem is a recognised weakness, else null.',
+  'What makes it go wrong, one line: input or state → what happens → impact.',
+);
 const validate = compileAnswerSchema(outputSchema);
 
 export const codeReview: TaskDefinition = {

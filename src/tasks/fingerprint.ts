@@ -12,6 +12,12 @@ export interface FingerprintInput {
   category: string;
   /** The text of the lines the finding points at (see codeAt). */
   code: string;
+  /**
+   * A recognised weakness: when set, the fingerprint is the weakness's (path, CWE, code), whatever the
+   * task and its wording of the category, so code-review's and security-scan's finding of the same
+   * weakness on the same code are one finding, reported once (reports skip a fingerprint already posted).
+   */
+  cwe?: string | null;
 }
 
 /** Whitespace-insensitive form of a code excerpt: runs of whitespace (newlines included) become one space. */
@@ -21,7 +27,9 @@ export function normaliseCode(code: string): string {
 
 /** 32 hex characters (128 bits of sha256): plenty to avoid collisions, short enough for HTML markers. */
 export function fingerprint(input: FingerprintInput): string {
-  const material = JSON.stringify([input.task, input.path, input.category.trim().toLowerCase(), normaliseCode(input.code)]);
+  const material = input.cwe
+    ? JSON.stringify(['cwe', input.path, input.cwe.trim().toUpperCase(), normaliseCode(input.code)])
+    : JSON.stringify([input.task, input.path, input.category.trim().toLowerCase(), normaliseCode(input.code)]);
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }
 

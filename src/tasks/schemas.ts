@@ -2,7 +2,7 @@
 // of JSON Schema (no minimum/maxLength/pattern): schemas stay within types, enums, required and
 // additionalProperties, and the normalisers check the rest.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { SEVERITIES, type TaskName } from '../types.js';
+import { CONFIDENCES, FINDING_SEVERITIES, SEVERITIES, type TaskName } from '../types.js';
 import { MalformedAnswerError } from './task.js';
 
 /**
@@ -26,8 +26,28 @@ export const nullableString = (description: string): Record<string, unknown> => 
   description,
 });
 
-/** findings answer shape (code-review, security-scan). */
-export function findingsSchema(cweDescription: string): Record<string, unknown> {
+/** The severities a findings answer may give, defined so that `low` is still a real defect. */
+export const findingSeveritySchema = {
+  type: 'string',
+  enum: [...FINDING_SEVERITIES],
+  description:
+    'critical: exploitable or data-destroying in normal use; high: real impact, likely hit; medium: real impact, less common path; low: real defect, small impact.',
+};
+
+export const confidenceSchema = {
+  type: 'string',
+  enum: [...CONFIDENCES],
+  description:
+    'certain: the quoted code alone shows it; likely: needs a plausible assumption about code not shown; possible: depends on code or input not shown.',
+};
+
+/**
+ * findings answer shape (code-review, security-scan). The fields are in reasoning order (structured
+ * outputs write them in this order): where, the code quoted, what triggers it, and only then the
+ * verdict (severity, confidence) and the prose. Descriptions stay short: they are sent with every
+ * request, and every field is paid for in output tokens.
+ */
+export function findingsSchema(cweDescription: string, triggerDescription: string): Record<string, unknown> {
   return objectSchema({
     summary: { type: 'string', description: 'One or two sentences on the reviewed change overall.' },
     findings: {
@@ -36,12 +56,15 @@ export function findingsSchema(cweDescription: string): Record<string, unknown> 
         path: { type: 'string', description: 'The path attribute of the <file> block.' },
         start_line: lineSchema('First line of the problem, from the "N| " prefixes.'),
         end_line: lineSchema('Last line of the problem (equal to start_line for one line).'),
-        severity: severitySchema,
+        quote: { type: 'string', description: 'The code at those lines, copied verbatim without "N| " (at most 3 lines).' },
+        trigger: { type: 'string', description: triggerDescription },
+        severity: findingSeveritySchema,
+        confidence: confidenceSchema,
         category: { type: 'string', description: 'Short kebab-case kind, e.g. "null-dereference", "sql-injection".' },
-        title: { type: 'string', description: 'One line, at most 100 characters.' },
-        explanation: { type: 'string', description: 'What goes wrong, when, and why it matters.' },
-        suggested_fix: nullableString('A concrete fix (prose or a short code snippet), or null.'),
         cwe: nullableString(cweDescription),
+        title: { type: 'string', description: 'One line, at most 100 characters.' },
+        explanation: { type: 'string', description: 'Why it matters, briefly.' },
+        suggested_fix: nullableString('A concrete fix (prose or a short code snippet), or null.'),
       }),
     },
   });

@@ -3,6 +3,7 @@
 import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
 import { COMMON_RULES, PRECISION_RULES, normaliseFindingsAnswer, renderFindingsUnit, type FindingsAnswer } from './common.js';
 import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
+import { FALSE_POSITIVE_CLASS_TEXT } from './false-positives.js';
 import { normaliseCwe } from './text.js';
 import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
 import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
@@ -17,12 +18,18 @@ What to look for:
 - Concurrency: races and TOCTOU on security-relevant state (balances, permissions, files), double-spend, unsafe shared state.
 - Leaks and exposure: sensitive data in logs or error messages, stack traces to clients, overly broad CORS, information disclosure, missing limits that allow resource exhaustion.
 Report a weakness only when the code shown makes it plausible to exploit; state the attack (who sends what, and what they gain).
+
+Scope: report what this change introduces or makes reachable (the changed lines, see <diff>; a file without <diff> is new code), not every weakness the file already had.
+Known false-positive classes: ${FALSE_POSITIVE_CLASS_TEXT}. Report one of these only with a concrete attack path in trigger and confidence certain.
 ${PRECISION_RULES}
 
-Each finding: path and line range, severity, a short kebab-case category (e.g. "sql-injection", "missing-authorization", "hardcoded-secret", "weak-crypto", "race-condition", "information-leak"), a one-line title, the explanation (attack and impact), a concrete suggested fix when you have one (else null), and the CWE id in the form "CWE-<number>" (e.g. "CWE-89" for SQL injection), or null when none fits.
+Each finding: path and line range, the quoted code, the trigger as source → sink → impact, severity, confidence, a short kebab-case category (e.g. "sql-injection", "missing-authorization", "hardcoded-secret", "weak-crypto", "race-condition", "information-leak"), a one-line title, the explanation (attack and impact), a concrete suggested fix when you have one (else null), and the CWE id in the form "CWE-<number>" (e.g. "CWE-89" for SQL injection), or null when none fits.
 ${COMMON_RULES}`;
 
-const outputSchema = findingsSchema('The CWE id as "CWE-<number>", e.g. "CWE-89"; null when no CWE fits.');
+const outputSchema = findingsSchema(
+  'The CWE id as "CWE-<number>", e.g. "CWE-89"; null when no CWE fits.',
+  'The exploit path, one line: source → sink → impact (who sends what, where it lands, what they gain).',
+);
 const validate = compileAnswerSchema(outputSchema);
 
 export const securityScan: TaskDefinition = {

@@ -4,6 +4,7 @@ import { unsafeChars } from '../io/safe-text.js';
 export const LIMITS = {
   summary: 2000,
   title: 200,
+  trigger: 400,
   explanation: 4000,
   suggestedFix: 4000,
   category: 64,

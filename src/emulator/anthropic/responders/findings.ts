@@ -7,7 +7,10 @@ export interface FindingAnswer {
   path: string;
   start_line: number;
   end_line: number;
-  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  quote: string;
+  trigger: string;
+  severity: 'critical' | 'high' | 'medium' | 'low';
+  confidence: 'certain' | 'likely' | 'possible';
   category: string;
   title: string;
   explanation: string;
@@ -27,6 +30,10 @@ interface LineContext {
 interface Rule {
   category: string;
   severity: FindingAnswer['severity'];
+  /** How sure a careful model would be from the one line it matched. */
+  confidence: FindingAnswer['confidence'];
+  /** input or state → what happens → impact. */
+  trigger: string;
   cwe: string | null;
   families: LanguageFamily[] | 'any';
   matches(line: LineContext): boolean;
@@ -75,6 +82,8 @@ const RULES: Rule[] = [
   {
     category: 'sql-injection',
     severity: 'high',
+    confidence: 'certain',
+    trigger: 'caller-controlled value → spliced into the SQL text → attacker rewrites the query',
     cwe: 'CWE-89',
     families: ['js'],
     matches: ({ text }) => SQL_KEYWORDS.test(text) && (/`[^`]*\$\{/.test(text) || CONCATENATION.test(text)),
@@ -85,6 +94,8 @@ const RULES: Rule[] = [
   {
     category: 'sql-injection',
     severity: 'high',
+    confidence: 'certain',
+    trigger: 'caller-controlled value → spliced into the SQL text → attacker rewrites the query',
     cwe: 'CWE-89',
     families: ['py'],
     matches: ({ text }) =>
@@ -97,6 +108,8 @@ const RULES: Rule[] = [
   {
     category: 'code-injection',
     severity: 'critical',
+    confidence: 'likely',
+    trigger: 'input reaching the string → evaluated as code → attacker runs arbitrary code',
     cwe: 'CWE-95',
     families: ['js'],
     matches: ({ text, code }) => {
@@ -111,6 +124,8 @@ const RULES: Rule[] = [
   {
     category: 'code-injection',
     severity: 'critical',
+    confidence: 'likely',
+    trigger: 'input reaching the string → evaluated as code → attacker runs arbitrary code',
     cwe: 'CWE-95',
     families: ['py'],
     matches: ({ text, code }) => {
@@ -124,6 +139,8 @@ const RULES: Rule[] = [
   {
     category: 'command-injection',
     severity: 'critical',
+    confidence: 'likely',
+    trigger: 'interpolated value → shell command line → attacker runs extra commands',
     cwe: 'CWE-78',
     families: ['js'],
     matches: ({ text, code }) =>
@@ -137,6 +154,8 @@ const RULES: Rule[] = [
   {
     category: 'command-injection',
     severity: 'critical',
+    confidence: 'likely',
+    trigger: 'interpolated value → shell command line → attacker runs extra commands',
     cwe: 'CWE-78',
     families: ['py'],
     matches: ({ text, code }) => {
@@ -150,6 +169,8 @@ const RULES: Rule[] = [
   {
     category: 'hardcoded-credentials',
     severity: 'high',
+    confidence: 'certain',
+    trigger: 'source or git history read → credential copied → attacker uses the account',
     cwe: 'CWE-798',
     families: 'any',
     matches: ({ text }) => {
@@ -165,6 +186,8 @@ const RULES: Rule[] = [
   {
     category: 'weak-randomness',
     severity: 'medium',
+    confidence: 'likely',
+    trigger: 'observed outputs → Math.random state predicted → attacker guesses the token',
     cwe: 'CWE-338',
     families: ['js'],
     matches: ({ text }) => /Math\.random\s*\(/.test(text) && SECRETISH_CONTEXT.test(text),
@@ -175,6 +198,8 @@ const RULES: Rule[] = [
   {
     category: 'weak-randomness',
     severity: 'medium',
+    confidence: 'likely',
+    trigger: 'observed outputs → Math.random state predicted → attacker guesses the token',
     cwe: 'CWE-338',
     families: ['py'],
     matches: ({ text }) =>
@@ -186,6 +211,8 @@ const RULES: Rule[] = [
   {
     category: 'weak-crypto',
     severity: 'high',
+    confidence: 'certain',
+    trigger: 'leaked password hashes → fast MD5/SHA-1 brute force → passwords recovered',
     cwe: 'CWE-327',
     families: ['js', 'py'],
     matches: (line) =>
@@ -198,6 +225,8 @@ const RULES: Rule[] = [
   {
     category: 'off-by-one',
     severity: 'medium',
+    confidence: 'certain',
+    trigger: 'last loop pass → reads index length → undefined used as an element',
     cwe: null,
     families: ['js'],
     matches: ({ code }) => /\bfor\s*\([^;]*;\s*[\w$]+\s*<=\s*[\w$.[\]]+\.length\s*;/.test(code),
@@ -208,6 +237,8 @@ const RULES: Rule[] = [
   {
     category: 'loose-equality',
     severity: 'low',
+    confidence: 'possible',
+    trigger: 'a value of another type → coerced by == → compares equal when it should not',
     cwe: null,
     families: ['js'],
     matches: ({ code }) => /(?<![=!<>])(==|!=)(?!=)/.test(code),
@@ -219,6 +250,8 @@ const RULES: Rule[] = [
   {
     category: 'swallowed-error',
     severity: 'medium',
+    confidence: 'certain',
+    trigger: 'the call throws → catch does nothing → failure goes unnoticed',
     cwe: null,
     families: ['js'],
     matches: (line) =>
@@ -231,6 +264,8 @@ const RULES: Rule[] = [
   {
     category: 'swallowed-error',
     severity: 'medium',
+    confidence: 'certain',
+    trigger: 'the call throws → catch does nothing → failure goes unnoticed',
     cwe: null,
     families: ['py'],
     matches: (line) =>
@@ -243,6 +278,8 @@ const RULES: Rule[] = [
   {
     category: 'path-traversal',
     severity: 'high',
+    confidence: 'certain',
+    trigger: 'request sends ../ in the name → joined into the path → attacker reads files outside the directory',
     cwe: 'CWE-22',
     families: ['js'],
     matches: ({ text }) =>
@@ -255,6 +292,8 @@ const RULES: Rule[] = [
   {
     category: 'path-traversal',
     severity: 'high',
+    confidence: 'certain',
+    trigger: 'request sends ../ in the name → joined into the path → attacker reads files outside the directory',
     cwe: 'CWE-22',
     families: ['py'],
     matches: ({ text }) => /\b(open|os\.path\.join|send_file)\s*\(/.test(text) && REQUEST_INPUT_PY.test(text),
@@ -265,6 +304,8 @@ const RULES: Rule[] = [
   {
     category: 'xss',
     severity: 'high',
+    confidence: 'likely',
+    trigger: 'user-controlled markup → innerHTML → script runs in the victim page',
     cwe: 'CWE-79',
     families: ['js'],
     matches: ({ text, code }) =>
@@ -276,8 +317,22 @@ const RULES: Rule[] = [
     fix: 'Set textContent instead, or sanitise the markup (e.g. DOMPurify) before inserting it.',
   },
   {
+    category: 'log-injection',
+    severity: 'low',
+    confidence: 'likely',
+    trigger: 'request value → log line',
+    cwe: 'CWE-117',
+    families: ['js'],
+    matches: ({ text }) => /\bconsole\.(log|info|warn|error)\s*\(/.test(text) && REQUEST_INPUT_JS.test(text),
+    title: 'Request input written to the log unescaped',
+    why: 'writes request input into a log line, so a newline in it can forge log entries.',
+    fix: 'Log the value JSON-encoded (or strip CR/LF) so it cannot start a new entry.',
+  },
+  {
     category: 'insecure-deserialization',
     severity: 'high',
+    confidence: 'likely',
+    trigger: 'crafted payload → unpickled or yaml.load-ed → attacker runs code',
     cwe: 'CWE-502',
     families: ['py'],
     matches: ({ code }) =>
@@ -286,16 +341,6 @@ const RULES: Rule[] = [
     title: 'Untrusted data deserialised with an unsafe loader',
     why: 'deserialises data with pickle / yaml.load, which can construct arbitrary objects and run code.',
     fix: 'Use json, or yaml.safe_load; never unpickle data that crosses a trust boundary.',
-  },
-  {
-    category: 'todo',
-    severity: 'info',
-    cwe: null,
-    families: 'any',
-    matches: ({ text }) => /(\/\/|#|\/\*|\*)\s*.*\b(TODO|FIXME)\b/.test(text),
-    title: 'Unfinished work marked TODO/FIXME',
-    why: 'marks work that was left unfinished.',
-    fix: 'Finish the work or track it in an issue and remove the marker.',
   },
 ];
 
@@ -326,7 +371,10 @@ export function findDefects(block: ParsedFileBlock, options: FindingsOptions): F
         path: block.path,
         start_line: n,
         end_line: n,
+        quote: text.trim(),
+        trigger: rule.trigger,
         severity: rule.severity,
+        confidence: rule.confidence,
         category: rule.category,
         title: typeof rule.title === 'string' ? rule.title : rule.title(line),
         explanation: `Line ${n}, \`${quote(text)}\`, ${rule.why}`,
