@@ -178,7 +178,7 @@ describe('the plan a user sees', () => {
     expect(text).toMatch(/1 excluded by include\/exclude/);
     // The largest request first, with its size.
     expect(text).toMatch(/Largest requests[^\n]*\n\s+[\d,]+ tokens\s+src\/router\/trie\.ts/);
-    expect(text).toMatch(/Caching: not cached: shared prefix of [\d,]+ tokens is below/);
+    expect(text).toMatch(/^Caching: not cached: shared prefix of [\d,]+ tokens/m);
     expect(text).toMatch(/Redacted: 1 secret-looking string/);
     // A week's window is projected to a month of nights, not multiplied by 30.
     expect(text).toMatch(/a month of nightly runs \(this 7-day window scaled to one night\)/);
