@@ -384,15 +384,16 @@ describe('plan estimate', () => {
     inputTokens: 5_000,
     outputTokens: 500,
   }));
-  const estimate = estimatePlan({
+  const planInput = {
     model: 'claude-sonnet-4-6',
     price: sonnet,
     requests,
     prefixTokens: 2_000,
     cached: true,
     files: 10,
-    tokenSource: 'heuristic',
-  });
+    tokenSource: 'heuristic' as const,
+  };
+  const estimate = estimatePlan(planInput);
 
   it('prices batch, interactive, other models and a month by hand', () => {
     // Prefix, cached: 2,000 × $6/M = $0.012 + 9 × (0.7 × 2,000 × $0.30/M + 0.3 × 2,000 × $6/M) = 9 × $0.00402
@@ -401,7 +402,7 @@ describe('plan estimate', () => {
     expectUsd(estimate.batchUsd, 0.10659);
     // Interactive: 50,000 × $3/M + $0.075 = $0.225.
     expectUsd(estimate.interactiveUsd, 0.225);
-    expectUsd(estimate.monthlyUsd, 0.10659 * 30);
+    expectUsd(estimate.monthlyUsd!, 0.10659 * 30);
     expect(estimate.inputTokens).toBe(50_000);
     expect(estimate.outputTokens).toBe(5_000);
     expect(estimate.requests).toBe(10);
@@ -427,6 +428,26 @@ describe('plan estimate', () => {
     expect(text).toContain('| Batch on `claude-haiku-4-5` | $0.0375 |');
     expect(text).toContain('cached (1h)');
     expect(text).toContain("- `src/big'file.ts`: budget $0.10 reached");
+  });
+
+  it('projects nightly runs from the window length, not from this run alone (a week, two years, a pull request)', () => {
+    const input = planInput;
+    // One night's window: a month is 30 of these.
+    const night = estimatePlan({ ...input, windowDays: 1 });
+    expectUsd(night.monthlyUsd!, 0.10659 * 30);
+    expect(renderEstimate(night)).toContain('| Nightly for 30 days | $3.20 |');
+    // A week of changes costs what 7 nights would: a night is a seventh of it.
+    const week = estimatePlan({ ...input, windowDays: 7 });
+    expectUsd(week.monthlyUsd!, (0.10659 / 7) * 30);
+    expect(renderEstimate(week)).toContain('| Nightly for 30 days (this 7-day window scaled to one night) | $0.457 |');
+    // Two years of history reviewed at once says nothing like 30 times its cost.
+    const twoYears = estimatePlan({ ...input, windowDays: 730 });
+    expectUsd(twoYears.monthlyUsd!, (0.10659 / 730) * 30);
+    expect(renderEstimate(twoYears)).not.toContain('| Nightly for 30 days | $3.20 |');
+    // A pull request or the whole history is not a night: no projection at all.
+    const pullRequest = estimatePlan({ ...input, windowDays: null });
+    expect(pullRequest.monthlyUsd).toBeNull();
+    expect(renderEstimate(pullRequest)).not.toContain('Nightly');
   });
 
   it('says so when the price is unknown', () => {

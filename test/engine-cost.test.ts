@@ -157,7 +157,9 @@ describe('auto mode', () => {
     expect(result.status).toBe('dry-run');
     expect(emulator.calls['messages'] ?? 0).toBe(0);
     expect(engine.logs.some((l) => /^dry-run: \d+ requests would be sent for 2 files/.test(l.message))).toBe(true);
-    expect(engine.logs.some((l) => l.message.includes('**Cost estimate**'))).toBe(true);
+    expect(
+      engine.logs.some((l) => /^Cost: \$[\d.]+ with the Batches API \(interactive, no caching: \$[\d.]+\)/m.test(l.message)),
+    ).toBe(true);
     expect(engine.summaries).toHaveLength(1);
     expect(engine.summaries[0]).toContain('Cost estimate');
   });

@@ -3,24 +3,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dismissalFor, parseDecisions, readDecisions } from '../src/decisions/decisions-file.js';
 import { CodeReader, findGone, locateFinding, type FindingRef } from '../src/decisions/code.js';
-import { DEFAULT_MAX_FINDINGS, findingRefMarker, type NoiseReportContext } from '../src/decisions/index.js';
+import { DEFAULT_MAX_FINDINGS, findingRefMarker } from '../src/decisions/index.js';
 import { NO_DECISIONS } from '../src/decisions/decisions-file.js';
 import { issueReporter } from '../src/reports/issue.js';
 import { marker, fingerprintsMarker, readFingerprints } from '../src/reports/markers.js';
-import type { CollectedResults } from '../src/reports/reporter.js';
-import type { RunState } from '../src/state/state.js';
+import type { ReportContext } from '../src/reports/reporter.js';
 import { fingerprint } from '../src/tasks/fingerprint.js';
 import type { Finding, Severity } from '../src/types.js';
-import { createOctokit } from '../src/github/octokit.js';
 import type { GitHubContext } from '../src/github/context.js';
 import { submit } from '../src/engine/submit.js';
 import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { parseConfig } from '../src/config.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { echoResponder, TestClock, testConfig, testEngine, quietLog } from './helpers/engine.js';
+import { echoResponder, TestClock, testConfig, testEngine } from './helpers/engine.js';
+import { fixtureContext, fixtureFinding, fixtureGitHub, fixtureResults, fixtureUsage } from './helpers/report-fixtures.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 
-const quiet = quietLog;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -131,13 +129,7 @@ describe('issue report noise controls', () => {
 
   beforeEach(async () => {
     gh = await startGitHubEmulator({ owner, repo });
-    github = {
-      octokit: createOctokit({ token: 't', baseUrl: gh.url, log: quiet, minWriteIntervalMs: 0 }),
-      owner,
-      repo,
-      serverUrl: 'https://github.com',
-      readOnly: false,
-    };
+    github = fixtureGitHub(gh.url);
   });
   afterEach(async () => {
     expect(gh.violations).toEqual([]);
@@ -146,72 +138,32 @@ describe('issue report noise controls', () => {
 
   function finding(path: string, line: number, severity: Severity): Finding {
     const print = fingerprint({ task: 'code-review', path, category: 'bug', code: `line ${line} of ${path}` });
-    return {
-      task: 'code-review',
+    return fixtureFinding({
       path,
       startLine: line,
-      endLine: line,
       severity,
       category: 'bug',
       title: `Bug at ${path}:${line}`,
       explanation: 'x',
-      suggestedFix: null,
-      cwe: null,
       fingerprint: print,
-      customId: 'cr-1',
-    };
+    });
   }
 
-  function context(findings: Finding[], round: string, maxFindings = DEFAULT_MAX_FINDINGS): NoiseReportContext {
-    const results: CollectedResults = {
-      task: 'code-review',
+  function context(findings: Finding[], round: string, maxFindings = DEFAULT_MAX_FINDINGS): ReportContext {
+    const results = fixtureResults({
       findings,
-      files: [],
-      verdicts: [],
-      failures: [],
       succeeded: 1,
       received: 1,
-      resubmitted: 0,
-      duplicatesSkipped: 0,
-      belowSeverity: 0,
-      usage: {
-        requests: 1,
-        inputTokens: 1,
-        outputTokens: 1,
-        cacheCreationInputTokens: 0,
-        cacheReadInputTokens: 0,
-        costUsd: 0,
-        interactiveUsd: 0,
-        savingsUsd: 0,
-        cacheHitRate: 0,
-      },
+      usage: fixtureUsage({ requests: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, interactiveUsd: 0, savingsUsd: 0 }),
       batchIds: ['msgbatch_1'],
       resultsPath: '/tmp/r.jsonl',
-    };
-    const state = {
-      task: 'code-review',
-      model: 'claude-sonnet-4-6',
-      repository: `${owner}/${repo}`,
-      serverUrl: 'https://github.com',
-      headSha: 'b'.repeat(40),
-      baseSha: null,
-      ref: null,
-      pullRequest: null,
-      window: 'since last',
-      createdAt: '2026-11-20T02:00:00Z',
-      batches: [],
-      published: {},
-    } as unknown as RunState;
-    return {
-      state,
+    });
+    return fixtureContext(results, {
       stateId: 's1',
       round,
-      results,
       issueLabels: ['overnight'],
-      outputDir: '/tmp',
-      sarifPath: '/tmp/x.sarif',
       github,
-      log: quiet,
+      state: { ref: null, window: 'since last', createdAt: '2026-11-20T02:00:00Z' },
       noise: {
         maxFindings,
         decisions: NO_DECISIONS,
@@ -220,7 +172,7 @@ describe('issue report noise controls', () => {
         code: null,
         now: new Date('2026-11-20T02:00:00Z'),
       },
-    };
+    });
   }
 
   it('shows at most max-findings, worst first, and summarises the rest by severity and file', async () => {

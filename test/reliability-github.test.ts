@@ -21,13 +21,13 @@ import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { MAX_ANNOTATIONS } from '../src/reports/annotations.js';
 import { checkGeneratedPath } from '../src/tasks/paths.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
-import type { RunState } from '../src/state/state.js';
 import { ArtifactStateStore } from '../src/state/artifact-store.js';
 import { actionDeps } from '../src/action/run-action.js';
 import { ConfigError } from '../src/errors.js';
 import type { Finding, Severity } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { testConfig, testEngine, quietLog } from './helpers/engine.js';
+import { fixtureContext, fixtureFinding, fixturePullRequest, fixtureResults, fixtureUsage } from './helpers/report-fixtures.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 
 const execFileAsync = promisify(execFile);
@@ -261,48 +261,31 @@ describe('untrusted model output never reaches GitHub as written', () => {
 // ---- GitHub faults ----------------------------------------------------------------------------------
 
 function finding(path: string, line: number, severity: Severity = 'high', title = `Injection at ${path}:${line}`): Finding {
-  return {
-    task: 'code-review',
+  return fixtureFinding({
     path,
     startLine: line,
     endLine: line + 1,
     severity,
-    category: 'sql-injection',
     title,
-    explanation: 'Unchecked input reaches the query.',
-    suggestedFix: null,
     cwe: 'CWE-89',
     fingerprint: `fp-${path}-${line}-${severity}`,
-    customId: 'cr-1',
-  };
+  });
 }
 
 function results(findings: Finding[]): CollectedResults {
-  return {
-    task: 'code-review',
+  return fixtureResults({
     findings,
-    files: [],
-    verdicts: [],
-    failures: [],
     succeeded: 1,
     received: 1,
-    resubmitted: 0,
-    duplicatesSkipped: 0,
-    belowSeverity: 0,
-    usage: {
+    usage: fixtureUsage({
       requests: 1,
       inputTokens: 10,
       outputTokens: 10,
-      cacheCreationInputTokens: 0,
-      cacheReadInputTokens: 0,
       costUsd: 0.01,
       interactiveUsd: 0.02,
       savingsUsd: 0.01,
-      cacheHitRate: 0,
-    },
-    batchIds: ['msgbatch_01'],
-    resultsPath: '/tmp/results.jsonl',
-  };
+    }),
+  });
 }
 
 function reportContext(
@@ -311,42 +294,18 @@ function reportContext(
   outputDir = '/tmp',
   pullRequest: number | null = null,
 ): ReportContext {
-  const state = {
-    task: 'code-review',
-    model: 'claude-sonnet-4-6',
-    repository: `${owner}/${repo}`,
-    serverUrl: 'https://github.com',
-    headSha: 'c'.repeat(40),
-    baseSha: 'b'.repeat(40),
-    ref: pullRequest ? `refs/pull/${pullRequest}/merge` : 'refs/heads/main',
-    pullRequest: pullRequest
-      ? {
-          number: pullRequest,
-          baseSha: 'b'.repeat(40),
-          headSha: 'c'.repeat(40),
-          baseRef: 'main',
-          headRef: 'feature',
-          fromFork: true,
-        }
-      : null,
-    window: 'since 24h',
-    createdAt: '2026-11-20T23:00:00Z',
-    batches: [],
-    requests: {},
-    published: {},
-    redactions: 0,
-  } as unknown as RunState;
-  return {
-    state,
-    stateId: 'state-1',
-    round: 'r1',
-    results: collected,
+  return fixtureContext(collected, {
     issueLabels: ['overnight'],
     outputDir,
-    sarifPath: '/tmp/x.sarif',
     github: githubContext,
-    log: quiet,
-  };
+    state: {
+      headSha: 'c'.repeat(40),
+      baseSha: 'b'.repeat(40),
+      ...(pullRequest
+        ? { pullRequest: fixturePullRequest(pullRequest, { baseSha: 'b'.repeat(40), headSha: 'c'.repeat(40), fromFork: true }) }
+        : {}),
+    },
+  });
 }
 
 describe('GitHub faults', () => {

@@ -7,10 +7,10 @@ import type { GitHubContext } from '../src/github/context.js';
 import { issueReporter } from '../src/reports/issue.js';
 import type { CollectedResults, FailedItem, ReportContext } from '../src/reports/reporter.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
-import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { quietLog } from './helpers/engine.js';
+import { fixtureContext, fixtureFinding, fixtureGitHub, fixtureResults } from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -23,93 +23,25 @@ function finding(
   severity: Severity = 'high',
   explanation = 'Unchecked input reaches the query.',
 ): Finding {
-  return {
-    task: 'code-review',
-    path,
-    startLine: line,
-    endLine: line,
-    severity,
-    category: 'sql-injection',
-    title: `Injection at ${path}:${line}`,
-    explanation,
-    suggestedFix: null,
-    cwe: 'CWE-89',
-    fingerprint: `fp-${path}-${line}`,
-    customId: 'cr-1',
-  };
+  return fixtureFinding({ path, startLine: line, severity, title: `Injection at ${path}:${line}`, explanation, cwe: 'CWE-89' });
 }
 
 function results(findings: Finding[], failures: FailedItem[] = []): CollectedResults {
-  return {
-    task: 'code-review',
-    findings,
-    files: [],
-    verdicts: [],
-    failures,
-    succeeded: findings.length,
-    received: findings.length + failures.length,
-    resubmitted: 0,
-    duplicatesSkipped: 0,
-    belowSeverity: 0,
-    usage: {
-      requests: 4,
-      inputTokens: 1000,
-      outputTokens: 200,
-      cacheCreationInputTokens: 0,
-      cacheReadInputTokens: 0,
-      costUsd: 0.0123,
-      interactiveUsd: 0.0246,
-      savingsUsd: 0.0123,
-      cacheHitRate: 0,
-    },
-    batchIds: ['msgbatch_01'],
-    resultsPath: '/tmp/results.jsonl',
-  };
+  return fixtureResults({ findings, failures, received: findings.length + failures.length });
 }
 
 let gh: GitHubEmulator;
 let github: GitHubContext;
 
 function context(collected: CollectedResults, round = 'r1', overrides: Partial<ReportContext> = {}): ReportContext {
-  const state = {
-    task: collected.task,
-    model: 'claude-sonnet-4-6',
-    repository: `${owner}/${repo}`,
-    serverUrl: 'https://github.com',
-    headSha: HEAD,
-    baseSha: null,
-    ref: 'refs/heads/main',
-    pullRequest: null,
-    window: 'since 24h',
-    createdAt: '2026-11-20T23:00:00Z',
-    batches: [],
-    published: {},
-  } as unknown as RunState;
-  return {
-    state,
-    stateId: 'state-1',
-    round,
-    results: collected,
-    issueLabels: ['overnight', 'nightly review'],
-    outputDir: '/tmp',
-    sarifPath: '/tmp/x.sarif',
-    github,
-    log,
-    ...overrides,
-  };
+  return fixtureContext(collected, { round, issueLabels: ['overnight', 'nightly review'], github, ...overrides });
 }
 
 const writes = () => gh.requests.filter((r) => r.method !== 'GET');
 
 beforeEach(async () => {
   gh = await startGitHubEmulator({ owner, repo });
-  github = {
-    octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }),
-    owner,
-    repo,
-    serverUrl: 'https://github.com',
-    readOnly: false,
-  };
+  github = fixtureGitHub(gh.url);
 });
 
 afterEach(async () => {
@@ -242,6 +174,26 @@ describe('issue reporter', () => {
     const later = await issueReporter.publish(context(results([findings.at(-1)!]), 'r2'));
     expect(gh.store.issues).toHaveLength(1);
     expect(later.note).toContain(`1 finding already reported in #${issue.number}`);
+  });
+
+  it('lists every skipped file with its reason, and past 1,000 says where the rest are', async () => {
+    const skipped = [
+      { path: 'src/gen/client.ts', reason: 'generated' },
+      { path: 'vendor/lib.js', reason: 'vendored' },
+      ...Array.from({ length: 1_200 }, (_, i) => ({
+        path: `docs/page-${String(i).padStart(4, '0')}.md`,
+        reason: 'not-for-task',
+      })),
+    ];
+    await issueReporter.publish(fixtureContext(results([finding('src/a.ts', 3)]), { github, state: { skipped } }));
+    const bodies = [gh.store.issues[0]!.body!, ...gh.store.comments.map((c) => c.body)].join('\n');
+    expect(bodies).toContain('## Skipped files (1,202)');
+    expect(bodies).toContain('- **generated** (1): `src/gen/client.ts`');
+    expect(bodies).toContain('- **vendored** (1): `vendor/lib.js`');
+    expect(bodies).toMatch(/- \*\*not for this task\*\* \(1,200\): `docs\/page-0000\.md`, .*, and 202 more/);
+    expect(bodies).toContain('The full list is in results.json in the results artifact of the collect run.');
+    for (const body of [gh.store.issues[0]!.body!, ...gh.store.comments.map((c) => c.body)])
+      expect(body.length).toBeLessThanOrEqual(65_536);
   });
 
   it('writes nothing with a read-only token, and says so', async () => {

@@ -4,110 +4,82 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderMarkdownReport, renderResultsJson } from '../src/reports/markdown.js';
-import { renderSubmitSummary, summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '../src/reports/summary.js';
+import { summaryReporter, JOB_SUMMARY_LIMIT_BYTES } from '../src/reports/summary.js';
+import { renderPlanMarkdown } from '../src/reports/plan.js';
+import { mergeSkipped } from '../src/reports/skipped.js';
+import { estimatePlan } from '../src/cost/estimate.js';
+import { resolvePrice } from '../src/cost/prices.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import type { RunState } from '../src/state/state.js';
 import type { Finding, Severity } from '../src/types.js';
-import { quietLog } from './helpers/engine.js';
+import { fixtureContext, fixtureFinding, fixtureResults, fixtureState, fixtureUsage } from './helpers/report-fixtures.js';
 
 const HEAD = 'c0ffee'.padEnd(40, '0');
-const log = quietLog;
 
 function finding(severity: Severity, path: string, line: number, overrides: Partial<Finding> = {}): Finding {
-  return {
-    task: 'code-review',
+  return fixtureFinding({
+    severity,
     path,
     startLine: line,
     endLine: line + 2,
-    severity,
-    category: 'sql-injection',
-    title: `Problem at ${path}:${line}`,
     explanation: `Explained ${path}:${line}.`,
-    suggestedFix: null,
-    cwe: null,
     fingerprint: `fp-${severity}-${path}-${line}`,
-    customId: 'cr-1',
     ...overrides,
-  };
+  });
 }
 
 function makeResults(overrides: Partial<CollectedResults> = {}): CollectedResults {
-  return {
-    task: 'code-review',
-    findings: [],
-    files: [],
-    verdicts: [],
-    failures: [],
+  return fixtureResults({
     succeeded: 5,
     received: 6,
-    resubmitted: 0,
-    duplicatesSkipped: 0,
-    belowSeverity: 0,
-    usage: {
+    usage: fixtureUsage({
       requests: 6,
-      inputTokens: 1000,
       outputTokens: 500,
-      cacheCreationInputTokens: 0,
       cacheReadInputTokens: 3000,
-      costUsd: 0.0123,
       interactiveUsd: 0.05,
       savingsUsd: 0.0377,
       cacheHitRate: 0.75,
-    },
+    }),
     batchIds: ['msgbatch_01abc'],
     resultsPath: '/tmp/out/results.jsonl',
     ...overrides,
-  };
+  });
 }
 
 function makeContext(results: CollectedResults, overrides: Partial<ReportContext> = {}): ReportContext {
-  const state = {
-    version: 1,
-    tool: 'overnight',
-    task: results.task,
-    model: 'claude-sonnet-4-6',
-    maxOutputTokens: 4096,
-    repository: 'acme/shop',
-    serverUrl: 'https://github.com',
-    headSha: HEAD,
-    baseSha: null,
-    ref: 'refs/heads/main',
-    pullRequest: null,
-    event: 'schedule',
-    window: 'since 24h (3 commits)',
-    createdAt: '2026-11-20T23:00:00Z',
-    submittedBy: 'run 1',
-    batches: [
-      {
-        id: 'msgbatch_01abc',
-        requestCount: 6,
-        attempt: 0,
-        submittedAt: '2026-11-20T23:00:00Z',
-        status: 'ended',
-        endedAt: null,
-        resultsSaved: true,
-      },
-    ],
-    requests: {},
-    estimate: {} as RunState['estimate'],
-    collectedAt: null,
-    published: {},
-    systemPrefix: [],
-    redactions: 0,
-    skipped: [],
-  } as unknown as RunState;
-  return {
-    state,
-    stateId: 'state-1',
-    round: 'r1',
-    results,
-    issueLabels: [],
+  return fixtureContext(results, {
     outputDir: '/tmp/out',
     sarifPath: '/tmp/out/x.sarif',
-    github: null,
-    log,
     ...overrides,
-  };
+    state: {
+      headSha: HEAD,
+      window: 'since 24h (3 commits)',
+      batches: [
+        {
+          id: 'msgbatch_01abc',
+          requestCount: 6,
+          attempt: 0,
+          submittedAt: '2026-11-20T23:00:00Z',
+          status: 'ended',
+          endedAt: null,
+          resultsSaved: true,
+        },
+      ],
+      ...overrides.state,
+    },
+  });
+}
+
+function estimateFixture() {
+  return estimatePlan({
+    model: 'claude-sonnet-4-6',
+    price: resolvePrice('claude-sonnet-4-6'),
+    requests: [{ customId: 'cr-1', paths: ['src/a.ts'], inputTokens: 5_000, outputTokens: 500 }],
+    prefixTokens: 900,
+    cached: false,
+    files: 5,
+    tokenSource: 'heuristic',
+  });
 }
 
 describe('renderMarkdownReport', () => {
@@ -313,30 +285,110 @@ describe('summary', () => {
     expect(text).toContain('_The 1,000 most severe of 1,500 findings are shown here; all of them are in the results artifact._');
   });
 
-  it('renders the submit summary with batches, the estimate and skipped files by reason', () => {
-    const md = renderSubmitSummary({
+  it('renders the submit plan with batches, the estimate and every skipped file by reason', () => {
+    const md = renderPlanMarkdown({
       task: 'security-scan',
       repository: 'acme/shop',
       headSha: HEAD,
       window: 'since 24h',
       model: 'claude-sonnet-4-6',
       dryRun: false,
-      files: 4,
-      requests: 5,
+      requests: [
+        { paths: ['src/a.ts', 'src/b.ts'], part: null, inputTokens: 1_200 },
+        { paths: ['src/c.ts'], part: '1/2', inputTokens: 3_400 },
+        { paths: ['src/c.ts'], part: '2/2', inputTokens: 3_000 },
+        { paths: ['src/d.ts'], part: null, inputTokens: 900 },
+        { paths: ['src/e.ts'], part: null, inputTokens: 800 },
+      ],
       batches: [{ id: 'msgbatch_1', requestCount: 5 }],
-      estimateMarkdown: '| Model | USD |\n|---|---|\n| x | $1 |',
+      estimate: estimateFixture(),
       skipped: [
         { path: '.env', reason: 'credential' },
         { path: 'a.png', reason: 'binary' },
         { path: 'b.png', reason: 'binary' },
+        ...Array.from({ length: 12 }, (_, i) => ({ path: `docs/page${i}.md`, reason: 'not-for-task' })),
+        { path: 'x.dat', reason: 'some-new-code' },
       ],
-      redactions: 2,
+      redacted: [{ path: 'src/a.ts', count: 2 }],
+      caching: 'shared prefix of 903 tokens is below the minimum',
     });
     expect(md).toContain('## overnight security-scan: 5 requests submitted');
     expect(md).toContain('| `msgbatch_1` | 5 |');
-    expect(md).toContain('### Cost estimate\n\n| Model | USD |');
-    expect(md).toContain('| binary | 2 | `a.png`, `b.png` |');
-    expect(md).toContain('| credential | 1 | `.env` |');
+    expect(md).toContain('### Cost estimate\n\n**Cost estimate**');
+    // Every changed file accounted for: 5 sent, 16 skipped, each listed with its reason.
+    expect(md).toContain('21 changed files: 5 sent in 5 requests, 16 skipped.');
+    expect(md).toContain('- **binary** (2): `a.png`, `b.png`');
+    expect(md).toContain('- **credential data (never read)** (1): `.env`');
+    for (let i = 0; i < 12; i++) expect(md).toContain(`\`docs/page${i}.md\``);
+    // A reason code the labels do not know yet is shown as itself, never dropped.
+    expect(md).toContain('- **some new code** (1): `x.dat`');
     expect(md).toContain('2 secret-looking strings redacted');
+    expect(md).toContain('- `src/a.ts` (2)');
+    // Requests, largest first.
+    expect(md.indexOf('| `src/c.ts` | 1/2 | 3,400 |')).toBeLessThan(md.indexOf('| `src/a.ts`, `src/b.ts` |  | 1,200 |'));
+  });
+});
+
+describe('skipped files in every report', () => {
+  // Shaped like a month of a real repository: a lockfile, generated and not-for-task files, one
+  // dropped by the budget, and a reason code newer than the labels.
+  const skipped = [
+    { path: 'bun.lock', reason: 'lockfile' },
+    { path: 'src/jsx/intrinsic-elements.d.ts', reason: 'generated' },
+    { path: 'docs/MIGRATION.md', reason: 'not-for-task' },
+    { path: 'docs/CONTRIBUTING.md', reason: 'not-for-task' },
+    { path: 'data/fixture.bin', reason: 'a-code-from-tomorrow' },
+  ];
+  const state = {
+    skipped,
+    estimate: {
+      ...fixtureState().estimate,
+      dropped: [{ customId: 'cr-9', paths: ['src/huge.ts'], reason: 'budget $1 reached' }],
+    },
+  };
+
+  it('report.md, the job summary and results.json list every skipped file with its reason', async () => {
+    const context = fixtureContext(fixtureResults({ findings: [fixtureFinding()] }), { state });
+    const md = renderMarkdownReport(context);
+    expect(md).toContain('## Skipped files (6)');
+    expect(md).toContain('- **not for this task** (2): `docs/CONTRIBUTING.md`, `docs/MIGRATION.md`');
+    expect(md).toContain('- **lockfile** (1): `bun.lock`');
+    expect(md).toContain('- **generated** (1): `src/jsx/intrinsic-elements.d.ts`');
+    expect(md).toContain('- **over max-cost-usd** (1): `src/huge.ts`');
+    expect(md).toContain('- **a code from tomorrow** (1): `data/fixture.bin`');
+
+    const dir = await mkdtemp(join(tmpdir(), 'overnight-skipped-'));
+    try {
+      await summaryReporter.publish({ ...context, outputDir: dir });
+      const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+      expect(summary).toContain('### Skipped files (6)');
+      for (const { path } of skipped) expect(summary).toContain(`\`${path}\``);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const json = JSON.parse(renderResultsJson(context)) as { skipped: { path: string; reason: string }[] };
+    expect(json.skipped).toEqual(expect.arrayContaining([...skipped, { path: 'src/huge.ts', reason: 'budget' }]));
+  });
+});
+
+describe('mergeSkipped (one report for several submissions of a night)', () => {
+  it('drops a file a later submission sent, and keeps the newest reason of the others', () => {
+    const older = fixtureState({
+      skipped: [
+        { path: 'src/left-out.ts', reason: 'max-files' },
+        { path: 'bun.lock', reason: 'lockfile' },
+      ],
+    });
+    const newer = fixtureState({
+      skipped: [{ path: 'src/gen.ts', reason: 'generated' }],
+      requests: {
+        'cr-1': { ...Object.values(fixtureState().requests)[0]!, paths: ['src/left-out.ts'] } as RunState['requests'][string],
+      },
+    });
+    expect(mergeSkipped([older, newer]).sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual([
+      { path: 'bun.lock', reason: 'lockfile' },
+      { path: 'src/gen.ts', reason: 'generated' },
+    ]);
   });
 });

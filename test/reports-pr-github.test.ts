@@ -1,97 +1,59 @@
 // The PR reporters against the GitHub emulator: sticky comment, inline reviews, the hand-over between
 // them, 422 fallback, read-only tokens.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOctokit } from '../src/github/octokit.js';
 import type { GitHubContext } from '../src/github/context.js';
 import { prCommentReporter } from '../src/reports/pr-comment.js';
 import { MAX_COMMENTS_PER_REVIEW, prReviewReporter } from '../src/reports/pr-review.js';
 import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
-import type { RunState } from '../src/state/state.js';
 import type { Finding, RefactorVerdict, TaskName } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { quietLog } from './helpers/engine.js';
+import { fixtureContext, fixtureFinding, fixtureGitHub, fixturePullRequest, fixtureResults } from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
 const BASE = 'a'.repeat(40);
 const HEAD = 'b'.repeat(40);
-const log = quietLog;
 
 // src/new.ts is a new 40-line file; src/a.ts has changes around lines 1-4 and 11-12 only.
 const NEW_FILE_PATCH = `@@ -0,0 +1,40 @@\n${Array.from({ length: 40 }, (_, i) => `+const v${i + 1} = ${i + 1};`).join('\n')}`;
 const A_PATCH = '@@ -1,3 +1,4 @@\n a\n-b\n+c\n+d\n e\n@@ -10,2 +11,2 @@\n x\n-y\n+z';
 
 function finding(path: string, line: number, overrides: Partial<Finding> = {}): Finding {
-  return {
-    task: 'code-review',
+  return fixtureFinding({
     path,
     startLine: line,
-    endLine: line,
     severity: 'medium',
     category: 'null-dereference',
     title: `Possible null at ${path}:${line}`,
     explanation: 'The value may be `null` here. cc @octocat',
     suggestedFix: 'if (v === null) return;',
-    cwe: null,
-    fingerprint: `fp-${path}-${line}`,
     customId: 'rev-1',
     ...overrides,
-  };
+  });
 }
 
 function results(task: TaskName, findings: Finding[], verdicts: RefactorVerdict[] = [], batch = 'msgbatch_01'): CollectedResults {
-  return {
+  return fixtureResults({
     task,
     findings,
-    files: [],
     verdicts,
     failures: [{ customId: 'rev-9', paths: ['src/broken.ts'], status: 'errored', reason: 'overloaded_error: try later' }],
     succeeded: 3,
     received: 4,
-    resubmitted: 0,
-    duplicatesSkipped: 0,
-    belowSeverity: 0,
-    usage: {
-      requests: 4,
-      inputTokens: 1000,
-      outputTokens: 200,
-      cacheCreationInputTokens: 0,
-      cacheReadInputTokens: 0,
-      costUsd: 0.0123,
-      interactiveUsd: 0.0246,
-      savingsUsd: 0.0123,
-      cacheHitRate: 0,
-    },
     batchIds: [batch],
-    resultsPath: '/tmp/results.jsonl',
-  };
+  });
 }
 
 let gh: GitHubEmulator;
 let github: GitHubContext;
 
 function context(collected: CollectedResults, round = 'r1', overrides: Partial<GitHubContext> = {}): ReportContext {
-  const state = {
-    task: collected.task,
-    repository: `${owner}/${repo}`,
-    serverUrl: 'https://github.com',
-    headSha: HEAD,
-    baseSha: BASE,
-    ref: 'refs/pull/7/merge',
-    pullRequest: { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false },
-  } as unknown as RunState;
-  return {
-    state,
-    stateId: 'state-1',
+  return fixtureContext(collected, {
     round,
-    results: collected,
-    issueLabels: [],
-    outputDir: '/tmp',
-    sarifPath: '/tmp/x.sarif',
     github: { ...github, ...overrides },
-    log,
-  };
+    state: { headSha: HEAD, pullRequest: fixturePullRequest(7, { baseSha: BASE, headSha: HEAD }) },
+  });
 }
 
 function stickyComments() {
@@ -109,8 +71,7 @@ beforeEach(async () => {
       { filename: 'src/a.ts', status: 'modified', patch: A_PATCH },
     ],
   });
-  const octokit = createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 });
-  github = { octokit, owner, repo, serverUrl: 'https://github.com', readOnly: false };
+  github = fixtureGitHub(gh.url);
 });
 
 afterEach(async () => {
@@ -211,10 +172,34 @@ describe('pr-review and pr-comment', () => {
     await prReviewReporter.publish(collected);
     const body = stickyComments()[0]!.body;
     expect(body).toContain('**1 of 2 file(s) INVALID**');
-    expect(body).toMatch(/\| `src\/a\.ts` \| ❌ INVALID \| Rounding now truncates \\\| differs \(1 problem\(s\) below\) \|/);
-    expect(body).toContain('| `src/new.ts` | ✅ VALID | Same behaviour, clearer names. |');
+    // The same verdict table as report.md: file, verdict, problems, the summary (its pipe escaped).
+    expect(body).toContain('| `src/a.ts` | ❌ INVALID | 1 | Rounding now truncates \\| differs |');
+    expect(body).toContain('| `src/new.ts` | ✅ VALID | 0 | Same behaviour, clearer names. |');
     expect(gh.store.reviewComments.map((c) => [c.path, c.line])).toEqual([['src/a.ts', 12]]);
     expect(body).toContain('💬');
+  });
+
+  it('the sticky comment counts the skipped files by reason, with the list collapsed and capped', async () => {
+    // What a pull request can hide from review (a .gitignore entry, an @generated header, vendor/) is
+    // said on the pull request itself.
+    const skipped = [
+      { path: 'src/hidden.ts', reason: 'ignored' },
+      { path: 'src/gen/api.ts', reason: 'generated' },
+      { path: 'vendor/pkg/index.js', reason: 'vendored' },
+      ...Array.from({ length: 400 }, (_, i) => ({ path: `docs/p${i}.md`, reason: 'not-for-task' })),
+    ];
+    const collected = context(results('code-review', [finding('src/new.ts', 2)]));
+    collected.state.skipped = skipped;
+    await prCommentReporter.publish(collected);
+    const body = stickyComments()[0]!.body;
+    expect(body).toContain(
+      '**403 changed files not reviewed**: 400 not for this task, 1 generated, 1 ignored by .gitignore, 1 vendored',
+    );
+    expect(body).toMatch(/<details>\n<summary>Skipped files and why<\/summary>/);
+    expect(body).toContain('- **ignored by .gitignore** (1): `src/hidden.ts`');
+    expect(body).toContain('- **generated** (1): `src/gen/api.ts`');
+    expect(body).toMatch(/- \*\*not for this task\*\* \(400\): .*, and \d+ more/);
+    expect(body.length).toBeLessThan(20_000);
   });
 
   it('writes nothing with a read-only token and says so', async () => {

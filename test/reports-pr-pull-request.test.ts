@@ -3,19 +3,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOctokit } from '../src/github/octokit.js';
 import type { GitHubContext } from '../src/github/context.js';
 import { branchName, createPullRequestReporter, pullRequestReporter } from '../src/reports/pull-request.js';
 import { checkGeneratedFile } from '../src/tasks/paths.js';
-import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
-import type { RunState } from '../src/state/state.js';
+import type { ReportContext } from '../src/reports/reporter.js';
 import type { GeneratedFile } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { quietLog } from './helpers/engine.js';
+import { fixtureContext, fixtureGitHub, fixtureResults } from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
-const log = quietLog;
 const SOURCE = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
 
 // Judged by the path rules, as the test-generation normaliser judges every answer's files.
@@ -44,47 +41,20 @@ function context(
   generated: GeneratedFile[],
   overrides: Partial<GitHubContext> | null = {},
 ): ReportContext {
-  const state = {
-    task,
-    repository: `${owner}/${repo}`,
-    serverUrl: 'https://github.com',
-    headSha: baseSha,
-    baseSha: null,
-    ref: 'refs/heads/main',
-    pullRequest: null,
-    window: 'since 24h (3 commits)',
-  } as unknown as RunState;
-  const results = {
-    task,
-    findings: [],
-    verdicts: [],
-    files: generated,
-    failures: [],
-    batchIds: ['msgbatch_42'],
-  } as unknown as CollectedResults;
-  return {
-    state,
+  return fixtureContext(fixtureResults({ task, files: generated, batchIds: ['msgbatch_42'] }), {
     stateId: 'overnight-state-test-generation-123',
     round: 'a1b2c3',
-    results,
-    issueLabels: [],
     outputDir: mkdtempSync(join(tmpdir(), 'overnight-pr-')),
     sarifPath: '/tmp/unused.sarif',
     github: overrides === null ? null : { ...github, ...overrides },
-    log,
-  };
+    state: { headSha: baseSha, window: 'since 24h (3 commits)' },
+  });
 }
 
 beforeEach(async () => {
   gh = await startGitHubEmulator({ owner, repo });
   baseSha = gh.seedFile('main', 'src/add.ts', SOURCE);
-  github = {
-    octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }),
-    owner,
-    repo,
-    serverUrl: 'https://github.com',
-    readOnly: false,
-  };
+  github = fixtureGitHub(gh.url);
 });
 
 afterEach(async () => {

@@ -4,82 +4,49 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOctokit } from '../src/github/octokit.js';
 import type { GitHubContext } from '../src/github/context.js';
-import type { CollectedResults, ReportContext } from '../src/reports/reporter.js';
 import { sarifReporter } from '../src/reports/sarif.js';
-import type { RunState } from '../src/state/state.js';
-import type { Finding } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { quietLog } from './helpers/engine.js';
+import type { ReportContext } from '../src/reports/reporter.js';
+import { fixtureContext, fixtureFinding, fixtureGitHub, fixturePullRequest, fixtureResults } from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
 const BASE = 'a'.repeat(40);
 const HEAD = 'b'.repeat(40);
-const log = quietLog;
 
-const finding: Finding = {
+const finding = fixtureFinding({
   task: 'security-scan',
   path: 'src/legacy code/a.ts',
   startLine: 3,
   endLine: 5,
-  severity: 'high',
-  category: 'sql-injection',
   title: 'SQL built from request input',
   explanation: 'Use a parameterised query.',
-  suggestedFix: null,
   cwe: 'CWE-89',
   fingerprint: 'fp-1',
   customId: 'sec-1',
-};
+});
 
 let gh: GitHubEmulator;
 let github: GitHubContext;
 
 function context(pullRequest: boolean, overrides: Partial<GitHubContext> = {}): ReportContext {
-  const state = {
-    task: 'security-scan',
-    repository: `${owner}/${repo}`,
-    serverUrl: 'https://github.com',
-    headSha: pullRequest ? 'c'.repeat(40) : HEAD,
-    baseSha: BASE,
-    ref: pullRequest ? 'refs/pull/7/merge' : 'refs/heads/main',
-    pullRequest: pullRequest
-      ? { number: 7, baseSha: BASE, headSha: HEAD, baseRef: 'main', headRef: 'feature', fromFork: false }
-      : null,
-  } as unknown as RunState;
-  const results = {
-    task: 'security-scan',
-    findings: [finding],
-    verdicts: [],
-    files: [],
-    failures: [],
-    batchIds: ['msgbatch_1'],
-  } as unknown as CollectedResults;
   const dir = mkdtempSync(join(tmpdir(), 'overnight-sarif-up-'));
-  return {
-    state,
+  return fixtureContext(fixtureResults({ task: 'security-scan', findings: [finding], batchIds: ['msgbatch_1'] }), {
     stateId: 's',
     round: 'r',
-    results,
-    issueLabels: [],
     outputDir: dir,
     sarifPath: join(dir, 'overnight.sarif'),
     github: { ...github, ...overrides },
-    log,
-  };
+    state: pullRequest
+      ? { headSha: 'c'.repeat(40), baseSha: BASE, pullRequest: fixturePullRequest(7, { baseSha: BASE, headSha: HEAD }) }
+      : { headSha: HEAD, baseSha: BASE },
+  });
 }
 
 beforeEach(async () => {
   gh = await startGitHubEmulator({ owner, repo });
-  github = {
-    octokit: createOctokit({ token: 'ghs_test', baseUrl: gh.url, log, minWriteIntervalMs: 0 }),
-    owner,
-    repo,
-    serverUrl: 'https://github.com',
-    readOnly: false,
-  };
+  github = fixtureGitHub(gh.url);
 });
 
 afterEach(async () => {

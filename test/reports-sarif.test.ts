@@ -4,24 +4,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/types.js';
 import { buildSarif, cweTag, sarifLevel, sarifUri, writeSarif } from '../src/reports/sarif.js';
-import type { ReportContext } from '../src/reports/reporter.js';
+import { fixtureContext, fixtureFinding, fixtureResults } from './helpers/report-fixtures.js';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
-  return {
+  return fixtureFinding({
     task: 'security-scan',
     path: 'src/legacy code/a.ts',
     startLine: 10,
     endLine: 12,
     severity: 'critical',
-    category: 'sql-injection',
     title: 'User input concatenated into SQL',
     explanation: 'The `id` parameter reaches `db.query` unescaped; ping @admin for details.',
-    suggestedFix: null,
     cwe: 'CWE-89',
     fingerprint: 'fp-sql-1',
     customId: 'sec-1',
     ...overrides,
-  };
+  });
 }
 
 const repo = { serverUrl: 'https://github.com', owner: 'acme', repo: 'shop' };
@@ -107,11 +105,9 @@ describe('SARIF document', () => {
 
   it('writeSarif writes the document to sarif-path, including refactor problems', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'overnight-sarif-'));
-    const context = {
-      state: { repository: 'acme/shop', serverUrl: 'https://github.com' },
-      results: {
+    const context = fixtureContext(
+      fixtureResults({
         task: 'refactor-validation',
-        findings: [],
         verdicts: [
           {
             path: 'src/a.ts',
@@ -120,10 +116,9 @@ describe('SARIF document', () => {
             findings: [finding({ task: 'refactor-validation', cwe: null, category: 'behaviour-change' })],
           },
         ],
-      },
-      sarifPath: join(dir, 'nested', 'overnight.sarif'),
-      github: null,
-    } as unknown as ReportContext;
+      }),
+      { sarifPath: join(dir, 'nested', 'overnight.sarif') },
+    );
     await writeSarif(context);
     const written = JSON.parse(readFileSync(context.sarifPath, 'utf8'));
     expect(written.runs[0].results[0].ruleId).toBe('behaviour-change');

@@ -135,7 +135,9 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     context,
     setOutput: (name, value) => core.setOutput(name, String(value)),
     jobSummary: async (markdown) => {
-      if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+      if (!env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.addRaw(markdown, true).write();
+      return 'the job summary of this run';
     },
   };
 }

@@ -3,7 +3,7 @@
 // repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
 import { parseArgs } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { GitHubContext } from '../github/context.js';
@@ -209,6 +209,18 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   };
 }
 
+/**
+ * Creates .overnight/ (states, results, the plan) with a `.gitignore` of `*` inside, so that nothing
+ * overnight writes into the user's repository shows in `git status`. An existing .gitignore there is
+ * left alone; the exclusive create never writes through a planted link.
+ */
+export async function keepOutOfGit(home: string): Promise<void> {
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, '.gitignore'), '*\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+}
+
 /** Builds the engine's dependencies for a local run. */
 export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
   const [{ FileStateStore }, { StateSigner }, { GITHUB_TARGETS }, { createOctokit }, { BatchClient }] = await Promise.all([
@@ -259,7 +271,8 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     runLabel: `cli pid ${process.pid}`,
     outputDir,
   };
-  const summaryFile = join(outputDir, 'summary.md');
+  // The submit's full plan: written fresh on every run (the printed plan says where).
+  const planFile = join(outputDir, 'plan.md');
   const clock = io.clock;
   return {
     log,
@@ -280,7 +293,8 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     setOutput: () => undefined,
     jobSummary: async (markdown) => {
       await mkdir(outputDir, { recursive: true });
-      await appendFile(summaryFile, `${markdown}\n`);
+      await writeFile(planFile, `${markdown}\n`);
+      return planFile;
     },
   };
 }
@@ -302,6 +316,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     // --help and bad usage answer from this module alone (the cold-start figure in bench/).
     if (command === 'demo') return await (await import('./demo.js')).runDemo(io, log);
     const deps = await cliDeps(config, local, io, log);
+    if (command !== 'status') await keepOutOfGit(join(deps.context.cwd, '.overnight'));
     const outputs: Record<string, string> = {};
     deps.setOutput = (name, value) => {
       outputs[name] = String(value);

@@ -1,5 +1,6 @@
 // The cost of a plan before anything is sent: what the batch should cost, what the same work would
-// cost interactively, on the other models, and over a month of nightly runs.
+// cost interactively, on the other models, and over a month of nightly runs (this window's cost
+// scaled to one night by the window's length: a week's changes are seven nights' worth).
 import { expectedPrefixCost } from './caching.js';
 import { BATCH_DISCOUNT, COMPARISON_MODELS, PRICES_CHECKED, priceFamily, resolvePrice } from './prices.js';
 import type { CostEstimate, ModelPrice } from './types.js';
@@ -7,6 +8,12 @@ import { formatUsd } from './usage.js';
 
 /** Nightly runs in a month, for CostEstimate.monthlyUsd. */
 export const RUNS_PER_MONTH = 30;
+
+/** A month of nightly runs costing what this window's would, scaled to one night; null: no projection. */
+export function nightlyMonthUsd(batchUsd: number, windowDays: number | null): number | null {
+  if (windowDays === null || !Number.isFinite(windowDays) || windowDays <= 0) return null;
+  return (batchUsd / windowDays) * RUNS_PER_MONTH;
+}
 
 export interface EstimateRequest {
   customId: string;
@@ -71,6 +78,11 @@ export interface EstimatePlanInput {
   /** Requests the budget dropped (see applyBudget), carried into the estimate for the reports. */
   dropped?: CostEstimate['dropped'];
   expectedHitRate?: number;
+  /**
+   * How many days of changes the window holds, to project a month of nightly runs (1 when omitted);
+   * null when the window is not about a night (a pull request, the whole history): no projection.
+   */
+  windowDays?: number | null;
 }
 
 function defaultComparison(): Record<string, ModelPrice> {
@@ -106,7 +118,8 @@ export function estimatePlan(input: EstimatePlanInput): CostEstimate {
     batchUsd,
     interactiveUsd: price ? costOn(price, { cached: false, batch: false }) : 0,
     otherModels,
-    monthlyUsd: batchUsd * RUNS_PER_MONTH,
+    windowDays: input.windowDays === undefined ? 1 : input.windowDays,
+    monthlyUsd: nightlyMonthUsd(batchUsd, input.windowDays === undefined ? 1 : input.windowDays),
     dropped: [...(input.dropped ?? [])],
     priced: price !== undefined,
   };
@@ -118,6 +131,20 @@ const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/[\r
 
 /** How many dropped requests the rendering lists by name before it summarises the rest. */
 const DROPPED_LISTED = 10;
+
+/** "7-day", "12-hour": a window's length as the projection names it. */
+function windowLength(days: number): string {
+  if (days < 1) return `${Math.max(1, Math.round(days * 24))}-hour`;
+  return `${Number.isInteger(days) ? days : days.toFixed(1)}-day`;
+}
+
+/** The projection's row label; null when there is none (a pull request, the whole history, an old state). */
+export function nightlyLabel(estimate: Pick<CostEstimate, 'monthlyUsd' | 'windowDays'>): string | null {
+  if (estimate.monthlyUsd === null || estimate.monthlyUsd === undefined) return null;
+  const days = estimate.windowDays ?? 1;
+  const label = `Nightly for ${RUNS_PER_MONTH} days`;
+  return days === 1 ? label : `${label} (this ${windowLength(days)} window scaled to one night)`;
+}
 
 /** A short Markdown block for the job summary and the CLI. */
 export function renderEstimate(estimate: CostEstimate): string {
@@ -141,7 +168,8 @@ export function renderEstimate(estimate: CostEstimate): string {
       `| Saved by batching${estimate.cached ? ' and caching' : ''} | ${formatUsd(saved)} (${Math.round((saved / estimate.interactiveUsd) * 100)}%) |`,
     );
   }
-  lines.push(`| Nightly for ${RUNS_PER_MONTH} days | ${usd(estimate.monthlyUsd)} |`);
+  const nightly = nightlyLabel(estimate);
+  if (nightly) lines.push(`| ${nightly} | ${usd(estimate.monthlyUsd ?? 0)} |`);
   for (const other of estimate.otherModels) lines.push(`| Batch on ${code(other.model)} | ${formatUsd(other.batchUsd)} |`);
   lines.push('');
   lines.push(

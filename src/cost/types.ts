@@ -28,8 +28,13 @@ export interface CostEstimate {
   interactiveUsd: number;
   /** The same work priced on other models of the table, batch rates. */
   otherModels: { model: string; batchUsd: number }[];
-  /** batchUsd x 30 for a nightly schedule. */
-  monthlyUsd: number;
+  /**
+   * Days of changes the window holds (a 7d window: 7; a range of commits: the days between its first
+   * and last commit, at least 1); null for a pull request or the whole history. Absent in older states.
+   */
+  windowDays?: number | null;
+  /** A month of nightly runs: batchUsd scaled to one night (÷ windowDays) × 30; null: no projection. */
+  monthlyUsd: number | null;
   /** Requests dropped to fit max-cost-usd, with why. */
   dropped: { customId: string; paths: string[]; reason: string }[];
   /** null when the model's price is unknown and the user opted in to an unknown cost. */

@@ -1,9 +1,8 @@
 // Noise control for reports: what a team dismissed (decisions file, issues closed as not planned or
 // labelled overnight:dismissed), what is already reported, what got resolved, and how many findings
 // one report shows. collect computes this once per published round and hands it to the reporters as
-// `noise` on the report context (see NoiseReportContext).
+// `noise` on the report context (ReportContext.noise).
 import type { Finding } from '../types.js';
-import type { ReportContext } from '../reports/reporter.js';
 import { marker } from '../reports/markers.js';
 import type { CodeReader, FindingRef } from './code.js';
 import { dismissalFor, type Decisions } from './decisions-file.js';
@@ -52,15 +51,6 @@ export interface NoiseOptions {
   /** Reads files at the reviewed commit, to tell which earlier findings are gone (null: not checked). */
   code: CodeReader | null;
   now: Date;
-}
-
-/** A report context with the round's noise options (collect always sets them; unit tests may not). */
-export interface NoiseReportContext extends ReportContext {
-  noise?: NoiseOptions;
-}
-
-export function noiseOf(context: ReportContext): NoiseOptions | undefined {
-  return (context as NoiseReportContext).noise;
 }
 
 /** Why a finding of a known false-positive class without an attack path is not reported (followed by the class). */

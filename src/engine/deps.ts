@@ -31,8 +31,11 @@ export interface EngineDeps {
   github: GitHubContext | null;
   context: RunContext;
   setOutput: (name: string, value: string | number) => void;
-  /** Appends Markdown to the job summary (the action) or a summary file (the CLI). */
-  jobSummary: (markdown: string) => Promise<void>;
+  /**
+   * Adds the submit's full plan to the job summary (the action) or writes it, fresh, to a plan file
+   * (the CLI). Returns where it went (a path, "the job summary"), which the printed plan names.
+   */
+  jobSummary: (markdown: string) => Promise<string | void>;
   /** Polling schedule while waiting for a batch. */
   pollIntervalMs?: { first: number; max: number };
   /** Per-batch limits submit splits at; default BATCH_LIMITS (the API's). Tests lower them. */

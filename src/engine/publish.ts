@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import type { Config } from '../config.js';
 import type { TaskDefinition } from '../tasks/task.js';
 import type { RunState } from '../state/state.js';
-import type { CollectedResults, ReportResult } from '../reports/reporter.js';
+import type { CollectedResults, ReportContext, ReportResult } from '../reports/reporter.js';
 import { renderMarkdownReport, renderResultsJson } from '../reports/markdown.js';
 import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
@@ -24,7 +24,6 @@ import {
   readIssueMemory,
   type IssueMemory,
   type NoiseOptions,
-  type NoiseReportContext,
 } from '../decisions/index.js';
 import type { EngineDeps } from './deps.js';
 import type { CollectedRound } from './rounds.js';
@@ -95,7 +94,7 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
   noise.dismissed = dismissed;
   if (dismissed.length > 0) deps.log.info(dismissedNote(dismissed)!);
   const reported: CollectedResults = dismissed.length > 0 ? { ...results, findings: kept } : results;
-  const context: NoiseReportContext = {
+  const context: ReportContext = {
     state,
     stateId,
     round: roundKey,

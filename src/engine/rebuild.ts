@@ -179,7 +179,7 @@ export async function rebuildStateFromBatch(
       batchUsd: 0,
       interactiveUsd: 0,
       otherModels: [],
-      monthlyUsd: 0,
+      monthlyUsd: null,
       dropped: [],
       priced: false,
     },

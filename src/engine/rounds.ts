@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { StoredState } from '../state/store.js';
 import type { RunState } from '../state/state.js';
 import type { CollectedResults, ReportResult } from '../reports/reporter.js';
+import { mergeSkipped } from '../reports/skipped.js';
 import type { Finding } from '../types.js';
 import { sumUsage } from '../cost/usage.js';
 import { CodeReader, locateFinding, refOf } from '../decisions/index.js';
@@ -160,6 +161,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     ...newest.stored.state,
     baseSha: oldest.stored.state.baseSha,
     window: `${members.length} submissions: ${members.map((m) => m.stored.state.window).join('; ')}`,
+    skipped: mergeSkipped(members.map((m) => m.stored.state)),
     published: {},
   };
   return { state, stateId: newest.stored.id, roundKey, roundDir, results };

@@ -10,16 +10,18 @@ import { getTask } from '../tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
 import { dataChangeLeftOut } from '../tasks/units.js';
 import { resolvePrice, retirementWarning } from '../cost/prices.js';
-import { estimatePlan, renderEstimate } from '../cost/estimate.js';
+import { estimatePlan } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
 import { FatalApiError } from '../batch/retry.js';
 import { splitIntoBatches } from '../batch/client.js';
-import { renderSubmitSummary, type SubmitSummaryInput } from '../reports/summary.js';
+import { renderPlanLines, renderPlanMarkdown, type PlanReportInput } from '../reports/plan.js';
+import type { SkippedEntry } from '../reports/skipped.js';
 import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
 import type { ChangeSet, PlannedRequest } from '../types.js';
 import type { CostEstimate, ModelPrice } from '../cost/types.js';
 import { decideCachingAgain, planRequests, type Plan } from './plan.js';
 import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
+import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 
 export interface PreparedWork {
@@ -213,6 +215,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       deps.log.warning(`count_tokens failed (${(error as Error).message}); the estimate uses the heuristic`);
     }
   }
+  const days = await windowDays(context.cwd, resolved.since, changeSet);
   const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = []): CostEstimate =>
     estimatePlan({
       model,
@@ -228,6 +231,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       files: new Set(requests.flatMap((r) => r.record.paths)).size,
       tokenSource,
       dropped,
+      windowDays: days,
     });
   let requests = plan.requests;
   let dropped: CostEstimate['dropped'] = [];
@@ -273,7 +277,8 @@ export function newState(work: PreparedWork, deps: EngineDeps): RunState {
     systemPrefix: (work.requests[0]?.params.system as RunState['systemPrefix'] | undefined) ?? [],
     redactions: changeSet.files.reduce((n, f) => n + f.redactions, 0),
     cleanHashes: [...new Set(changeSet.files.filter((f) => f.redactions === 0).map((f) => f.contentHash))],
-    skipped: changeSet.skipped.map((s) => ({ path: s.path, reason: s.reason })),
+    // What the budget dropped is in estimate.dropped; everything else unsent is listed here for the reports.
+    skipped: unsentFiles(work, false),
   };
 }
 
@@ -313,27 +318,51 @@ export async function sendBatches(
   return created;
 }
 
-function submitSummaryInput(
+/** Every changed file this submit does not send, with why: skipped while gathering, not for the task, and (with `budget`) dropped to fit max-cost-usd. */
+export function unsentFiles(work: PreparedWork, budget = true): SkippedEntry[] {
+  const planned = new Set(work.plan.requests.flatMap((r) => r.record.paths));
+  const entries: SkippedEntry[] = work.changeSet.skipped.map((s) => ({ path: s.path, reason: s.reason }));
+  const listed = new Set(entries.map((entry) => entry.path));
+  for (const file of work.changeSet.files) {
+    if (!planned.has(file.path) && !listed.has(file.path)) entries.push({ path: file.path, reason: 'not-for-task' });
+  }
+  if (budget) {
+    const sent = new Set(work.requests.flatMap((r) => r.record.paths));
+    for (const dropped of work.estimate.dropped) {
+      for (const path of dropped.paths) if (!sent.has(path)) entries.push({ path, reason: 'budget' });
+    }
+  }
+  return entries;
+}
+
+/** Writes the full plan (job summary / plan file) and prints the compact plan, saying where the full one is. */
+async function reportPlan(
   work: PreparedWork,
+  deps: EngineDeps,
   dryRun: boolean,
   batches: { id: string; requestCount: number }[],
-): SubmitSummaryInput {
-  return {
+): Promise<void> {
+  const input: PlanReportInput = {
     task: work.task.name,
     repository: work.changeSet.repository,
     headSha: work.changeSet.headSha,
     window: work.changeSet.window,
     model: work.model,
     dryRun,
-    files: work.estimate.files,
-    requests: work.requests.length,
+    requests: work.requests.map((r) => ({
+      paths: r.record.paths,
+      part: r.record.part,
+      inputTokens: r.record.estimatedInputTokens,
+    })),
     batches,
-    estimateMarkdown: renderEstimate(work.estimate),
-    skipped: work.changeSet.skipped,
-    redactions: work.changeSet.files.reduce((n, f) => n + f.redactions, 0),
-    dropped: work.estimate.dropped,
-    notes: [`caching: ${work.plan.cachingReason}`],
+    estimate: work.estimate,
+    skipped: unsentFiles(work),
+    redacted: work.changeSet.files.filter((f) => f.redactions > 0).map((f) => ({ path: f.path, count: f.redactions })),
+    caching: work.plan.cachingReason,
   };
+  const where = await deps.jobSummary(renderPlanMarkdown(input));
+  // One log call a line: the logger escapes a newline inside a message (it may come from a path).
+  for (const line of renderPlanLines(input, where || undefined)) deps.log.info(line);
 }
 
 /**
@@ -348,12 +377,10 @@ export async function reportUnsent(
   if (!config.dryRun && work.requests.length > 0) return null;
   if (config.dryRun) {
     deps.log.info(`dry-run: ${work.requests.length} requests would be sent for ${work.estimate.files} files`);
-    // One log call a line: the logger escapes a newline inside a message (it may come from a path).
-    for (const line of renderEstimate(work.estimate).split('\n')) deps.log.info(line);
   } else deps.log.info(`nothing to do: no file in ${work.changeSet.window} needs ${work.task.name}`);
   const status = config.dryRun ? 'dry-run' : 'nothing-to-do';
   deps.setOutput('status', status);
-  await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, config.dryRun, [])));
+  await reportPlan(work, deps, config.dryRun, []);
   return status;
 }
 
@@ -383,6 +410,6 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
   deps.log.info(
     `submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`,
   );
-  await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, false, state.batches)));
+  await reportPlan(work, deps, false, state.batches);
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
 }

@@ -24,7 +24,8 @@ export interface FindingAnnotation {
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]+/g;
 
-function plainLine(text: string, max: number): string {
+/** One line of plain text: control and bidirectional characters become spaces, at most `max` characters. */
+export function plainLine(text: string, max: number): string {
   const line = text.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

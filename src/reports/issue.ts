@@ -18,15 +18,10 @@ import type { ReportContext, ReportResult, Reporter } from './reporter.js';
 import { fingerprintsMarker, hasMarker, marker } from './markers.js';
 import { capBody, codeSpan, GITHUB_BODY_LIMIT } from './sanitize.js';
 import { sortFindings } from './group.js';
-import {
-  formatCount,
-  joinBlocks,
-  plural,
-  renderReportBlocks,
-  reportTitle,
-  severityBreakdown,
-  type ReportBlock,
-} from './markdown.js';
+import { describeHttpError, httpStatus } from '../github/errors.js';
+import { renderReportBlocks, reportTitle, type ReportBlock } from './markdown.js';
+import { buildIssueParts, RESULTS_LOCATION, type IssuePart } from './issue-parts.js';
+import { formatCount, plural, severityBreakdown } from './format.js';
 import {
   activeFingerprints,
   applyDismissals,
@@ -35,7 +30,6 @@ import {
   DISMISS_LABEL,
   findGone,
   NO_DECISIONS,
-  noiseOf,
   readIssueMemory,
   shortFingerprint,
   type FindingRef,
@@ -46,95 +40,8 @@ import {
 export const DEFAULT_ISSUE_LABELS = ['overnight'];
 const LABEL_COLOR = '5319e7';
 const LABEL_DESCRIPTION = 'Reported by overnight (Claude via the Message Batches API)';
-/** Room kept in every part for markers, the continuation heading and notices. */
-const PART_RESERVE = 3_000;
-const RESULTS_LOCATION = 'the results artifact of the collect run';
-
-export interface IssuePart {
-  /** 0 is the issue body; 1..n are continuation comments. */
-  index: number;
-  body: string;
-  fingerprints: string[];
-}
-
-/** Splits blocks into parts of at most `budget` characters, cutting only between blocks. */
-export function packBlocks(blocks: ReportBlock[], budget: number): ReportBlock[][] {
-  const parts: ReportBlock[][] = [[]];
-  let size = 0;
-  const textOf = (block: ReportBlock, first: boolean) =>
-    first && block.continuation ? `${block.continuation}\n\n${block.text}` : block.text;
-  for (const block of blocks) {
-    let current = parts[parts.length - 1]!;
-    const added = textOf(block, current.length === 0).length + (current.length > 0 ? 2 : 0);
-    if (current.length > 0 && size + added > budget) {
-      // Headings travel with what they introduce.
-      const carried: ReportBlock[] = [];
-      while (current.length > 1 && current[current.length - 1]!.heading) carried.unshift(current.pop()!);
-      current = [...carried];
-      parts.push(current);
-      size = current.reduce((sum, item, i) => sum + textOf(item, i === 0).length + (i > 0 ? 2 : 0), 0);
-    }
-    current.push(block);
-    size += textOf(block, current.length === 1).length + (current.length > 1 ? 2 : 0);
-  }
-  return parts.filter((part) => part.length > 0);
-}
-
-function partText(blocks: ReportBlock[]): string {
-  if (blocks.length === 0) return '';
-  const [first, ...rest] = blocks;
-  const head: ReportBlock = first!.continuation
-    ? { ...first!, text: `${first!.continuation}${first!.tight ? '\n' : '\n\n'}${first!.text}`, tight: false }
-    : { ...first!, tight: false };
-  return joinBlocks([head, ...rest]);
-}
-
-/**
- * The issue body and its continuation comments, each within `limit`. Markers go first, so that a
- * cut can never remove them.
- */
-export function buildIssueParts(
-  blocks: ReportBlock[],
-  identity: { task: string; stateId: string; round: string | number },
-  limit: number = GITHUB_BODY_LIMIT,
-): IssuePart[] {
-  let budget = limit - PART_RESERVE;
-  for (let attempt = 0; attempt < 6; attempt += 1) {
-    const packed = packBlocks(blocks, Math.max(1_000, budget));
-    const continuationCount = packed.length - 1;
-    const parts = packed.map((partBlocks, index): IssuePart => {
-      const fingerprints = partBlocks.flatMap((block) => block.fingerprints);
-      const header =
-        index === 0
-          ? marker('report', { task: identity.task, state: identity.stateId, round: identity.round, parts: continuationCount })
-          : marker('report-part', { state: identity.stateId, round: identity.round, part: index });
-      const lines = [header];
-      const fingerprintLine = fingerprintsMarker(fingerprints);
-      if (fingerprintLine) lines.push(fingerprintLine);
-      if (index > 0) lines.push(`_Continued (${index} of ${continuationCount})._`, '');
-      lines.push(partText(partBlocks));
-      if (index === 0 && continuationCount > 0) {
-        lines.push(
-          '',
-          `_The report continues in ${plural(continuationCount, 'comment')} below; the full list is also in ${RESULTS_LOCATION}._`,
-        );
-      }
-      return { index, body: lines.join('\n'), fingerprints };
-    });
-    const overshoot = Math.max(0, ...parts.map((part) => part.body.length - limit));
-    if (overshoot === 0 || budget <= 2_000) {
-      return parts.map((part) => ({ ...part, body: capBody(part.body, limit).body }));
-    }
-    budget -= overshoot + 500;
-  }
-  throw new Error('could not fit the issue report into GitHub size limits');
-}
-
-function describeError(error: unknown): string {
-  const status = (error as { status?: number }).status;
-  const message = error instanceof Error ? error.message : String(error);
-  return status ? `${status} ${message}` : message;
-}
+/** Skipped files an issue names (continuation comments hold them); results.json has them all. */
+const MAX_SKIPPED_LISTED = 1_000;
 
 async function ensureLabels(github: GitHubContext, labels: string[]): Promise<void> {
   const { octokit, owner, repo } = github;
@@ -149,7 +56,7 @@ async function ensureLabels(github: GitHubContext, labels: string[]): Promise<vo
       await octokit.rest.issues.createLabel({ owner, repo, name, color: LABEL_COLOR, description: LABEL_DESCRIPTION });
     } catch (error) {
       // Created meanwhile by a parallel run: that is what we wanted.
-      const status = (error as { status?: number }).status;
+      const status = httpStatus(error);
       const body = JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '');
       if (status !== 422 || !body.includes('already_exists')) throw error;
     }
@@ -283,7 +190,7 @@ export const issueReporter: Reporter = {
     const github = context.github;
     if (!github) return { target: 'issue', note: 'skipped: no GitHub token/repository' };
     const results = context.results;
-    const noise = noiseOf(context);
+    const noise = context.noise;
     const hasContent = results.findings.length + results.failures.length + results.files.length + results.verdicts.length > 0;
     // With a code reader, a round without findings may still resolve earlier ones.
     const checksResolved = Boolean(noise?.code) && !context.state.pullRequest;
@@ -364,6 +271,7 @@ export const issueReporter: Reporter = {
           notes,
           resultsLocation: RESULTS_LOCATION,
           findingMarkers: true,
+          skipped: { maxPaths: MAX_SKIPPED_LISTED, fullListAt: `results.json in ${RESULTS_LOCATION}` },
           afterFindings: [...overflowBlock(overflow, shown.length, max), ...resolvedBlock(resolvedMap, context.state.headSha)],
         });
         parts = buildIssueParts(blocks, identity);
@@ -448,9 +356,9 @@ export const issueReporter: Reporter = {
       }
       return { target: 'issue', ...(url && (created || existing) ? { url } : {}), note: summary.join('; ') };
     } catch (error) {
-      const status = (error as { status?: number }).status;
+      const status = httpStatus(error);
       const hint = status === 403 || status === 404 ? ' (the token needs `issues: write`)' : '';
-      throw new Error(`issue report for ${where} failed: ${describeError(error)}${hint}`);
+      throw new Error(`issue report for ${where} failed: ${describeHttpError(error)}${hint}`);
     }
   },
 };

@@ -2,20 +2,27 @@
 // machine-readable results document (results.json). The report is built as a list of blocks so that a
 // target with a size limit (an issue body) can cut between blocks, never inside one, and knows which
 // findings went where (fingerprints) and which heading to repeat on the continuation.
-import { SEVERITIES, type Finding } from '../types.js';
+import type { Finding } from '../types.js';
 import type { ReportContext } from './reporter.js';
-import { countBySeverity, groupBySeverityThenFile, lineLabel, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
+import { countBySeverity, groupBySeverityThenFile, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
 import { formatUsd } from '../cost/usage.js';
-import { codeBlock, codeSpan, sanitizeInline, sanitizeMarkdown, type SanitizeOptions } from './sanitize.js';
+import { codeSpan, sanitizeInline } from './sanitize.js';
+import { findingListItem, sortVerdicts, verdictRow, VERDICT_TABLE_HEADER } from './findings.js';
+import {
+  formatCount,
+  isoDate,
+  plural,
+  repositoryOf,
+  sanitizeOptionsFor,
+  severityBreakdown,
+  taskTitle,
+  type RepositoryRef,
+} from './format.js';
 import { writesFiles } from '../tasks/paths.js';
+import { skippedBlocks, skippedOf, type SkippedListOptions } from './skipped.js';
 import { findingRefMarker } from '../decisions/index.js';
-import { shortFingerprint } from '../decisions/decisions-file.js';
 
 export const RESULTS_JSON_VERSION = 1;
-
-/** Longest suggested fix shown in a report (the results document keeps all of it). */
-const MAX_FIX_CHARS = 8_000;
-const MAX_EXPLANATION_CHARS = 6_000;
 
 export interface ReportLink {
   label: string;
@@ -37,6 +44,8 @@ export interface MarkdownOptions {
   findingMarkers?: boolean;
   /** Blocks placed right after the findings (the issue's overflow summary and resolved list). */
   afterFindings?: ReportBlock[];
+  /** How the skipped files are listed (a size-limited target lists up to a number and says where the rest are). */
+  skipped?: SkippedListOptions;
 }
 
 export interface ReportBlock {
@@ -49,56 +58,6 @@ export interface ReportBlock {
   continuation?: string;
   /** A heading (or table header): never left as the last block of a part. */
   heading?: boolean;
-}
-
-export interface RepositoryRef {
-  serverUrl: string;
-  owner: string;
-  repo: string;
-}
-
-const TASK_NOUN: Record<string, string> = {
-  'code-review': 'Code review',
-  'security-scan': 'Security scan',
-  'test-generation': 'Test generation',
-  'docs-update': 'Docs update',
-  'refactor-validation': 'Refactor validation',
-};
-
-/** The repository the report is about: the GitHub context, or owner/name from the state. */
-export function repositoryOf(context: ReportContext): RepositoryRef | null {
-  if (context.github) {
-    return { serverUrl: context.github.serverUrl, owner: context.github.owner, repo: context.github.repo };
-  }
-  const match = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(context.state.repository);
-  if (!match || !context.state.serverUrl) return null;
-  return { serverUrl: context.state.serverUrl, owner: match[1]!, repo: match[2]! };
-}
-
-export function sanitizeOptionsFor(context: ReportContext): SanitizeOptions {
-  const repository = repositoryOf(context);
-  return repository ?? { serverUrl: 'https://invalid.invalid', owner: '-', repo: '-' };
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
-}
-
-/** YYYY-MM-DD of an ISO timestamp (today when missing or invalid). */
-export function isoDate(timestamp: string | null | undefined): string {
-  const date = timestamp ? new Date(timestamp) : new Date();
-  return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().slice(0, 10);
-}
-
-/** "1 critical, 2 high" (only severities that occur), or "none". */
-export function severityBreakdown(findings: Finding[]): string {
-  const counts = countBySeverity(findings);
-  const parts = SEVERITIES.filter((severity) => counts[severity] > 0).map((severity) => `${counts[severity]} ${severity}`);
-  return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 /** One line on what the answers cost and saved. */
@@ -119,47 +78,23 @@ export function reportTitle(context: ReportContext, findingCount = context.resul
   return `overnight ${context.results.task}: ${plural(findingCount, 'finding')} (${isoDate(context.state.createdAt)})`;
 }
 
-function languageOf(path: string): string {
-  const match = /\.([A-Za-z0-9]+)$/.exec(path);
-  return match ? match[1]!.toLowerCase() : '';
-}
-
-function indent(text: string, prefix: string): string {
-  return text
-    .split('\n')
-    .map((line) => (line.length > 0 ? `${prefix}${line}` : line))
-    .join('\n');
-}
-
 function inlinePath(path: string): string {
   return codeSpan(path);
 }
 
 function findingBlock(finding: Finding, context: ReportContext, repository: RepositoryRef | null, withMarker = false): string {
-  const sanitize = sanitizeOptionsFor(context);
-  const label = lineLabel(finding);
-  const anchor = repository
-    ? `[${inlinePath(label)}](${permalink(repository.serverUrl, repository.owner, repository.repo, context.state.headSha, finding.path, finding.startLine, finding.endLine)})`
-    : inlinePath(label);
-  // Category is a short machine word; anything else in it is dropped rather than escaped.
-  const category = finding.category.replace(/[^A-Za-z0-9_.:/-]+/g, '-').slice(0, 60);
-  const tags = category ? [`\`${category}\``] : [];
-  if (finding.cwe && /^CWE-\d{1,5}$/.test(finding.cwe)) tags.push(finding.cwe);
-  // The short fingerprint is what a user copies into .github/overnight.yml to dismiss this finding.
-  if (/^[0-9a-f]{8,}$/.test(finding.fingerprint)) tags.push(`fp \`${shortFingerprint(finding.fingerprint)}\``);
-  const lines = [
-    `- ${anchor} **${sanitizeInline(finding.title, sanitize)}** (${tags.join(', ')})${withMarker ? ` ${findingRefMarker(finding)}` : ''}`,
-  ];
-  const explanation = sanitizeMarkdown(finding.explanation, { ...sanitize, maxLength: MAX_EXPLANATION_CHARS });
-  if (explanation) lines.push('', indent(explanation, '  '));
-  if (finding.suggestedFix && finding.suggestedFix.trim()) {
-    const fix =
-      finding.suggestedFix.length > MAX_FIX_CHARS
-        ? `${finding.suggestedFix.slice(0, MAX_FIX_CHARS)}\n… (fix truncated; the results document has all of it)`
-        : finding.suggestedFix;
-    lines.push('', '  Suggested fix:', '', indent(codeBlock(fix, languageOf(finding.path)), '  '));
-  }
-  return lines.join('\n');
+  const link = repository
+    ? permalink(
+        repository.serverUrl,
+        repository.owner,
+        repository.repo,
+        context.state.headSha,
+        finding.path,
+        finding.startLine,
+        finding.endLine,
+      )
+    : null;
+  return findingListItem(finding, link, sanitizeOptionsFor(context), withMarker ? findingRefMarker(finding) : '');
 }
 
 /** Findings grouped by severity, then file: one block per finding, headings as their own blocks. */
@@ -224,18 +159,15 @@ function verdictBlocks(context: ReportContext, headingLevel: number): ReportBloc
   const repository = repositoryOf(context);
   const h = '#'.repeat(headingLevel);
   const invalid = verdicts.filter((verdict) => verdict.verdict === 'INVALID').length;
-  const tableHeader = '| File | Verdict | Problems | Summary |\n|---|---|---|---|';
+  const tableHeader = VERDICT_TABLE_HEADER;
   const blocks: ReportBlock[] = [
     { text: `${h} Refactor verdicts (${verdicts.length - invalid} valid, ${invalid} invalid)`, fingerprints: [], heading: true },
     { text: tableHeader, fingerprints: [], heading: true },
   ];
-  const sorted = [...verdicts].sort((a, b) =>
-    a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1,
-  );
+  const sorted = sortVerdicts(verdicts);
   for (const verdict of sorted) {
-    const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
     blocks.push({
-      text: `| ${inlinePath(verdict.path).replace(/\|/g, '\\|')} | ${icon} | ${verdict.findings.length} | ${sanitizeInline(verdict.summary, { ...sanitize, maxLength: 400 })} |`,
+      text: verdictRow(verdict, sanitize),
       fingerprints: [],
       tight: true,
       continuation: `${h} Refactor verdicts (continued)\n\n${tableHeader}`,
@@ -330,7 +262,7 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
   what.push(
     `${plural(results.received, 'answer')} received, ${formatCount(results.succeeded)} succeeded, ${formatCount(results.failures.length)} failed`,
   );
-  lines.push(`${TASK_NOUN[results.task] ?? results.task}: ${what.join(' · ')}.`);
+  lines.push(`${taskTitle(results.task)}: ${what.join(' · ')}.`);
   const reviewed = [`\`${state.headSha.slice(0, 12)}\``];
   // A PR's window already reads "pull request #N (...)": name the PR once.
   if (state.pullRequest && !state.window?.startsWith(`pull request #${state.pullRequest.number}`)) {
@@ -401,6 +333,7 @@ export function renderReportBlocks(context: ReportContext, options: MarkdownOpti
   blocks.push(...generatedFileBlocks(context, 2));
   blocks.push(...verdictBlocks(context, 2));
   blocks.push(...failureBlocks(context, 2));
+  blocks.push(...skippedBlocks(skippedOf(context.state), 2, options.skipped));
   blocks.push(...linksBlock(options.links, 2));
   const location = options.resultsLocation ?? (context.results.resultsPath ? inlinePath(context.results.resultsPath) : null);
   if (location) {
@@ -483,6 +416,7 @@ export function renderResultsJson(context: ReportContext): string {
     files: results.files,
     verdicts: results.verdicts.map((verdict) => ({ ...verdict, findings: sortFindings(verdict.findings).map(findingJson) })),
     failures: results.failures,
+    skipped: skippedOf(state),
     resultsPath: results.resultsPath,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

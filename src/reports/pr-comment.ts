@@ -18,55 +18,17 @@ import { countBySeverity, lineLabel, permalink, sortFindings } from './group.js'
 import { fingerprintsMarker, hasMarker, marker, readFingerprints } from './markers.js';
 import { placementFor, reportedFindings, type InlinePlacement } from './diff-lines.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
-import { shortFingerprint } from '../decisions/decisions-file.js';
-import {
-  capBody,
-  codeBlock,
-  codeCell,
-  codeSpan,
-  GITHUB_BODY_LIMIT,
-  sanitizeInline,
-  sanitizeMarkdown,
-  type SanitizeOptions,
-} from './sanitize.js';
-
-const SEVERITY_ICON: Record<Finding['severity'], string> = {
-  critical: '🔴',
-  high: '🟠',
-  medium: '🟡',
-  low: '🔵',
-  info: '⚪',
-};
-
-const TASK_TITLE: Record<string, string> = {
-  'code-review': 'code review',
-  'security-scan': 'security scan',
-  'refactor-validation': 'refactor validation',
-  'test-generation': 'test generation',
-  'docs-update': 'docs update',
-};
+import { collapsedSkipped, skippedOf } from './skipped.js';
+import { httpStatus } from '../github/errors.js';
+import { sanitizeOptionsFor, taskTitle } from './format.js';
+import { renderFindingDetails, severityCell, sortVerdicts, verdictRow, VERDICT_TABLE_HEADER } from './findings.js';
+import { capBody, codeCell, codeSpan, GITHUB_BODY_LIMIT, sanitizeInline } from './sanitize.js';
 
 const SECTION_END = marker('section-end');
 const SECTION_PATTERN = /<!-- overnight:section (?:[^\n]*?) -->[\s\S]*?<!-- overnight:section-end -->/g;
 
 export function stickyMarker(task: string): string {
   return marker('sticky', { task });
-}
-
-function sanitizeOptions(github: GitHubContext): SanitizeOptions {
-  return { serverUrl: github.serverUrl, owner: github.owner, repo: github.repo };
-}
-
-/** One finding in full: what, where, why, and the suggested fix. */
-export function renderFindingDetails(finding: Finding, link: string, options: SanitizeOptions): string {
-  const lines = [
-    `#### ${SEVERITY_ICON[finding.severity]} ${finding.severity} · ${sanitizeInline(finding.title, { ...options, maxLength: 300 })}`,
-    `[\`${lineLabel(finding).replace(/`/g, "'")}\`](${link}) · ${sanitizeInline(finding.category, { ...options, maxLength: 80 })}${finding.cwe ? ` · ${sanitizeInline(finding.cwe, { ...options, maxLength: 40 })}` : ''}${/^[0-9a-f]{8,}$/.test(finding.fingerprint) ? ` · fp \`${shortFingerprint(finding.fingerprint)}\`` : ''}`,
-    '',
-    sanitizeMarkdown(finding.explanation, { ...options, maxLength: 4_000 }),
-  ];
-  if (finding.suggestedFix) lines.push('', '**Suggested fix**', '', codeBlock(finding.suggestedFix.slice(0, 4_000)));
-  return lines.join('\n');
 }
 
 function costLine(context: ReportContext): string {
@@ -88,12 +50,12 @@ function costLine(context: ReportContext): string {
 /** This collect's section of the sticky comment. */
 export function renderSection(context: ReportContext, github: GitHubContext, placement: InlinePlacement): string {
   const { results, state } = context;
-  const options = sanitizeOptions(github);
+  const options = sanitizeOptionsFor(context);
   const sha = state.pullRequest?.headSha ?? state.headSha;
   const link = (f: Finding) => permalink(github.serverUrl, github.owner, github.repo, sha, f.path, f.startLine, f.endLine);
   const findings = sortFindings(reportedFindings(results));
   const lines: string[] = [marker('section', { state: context.stateId, round: context.round })];
-  const heading = `### ${TASK_TITLE[results.task] ?? results.task} of \`${sha.slice(0, 7)}\``;
+  const heading = `### ${taskTitle(results.task).toLowerCase()} of \`${sha.slice(0, 7)}\``;
   lines.push(heading, '');
 
   if (results.verdicts.length > 0) {
@@ -103,18 +65,9 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
         ? `**${invalid} of ${results.verdicts.length} file(s) INVALID**: the refactor changes behaviour.`
         : `**All ${results.verdicts.length} file(s) VALID**: behaviour kept.`,
       '',
-      '| File | Verdict | Why |',
-      '|---|---|---|',
+      VERDICT_TABLE_HEADER,
     );
-    for (const verdict of [...results.verdicts].sort((a, b) =>
-      a.verdict === b.verdict ? (a.path < b.path ? -1 : 1) : a.verdict === 'INVALID' ? -1 : 1,
-    )) {
-      const icon = verdict.verdict === 'VALID' ? '✅ VALID' : '❌ INVALID';
-      const problems = verdict.findings.length > 0 ? ` (${verdict.findings.length} problem(s) below)` : '';
-      lines.push(
-        `| ${codeCell(verdict.path)} | ${icon} | ${sanitizeInline(verdict.summary, { ...options, maxLength: 600 })}${problems} |`,
-      );
-    }
+    for (const verdict of sortVerdicts(results.verdicts)) lines.push(verdictRow(verdict, options));
     lines.push('');
   }
 
@@ -130,7 +83,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
     for (const finding of findings) {
       const inline = placement.reviewPublished && placement.inline.has(finding.fingerprint) ? ' 💬' : '';
       lines.push(
-        `| ${SEVERITY_ICON[finding.severity]} ${finding.severity} | [${codeCell(lineLabel(finding))}](${link(finding)})${inline} | ${sanitizeInline(finding.title, { ...options, maxLength: 200 })} |`,
+        `| ${severityCell(finding.severity)} | [${codeCell(lineLabel(finding))}](${link(finding)})${inline} | ${sanitizeInline(finding.title, { ...options, maxLength: 200 })} |`,
       );
     }
     lines.push('');
@@ -156,6 +109,7 @@ export function renderSection(context: ReportContext, github: GitHubContext, pla
     }
     lines.push('', '</details>', '');
   }
+  lines.push(...collapsedSkipped(skippedOf(state)));
   lines.push(costLine(context), SECTION_END);
   return lines.join('\n');
 }
@@ -174,7 +128,7 @@ export function composeStickyBody(
     if (match[0].split('\n', 1)[0] !== ownMarker) kept.push(match[0]);
   }
   const fingerprints = fingerprintsMarker([...readFingerprints(existingBody ?? ''), ...currentFingerprints]);
-  const head = [stickyMarker(task), fingerprints, `## 🌙 overnight · ${TASK_TITLE[task] ?? task}`, '']
+  const head = [stickyMarker(task), fingerprints, `## 🌙 overnight · ${taskTitle(task).toLowerCase()}`, '']
     .filter((l, i) => i === 3 || l)
     .join('\n');
   const sections = [currentSection, ...kept];
@@ -234,8 +188,7 @@ export const prCommentReporter: Reporter = {
       const what = context.results.verdicts.length > 0 ? `${context.results.verdicts.length} verdict(s)` : `${count} finding(s)`;
       return { target: 'pr-comment', url, note: `sticky comment ${action} on #${context.state.pullRequest.number} with ${what}` };
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 403) {
+      if (httpStatus(error) === 403) {
         return {
           target: 'pr-comment',
           note: 'GitHub answered 403: the workflow needs `permissions: pull-requests: write` to comment',

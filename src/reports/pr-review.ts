@@ -13,21 +13,15 @@
 import type { Finding } from '../types.js';
 import { demote, OUTSIDE_DIFF, placementFor, reportedFindings, type InlinePlacement } from './diff-lines.js';
 import { fingerprintsMarker, marker, readFingerprints } from './markers.js';
-import { renderFindingDetails, upsertStickyComment } from './pr-comment.js';
+import { upsertStickyComment } from './pr-comment.js';
+import { renderFindingDetails } from './findings.js';
 import { permalink } from './group.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { capBody, type SanitizeOptions } from './sanitize.js';
+import { errorMessage, httpStatus } from '../github/errors.js';
+import { sanitizeOptionsFor } from './format.js';
 
 export const MAX_COMMENTS_PER_REVIEW = 30;
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
 
 /** The body of one inline comment: fingerprint marker first, then the finding in full. */
 export function inlineCommentBody(finding: Finding, link: string, options: SanitizeOptions): string {
@@ -54,7 +48,7 @@ async function postReviews(context: ReportContext, placement: InlinePlacement): 
   const github = context.github!;
   const pull = context.state.pullRequest!;
   const { octokit, owner, repo } = github;
-  const options: SanitizeOptions = { serverUrl: github.serverUrl, owner, repo };
+  const options = sanitizeOptionsFor(context);
   const sha = pull.headSha;
 
   const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, {

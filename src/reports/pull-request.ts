@@ -16,9 +16,12 @@ import type { GeneratedFile } from '../types.js';
 import type { GitHubContext } from '../github/context.js';
 import { selectGeneratedFiles, writesFiles, type FileSelection } from '../tasks/paths.js';
 import { marker } from './markers.js';
+import { errorMessage, httpStatus } from '../github/errors.js';
 import { buildPatch, type ReadBase } from './patch.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { capBody, codeCell, codeSpan, sanitizeInline } from './sanitize.js';
+import { collapsedSkipped, skippedOf } from './skipped.js';
+import { sanitizeOptionsFor } from './format.js';
 
 // The engine saves the patch with the results of a round (collect): one import for all three.
 export { selectGeneratedFiles };
@@ -50,17 +53,9 @@ function what(task: string): string {
   return task === 'docs-update' ? 'documentation' : 'tests';
 }
 
-function sanitizeOptions(context: ReportContext): { serverUrl: string; owner: string; repo: string } {
-  if (context.github) {
-    return { serverUrl: context.github.serverUrl, owner: context.github.owner, repo: context.github.repo };
-  }
-  const [owner = '', repo = ''] = context.state.repository.split('/');
-  return { serverUrl: context.state.serverUrl, owner, repo };
-}
-
 /** Markdown body shared by the draft PR and the head of the patch note. */
 export function describeGeneratedFiles(context: ReportContext, selection: FileSelection): string {
-  const options = sanitizeOptions(context);
+  const options = sanitizeOptionsFor(context);
   const { results, state } = context;
   const lines: string[] = [];
   const kind = what(results.task);
@@ -93,21 +88,14 @@ export function describeGeneratedFiles(context: ReportContext, selection: FileSe
       );
     }
   }
+  const skipped = collapsedSkipped(skippedOf(state));
+  if (skipped.length > 0) lines.push('', ...skipped);
   return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
 // GitHub
 // ---------------------------------------------------------------------------------------------
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
 
 /** Thrown by a step that GitHub refused for lack of permission: the caller falls back to the patch. */
 class WriteRefused extends Error {}

@@ -4,6 +4,7 @@ import type { Finding, GeneratedFile, Logger, RefactorVerdict, ReportTarget, Tas
 import type { RunState } from '../state/state.js';
 import type { GitHubContext } from '../github/context.js';
 import type { UsageSummary } from '../cost/types.js';
+import type { NoiseOptions } from '../decisions/index.js';
 
 /** A request that did not produce a usable answer, as listed in every report. */
 export interface FailedItem {
@@ -67,6 +68,8 @@ export interface ReportContext {
   /** null when no token / repository (CLI without GitHub): GitHub targets then report a note. */
   github: GitHubContext | null;
   log: Logger;
+  /** What keeps the round quiet (dismissals, issue memory, max-findings); collect always sets it, unit tests may not. */
+  noise?: NoiseOptions;
 }
 
 export interface ReportResult {

@@ -11,6 +11,8 @@ import { sortFindings } from './group.js';
 import { reportedFindings } from './diff-lines.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { sanitizeInline } from './sanitize.js';
+import { sanitizeOptionsFor } from './format.js';
+import { errorMessage, httpStatus } from '../github/errors.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where users learn what the tool is; shown by code scanning next to every alert. */
@@ -171,20 +173,12 @@ export function buildSarif(input: SarifInput): Log {
   };
 }
 
-function repositoryParts(context: ReportContext): { serverUrl: string; owner: string; repo: string } {
-  if (context.github) {
-    return { serverUrl: context.github.serverUrl, owner: context.github.owner, repo: context.github.repo };
-  }
-  const [owner = '', repo = ''] = context.state.repository.split('/');
-  return { serverUrl: context.state.serverUrl, owner, repo };
-}
-
 /** Writes the SARIF file to context.sarifPath (always, for security-scan); returns the document. */
 export async function writeSarif(context: ReportContext): Promise<Log> {
   const log = buildSarif({
     task: context.results.task,
     findings: reportedFindings(context.results),
-    ...repositoryParts(context),
+    ...sanitizeOptionsFor(context),
   });
   await mkdir(dirname(context.sarifPath), { recursive: true });
   await writeFile(context.sarifPath, `${JSON.stringify(log, null, 2)}\n`, 'utf8');
@@ -202,15 +196,6 @@ export function sarifRef(state: RunState): string | null {
 export function encodeSarif(log: Log): { encoded: string; gzippedBytes: number } {
   const gzipped = gzipSync(Buffer.from(JSON.stringify(log), 'utf8'));
   return { encoded: gzipped.toString('base64'), gzippedBytes: gzipped.length };
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
 export const sarifReporter: Reporter = {

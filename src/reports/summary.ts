@@ -1,33 +1,27 @@
 // The `summary` target: the job summary of the collect (what came back, counts by severity, batches,
 // cost and savings, failures, links to what was published earlier in the same collect), appended to
 // the file GITHUB_STEP_SUMMARY names, or written to <outputDir>/summary.md outside Actions. The submit
-// side uses renderSubmitSummary. GitHub refuses a step summary over 1 MiB, so what we add is capped to
+// side writes its plan (plan.ts). GitHub refuses a step summary over 1 MiB, so what we add is capped to
 // the room the file has left.
 import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { SEVERITIES, type TaskName } from '../types.js';
+import { SEVERITIES } from '../types.js';
 import type { ReportContext, ReportResult, Reporter } from './reporter.js';
 import { countBySeverity, SEVERITY_LABEL, sortFindings } from './group.js';
 import { emitAnnotations, findingAnnotations } from './annotations.js';
 import { capBody, codeSpan, sanitizeInline } from './sanitize.js';
 import { formatUsd } from '../cost/usage.js';
-import {
-  formatCount,
-  joinBlocks,
-  sanitizeOptionsFor,
-  plural,
-  findingBlocks,
-  renderReportBlocks,
-  severityBreakdown,
-  summaryBlock,
-  type ReportLink,
-} from './markdown.js';
+import { findingBlocks, joinBlocks, renderReportBlocks, summaryBlock, type ReportLink } from './markdown.js';
+import { formatCount, plural, sanitizeOptionsFor, severityBreakdown } from './format.js';
 
 /** GitHub's limit for one step's summary, in bytes. */
 export const JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
 
 /** Findings rendered into a job summary at most (~1 KB each: about what GitHub's 1 MiB holds). */
 export const JOB_SUMMARY_MAX_FINDINGS = 1_000;
+
+/** Skipped files a job summary names; results.json has them all. */
+export const JOB_SUMMARY_MAX_SKIPPED = 2_000;
 
 const SUMMARY_NOTICE = '\n\n_Summary truncated to fit GitHub’s 1 MiB limit: the full report is in the results artifact._\n';
 
@@ -122,7 +116,11 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
     results.findings.length > JOB_SUMMARY_MAX_FINDINGS
       ? sortFindings(results.findings).slice(0, JOB_SUMMARY_MAX_FINDINGS)
       : results.findings;
-  const detail = renderReportBlocks(context, { links, findings: shown })
+  const detail = renderReportBlocks(context, {
+    links,
+    findings: shown,
+    skipped: { maxPaths: JOB_SUMMARY_MAX_SKIPPED, fullListAt: 'results.json in the results artifact' },
+  })
     .slice(1) // the summary paragraph is already above
     .map((block) => (block.text.startsWith('#') ? { ...block, text: `#${block.text}` } : block));
   sections.push(joinBlocks(detail));
@@ -203,87 +201,3 @@ export function createSummaryReporter(options: JobSummaryOptions = {}): Reporter
 }
 
 export const summaryReporter: Reporter = createSummaryReporter();
-
-export interface SubmitSummaryInput {
-  task: TaskName;
-  repository: string;
-  headSha: string;
-  /** "since 24h (12 commits)", "pull request #7". */
-  window: string;
-  model: string;
-  dryRun: boolean;
-  /** Files gathered and sent (after filters). */
-  files: number;
-  requests: number;
-  batches: { id: string; requestCount: number }[];
-  /** The cost estimate, already rendered as a Markdown table by the cost module. */
-  estimateMarkdown: string;
-  skipped: { path: string; reason: string }[];
-  /** Secret-looking strings redacted before sending. */
-  redactions?: number;
-  /** Requests dropped to fit max-cost-usd. */
-  dropped?: { customId: string; paths: string[]; reason: string }[];
-  notes?: string[];
-}
-
-const MAX_EXAMPLE_PATHS = 5;
-
-/** The submit run's job summary: what was sent, in which batches, the estimate, what was skipped and why. */
-export function renderSubmitSummary(input: SubmitSummaryInput): string {
-  const sections: string[] = [];
-  const verb = input.dryRun ? 'dry run, nothing submitted' : 'submitted';
-  sections.push(`## overnight ${input.task}: ${plural(input.requests, 'request')} ${verb}`);
-  const lines = [
-    `${plural(input.files, 'file')} of ${codeSpan(input.repository)} at ${codeSpan(input.headSha.slice(0, 12))}${input.window ? ` (${input.window.replace(/[<>@`]/g, '')})` : ''} → ${plural(input.requests, 'request')} to ${codeSpan(input.model)}.`,
-  ];
-  if (input.redactions && input.redactions > 0) {
-    lines.push(`${plural(input.redactions, 'secret-looking string')} redacted before sending.`);
-  }
-  if (!input.dryRun) {
-    lines.push(
-      input.batches.length > 0
-        ? `Results are collected by a later run (usually within the hour, at most 24 hours).`
-        : 'No batch was submitted.',
-    );
-  }
-  for (const note of input.notes ?? []) lines.push(note);
-  sections.push(lines.join('  \n'));
-
-  if (input.batches.length > 0) {
-    sections.push(
-      [
-        '| Batch | Requests |',
-        '|---|---:|',
-        ...input.batches.map((batch) => `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} |`),
-      ].join('\n'),
-    );
-  }
-  if (input.estimateMarkdown.trim()) sections.push(`### Cost estimate\n\n${input.estimateMarkdown.trim()}`);
-
-  if (input.dropped && input.dropped.length > 0) {
-    const rows = input.dropped.map(
-      (item) => `- ${item.paths.map(codeSpan).join(', ') || codeSpan(item.customId)}: ${item.reason.replace(/[<>@`]/g, '')}`,
-    );
-    sections.push(`### Dropped to fit the budget (${input.dropped.length})\n\n${rows.join('\n')}`);
-  }
-
-  if (input.skipped.length > 0) {
-    const byReason = new Map<string, string[]>();
-    for (const file of input.skipped) {
-      const list = byReason.get(file.reason);
-      if (list) list.push(file.path);
-      else byReason.set(file.reason, [file.path]);
-    }
-    const rows = [...byReason]
-      .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
-      .map(([reason, paths]) => {
-        const examples = paths.slice(0, MAX_EXAMPLE_PATHS).map(codeSpan).join(', ');
-        const more = paths.length > MAX_EXAMPLE_PATHS ? `, and ${formatCount(paths.length - MAX_EXAMPLE_PATHS)} more` : '';
-        return `| ${reason} | ${formatCount(paths.length)} | ${examples.replace(/\|/g, '\\|')}${more} |`;
-      });
-    sections.push(
-      `### Skipped files (${input.skipped.length})\n\n| Reason | Files | Examples |\n|---|---:|---|\n${rows.join('\n')}`,
-    );
-  }
-  return capBytes(`${sections.join('\n\n')}\n`, JOB_SUMMARY_LIMIT_BYTES);
-}

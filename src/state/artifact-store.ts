@@ -21,6 +21,7 @@ import { readStateFile, requestsOmitted, verifyStateFile, writeStateFile } from 
 import type { ListOptions, StateStore, StoredState } from './store.js';
 import { ConfigError } from '../errors.js';
 import { GitRefClaimer } from './claims.js';
+import { httpStatus } from '../github/errors.js';
 import { COLLECTED_TAG_LENGTH, sameHex, StateUntrustedError, UnsignedStateError, type StateSigner } from './signing.js';
 
 const RECOVERY = 'if it is a submission of yours still waiting, collect its batch with batch-id';
@@ -179,7 +180,7 @@ export class ArtifactStateStore implements StateStore {
       .paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 100 })
       .catch((error: unknown) => {
         // Without `actions: read` the collect cannot see any submission: say which permission, once.
-        if ((error as { status?: number }).status !== 403) throw error;
+        if (httpStatus(error) !== 403) throw error;
         throw new ConfigError(
           `listing the state artifacts of ${owner}/${repo}: GitHub answered 403 (${(error as Error).message.split('\n')[0]}); the workflow needs \`permissions: actions: read\``,
         );

@@ -23,6 +23,7 @@ import { hostname } from 'node:os';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import type { Octokit } from '@octokit/rest';
 import type { Logger } from '../types.js';
+import { httpStatus } from '../github/errors.js';
 
 /** Past this age a claim is taken over even when its holder still looks alive (a hung run). */
 export const CLAIM_TTL_MS = 60 * 60_000;
@@ -53,11 +54,6 @@ export interface RoundClaimer {
 }
 
 const NO_CLAIM: RoundClaim = { release: async () => undefined };
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
 
 function ageText(ms: number): string {
   const minutes = Math.round(ms / 60_000);
