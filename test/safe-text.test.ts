@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLogText, maskSecrets, unsafeChars, visibleText } from '../src/io/safe-text.js';
+import { escapeLogText, escapeTerminalText, maskSecrets, unsafeChars, visibleText } from '../src/io/safe-text.js';
 
 describe('escapeLogText: no log line carries a workflow command or an escape sequence', () => {
   it.each([
@@ -29,6 +29,20 @@ describe('escapeLogText: no log line carries a workflow command or an escape seq
       expect(line.trimStart().startsWith('::')).toBe(false);
       expect(line).not.toContain('##[');
     }
+  });
+});
+
+describe('escapeTerminalText: the CLI shows what a line held, and leaves % alone', () => {
+  it.each([
+    ['70% expected cache hits', '70% expected cache hits'],
+    ['\u001b[2K\u001b[1Agone', '\\u001B[2K\\u001B[1Agone'],
+    ['a\n::stop-commands::tok', 'a\\u000A::stop-commands::tok'],
+    ['::add-mask::value', '%3A:add-mask::value'],
+    ['path ##[stop-commands]tok', 'path #%23[stop-commands]tok'],
+    ['x\u202ey', 'x\\u202Ey'],
+    ['tab\tkept', 'tab\tkept'],
+  ])('%j → %j', (input, shown) => {
+    expect(escapeTerminalText(input)).toBe(shown);
   });
 });
 

@@ -9,7 +9,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
 import type { Logger } from '../types.js';
-import { escapeLogText, maskSecrets } from '../io/safe-text.js';
+import { escapeTerminalText, maskSecrets } from '../io/safe-text.js';
 
 export interface CliIO {
   cwd: string;
@@ -133,7 +133,7 @@ export function helpText(command?: Command): string {
 
 function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
   // Repository and model text in a line must not drive the terminal (escape sequences) nor show a key.
-  const mask = (text: string): string => escapeLogText(maskSecrets(text, secrets));
+  const mask = (text: string): string => escapeTerminalText(maskSecrets(text, secrets));
   return {
     debug: (m) => {
       if (verbose) io.err(mask(`debug: ${m}`));

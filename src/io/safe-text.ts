@@ -36,6 +36,18 @@ export function escapeLogText(text: string): string {
     .replace(/^(\s*)::/u, '$1%3A:');
 }
 
+/**
+ * One line for a terminal (the CLI): every unsafe character written out as `\uXXXX`, so no escape
+ * sequence reaches the terminal, and `##[` / a leading `::` defused as in escapeLogText, since the CLI's
+ * output is a runner's log when a workflow step runs it. `%` stays as it is: nothing decodes it there.
+ */
+export function escapeTerminalText(text: string): string {
+  return text
+    .replace(UNSAFE_LOG_CHARS, showChar)
+    .replace(/##\[/g, '#%23[')
+    .replace(/^(\s*)::/u, '$1%3A:');
+}
+
 /** Shorter "secrets" are not masked: no real API key or token is this short. */
 export const MIN_MASKED_LENGTH = 8;
 
@@ -52,5 +64,9 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
  * path is kept and shown, so people see what the name held and no report, log or file name gets it raw.
  */
 export function visibleText(text: string): string {
-  return text.replace(unsafeChars(), (char) => `\\u${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(unsafeChars(), showChar);
+}
+
+function showChar(char: string): string {
+  return `\\u${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
