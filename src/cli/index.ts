@@ -3,7 +3,9 @@
 // repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
 import { parseArgs } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
@@ -18,7 +20,7 @@ import { run } from '../engine/run.js';
 import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
 import { GITHUB_TARGETS } from '../reports/index.js';
-import type { Logger } from '../types.js';
+import type { Logger, ReportTarget } from '../types.js';
 import { escapeLogText, maskSecrets } from '../io/safe-text.js';
 
 export interface CliIO {
@@ -33,6 +35,25 @@ export interface CliIO {
   clock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
 }
 
+/**
+ * Lines to the process's stdout and stderr. `overnight … | head -1`: once the reader has gone, the
+ * rest of the output is dropped (EPIPE is no crash) and the command carries on to its own end, so a
+ * collect is never cut off halfway through publishing because nobody reads its log.
+ */
+export function processLines(): Pick<CliIO, 'out' | 'err'> {
+  const line = (stream: NodeJS.WriteStream) => {
+    let gone = false;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      gone = true;
+    });
+    return (text: string): void => {
+      if (!gone) stream.write(`${text}\n`);
+    };
+  };
+  return { out: line(process.stdout), err: line(process.stderr) };
+}
+
 const COMMANDS = ['submit', 'collect', 'run', 'status', 'estimate', 'demo'] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -45,8 +66,11 @@ const LOCAL_FLAGS = {
   'output-dir': { description: 'Where reports and results are written (default .overnight/results).' },
   repo: { description: 'The repository to review (default: the current directory).' },
   verbose: { description: 'Show debug lines.', boolean: true },
-  help: { description: 'Show help.', boolean: true },
+  help: { description: 'Show help (also -h).', boolean: true },
 } as const;
+
+/** GitHub targets that need a token: SARIF without one is still written, only not uploaded. */
+const NEEDS_TOKEN = new Set<ReportTarget>([...GITHUB_TARGETS].filter((t) => t !== 'sarif'));
 
 const COMMAND_HELP: Record<Command, string> = {
   submit: 'Gather the changed files, send them as a batch (half price) and save the state.',
@@ -141,6 +165,39 @@ export function helpText(command?: Command): string {
   return lines.join('\n');
 }
 
+/** The version in overnight's package.json: two folders up from src/cli/, one up from the bundle in dist/. */
+async function packageVersion(): Promise<string> {
+  for (const relativePath of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(fileURLToPath(new URL(relativePath, import.meta.url)), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'overnight' && pkg.version) return pkg.version;
+    } catch {
+      // not here: try the next place
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * owner/name of the repository's `origin` when it is on GitHub (https or ssh URL), so that findings
+ * link to their lines without GITHUB_REPOSITORY; null for any other remote, or none.
+ */
+export async function githubOrigin(cwd: string, serverUrl: string): Promise<string | null> {
+  const url = await new Promise<string>((done) => {
+    execFile('git', ['-C', cwd, 'remote', 'get-url', 'origin'], { timeout: 10_000 }, (error, stdout) =>
+      done(error ? '' : stdout.trim()),
+    );
+  });
+  const host = new URL(serverUrl).host.replace(/[.]/g, '\\.');
+  const match = new RegExp(
+    `^(?:https://(?:[^@/]+@)?${host}/|ssh://git@${host}/|git@${host}:)([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+?)(?:\\.git)?/?$`,
+  ).exec(url);
+  return match ? `${match[1]}/${match[2]}` : null;
+}
+
 function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
   // Repository and model text in a line must not drive the terminal (escape sequences) nor show a key.
   const mask = (text: string): string => escapeLogText(maskSecrets(text, secrets));
@@ -160,9 +217,10 @@ interface Parsed {
   local: { state?: string; outputDir?: string; repo?: string; verbose: boolean; help: boolean; sarifPathGiven?: boolean };
 }
 
-function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } {
+async function parseCommandLine(argv: string[], io: CliIO): Promise<Parsed | { help: string }> {
   const [first, ...rest] = argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') return { help: helpText() };
+  if (first === '--version' || first === '-V') return { help: `overnight ${await packageVersion()}` };
   if (!(COMMANDS as readonly string[]).includes(first)) {
     throw new UsageError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (overnight --help)`);
   }
@@ -171,16 +229,20 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   for (const i of INPUTS) if (!i.actionOnly) options[i.name] = { type: 'string' };
   for (const [name, spec] of Object.entries(LOCAL_FLAGS)) options[name] = { type: 'boolean' in spec ? 'boolean' : 'string' };
   options['dry-run'] = { type: 'boolean' };
+  const short: Record<string, string> = { '-h': '--help' };
   // `--max-files -5`: parseArgs refuses a value that starts with '-' as ambiguous. A negative number
   // is never a flag, so pass it on as the value and let the input's own check say what is wrong.
   const args: string[] = [];
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
+    const arg = short[rest[i]!] ?? rest[i]!;
     const next = rest[i + 1];
     const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : null;
     if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       args.push(`${arg}=${next}`);
       i++;
+    } else if (name && options[name]?.type === 'string' && (next === undefined || /^(--[a-z]|-[a-zA-Z]$)/.test(next))) {
+      // `--since --output-dir x`: the value was forgotten (parseArgs would call it "ambiguous").
+      throw new UsageError(`--${name} needs a value; see 'overnight ${command} --help'`);
     } else args.push(arg);
   }
   let values: Record<string, string | boolean | undefined>;
@@ -194,6 +256,15 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
     throw new UsageError(`${message}; see 'overnight ${command} --help'`);
   }
   if (values.help) return { help: helpText(command) };
+  // An option the command does not read would be silently ignored: refuse it instead.
+  const given = Object.keys(values).filter((name) => values[name] !== undefined);
+  const foreign = given.filter((name) => !COMMAND_OPTIONS[command].includes(name));
+  if (foreign.length > 0) {
+    const list = foreign.map((name) => `--${name}`).join(', ');
+    throw new UsageError(
+      `${list} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${command}; see 'overnight ${command} --help'`,
+    );
+  }
   const raw: Record<string, string> = {};
   for (const i of INPUTS) {
     const v = values[i.name];
@@ -220,22 +291,36 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
 }
 
 /** Builds the engine's dependencies for a local run. */
-export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
+export async function cliDeps(
+  config: Config,
+  local: Parsed['local'],
+  io: CliIO,
+  log: Logger,
+  command?: Command,
+): Promise<EngineDeps> {
   const cwd = resolve(io.cwd, local.repo ?? '.');
   const home = join(cwd, '.overnight');
   const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
   // The SARIF file goes with the other results unless --sarif-path names a place.
   config.sarifPath = resolve(io.cwd, local.sarifPathGiven ? config.sarifPath : join(outputDir, config.sarifPath));
+  if (local.state && (command === 'collect' || command === 'status')) {
+    // A typo in --state is not "nothing to collect".
+    const found = await stat(resolve(io.cwd, local.state)).catch(() => null);
+    if (!found?.isFile())
+      throw new ConfigError(`--state ${local.state}: no such state file; submit writes one, or leave --state out`);
+  }
   const store = new FileStateStore({
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
     resultsDir: outputDir,
   });
   let github: GitHubContext | null = null;
-  const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));
-  const repository = io.env.GITHUB_REPOSITORY ?? '';
-  if (wantsGitHub) {
-    const token = config.githubToken || io.env.GITHUB_TOKEN || '';
+  const wantsGitHub = (config.report ?? []).some((t) => NEEDS_TOKEN.has(t));
+  const serverUrl = io.env.GITHUB_SERVER_URL || 'https://github.com';
+  const repository = io.env.GITHUB_REPOSITORY || (await githubOrigin(cwd, serverUrl)) || '';
+  const token = config.githubToken || io.env.GITHUB_TOKEN || '';
+  // SARIF is uploaded when a token and repository are there; without them it is only written.
+  if (wantsGitHub || ((config.report ?? []).includes('sarif') && token && repository)) {
     if (!token || !/^[^/]+\/[^/]+$/.test(repository)) {
       throw new ConfigError(
         '--report names a GitHub target: set GITHUB_TOKEN and GITHUB_REPOSITORY=owner/name, or report to files only',
@@ -246,14 +331,14 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
       octokit: createOctokit({ token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }),
       owner,
       repo,
-      serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+      serverUrl,
       readOnly: false,
     };
   }
   const context: RunContext = {
     event: 'cli',
     repository: repository || basename(cwd),
-    serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+    serverUrl,
     cwd,
     pullRequest: null,
     ref: null,
@@ -286,12 +371,27 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
   };
 }
 
+/** One `report:` line per published round, and where the SARIF file went when one was written. */
+function printWhereReportsWent(resultsPaths: string[], outputs: Record<string, string>, io: CliIO): void {
+  for (const path of resultsPaths) io.out(`report: ${join(dirname(path), 'report.md')}`);
+  if (outputs['sarif-path']) io.out(`sarif: ${outputs['sarif-path']}`);
+}
+
+/**
+ * outputs.json holds the outputs of the last run that published something: a later collect with
+ * nothing to do (or still pending) keeps it, so `sarif-path` and `results-path` stay where scripts look.
+ */
+async function saveOutputs(deps: EngineDeps, outputs: Record<string, string>, published: boolean): Promise<void> {
+  if (!published) return;
+  await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
+}
+
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? ''];
   let log = makeLogger(io, false, secrets);
   try {
-    const parsed = parseCommandLine(argv, io);
+    const parsed = await parseCommandLine(argv, io);
     if ('help' in parsed) {
       io.out(parsed.help);
       return 0;
@@ -300,7 +400,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     secrets = [...secrets, config.apiKey, config.githubToken];
     log = makeLogger(io, local.verbose, secrets);
     if (command === 'demo') return await runDemo(io, log);
-    const deps = await cliDeps(config, local, io, log);
+    const deps = await cliDeps(config, local, io, log, command);
     const outputs: Record<string, string> = {};
     deps.setOutput = (name, value) => {
       outputs[name] = String(value);
@@ -313,6 +413,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }
       case 'run': {
         const result = await run(config, deps);
+        if (result.collected?.results) printWhereReportsWent([result.collected.results.resultsPath], outputs, io);
+        await saveOutputs(deps, outputs, result.collected !== null);
         const failed = failedReportLines([result.collected]);
         if (failed.length > 0) {
           for (const line of failed) log.error(line);
@@ -323,8 +425,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'collect': {
         const result = await collect(config, deps);
         // One report per published round (submissions of one night are merged into one round).
-        for (const round of result.rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
-        await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
+        printWhereReportsWent(
+          result.rounds.map((round) => round.results.resultsPath),
+          outputs,
+          io,
+        );
+        await saveOutputs(deps, outputs, result.rounds.length > 0);
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
           for (const line of failedReportLines(unpublished)) log.error(`${line} (the next collect tries again)`);
