@@ -49,6 +49,8 @@ export interface WaitOptions {
   /** The clock `waitMs` is measured on (ms since the epoch); default Date.now. A test clock that the
    * retry policy's `sleep` advances lets a long wait run out without real waiting. */
   now?: () => number;
+  /** Told after each poll that finds the batch still running: how long it has waited, when it looks again. */
+  onPoll?: (batch: MessageBatch, waitedMs: number, nextCheckMs: number) => void;
 }
 
 const serialise = (request: PlannedRequest): string => JSON.stringify({ custom_id: request.customId, params: request.params });
@@ -244,6 +246,7 @@ export class BatchClient {
       if (batch.processing_status === 'ended') return batch;
       const left = options.waitMs - (now() - started);
       if (left <= 0) return batch;
+      options.onPoll?.(batch, now() - started, Math.min(interval, left));
       await this.policy.sleep(Math.min(interval, left));
       interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
     }
