@@ -67,6 +67,21 @@ describe('usage the CLI refuses or answers', () => {
   });
 });
 
+describe('counts in words', () => {
+  it('one request is "1 request", one batch "1 batch"; status says the same', async () => {
+    const { cli } = await setup();
+    const submitted = await cli('submit', '--task', 'code-review', '--since', '24h');
+    expect(submitted.code).toBe(0);
+    const text = submitted.stdout.join('\n');
+    expect(text).toMatch(/^batch msgbatch_\w+: 1 request$/m);
+    expect(text).toMatch(/^submitted 1 request in 1 batch; state saved/m);
+    expect(text).not.toMatch(/\b1 requests\b|batch\(es\)/);
+    const shown = (await cli('status')).stdout.join('\n');
+    expect(shown).toMatch(/, 1 request, submitted /);
+    expect(shown).toMatch(/\(1 request, attempt 0\)/);
+  });
+});
+
 describe('where the results went', () => {
   it('run prints the path of its report', async () => {
     const { cli, repo } = await setup();

@@ -18,6 +18,7 @@ import { GitObjectReader, runGit } from '../gather/git.js';
 import type { EngineDeps } from './deps.js';
 import { messageText } from './outcome.js';
 import { checkBatch } from './poll.js';
+import { plural } from '../reports/markdown.js';
 
 /** The `event` of a rebuilt state: collect never resubmits from it. */
 export const REBUILT_EVENT = 'rebuilt-from-batch';
@@ -147,7 +148,7 @@ export async function rebuildStateFromBatch(
   const now = deps.now().toISOString();
   const files = new Set(answered.flatMap((a) => [...a.paths.keys()])).size;
   deps.log.warning(
-    `batch ${batchId}: no saved state (expired or lost); rebuilt one from the batch alone: ${answered.length} ${task} request(s) about ${files} file(s); the reviewed commit is unknown, so findings link to this checkout's HEAD ${head.slice(0, 12)}`,
+    `batch ${batchId}: no saved state (expired or lost); rebuilt one from the batch alone: ${plural(answered.length, `${task} request`)} about ${plural(files, 'file')}; the reviewed commit is unknown, so findings link to this checkout's HEAD ${head.slice(0, 12)}`,
   );
   const state: RunState = {
     version: STATE_VERSION,

@@ -21,6 +21,7 @@ import type { CostEstimate, ModelPrice } from '../cost/types.js';
 import { decideCachingAgain, planRequests, type Plan } from './plan.js';
 import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import type { EngineDeps, RunStatus } from './deps.js';
+import { plural } from '../reports/markdown.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -204,7 +205,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       // Cache or not on the prefix the API counts: the minimum is a line in its tokens, not ours.
       if (plan.requests.length > 1) plan = decideCachingAgain(plan, await countPrefixTokens(model, plan.system, count), price);
       deps.log.info(
-        `input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
+        `input tokens: ${plural(calibration.sampled, 'request')} counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
       );
     } catch (error) {
       // A refused key or account stops here, before anything is sent; other trouble only costs precision.
@@ -307,7 +308,7 @@ export async function sendBatches(
     }
     state.batches.push(record);
     created.push(record);
-    deps.log.info(`batch ${batch.id}: ${group.length} requests`);
+    deps.log.info(`batch ${batch.id}: ${plural(group.length, 'request')}`);
   }
   return created;
 }
@@ -380,7 +381,7 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
   deps.setOutput('status', 'submitted');
   deps.setOutput('batch-ids', batchIds.join(','));
   deps.log.info(
-    `submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`,
+    `submitted ${plural(work.requests.length, 'request')} in ${plural(batchIds.length, 'batch', 'batches')}; state saved to ${deps.store.describe(stateId!)}`,
   );
   await deps.jobSummary(renderSubmitSummary(submitSummaryInput(work, false, state.batches)));
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
