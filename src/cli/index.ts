@@ -20,6 +20,7 @@ import { run } from '../engine/run.js';
 import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
 import { GITHUB_TARGETS } from '../reports/index.js';
+import { plural } from '../reports/markdown.js';
 import type { Logger, ReportTarget } from '../types.js';
 import { escapeLogText, maskSecrets } from '../io/safe-text.js';
 
@@ -415,6 +416,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         const result = await run(config, deps);
         if (result.collected?.results) printWhereReportsWent([result.collected.results.resultsPath], outputs, io);
         await saveOutputs(deps, outputs, result.collected !== null);
+        const collected = result.collected?.results;
+        if (collected && collected.succeeded === 0 && collected.failures.length > 0) {
+          // Nothing came back at all (an unreachable API, a refused key): the run failed, report or not.
+          log.error(`every request failed (${plural(collected.failures.length, 'request')}): ${collected.failures[0]!.reason}`);
+          return 1;
+        }
         const failed = failedReportLines([result.collected]);
         if (failed.length > 0) {
           for (const line of failed) log.error(line);
