@@ -173,6 +173,21 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       const lines = message.split('\n').map((line) => `input error: ${line}`);
       for (const line of lines.slice(0, -1)) actionLog.error(line);
       core.setFailed(logLine(lines.at(-1)!));
-    } else core.setFailed(logLine(message));
+      await failureSummary(env, lines);
+    } else {
+      core.setFailed(logLine(message));
+      await failureSummary(env, [message]);
+    }
   }
+}
+
+/** The job summary of a failed step: the run's page says what failed, not only its log. */
+async function failureSummary(env: NodeJS.ProcessEnv, lines: string[]): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) return;
+  const html = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const body = lines.map((line) => html(logLine(line))).join('\n');
+  await core.summary
+    .addRaw(`### overnight failed\n\n<pre>${body}</pre>\n`, true)
+    .write()
+    .catch(() => undefined);
 }
