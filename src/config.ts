@@ -104,6 +104,12 @@ export const INPUTS: InputSpec[] = [
     description: 'Leave out findings below this severity: critical, high, medium, low, info.',
   },
   {
+    name: 'fail-on-severity',
+    default: 'none',
+    description:
+      'Fail the collect (or run) step, after everything is published, when a published finding is at or above this severity: none, critical, high, medium, low.',
+  },
+  {
     name: 'max-findings',
     default: '50',
     description:
@@ -155,6 +161,8 @@ export interface Config {
   report: ReportTarget[] | null;
   issueLabels: string[];
   minSeverity: Severity;
+  /** null: never fail the step on findings. */
+  failOnSeverity: Exclude<Severity, 'info'> | null;
   /** Findings shown per issue report, worst first; 0 = all. */
   maxFindings: number;
   maxRetries: number;
@@ -297,6 +305,16 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
       return labels;
     }, []),
     minSeverity: checked(() => oneOf('min-severity', get('min-severity').trim(), SEVERITIES), 'low'),
+    failOnSeverity: checked(() => {
+      const level = oneOf('fail-on-severity', get('fail-on-severity').trim(), [
+        'none',
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ] as const);
+      return level === 'none' ? null : level;
+    }, null),
     maxFindings: checked(() => wholeNumber('max-findings', get('max-findings'), 0, 100_000), 0),
     maxRetries: checked(() => wholeNumber('max-retries', get('max-retries'), 0, 10), 0),
     stateName: checked(() => {

@@ -13,6 +13,7 @@ import { runBundledAction, runnerEnv } from './helpers/runner.js';
 const OWNER = 'acme';
 const REPO = 'shop';
 const TOKEN = 'ghs_runnerfaithfultoken0000000000000000';
+const RIGHT_KEY = 'sk-ant-test-the-right-key-0000';
 
 let anthropic: AnthropicEmulator;
 let github: GitHubEmulator;
@@ -20,7 +21,7 @@ let workspace: string;
 let headSha: string;
 
 beforeAll(async () => {
-  anthropic = await startAnthropicEmulator({ apiKeys: ['sk-ant-test-the-right-key-0000'] });
+  anthropic = await startAnthropicEmulator({ apiKeys: [RIGHT_KEY] });
   github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
   workspace = join(await mkdtemp(join(tmpdir(), 'overnight-action-fail-')), REPO);
   buildSampleRepository(workspace);
@@ -73,5 +74,36 @@ describe('a failed step', () => {
     expect(run.summary).toContain('input error: task: unknown value');
     expect(run.summary).toContain('&lt;b&gt;code-reveiw&lt;/b&gt;');
     expect(run.summary).not.toContain('<b>');
+  });
+});
+
+describe('fail-on-severity in the action', () => {
+  it('mode run: the issue is opened first, then the step fails with one line; none (the default) passes', async () => {
+    const inputs = {
+      mode: 'run',
+      task: 'code-review',
+      since: '24h',
+      'anthropic-api-key': RIGHT_KEY,
+      'anthropic-base-url': anthropic.url,
+    };
+    const passing = await runBundledAction({ workspace, token: TOKEN, env: env(3), inputs });
+    expect(passing.code, passing.stdout).toBe(0);
+    expect(github.store.issues).toHaveLength(1);
+    expect(Number(passing.outputs['findings-count'])).toBeGreaterThan(0);
+    const failing = await runBundledAction({
+      workspace,
+      token: TOKEN,
+      env: env(4),
+      inputs: { ...inputs, 'fail-on-severity': 'low' },
+    });
+    expect(failing.code).toBe(1);
+    const errors = failing.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toEqual([
+      expect.stringMatching(/^::error::fail-on-severity low: \d+ published findings? (is|are) at or above low \(/),
+    ]);
+    // Published before failing: the issue, the outputs and the job summary are all there.
+    expect(github.store.issues.length).toBeGreaterThan(0);
+    expect(failing.outputs['findings-count']).toBe(passing.outputs['findings-count']);
+    expect(failing.summary).toMatch(/finding/);
   });
 });

@@ -15,6 +15,7 @@ import type { EngineDeps, RunContext } from '../engine/deps.js';
 import { submit } from '../engine/submit.js';
 import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
+import { severityGateLine } from '../engine/publish.js';
 import type { Logger, PullRequestInfo } from '../types.js';
 import { escapeLogText, maskSecrets, MIN_MASKED_LENGTH } from '../io/safe-text.js';
 
@@ -157,12 +158,15 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
             logLine(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join('; ')}`),
           );
         }
+        failOnSeverity(severityGateLine(result.rounds, config));
         break;
       }
       case 'run':
       case 'auto': {
-        const failed = failedReportLines([(await run(config, deps)).collected]);
+        const ran = await run(config, deps);
+        const failed = failedReportLines([ran.collected]);
         if (failed.length > 0) core.setFailed(logLine(`reports not published (the results are saved): ${failed.join('; ')}`));
+        if (ran.collected?.results) failOnSeverity(severityGateLine([{ results: ran.collected.results }], config));
         break;
       }
     }
@@ -179,6 +183,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       await failureSummary(env, [message]);
     }
   }
+}
+
+/** fail-on-severity, asked after everything is published: the step fails with its one line. */
+function failOnSeverity(line: string | null): void {
+  if (line) core.setFailed(logLine(line));
 }
 
 /** The job summary of a failed step: the run's page says what failed, not only its log. */

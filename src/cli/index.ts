@@ -19,6 +19,7 @@ import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
 import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
+import { severityGateLine } from '../engine/publish.js';
 import { GITHUB_TARGETS } from '../reports/index.js';
 import { plural } from '../reports/markdown.js';
 import type { Logger, ReportTarget } from '../types.js';
@@ -99,7 +100,7 @@ const PLANNING = [
   'anthropic-base-url',
 ];
 /** The inputs that decide what is published and how (collect, run). */
-const PUBLISHING = ['report', 'min-severity', 'max-findings', 'issue-labels', 'sarif-path'];
+const PUBLISHING = ['report', 'min-severity', 'fail-on-severity', 'max-findings', 'issue-labels', 'sarif-path'];
 
 /**
  * The options each command reads, in the order its help lists them. The artifact store's inputs
@@ -427,6 +428,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           for (const line of failed) log.error(line);
           return 1;
         }
+        const gate = collected ? severityGateLine([{ results: collected }], config) : null;
+        if (gate) {
+          log.error(gate);
+          return 1;
+        }
         break;
       }
       case 'collect': {
@@ -441,6 +447,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
           for (const line of failedReportLines(unpublished)) log.error(`${line} (the next collect tries again)`);
+          return 1;
+        }
+        const gate = severityGateLine(result.rounds, config);
+        if (gate) {
+          log.error(gate);
           return 1;
         }
         if (result.status === 'pending') {
