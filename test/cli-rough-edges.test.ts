@@ -111,6 +111,34 @@ describe('where the results went', () => {
     expect(JSON.parse(await readFile(outputsFile, 'utf8'))).toEqual(outputs);
   });
 
+  it('outputs.json carries the token counts behind cost-usd, as the API reported them per request', async () => {
+    const { cli, repo } = await setup();
+    expect((await cli('run', '--task', 'code-review', '--since', '7d')).code).toBe(0);
+    const [round] = await reportRounds(join(repo, '.overnight', 'results'));
+    const lines = (await readFile(join(round!, 'results.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { usage?: Record<string, number> | null });
+    const total = (field: string): string => String(lines.reduce((n, l) => n + (l.usage?.[field] ?? 0), 0));
+    const outputs = JSON.parse(await readFile(join(repo, '.overnight', 'results', 'outputs.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(Number(outputs['input-tokens'])).toBeGreaterThan(0);
+    expect(Number(outputs['output-tokens'])).toBeGreaterThan(0);
+    expect({
+      input: outputs['input-tokens'],
+      output: outputs['output-tokens'],
+      cacheRead: outputs['cache-read-tokens'],
+      cacheWrite: outputs['cache-write-tokens'],
+    }).toEqual({
+      input: total('inputTokens'),
+      output: total('outputTokens'),
+      cacheRead: total('cacheReadInputTokens'),
+      cacheWrite: total('cacheCreationInputTokens'),
+    });
+  });
+
   it("findings link to GitHub when the repository's origin is on GitHub (no GITHUB_REPOSITORY)", async () => {
     const { cli, repo } = await setup();
     const git = spawn('git', ['-C', repo, 'remote', 'add', 'origin', 'git@github.com:acme/shop.git']);

@@ -162,6 +162,23 @@ export function setRoundOutputs(
   );
   deps.setOutput('cost-usd', sum((r) => r.usage.costUsd).toFixed(4));
   deps.setOutput('savings-usd', sum((r) => r.usage.savingsUsd).toFixed(4));
+  // The tokens behind cost-usd, as the API reported them (uncached input, output, cache reads and writes).
+  deps.setOutput(
+    'input-tokens',
+    sum((r) => r.usage.inputTokens),
+  );
+  deps.setOutput(
+    'output-tokens',
+    sum((r) => r.usage.outputTokens),
+  );
+  deps.setOutput(
+    'cache-read-tokens',
+    sum((r) => r.usage.cacheReadInputTokens),
+  );
+  deps.setOutput(
+    'cache-write-tokens',
+    sum((r) => r.usage.cacheCreationInputTokens),
+  );
   const urlOf = (target: ReportTarget): string | undefined =>
     rounds.flatMap((round) => round.reports).find((r) => r.target === target && r.url)?.url;
   const issueUrl = urlOf('issue');
