@@ -3,9 +3,7 @@
 // repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
 import { parseArgs } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
-import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
@@ -19,6 +17,10 @@ import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
 import { status } from '../engine/status.js';
 import { runDemo } from './demo.js';
+import type { TerminalProgress } from './terminal.js';
+import { githubOrigin, packageVersion } from './environment.js';
+
+export { processLines } from './terminal.js';
 import { severityGateLine } from '../engine/publish.js';
 import { GITHUB_TARGETS } from '../reports/index.js';
 import { plural } from '../reports/markdown.js';
@@ -35,25 +37,8 @@ export interface CliIO {
    * time. Tests pass one whose `sleep` advances `now`, so a 30-minute wait runs out at once.
    */
   clock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
-}
-
-/**
- * Lines to the process's stdout and stderr. `overnight … | head -1`: once the reader has gone, the
- * rest of the output is dropped (EPIPE is no crash) and the command carries on to its own end, so a
- * collect is never cut off halfway through publishing because nobody reads its log.
- */
-export function processLines(): Pick<CliIO, 'out' | 'err'> {
-  const line = (stream: NodeJS.WriteStream) => {
-    let gone = false;
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      gone = true;
-    });
-    return (text: string): void => {
-      if (!gone) stream.write(`${text}\n`);
-    };
-  };
-  return { out: line(process.stdout), err: line(process.stderr) };
+  /** The status line of long steps (a terminal only; progress.ts). */
+  progress?: TerminalProgress;
 }
 
 const COMMANDS = ['submit', 'collect', 'run', 'status', 'estimate', 'demo'] as const;
@@ -165,39 +150,6 @@ export function helpText(command?: Command): string {
   }
   lines.push('', 'Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending after --wait.');
   return lines.join('\n');
-}
-
-/** The version in overnight's package.json: two folders up from src/cli/, one up from the bundle in dist/. */
-async function packageVersion(): Promise<string> {
-  for (const relativePath of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(await readFile(fileURLToPath(new URL(relativePath, import.meta.url)), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'overnight' && pkg.version) return pkg.version;
-    } catch {
-      // not here: try the next place
-    }
-  }
-  return 'unknown';
-}
-
-/**
- * owner/name of the repository's `origin` when it is on GitHub (https or ssh URL), so that findings
- * link to their lines without GITHUB_REPOSITORY; null for any other remote, or none.
- */
-export async function githubOrigin(cwd: string, serverUrl: string): Promise<string | null> {
-  const url = await new Promise<string>((done) => {
-    execFile('git', ['-C', cwd, 'remote', 'get-url', 'origin'], { timeout: 10_000 }, (error, stdout) =>
-      done(error ? '' : stdout.trim()),
-    );
-  });
-  const host = new URL(serverUrl).host.replace(/[.]/g, '\\.');
-  const match = new RegExp(
-    `^(?:https://(?:[^@/]+@)?${host}/|ssh://git@${host}/|git@${host}:)([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+?)(?:\\.git)?/?$`,
-  ).exec(url);
-  return match ? `${match[1]}/${match[2]}` : null;
 }
 
 function makeLogger(io: CliIO, verbose: boolean, secrets: string[]): Logger {
@@ -404,6 +356,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (command === 'demo') return await runDemo(io, log);
     const deps = await cliDeps(config, local, io, log, command);
     const outputs: Record<string, string> = {};
+    if (io.progress) deps.progress = io.progress.stage;
     deps.setOutput = (name, value) => {
       outputs[name] = String(value);
     };
@@ -479,5 +432,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     log.error(`${(error as Error).message ?? String(error)}`);
     if (io.env.OVERNIGHT_DEBUG) io.err((error as Error).stack ?? '');
     return 1;
+  } finally {
+    io.progress?.stop();
   }
 }

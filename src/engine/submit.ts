@@ -148,6 +148,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   const resolved: ResolvedSince = context.pullRequest
     ? { since: { kind: 'duration', ms: 0, text: 'pr' } }
     : await resolveSince(config, deps, task);
+  deps.progress?.('gathering the changed files');
   const changeSet = await gatherChanges({
     cwd: context.cwd,
     since: resolved.since,
@@ -174,6 +175,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   if (alreadyReviewed > 0)
     deps.log.info(`${alreadyReviewed} file(s) skipped: this exact content was already sent by an earlier submit of ${task.name}`);
   // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
+  deps.progress?.(`planning requests for ${plural(changeSet.files.length, 'file')}`);
   const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
   // Every changed file is sent or listed with a reason: data sets the planner leaves out as 'data',
   // whatever else no unit took as declined by the task.
@@ -200,6 +202,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     try {
       const client = deps.anthropic();
       const count = (params: Parameters<typeof client.countTokens>[0]): Promise<number> => client.countTokens(params);
+      deps.progress?.('counting input tokens with the API');
       const calibration = await calibrateInputTokens(plan.requests, count);
       tokenSource = 'count_tokens';
       // Cache or not on the prefix the API counts: the minimum is a line in its tokens, not ours.
