@@ -91,6 +91,18 @@ describe('where the results went', () => {
     expect(result.stdout).toContain(`report: ${join(round!, 'report.md')}`);
   });
 
+  it('security-scan writes SARIF whatever the report targets: run and collect say where', async () => {
+    const { cli, repo } = await setup();
+    const sarifPath = join(repo, '.overnight', 'results', 'overnight.sarif');
+    const ran = await cli('run', '--task', 'security-scan', '--since', '24h');
+    expect(ran.code, ran.stderr.join('\n')).toBe(0);
+    expect(ran.stdout.filter((l) => l.startsWith('sarif: '))).toEqual([`sarif: SARIF written to ${sarifPath}`]);
+    expect(existsSync(sarifPath)).toBe(true);
+    expect((await cli('submit', '--task', 'security-scan', '--since', '24h')).code).toBe(0);
+    const collected = await cli('collect');
+    expect(collected.stdout.filter((l) => l.startsWith('sarif: '))).toEqual([`sarif: SARIF written to ${sarifPath}`]);
+  });
+
   it('collect --report summary,sarif: no GitHub token needed, prints where SARIF went; a later collect keeps outputs.json', async () => {
     const { cli, repo } = await setup();
     expect((await cli('submit', '--task', 'code-review', '--since', '24h')).code).toBe(0);
@@ -98,7 +110,9 @@ describe('where the results went', () => {
     expect(collected.stderr).toEqual([]);
     expect(collected.code).toBe(0);
     const sarifPath = join(repo, '.overnight', 'results', 'overnight.sarif');
-    expect(collected.stdout).toContain(`sarif: ${sarifPath}`);
+    expect(collected.stdout.filter((l) => l.startsWith('sarif: '))).toEqual([
+      `sarif: SARIF written to ${sarifPath}; not uploaded (no GitHub token or repository)`,
+    ]);
     expect(existsSync(sarifPath)).toBe(true);
     const outputsFile = join(repo, '.overnight', 'results', 'outputs.json');
     const outputs = JSON.parse(await readFile(outputsFile, 'utf8')) as Record<string, string>;

@@ -325,10 +325,18 @@ export async function cliDeps(
   };
 }
 
-/** One `report:` line per published round, and where the SARIF file went when one was written. */
-function printWhereReportsWent(resultsPaths: string[], outputs: Record<string, string>, io: CliIO): void {
-  for (const path of resultsPaths) io.out(`report: ${join(dirname(path), 'report.md')}`);
-  if (outputs['sarif-path']) io.out(`sarif: ${outputs['sarif-path']}`);
+/**
+ * One `report:` line per published round, and where the SARIF file went when one was written and its
+ * reporter did not say so already (security-scan writes it whatever the report targets).
+ */
+function printWhereReportsWent(
+  rounds: readonly { results: { resultsPath: string }; reports: readonly { target: string }[] }[],
+  outputs: Record<string, string>,
+  io: CliIO,
+): void {
+  for (const round of rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
+  const told = rounds.some((round) => round.reports.some((r) => r.target === 'sarif'));
+  if (outputs['sarif-path'] && !told) io.out(`sarif: SARIF written to ${outputs['sarif-path']}`);
 }
 
 /**
@@ -368,7 +376,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }
       case 'run': {
         const result = await run(config, deps);
-        if (result.collected?.results) printWhereReportsWent([result.collected.results.resultsPath], outputs, io);
+        if (result.collected?.results) {
+          printWhereReportsWent([{ results: result.collected.results, reports: result.collected.reports ?? [] }], outputs, io);
+        }
         await saveOutputs(deps, outputs, result.collected !== null);
         const collected = result.collected?.results;
         if (collected && collected.succeeded === 0 && collected.failures.length > 0) {
@@ -391,11 +401,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case 'collect': {
         const result = await collect(config, deps);
         // One report per published round (submissions of one night are merged into one round).
-        printWhereReportsWent(
-          result.rounds.map((round) => round.results.resultsPath),
-          outputs,
-          io,
-        );
+        printWhereReportsWent(result.rounds, outputs, io);
         await saveOutputs(deps, outputs, result.rounds.length > 0);
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
