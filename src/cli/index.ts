@@ -135,7 +135,7 @@ export function helpText(command?: Command): string {
     for (const c of COMMANDS) lines.push(`  ${c.padEnd(9)} ${COMMAND_HELP[c]}`);
     lines.push(
       '',
-      "Run 'overnight <command> --help' for its options.",
+      "Run 'overnight <command> --help' (or -h) for its options; 'overnight --version' prints the version.",
       'Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY.',
     );
     return lines.join('\n');
