@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // Entry point of the `overnight` command: everything happens in cli/index.ts.
-import { runCli } from './cli/index.js';
+import { processLines, runCli } from './cli/index.js';
 
 process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  ...processLines(),
 });

@@ -110,6 +110,12 @@ export const INPUTS: InputSpec[] = [
       'Post only findings at least this sure: certain, likely, possible. Less sure ones stay in the results file and the job summary.',
   },
   {
+    name: 'fail-on-severity',
+    default: 'none',
+    description:
+      'Fail the collect (or run) step, after everything is published, when a published finding is at or above this severity: none, critical, high, medium, low.',
+  },
+  {
     name: 'max-findings',
     default: '50',
     description:
@@ -162,6 +168,8 @@ export interface Config {
   issueLabels: string[];
   minSeverity: Severity;
   minConfidence: Confidence;
+  /** null: never fail the step on findings. */
+  failOnSeverity: Exclude<Severity, 'info'> | null;
   /** Findings shown per issue report, worst first; 0 = all. */
   maxFindings: number;
   maxRetries: number;
@@ -305,6 +313,16 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     }, []),
     minSeverity: checked(() => oneOf('min-severity', get('min-severity').trim(), SEVERITIES), 'low'),
     minConfidence: checked(() => oneOf('min-confidence', get('min-confidence').trim(), CONFIDENCES), 'likely'),
+    failOnSeverity: checked(() => {
+      const level = oneOf('fail-on-severity', get('fail-on-severity').trim(), [
+        'none',
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ] as const);
+      return level === 'none' ? null : level;
+    }, null),
     maxFindings: checked(() => wholeNumber('max-findings', get('max-findings'), 0, 100_000), 0),
     maxRetries: checked(() => wholeNumber('max-retries', get('max-retries'), 0, 10), 0),
     stateName: checked(() => {

@@ -1,5 +1,6 @@
 // The CLI's answers to bad usage: one clear line on stderr, the documented exit code, and not a single
 // call to the API (the emulator counts every call it receives).
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/index.js';
 import { INPUTS } from '../src/config.js';
@@ -103,7 +104,10 @@ describe('other answers without an API call', () => {
     expect(result.code, result.stderr.join('\n')).toBe(0);
     const text = result.stdout.join('\n');
     expect(text).toMatch(/── report: .*report\.md/);
-    expect(text).toMatch(/[1-9]\d* findings in [1-9]\d* files, 0 failed, cost \$0\.\d{4}/);
+    expect(text).toMatch(/[1-9]\d* findings? in [1-9]\d* files?, 0 failed, cost \$0\.\d{4}/);
+    // Each demo cleans up after itself: its sample repository is gone once the report is shown.
+    const sample = /^sample repository: (\S+) /m.exec(text)![1]!;
+    expect(existsSync(sample)).toBe(false);
     expect(text).toMatch(/\[(critical|high|medium|low)\] src\/\S+:\d+ /);
     expect(result.apiCalls).toBe(0); // its own emulator, not the one this test file runs
   }, 60_000);

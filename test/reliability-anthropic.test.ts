@@ -172,7 +172,7 @@ describe('transient faults are retried with capped backoff that honours retry-af
     await submit(submitConfig(), engine.deps);
     emulator.faults.truncateResults('*', 3, REAL_POLICY.retries + 1);
     await expect(collect(collectConfig(), engine.deps)).rejects.toThrow(
-      /^reading the results of batch msgbatch_\S+: still failing \(.*\); run collect again later$/,
+      /^reading the results of batch msgbatch_\S+ at 127\.0\.0\.1:\d+: still failing \(.*\); run collect again later$/,
     );
     const [stored] = await engine.states();
     expect(stored!.state.collectedAt).toBeNull();
@@ -237,37 +237,37 @@ describe('faults no retry can fix: one line, exit 1, no wait', () => {
       name: '402 billing_error on create',
       route: 'batches.create',
       spec: { status: 402, type: 'billing_error' },
-      says: /creating a batch: Anthropic answered 402 billing_error.*check the plan and credit balance/,
+      says: /creating a batch at 127\.0\.0\.1:\d+: Anthropic answered 402 billing_error.*check the plan and credit balance/,
     },
     {
       name: '403 permission_error on create',
       route: 'batches.create',
       spec: { status: 403, type: 'permission_error' },
-      says: /creating a batch: Anthropic answered 403 permission_error.*workspace permissions/,
+      says: /creating a batch at 127\.0\.0\.1:\d+: Anthropic answered 403 permission_error.*workspace permissions/,
     },
     {
       name: '413 request_too_large on create',
       route: 'batches.create',
       spec: { status: 413, type: 'request_too_large' },
-      says: /creating a batch: Anthropic answered 413 request_too_large.*256 MB/,
+      says: /creating a batch at 127\.0\.0\.1:\d+: Anthropic answered 413 request_too_large.*256 MB/,
     },
     {
       name: '401 authentication_error on retrieve (collect)',
       route: 'batches.retrieve',
       spec: { status: 401, type: 'authentication_error' },
-      says: /checking batch msgbatch_\S+: Anthropic answered 401.*ANTHROPIC_API_KEY/,
+      says: /checking batch msgbatch_\S+ at 127\.0\.0\.1:\d+: Anthropic answered 401.*ANTHROPIC_API_KEY/,
     },
     {
       name: 'the spend cap (429 enforced_spend_limit_reached) on retrieve (collect)',
       route: 'batches.retrieve',
       spec: 'spend-cap',
-      says: /checking batch msgbatch_\S+: the monthly spend limit .* reached/,
+      says: /checking batch msgbatch_\S+ at 127\.0\.0\.1:\d+: the monthly spend limit .* reached/,
     },
     {
       name: 'the spend cap on the results stream (collect)',
       route: 'batches.results',
       spec: 'spend-cap',
-      says: /reading the results of batch msgbatch_\S+: the monthly spend limit .* reached/,
+      says: /reading the results of batch msgbatch_\S+ at 127\.0\.0\.1:\d+: the monthly spend limit .* reached/,
     },
   ];
   for (const c of cases) {
@@ -302,7 +302,9 @@ describe('faults no retry can fix: one line, exit 1, no wait', () => {
     expect(clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000]);
     const errors = result.stderr.filter((l) => l.startsWith('error:'));
     expect(errors).toEqual([
-      expect.stringMatching(/^error: creating a batch: still failing after 7 attempts \(500 api_error .*\); try again later$/),
+      expect.stringMatching(
+        /^error: creating a batch at 127\.0\.0\.1:\d+: still failing after 7 attempts \(500 api_error .*\); try again later$/,
+      ),
     ]);
     expect(await cliStates(repoDir)).toEqual([]);
   });

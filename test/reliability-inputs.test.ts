@@ -63,7 +63,7 @@ describe('secrets stay out of logs and are counted', () => {
     const text = [...result.stdout, ...result.stderr].join('\n');
     expect(text).not.toContain(API_KEY);
     expect(result.stderr.filter((l) => l.startsWith('error:'))).toEqual([
-      expect.stringMatching(/^error: creating a batch: Anthropic answered 401 .*invalid x-api-key: \*\*\*/),
+      expect.stringMatching(/^error: creating a batch at 127\.0\.0\.1:\d+: Anthropic answered 401 .*invalid x-api-key: \*\*\*/),
     ]);
   });
 
@@ -228,8 +228,9 @@ describe('the action', () => {
 describe('bad CLI input: one line per problem, all at once, exit 2, no API call', () => {
   it('six problems, six lines, each naming its input', async () => {
     const { cli, repoDir } = await setup();
+    // run reads every one of these (submit would refuse the publishing options as not its own).
     const result = await cli([
-      'submit',
+      'run',
       '--task',
       'code-reveiw',
       '--report',

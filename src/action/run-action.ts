@@ -17,6 +17,7 @@ import type { EngineDeps, RunContext } from '../engine/deps.js';
 import { submit } from '../engine/submit.js';
 import { collect, failedReportLines } from '../engine/collect.js';
 import { run } from '../engine/run.js';
+import { severityGateLine } from '../engine/publish.js';
 import type { Logger, PullRequestInfo } from '../types.js';
 import { escapeLogText, maskSecrets, MIN_MASKED_LENGTH } from '../io/safe-text.js';
 
@@ -183,12 +184,15 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
             logLine(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join('; ')}`),
           );
         }
+        failOnSeverity(severityGateLine(result.rounds, config));
         break;
       }
       case 'run':
       case 'auto': {
-        const failed = failedReportLines([(await run(config, deps)).collected]);
+        const ran = await run(config, deps);
+        const failed = failedReportLines([ran.collected]);
         if (failed.length > 0) core.setFailed(logLine(`reports not published (the results are saved): ${failed.join('; ')}`));
+        if (ran.collected?.results) failOnSeverity(severityGateLine([{ results: ran.collected.results }], config));
         break;
       }
     }
@@ -199,6 +203,26 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       const lines = message.split('\n').map((line) => `input error: ${line}`);
       for (const line of lines.slice(0, -1)) actionLog.error(line);
       core.setFailed(logLine(lines.at(-1)!));
-    } else core.setFailed(logLine(message));
+      await failureSummary(env, lines);
+    } else {
+      core.setFailed(logLine(message));
+      await failureSummary(env, [message]);
+    }
   }
+}
+
+/** fail-on-severity, asked after everything is published: the step fails with its one line. */
+function failOnSeverity(line: string | null): void {
+  if (line) core.setFailed(logLine(line));
+}
+
+/** The job summary of a failed step: the run's page says what failed, not only its log. */
+async function failureSummary(env: NodeJS.ProcessEnv, lines: string[]): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) return;
+  const html = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const body = lines.map((line) => html(logLine(line))).join('\n');
+  await core.summary
+    .addRaw(`### overnight failed\n\n<pre>${body}</pre>\n`, true)
+    .write()
+    .catch(() => undefined);
 }

@@ -9,7 +9,25 @@ import type { MessageBatch, MessageBatchIndividualResponse } from '@anthropic-ai
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Logger, PlannedRequest } from '../types.js';
 import { readLines } from '../io/lines.js';
-import { DEFAULT_RETRY_POLICY, FatalApiError, classify, toFatal, withRetries, type RetryPolicy } from './retry.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  FatalApiError,
+  callAt,
+  classify,
+  toFatal,
+  unreachable,
+  withRetries,
+  type RetryPolicy,
+} from './retry.js';
+
+/** The host of the API's base URL, as failures name it ("api.anthropic.com", "127.0.0.1:8080"). */
+function hostOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return baseURL;
+  }
+}
 
 /** Where a batch stands, in one phrase: "ended (3 succeeded, 0 errored, …)" or "in_progress (5 processing; expires …)". */
 export function batchProgress(batch: MessageBatch): string {
@@ -49,6 +67,8 @@ export interface WaitOptions {
   /** The clock `waitMs` is measured on (ms since the epoch); default Date.now. A test clock that the
    * retry policy's `sleep` advances lets a long wait run out without real waiting. */
   now?: () => number;
+  /** Told after each poll that finds the batch still running: how long it has waited, when it looks again. */
+  onPoll?: (batch: MessageBatch, waitedMs: number, nextCheckMs: number) => void;
 }
 
 const serialise = (request: PlannedRequest): string => JSON.stringify({ custom_id: request.customId, params: request.params });
@@ -148,6 +168,7 @@ export class BatchClient {
     });
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
+      host: hostOf(this.sdk.baseURL),
       onRetry: (what, attempt, delay, reason) =>
         this.log.warning(`${what}: ${reason}; retry ${attempt} in ${Math.round(delay / 1000)}s`),
       ...options.retry,
@@ -244,6 +265,7 @@ export class BatchClient {
       if (batch.processing_status === 'ended') return batch;
       const left = options.waitMs - (now() - started);
       if (left <= 0) return batch;
+      options.onPoll?.(batch, now() - started, Math.min(interval, left));
       await this.policy.sleep(Math.min(interval, left));
       interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
     }
@@ -319,10 +341,13 @@ export class BatchClient {
               404,
             );
           }
-          if (!verdict.retry) throw toFatal(error, `reading the results of batch ${id}`);
+          if (!verdict.retry) throw toFatal(error, `reading the results of batch ${id}`, this.policy.host);
+          if (verdict.unreachable && attempt >= this.policy.connectionRetries) {
+            throw unreachable(`reading the results of batch ${id}`, this.policy, attempt, verdict.reason);
+          }
           if (attempt >= this.policy.retries) {
             throw new FatalApiError(
-              `reading the results of batch ${id}: still failing (${verdict.reason}); run collect again later`,
+              `${callAt(`reading the results of batch ${id}`, this.policy.host)}: still failing (${verdict.reason}); run collect again later`,
               null,
             );
           }

@@ -1,7 +1,7 @@
 // `overnight demo`: the whole product on one machine with no key and no network. It builds a sample
 // repository with a day of commits, starts the bundled Anthropic emulator in-process, runs submit and
 // collect as two separate steps (as two nightly workflow runs would) and shows the report.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startAnthropicEmulator } from '../emulator/anthropic/index.js';
@@ -11,12 +11,13 @@ import { collect } from '../engine/collect.js';
 import type { Logger } from '../types.js';
 import { buildSampleRepository } from './sample-repo.js';
 import { cliDeps, type CliIO } from './index.js';
+import { plural } from '../reports/format.js';
 
 export async function runDemo(io: CliIO, log: Logger): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), 'overnight-demo-'));
   const repo = join(root, 'shop');
   buildSampleRepository(repo);
-  io.out(`sample repository: ${repo} (3 commits, 2 in the last 24h)`);
+  io.out(`sample repository: ${repo} (3 commits, 2 in the last 24h; removed when the demo ends)`);
   const emulator = await startAnthropicEmulator({ pollsUntilEnded: 2 });
   io.out(`Anthropic API emulator: ${emulator.url}`);
   try {
@@ -29,7 +30,7 @@ export async function runDemo(io: CliIO, log: Logger): Promise<number> {
     const submitDeps = await cliDeps(submitConfig, local, demoIO, log);
     const submitted = await submit(submitConfig, submitDeps);
     io.out(
-      `submitted ${submitted.requestCount} requests as ${submitted.batchIds.join(', ')}; estimated $${submitted.estimate?.batchUsd.toFixed(4)}`,
+      `submitted ${plural(submitted.requestCount, 'request')} as ${submitted.batchIds.join(', ')}; estimated $${submitted.estimate?.batchUsd.toFixed(4)}`,
     );
 
     io.out('\n── morning: overnight collect --wait 5');
@@ -47,12 +48,14 @@ export async function runDemo(io: CliIO, log: Logger): Promise<number> {
     const r = state.results;
     io.out(`\n── report: ${reportPath}`);
     io.out(
-      `${r.findings.length} findings in ${new Set(r.findings.map((f) => f.path)).size} files, ${r.failures.length} failed, cost $${r.usage.costUsd.toFixed(4)} (saved $${r.usage.savingsUsd.toFixed(4)} against interactive calls)`,
+      `${plural(r.findings.length, 'finding')} in ${plural(new Set(r.findings.map((f) => f.path)).size, 'file')}, ${r.failures.length} failed, cost $${r.usage.costUsd.toFixed(4)} (saved $${r.usage.savingsUsd.toFixed(4)} against interactive calls)`,
     );
     for (const f of r.findings) io.out(`  [${f.severity}] ${f.path}:${f.startLine} ${f.title}`);
     io.out(`\n${await readFile(reportPath, 'utf8')}`);
     return 0;
   } finally {
     await emulator.close();
+    // The report was printed in full: the sample repository (and its results) is not left in tmp.
+    await rm(root, { recursive: true, force: true });
   }
 }

@@ -3,13 +3,17 @@
 // repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
 import { parseArgs } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
-import type { Logger } from '../types.js';
+import type { Logger, ReportTarget } from '../types.js';
 import { escapeTerminalText, maskSecrets } from '../io/safe-text.js';
+import type { TerminalProgress } from './terminal.js';
+import { githubOrigin, packageVersion } from './environment.js';
+
+export { processLines } from './terminal.js';
 
 export interface CliIO {
   cwd: string;
@@ -21,6 +25,8 @@ export interface CliIO {
    * time. Tests pass one whose `sleep` advances `now`, so a 30-minute wait runs out at once.
    */
   clock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
+  /** The status line of long steps (a terminal only; progress.ts). */
+  progress?: TerminalProgress;
 }
 
 const COMMANDS = ['submit', 'collect', 'run', 'status', 'estimate', 'demo'] as const;
@@ -35,8 +41,10 @@ const LOCAL_FLAGS = {
   'output-dir': { description: 'Where reports and results are written (default .overnight/results).' },
   repo: { description: 'The repository to review (default: the current directory).' },
   verbose: { description: 'Show debug lines.', boolean: true },
-  help: { description: 'Show help.', boolean: true },
+  help: { description: 'Show help (also -h).', boolean: true },
 } as const;
+
+/** GitHub targets that need a token: SARIF without one is still written, only not uploaded. */
 
 const COMMAND_HELP: Record<Command, string> = {
   submit: 'Gather the changed files, send them as a batch (half price) and save the state.',
@@ -64,7 +72,7 @@ const PLANNING = [
   'anthropic-base-url',
 ];
 /** The inputs that decide what is published and how (collect, run). */
-const PUBLISHING = ['report', 'min-severity', 'min-confidence', 'max-findings', 'issue-labels', 'sarif-path'];
+const PUBLISHING = ['report', 'min-severity', 'min-confidence', 'fail-on-severity', 'max-findings', 'issue-labels', 'sarif-path'];
 
 /**
  * The options each command reads, in the order its help lists them. The artifact store's inputs
@@ -114,7 +122,7 @@ export function helpText(command?: Command): string {
     for (const c of COMMANDS) lines.push(`  ${c.padEnd(9)} ${COMMAND_HELP[c]}`);
     lines.push(
       '',
-      "Run 'overnight <command> --help' for its options.",
+      "Run 'overnight <command> --help' (or -h) for its options; 'overnight --version' prints the version.",
       'Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY.',
     );
     return lines.join('\n');
@@ -150,9 +158,10 @@ interface Parsed {
   local: { state?: string; outputDir?: string; repo?: string; verbose: boolean; help: boolean; sarifPathGiven?: boolean };
 }
 
-function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } {
+async function parseCommandLine(argv: string[], io: CliIO): Promise<Parsed | { help: string }> {
   const [first, ...rest] = argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') return { help: helpText() };
+  if (first === '--version' || first === '-V') return { help: `overnight ${await packageVersion()}` };
   if (!(COMMANDS as readonly string[]).includes(first)) {
     throw new UsageError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (overnight --help)`);
   }
@@ -161,16 +170,20 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
   for (const i of INPUTS) if (!i.actionOnly) options[i.name] = { type: 'string' };
   for (const [name, spec] of Object.entries(LOCAL_FLAGS)) options[name] = { type: 'boolean' in spec ? 'boolean' : 'string' };
   options['dry-run'] = { type: 'boolean' };
+  const short: Record<string, string> = { '-h': '--help' };
   // `--max-files -5`: parseArgs refuses a value that starts with '-' as ambiguous. A negative number
   // is never a flag, so pass it on as the value and let the input's own check say what is wrong.
   const args: string[] = [];
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
+    const arg = short[rest[i]!] ?? rest[i]!;
     const next = rest[i + 1];
     const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : null;
     if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       args.push(`${arg}=${next}`);
       i++;
+    } else if (name && options[name]?.type === 'string' && (next === undefined || /^(--[a-z]|-[a-zA-Z]$)/.test(next))) {
+      // `--since --output-dir x`: the value was forgotten (parseArgs would call it "ambiguous").
+      throw new UsageError(`--${name} needs a value; see 'overnight ${command} --help'`);
     } else args.push(arg);
   }
   let values: Record<string, string | boolean | undefined>;
@@ -184,6 +197,15 @@ function parseCommandLine(argv: string[], io: CliIO): Parsed | { help: string } 
     throw new UsageError(`${message}; see 'overnight ${command} --help'`);
   }
   if (values.help) return { help: helpText(command) };
+  // An option the command does not read would be silently ignored: refuse it instead.
+  const given = Object.keys(values).filter((name) => values[name] !== undefined);
+  const foreign = given.filter((name) => !COMMAND_OPTIONS[command].includes(name));
+  if (foreign.length > 0) {
+    const list = foreign.map((name) => `--${name}`).join(', ');
+    throw new UsageError(
+      `${list} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${command}; see 'overnight ${command} --help'`,
+    );
+  }
   const raw: Record<string, string> = {};
   for (const i of INPUTS) {
     const v = values[i.name];
@@ -222,7 +244,13 @@ export async function keepOutOfGit(home: string): Promise<void> {
 }
 
 /** Builds the engine's dependencies for a local run. */
-export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO, log: Logger): Promise<EngineDeps> {
+export async function cliDeps(
+  config: Config,
+  local: Parsed['local'],
+  io: CliIO,
+  log: Logger,
+  command?: Command,
+): Promise<EngineDeps> {
   const [{ FileStateStore }, { StateSigner }, { GITHUB_TARGETS }, { createOctokit }, { BatchClient }] = await Promise.all([
     import('../state/file-store.js'),
     import('../state/signing.js'),
@@ -230,11 +258,19 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     import('../github/octokit.js'),
     import('../batch/client.js'),
   ]);
+  // SARIF alone needs no token: without one the file is only written.
+  const NEEDS_TOKEN = new Set<ReportTarget>([...GITHUB_TARGETS].filter((t) => t !== 'sarif'));
   const cwd = resolve(io.cwd, local.repo ?? '.');
   const home = join(cwd, '.overnight');
   const outputDir = resolve(io.cwd, local.outputDir ?? join(home, 'results'));
   // The SARIF file goes with the other results unless --sarif-path names a place.
   config.sarifPath = resolve(io.cwd, local.sarifPathGiven ? config.sarifPath : join(outputDir, config.sarifPath));
+  if (local.state && (command === 'collect' || command === 'status')) {
+    // A typo in --state is not "nothing to collect".
+    const found = await stat(resolve(io.cwd, local.state)).catch(() => null);
+    if (!found?.isFile())
+      throw new ConfigError(`--state ${local.state}: no such state file; submit writes one, or leave --state out`);
+  }
   const store = new FileStateStore({
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
@@ -243,10 +279,12 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
     log,
   });
   let github: GitHubContext | null = null;
-  const wantsGitHub = (config.report ?? []).some((t) => GITHUB_TARGETS.has(t));
-  const repository = io.env.GITHUB_REPOSITORY ?? '';
-  if (wantsGitHub) {
-    const token = config.githubToken || io.env.GITHUB_TOKEN || '';
+  const wantsGitHub = (config.report ?? []).some((t) => NEEDS_TOKEN.has(t));
+  const serverUrl = io.env.GITHUB_SERVER_URL || 'https://github.com';
+  const repository = io.env.GITHUB_REPOSITORY || (await githubOrigin(cwd, serverUrl)) || '';
+  const token = config.githubToken || io.env.GITHUB_TOKEN || '';
+  // SARIF is uploaded when a token and repository are there; without them it is only written.
+  if (wantsGitHub || ((config.report ?? []).includes('sarif') && token && repository)) {
     if (!token || !/^[^/]+\/[^/]+$/.test(repository)) {
       throw new ConfigError(
         '--report names a GitHub target: set GITHUB_TOKEN and GITHUB_REPOSITORY=owner/name, or report to files only',
@@ -257,14 +295,14 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
       octokit: createOctokit({ token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }),
       owner,
       repo,
-      serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+      serverUrl,
       readOnly: false,
     };
   }
   const context: RunContext = {
     event: 'cli',
     repository: repository || basename(cwd),
-    serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+    serverUrl,
     cwd,
     pullRequest: null,
     ref: null,
@@ -299,12 +337,35 @@ export async function cliDeps(config: Config, local: Parsed['local'], io: CliIO,
   };
 }
 
+/**
+ * One `report:` line per published round, and where the SARIF file went when one was written and its
+ * reporter did not say so already (security-scan writes it whatever the report targets).
+ */
+function printWhereReportsWent(
+  rounds: readonly { results: { resultsPath: string }; reports: readonly { target: string }[] }[],
+  outputs: Record<string, string>,
+  io: CliIO,
+): void {
+  for (const round of rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
+  const told = rounds.some((round) => round.reports.some((r) => r.target === 'sarif'));
+  if (outputs['sarif-path'] && !told) io.out(`sarif: SARIF written to ${outputs['sarif-path']}`);
+}
+
+/**
+ * outputs.json holds the outputs of the last run that published something: a later collect with
+ * nothing to do (or still pending) keeps it, so `sarif-path` and `results-path` stay where scripts look.
+ */
+async function saveOutputs(deps: EngineDeps, outputs: Record<string, string>, published: boolean): Promise<void> {
+  if (!published) return;
+  await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
+}
+
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? ''];
   let log = makeLogger(io, false, secrets);
   try {
-    const parsed = parseCommandLine(argv, io);
+    const parsed = await parseCommandLine(argv, io);
     if ('help' in parsed) {
       io.out(parsed.help);
       return 0;
@@ -315,9 +376,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
     // --help and bad usage answer from this module alone (the cold-start figure in bench/).
     if (command === 'demo') return await (await import('./demo.js')).runDemo(io, log);
-    const deps = await cliDeps(config, local, io, log);
+    const deps = await cliDeps(config, local, io, log, command);
     if (command !== 'status') await keepOutOfGit(join(deps.context.cwd, '.overnight'));
     const outputs: Record<string, string> = {};
+    if (io.progress) deps.progress = io.progress.stage;
     deps.setOutput = (name, value) => {
       outputs[name] = String(value);
     };
@@ -329,24 +391,52 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         break;
       }
       case 'run': {
-        const [{ run }, { failedReportLines }] = await Promise.all([import('../engine/run.js'), import('../engine/collect.js')]);
+        const [{ run }, { failedReportLines }, { severityGateLine }, { plural }] = await Promise.all([
+          import('../engine/run.js'),
+          import('../engine/collect.js'),
+          import('../engine/publish.js'),
+          import('../reports/format.js'),
+        ]);
         const result = await run(config, deps);
+        if (result.collected?.results) {
+          printWhereReportsWent([{ results: result.collected.results, reports: result.collected.reports ?? [] }], outputs, io);
+        }
+        await saveOutputs(deps, outputs, result.collected !== null);
+        const collected = result.collected?.results;
+        if (collected && collected.succeeded === 0 && collected.failures.length > 0) {
+          // Nothing came back at all (an unreachable API, a refused key): the run failed, report or not.
+          log.error(`every request failed (${plural(collected.failures.length, 'request')}): ${collected.failures[0]!.reason}`);
+          return 1;
+        }
         const failed = failedReportLines([result.collected]);
         if (failed.length > 0) {
           for (const line of failed) log.error(line);
           return 1;
         }
+        const gate = collected ? severityGateLine([{ results: collected }], config) : null;
+        if (gate) {
+          log.error(gate);
+          return 1;
+        }
         break;
       }
       case 'collect': {
-        const { collect, failedReportLines } = await import('../engine/collect.js');
+        const [{ collect, failedReportLines }, { severityGateLine }] = await Promise.all([
+          import('../engine/collect.js'),
+          import('../engine/publish.js'),
+        ]);
         const result = await collect(config, deps);
         // One report per published round (submissions of one night are merged into one round).
-        for (const round of result.rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
-        await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
+        printWhereReportsWent(result.rounds, outputs, io);
+        await saveOutputs(deps, outputs, result.rounds.length > 0);
         const unpublished = result.states.filter((s) => s.status === 'failed');
         if (unpublished.length > 0) {
           for (const line of failedReportLines(unpublished)) log.error(`${line} (the next collect tries again)`);
+          return 1;
+        }
+        const gate = severityGateLine(result.rounds, config);
+        if (gate) {
+          log.error(gate);
           return 1;
         }
         if (result.status === 'pending') {
@@ -376,5 +466,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     log.error(`${(error as Error).message ?? String(error)}`);
     if (io.env.OVERNIGHT_DEBUG) io.err((error as Error).stack ?? '');
     return 1;
+  } finally {
+    io.progress?.stop();
   }
 }

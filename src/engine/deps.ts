@@ -36,6 +36,11 @@ export interface EngineDeps {
    * (the CLI). Returns where it went (a path, "the job summary"), which the printed plan names.
    */
   jobSummary: (markdown: string) => Promise<string | void>;
+  /**
+   * What a long step is doing now ("gathering the changed files"), for a person at a terminal: the
+   * CLI shows it on a TTY only; the action and logs leave it out (their lines say what was done).
+   */
+  progress?: (stage: string) => void;
   /** Polling schedule while waiting for a batch. */
   pollIntervalMs?: { first: number; max: number };
   /** Per-batch limits submit splits at; default BATCH_LIMITS (the API's). Tests lower them. */

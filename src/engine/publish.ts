@@ -14,7 +14,7 @@ import { GITHUB_TARGETS, reportersFor } from '../reports/index.js';
 import { writeSarif } from '../reports/sarif.js';
 import { baseReader, selectGeneratedFiles, writePatchArtifact } from '../reports/pull-request.js';
 import { DEFAULT_ISSUE_LABELS } from '../reports/issue.js';
-import type { ReportTarget } from '../types.js';
+import { SEVERITIES, type ReportTarget } from '../types.js';
 import {
   applyDismissals,
   CodeReader,
@@ -161,6 +161,23 @@ export function setRoundOutputs(
   );
   deps.setOutput('cost-usd', sum((r) => r.usage.costUsd).toFixed(4));
   deps.setOutput('savings-usd', sum((r) => r.usage.savingsUsd).toFixed(4));
+  // The tokens behind cost-usd, as the API reported them (uncached input, output, cache reads and writes).
+  deps.setOutput(
+    'input-tokens',
+    sum((r) => r.usage.inputTokens),
+  );
+  deps.setOutput(
+    'output-tokens',
+    sum((r) => r.usage.outputTokens),
+  );
+  deps.setOutput(
+    'cache-read-tokens',
+    sum((r) => r.usage.cacheReadInputTokens),
+  );
+  deps.setOutput(
+    'cache-write-tokens',
+    sum((r) => r.usage.cacheCreationInputTokens),
+  );
   const urlOf = (target: ReportTarget): string | undefined =>
     rounds.flatMap((round) => round.reports).find((r) => r.target === target && r.url)?.url;
   const issueUrl = urlOf('issue');
@@ -172,4 +189,25 @@ export function setRoundOutputs(
   if (rounds.some((round) => round.results.task === 'security-scan' || round.reports.some((r) => r.target === 'sarif'))) {
     deps.setOutput('sarif-path', config.sarifPath);
   }
+}
+
+/**
+ * fail-on-severity: the one line that fails the step when a published finding is at or above it (null
+ * when none is, or the input is `none`). Asked after everything is published: a failing step must not
+ * keep the findings it fails on from their issue, review or SARIF upload.
+ */
+export function severityGateLine(rounds: readonly Pick<CollectedRound, 'results'>[], config: Config): string | null {
+  const level = config.failOnSeverity;
+  if (!level) return null;
+  const rank = (severity: string): number => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
+  const counts = new Map<string, number>();
+  for (const finding of rounds.flatMap((round) => round.results.findings)) {
+    if (rank(finding.severity) >= 0 && rank(finding.severity) <= rank(level)) {
+      counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+    }
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const bySeverity = SEVERITIES.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  return `fail-on-severity ${level}: ${total === 1 ? '1 published finding is' : `${total} published findings are`} at or above ${level} (${bySeverity.join(', ')})`;
 }

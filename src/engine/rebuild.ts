@@ -17,6 +17,8 @@ import type { LineRange, RequestRecord, TaskName } from '../types.js';
 import { GitObjectReader, runGit } from '../gather/git.js';
 import type { EngineDeps } from './deps.js';
 import { messageText } from './outcome.js';
+import { checkBatch } from './poll.js';
+import { plural } from '../reports/format.js';
 
 /** The `event` of a rebuilt state: collect never resubmits from it. */
 export const REBUILT_EVENT = 'rebuilt-from-batch';
@@ -60,6 +62,12 @@ interface Answered {
   model: string | null;
 }
 
+function noResults(batchId: string, deps: EngineDeps): UsageError {
+  return new UsageError(
+    `batch-id: no saved state names ${batchId} in ${deps.store.describe()}, and Anthropic has no results for it (unknown to this API key's workspace, deleted, or archived after 29 days)`,
+  );
+}
+
 /**
  * Reads the batch and builds its state, or says it has not ended yet. Throws a UsageError when the
  * API has no results for it (unknown to this key's workspace, deleted, archived).
@@ -70,6 +78,13 @@ export async function rebuildStateFromBatch(
   deps: EngineDeps,
 ): Promise<{ state: RunState } | { pending: string }> {
   const client = deps.anthropic();
+  if (config.waitMinutes > 0) {
+    // --wait holds for a batch with no saved state too: poll it before asking for its results.
+    const batch = await checkBatch(client, batchId, config, deps).catch((error: unknown) => {
+      throw error instanceof FatalApiError && error.status === 404 ? noResults(batchId, deps) : error;
+    });
+    if (batch.processing_status !== 'ended') return { pending: batch.processing_status };
+  }
   const answered: Answered[] = [];
   try {
     for await (const line of client.results(batchId)) {
@@ -86,11 +101,7 @@ export async function rebuildStateFromBatch(
       answered.push({ customId: line.custom_id, paths, model });
     }
   } catch (error) {
-    if (error instanceof FatalApiError && error.status === 404) {
-      throw new UsageError(
-        `batch-id: no saved state names ${batchId} in ${deps.store.describe()}, and Anthropic has no results for it (unknown to this API key's workspace, deleted, or archived after 29 days)`,
-      );
-    }
+    if (error instanceof FatalApiError && error.status === 404) throw noResults(batchId, deps);
     // Results refused (the SDK refuses a batch without results_url): most likely it has not ended. Ask.
     const batch = await client.retrieve(batchId);
     if (batch.processing_status !== 'ended') return { pending: batch.processing_status };
@@ -137,7 +148,7 @@ export async function rebuildStateFromBatch(
   const now = deps.now().toISOString();
   const files = new Set(answered.flatMap((a) => [...a.paths.keys()])).size;
   deps.log.warning(
-    `batch ${batchId}: no saved state (expired or lost); rebuilt one from the batch alone: ${answered.length} ${task} request(s) about ${files} file(s); the reviewed commit is unknown, so findings link to this checkout's HEAD ${head.slice(0, 12)}`,
+    `batch ${batchId}: no saved state (expired or lost); rebuilt one from the batch alone: ${plural(answered.length, `${task} request`)} about ${plural(files, 'file')}; the reviewed commit is unknown, so findings link to this checkout's HEAD ${head.slice(0, 12)}`,
   );
   const state: RunState = {
     version: STATE_VERSION,

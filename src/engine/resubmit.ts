@@ -12,6 +12,7 @@ import type { FileSource } from './file-source.js';
 import { requestParams } from './plan.js';
 import { sendBatches } from './submit.js';
 import type { EngineDeps } from './deps.js';
+import { plural } from '../reports/format.js';
 
 /**
  * The changed files of a submission exactly as submit gathered them (status, diff, base version,
@@ -113,5 +114,5 @@ export async function resubmit(stored: StoredState, customIds: string[], input: 
   const attempt = Math.max(...rebuilt.map((r) => r.record.attempt)) + 1;
   await sendBatches(state, rebuilt, deps, attempt);
   await deps.store.update(stored.id, state);
-  deps.log.info(`resubmitted ${rebuilt.length} failed request(s) (attempt ${attempt} of ${config.maxRetries})`);
+  deps.log.info(`resubmitted ${plural(rebuilt.length, 'failed request')} (attempt ${attempt} of ${config.maxRetries})`);
 }

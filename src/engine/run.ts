@@ -11,6 +11,7 @@ import { newState, prepareWork, reportUnsent, submit, type SubmitResult } from '
 import { publishRoundReporting, setRoundOutputs } from './publish.js';
 import type { StateCollectResult } from './rounds.js';
 import { roundKeyOf } from './stream.js';
+import { plural } from '../reports/format.js';
 
 /** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
 export const RUN_CONCURRENCY = 4;
@@ -25,7 +26,9 @@ export interface RunResult {
 export async function run(config: Config, deps: EngineDeps): Promise<RunResult> {
   const work = await prepareWork(config, deps, !config.dryRun);
   if (config.mode === 'auto' && work.requests.length >= config.syncThreshold) {
-    deps.log.info(`auto: ${work.requests.length} requests ≥ sync-threshold ${config.syncThreshold}: submitting a batch`);
+    deps.log.info(
+      `auto: ${plural(work.requests.length, 'request')} ≥ sync-threshold ${config.syncThreshold}: submitting a batch`,
+    );
     return {
       status: 'submitted',
       mode: 'submit',

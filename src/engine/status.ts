@@ -1,6 +1,7 @@
 // `status`: every saved submission and where its batches stand (checked live when a key is set).
 import type { Config } from '../config.js';
 import { batchProgress } from '../batch/client.js';
+import { plural } from '../reports/format.js';
 import type { EngineDeps } from './deps.js';
 
 export async function status(config: Config, deps: EngineDeps): Promise<void> {
@@ -14,11 +15,11 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
   for (const { id, state } of states) {
     const requests = state.batches.filter((b) => b.attempt === 0).reduce((n, b) => n + b.requestCount, 0);
     deps.log.info(
-      `${id}: ${state.task} of ${state.repository}@${state.headSha.slice(0, 7)}, ${requests} requests, ` +
+      `${id}: ${state.task} of ${state.repository}@${state.headSha.slice(0, 7)}, ${plural(requests, 'request')}, ` +
         `submitted ${state.createdAt}, ${state.collectedAt ? `collected ${state.collectedAt}` : 'not collected yet'}`,
     );
     for (const batch of state.batches) {
-      let line = `  ${batch.id} (${batch.requestCount} requests, attempt ${batch.attempt}): `;
+      let line = `  ${batch.id} (${plural(batch.requestCount, 'request')}, attempt ${batch.attempt}): `;
       if (batch.resultsSaved) line += 'collected';
       else if (client) {
         const live = await client.retrieve(batch.id);

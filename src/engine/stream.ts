@@ -20,6 +20,7 @@ import { ResultsWriter } from './results.js';
 import { isRebuilt } from './rebuild.js';
 import type { EngineDeps } from './deps.js';
 import { cannotResubmit, resubmit } from './resubmit.js';
+import { checkBatch } from './poll.js';
 
 /** Identifies one collect round of a state by the batches whose results it publishes. */
 export function roundKeyOf(batchIds: string[]): string {
@@ -32,15 +33,7 @@ export function roundKeyOf(batchIds: string[]): string {
 export async function refreshBatches(state: RunState, client: BatchClient, config: Config, deps: EngineDeps): Promise<void> {
   for (const batch of state.batches) {
     if (batch.resultsSaved || batch.status === 'ended') continue;
-    const current =
-      config.waitMinutes > 0
-        ? await client.waitForEnd(batch.id, {
-            waitMs: config.waitMinutes * 60_000,
-            firstPollIntervalMs: deps.pollIntervalMs?.first,
-            maxPollIntervalMs: deps.pollIntervalMs?.max,
-            now: () => deps.now().getTime(),
-          })
-        : await client.retrieve(batch.id);
+    const current = await checkBatch(client, batch.id, config, deps);
     batch.status = current.processing_status;
     batch.endedAt = current.ended_at ?? null;
     deps.log.info(`batch ${batch.id}: ${batchProgress(current)}`);

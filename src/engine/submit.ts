@@ -23,6 +23,7 @@ import { decideCachingAgain, planRequests, type Plan } from './plan.js';
 import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
+import { plural } from '../reports/format.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -149,6 +150,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   const resolved: ResolvedSince = context.pullRequest
     ? { since: { kind: 'duration', ms: 0, text: 'pr' } }
     : await resolveSince(config, deps, task);
+  deps.progress?.('gathering the changed files');
   const changeSet = await gatherChanges({
     cwd: context.cwd,
     since: resolved.since,
@@ -175,6 +177,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   if (alreadyReviewed > 0)
     deps.log.info(`${alreadyReviewed} file(s) skipped: this exact content was already sent by an earlier submit of ${task.name}`);
   // planUnits filters with task.accepts itself: test-generation uses the other files (existing tests).
+  deps.progress?.(`planning requests for ${plural(changeSet.files.length, 'file')}`);
   const units = task.planUnits(changeSet.files, DEFAULT_PLAN_OPTIONS);
   // Every changed file is sent or listed with a reason: data sets the planner leaves out as 'data',
   // whatever else no unit took as declined by the task.
@@ -202,12 +205,13 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     try {
       const client = deps.anthropic();
       const count = (params: Parameters<typeof client.countTokens>[0]): Promise<number> => client.countTokens(params);
+      deps.progress?.('counting input tokens with the API');
       const calibration = await calibrateInputTokens(plan.requests, count);
       tokenSource = 'count_tokens';
       // Cache or not on the prefix the API counts: the minimum is a line in its tokens, not ours.
       if (plan.requests.length > 1) plan = decideCachingAgain(plan, await countPrefixTokens(model, plan.system, count), price);
       deps.log.info(
-        `input tokens: ${calibration.sampled} requests counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
+        `input tokens: ${plural(calibration.sampled, 'request')} counted by the API; estimate scaled by ${calibration.ratio.toFixed(2)}`,
       );
     } catch (error) {
       // A refused key or account stops here, before anything is sent; other trouble only costs precision.
@@ -313,7 +317,7 @@ export async function sendBatches(
     }
     state.batches.push(record);
     created.push(record);
-    deps.log.info(`batch ${batch.id}: ${group.length} requests`);
+    deps.log.info(`batch ${batch.id}: ${plural(group.length, 'request')}`);
   }
   return created;
 }
@@ -408,7 +412,7 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
   deps.setOutput('status', 'submitted');
   deps.setOutput('batch-ids', batchIds.join(','));
   deps.log.info(
-    `submitted ${work.requests.length} requests in ${batchIds.length} batch(es); state saved to ${deps.store.describe(stateId!)}`,
+    `submitted ${plural(work.requests.length, 'request')} in ${plural(batchIds.length, 'batch', 'batches')}; state saved to ${deps.store.describe(stateId!)}`,
   );
   await reportPlan(work, deps, false, state.batches);
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
