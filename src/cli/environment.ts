@@ -12,7 +12,7 @@ export async function packageVersion(): Promise<string> {
         name?: string;
         version?: string;
       };
-      if (pkg.name === 'overnight' && pkg.version) return pkg.version;
+      if (pkg.name === 'overnight-review' && pkg.version) return pkg.version;
     } catch {
       // not here: try the next place
     }

@@ -2,7 +2,7 @@
 // Markdown/JSON files instead of GitHub posts (unless --report names a GitHub target and a token and
 // repository are set). Exit codes: 0 done or nothing to do, 1 error, 2 bad usage, 3 still pending.
 import { parseArgs } from 'node:util';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -14,6 +14,8 @@ import type { TerminalProgress } from './terminal.js';
 import { githubOrigin, packageVersion } from './environment.js';
 
 export { processLines } from './terminal.js';
+export { keepOutOfGit } from './local-files.js';
+import { keepOutOfGit, printWhereReportsWent, saveOutputs } from './local-files.js';
 
 export interface CliIO {
   cwd: string;
@@ -43,8 +45,6 @@ const LOCAL_FLAGS = {
   verbose: { description: 'Show debug lines.', boolean: true },
   help: { description: 'Show help (also -h).', boolean: true },
 } as const;
-
-/** GitHub targets that need a token: SARIF without one is still written, only not uploaded. */
 
 const COMMAND_HELP: Record<Command, string> = {
   submit: 'Gather the changed files, send them as a batch (half price) and save the state.',
@@ -231,18 +231,6 @@ async function parseCommandLine(argv: string[], io: CliIO): Promise<Parsed | { h
   };
 }
 
-/**
- * Creates .overnight/ (states, results, the plan) with a `.gitignore` of `*` inside, so that nothing
- * overnight writes into the user's repository shows in `git status`. An existing .gitignore there is
- * left alone; the exclusive create never writes through a planted link.
- */
-export async function keepOutOfGit(home: string): Promise<void> {
-  await mkdir(home, { recursive: true });
-  await writeFile(join(home, '.gitignore'), '*\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-}
-
 /** Builds the engine's dependencies for a local run. */
 export async function cliDeps(
   config: Config,
@@ -335,29 +323,6 @@ export async function cliDeps(
       return planFile;
     },
   };
-}
-
-/**
- * One `report:` line per published round, and where the SARIF file went when one was written and its
- * reporter did not say so already (security-scan writes it whatever the report targets).
- */
-function printWhereReportsWent(
-  rounds: readonly { results: { resultsPath: string }; reports: readonly { target: string }[] }[],
-  outputs: Record<string, string>,
-  io: CliIO,
-): void {
-  for (const round of rounds) io.out(`report: ${join(dirname(round.results.resultsPath), 'report.md')}`);
-  const told = rounds.some((round) => round.reports.some((r) => r.target === 'sarif'));
-  if (outputs['sarif-path'] && !told) io.out(`sarif: SARIF written to ${outputs['sarif-path']}`);
-}
-
-/**
- * outputs.json holds the outputs of the last run that published something: a later collect with
- * nothing to do (or still pending) keeps it, so `sarif-path` and `results-path` stay where scripts look.
- */
-async function saveOutputs(deps: EngineDeps, outputs: Record<string, string>, published: boolean): Promise<void> {
-  if (!published) return;
-  await writeFile(join(deps.context.outputDir, 'outputs.json'), JSON.stringify(outputs, null, 2)).catch(() => undefined);
 }
 
 /** Runs one CLI invocation; returns the exit code. */
