@@ -5,7 +5,9 @@
 import type { Responder } from '../src/emulator/anthropic/index.js';
 import { seeded } from './lib.js';
 
-const SEVERITIES = ['critical', 'high', 'medium', 'medium', 'low', 'low', 'low', 'info', 'info'] as const;
+const SEVERITIES = ['critical', 'high', 'medium', 'medium', 'low', 'low', 'low'] as const;
+const CONFIDENCES = ['certain', 'likely', 'likely', 'likely', 'possible'] as const;
+const TRIGGER = 'an empty string from the request body → scale() takes the padding branch → a zero-filled key poisons the cache';
 const CATEGORIES = [
   'null-dereference',
   'error-handling',
@@ -28,7 +30,7 @@ const FIX = "if (value === undefined || value.length === 0) {\n  throw new Range
 export const benchResponder: Responder = (params) => {
   const content = params.messages[0]?.content;
   const text = typeof content === 'string' ? content : '';
-  let unit: { path: string; lines: number; seed: number };
+  let unit: { path: string; lines: number; seed: number; quotable: { line: number; text: string }[] };
   try {
     unit = JSON.parse(text) as typeof unit;
   } catch {
@@ -37,13 +39,17 @@ export const benchResponder: Responder = (params) => {
   const random = seeded(unit.seed);
   const roll = random();
   const count = roll < 0.4 ? 0 : roll < 0.7 ? 1 : roll < 0.9 ? 2 : 3;
-  const findings = Array.from({ length: count }, (_, i) => {
-    const line = 1 + Math.floor(random() * unit.lines);
+  const findings = Array.from({ length: Math.min(count, unit.quotable.length) }, (_, i) => {
+    // Cites and quotes one line of the file, as the schema asks (evidence before verdict).
+    const { line, text: quote } = unit.quotable[i]!;
     return {
       path: unit.path,
       start_line: line,
-      end_line: Math.min(unit.lines, line + Math.floor(random() * 4)),
+      end_line: line,
+      quote: quote.trim(),
+      trigger: TRIGGER,
       severity: SEVERITIES[Math.floor(random() * SEVERITIES.length)],
+      confidence: CONFIDENCES[Math.floor(random() * CONFIDENCES.length)],
       category: CATEGORIES[Math.floor(random() * CATEGORIES.length)],
       title: `Unchecked empty input reaches the scaling branch (${i + 1})`,
       explanation: EXPLANATION.slice(0, 250 + Math.floor(random() * (EXPLANATION.length - 250))),

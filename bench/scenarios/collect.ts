@@ -28,6 +28,16 @@ export interface CollectSetupArgs {
   workDir: string;
 }
 
+/**
+ * A few lines of the file with their numbers, for the responder to cite and quote as a model does
+ * (collect checks every finding's quote against the file it reads back from git).
+ */
+function quotableLines(content: string, seed: number): { line: number; text: string }[] {
+  const lines = content.split('\n');
+  const code = lines.flatMap((text, i) => (text.trim().length > 3 ? [{ line: i + 1, text }] : []));
+  return [0, 1, 2].map((k) => code[(seed * 7 + k * 13) % code.length]!).filter(Boolean);
+}
+
 /** Saves a state whose one batch holds `results` requests: the repository's files, each in results/files parts. */
 export async function collectSetup(args: CollectSetupArgs): Promise<void> {
   const parts = Math.ceil(args.results / args.files);
@@ -62,7 +72,7 @@ export async function collectSetup(args: CollectSetupArgs): Promise<void> {
       params: {
         model: 'claude-sonnet-4-6',
         max_tokens: 4096,
-        messages: [{ role: 'user', content: JSON.stringify({ path, lines, seed: i + 1 }) }],
+        messages: [{ role: 'user', content: JSON.stringify({ path, lines, seed: i + 1, quotable: quotableLines(content, i + 1) }) }],
       },
       record,
     });
