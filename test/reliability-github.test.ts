@@ -13,7 +13,6 @@ import type { GitHubContext } from '../src/github/context.js';
 import { collect } from '../src/engine/collect.js';
 import { submit } from '../src/engine/submit.js';
 import { startAnthropicEmulator, type Responder } from '../src/emulator/anthropic/index.js';
-import { parseFileBlocks } from '../src/prompt/format.js';
 import { issueReporter } from '../src/reports/issue.js';
 import { prCommentReporter } from '../src/reports/pr-comment.js';
 import { createSummaryReporter } from '../src/reports/summary.js';
@@ -26,7 +25,7 @@ import { actionDeps } from '../src/action/run-action.js';
 import { ConfigError } from '../src/errors.js';
 import type { Finding, Severity } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { testConfig, testEngine, quietLog } from './helpers/engine.js';
+import { sentFileBlocks, testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { fixtureContext, fixtureFinding, fixturePullRequest, fixtureResults, fixtureUsage } from './helpers/report-fixtures.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 
@@ -75,10 +74,7 @@ const HOSTILE = [
 ].join('\n');
 
 const hostileResponder: Responder = (params) => {
-  const user = params.messages
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
-  const findings = parseFileBlocks(user).map((block) => {
+  const findings = sentFileBlocks(params).map((block) => {
     const first = Math.min(...block.code.keys());
     return {
       path: block.path,

@@ -12,7 +12,9 @@ import { FileStateStore } from '../../src/state/file-store.js';
 import type { RunState } from '../../src/state/state.js';
 import type { Logger } from '../../src/types.js';
 import type { Responder } from '../../src/emulator/anthropic/index.js';
-import { parseFileBlocks } from '../../src/prompt/format.js';
+import { parseFileBlocks, type ParsedFileBlock } from '../../src/prompt/format.js';
+import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import { userText } from '../../src/emulator/anthropic/responders/prompt.js';
 
 /** Time that moves only when something sleeps: waits of minutes take no real time. */
 export class TestClock {
@@ -206,17 +208,18 @@ export async function reportRounds(outputDir: string): Promise<string[]> {
   return rounds.sort();
 }
 
+/** The <file> blocks a request sent the model, read as the emulator's default responder reads them. */
+export function sentFileBlocks(params: MessageCreateParamsNonStreaming): ParsedFileBlock[] {
+  return parseFileBlocks(userText(params as unknown as Record<string, unknown>));
+}
+
 /**
  * A scripted model for the findings tasks: one finding per <file> block it was sent, on the first line
  * it saw, titled `echo <path>` and quoting that line. What comes back names exactly what went in, so a
  * test can tell whether each answer was attached to the request (and the files) it belongs to.
  */
 export const echoResponder: Responder = (params) => {
-  const user = params.messages
-    .filter((m) => m.role === 'user')
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
-  const findings = parseFileBlocks(user).map((block) => {
+  const findings = sentFileBlocks(params).map((block) => {
     const first = Math.min(...block.code.keys());
     return {
       path: block.path,
