@@ -5,8 +5,8 @@
 // - test-generation: the draft PR's branch, then the draft PR itself.
 // At the end each report exists exactly once and the state is collected.
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
+import { testGenerationModel } from './helpers/engine.js';
+import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { makeRepo } from './helpers/git-repo.js';
@@ -49,15 +49,9 @@ const CART_TEST = [
 ].join('\n');
 
 /** test-generation answers with one test; everything else as the default model would. */
-function responder(params: MessageCreateParamsNonStreaming): string {
-  const user = JSON.stringify(params.messages);
-  const source = /Write tests for (\S+?)\.?(?:\s|\\n|$)/.exec(user)?.[1];
-  if (!source) return defaultResponder(params);
-  return JSON.stringify({
-    summary: `Tests for ${source}.`,
-    files: [{ path: 'test/cart.test.ts', content: CART_TEST, description: 'Checks line totals.', source_path: source }],
-  });
-}
+const responder = testGenerationModel(() => [
+  { path: 'test/cart.test.ts', content: CART_TEST, description: 'Checks line totals.' },
+]);
 
 let anthropic: AnthropicEmulator;
 

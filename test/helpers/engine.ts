@@ -11,7 +11,7 @@ import type { CliIO } from '../../src/cli/index.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import type { RunState } from '../../src/state/state.js';
 import type { Logger } from '../../src/types.js';
-import type { Responder } from '../../src/emulator/anthropic/index.js';
+import { defaultResponder, type Responder } from '../../src/emulator/anthropic/index.js';
 import { parseFileBlocks, type ParsedFileBlock } from '../../src/prompt/format.js';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { userText } from '../../src/emulator/anthropic/responders/prompt.js';
@@ -238,3 +238,24 @@ export const echoResponder: Responder = (params) => {
   });
   return JSON.stringify({ summary: `echoed ${findings.length} file(s)`, findings });
 };
+
+export interface ProposedTestFile {
+  path: string;
+  content: string;
+  description: string;
+}
+
+/**
+ * A model that answers test-generation for the source file its prompt names with `files(source)`, and
+ * every other request as the default responder would.
+ */
+export function testGenerationModel(files: (source: string) => ProposedTestFile[]): Responder {
+  return (params) => {
+    const source = /Write tests for (\S+?)\.?(?:\s|\\n|$)/.exec(JSON.stringify(params.messages))?.[1];
+    if (!source) return defaultResponder(params);
+    return JSON.stringify({
+      summary: `Tests for ${source}.`,
+      files: files(source).map((file) => ({ ...file, source_path: source })),
+    });
+  };
+}
