@@ -8,7 +8,14 @@ import type { CollectedResults, ReportContext } from '../src/reports/reporter.js
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import type { Finding, RefactorVerdict, TaskName } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { fixtureContext, fixtureFinding, fixtureGitHub, fixturePullRequest, fixtureResults } from './helpers/report-fixtures.js';
+import {
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureFinding,
+  fixtureGitHub,
+  fixturePullRequest,
+  fixtureResults,
+} from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -74,10 +81,7 @@ beforeEach(async () => {
   github = fixtureGitHub(gh.url);
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('pr-review and pr-comment', () => {
   it('posts inline comments only on diff lines, 30 per review, and hands the rest to one sticky comment', async () => {

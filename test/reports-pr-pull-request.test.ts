@@ -9,7 +9,7 @@ import { checkGeneratedFile } from '../src/tasks/paths.js';
 import type { ReportContext } from '../src/reports/reporter.js';
 import type { GeneratedFile } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { fixtureContext, fixtureGitHub, fixtureResults } from './helpers/report-fixtures.js';
+import { closeFixtureGitHub, fixtureContext, fixtureGitHub, fixtureResults } from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -57,10 +57,7 @@ beforeEach(async () => {
   github = fixtureGitHub(gh.url);
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('pull-request', () => {
   it('refuses a path into .github and opens exactly one draft PR with the valid test', async () => {

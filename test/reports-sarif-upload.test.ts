@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitHubContext } from '../src/github/context.js';
 import { sarifReporter } from '../src/reports/sarif.js';
-import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import type { GitHubEmulator } from './emulators/github/index.js';
 import type { ReportContext } from '../src/reports/reporter.js';
-import { fixtureContext, fixtureFinding, fixtureGitHub, fixturePullRequest, fixtureResults } from './helpers/report-fixtures.js';
+import {
+  startFixtureGitHub,
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureFinding,
+  fixturePullRequest,
+  fixtureResults,
+} from './helpers/report-fixtures.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -45,14 +52,10 @@ function context(pullRequest: boolean, overrides: Partial<GitHubContext> = {}): 
 }
 
 beforeEach(async () => {
-  gh = await startGitHubEmulator({ owner, repo });
-  github = fixtureGitHub(gh.url);
+  ({ gh, github } = await startFixtureGitHub());
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('sarif upload', () => {
   it('uploads gzip+base64 SARIF for the PR head commit under refs/pull/N/head', async () => {
