@@ -259,3 +259,14 @@ export function testGenerationModel(files: (source: string) => ProposedTestFile[
     });
   };
 }
+
+/** Every file under `dir`, at any depth (what a run left on disk, for tests that search it for a secret). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push(path);
+  }
+  return out;
+}
