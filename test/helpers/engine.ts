@@ -10,7 +10,7 @@ import type { EngineDeps } from '../../src/engine/deps.js';
 import type { CliIO } from '../../src/cli/index.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import type { RunState } from '../../src/state/state.js';
-import type { Logger } from '../../src/types.js';
+import type { Logger, PlannedRequest } from '../../src/types.js';
 import { defaultResponder, type Responder } from '../../src/emulator/anthropic/index.js';
 import { parseFileBlocks, type ParsedFileBlock } from '../../src/prompt/format.js';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
@@ -269,4 +269,22 @@ export async function filesUnder(dir: string): Promise<string[]> {
     else out.push(path);
   }
   return out;
+}
+
+/** A planned request as submit queues it: one user message of `text`, about `path`, not yet in a batch. */
+export function plannedRequest(customId: string, path: string, text: string, maxTokens: number): PlannedRequest {
+  return {
+    customId,
+    params: { model: 'claude-sonnet-4-6', max_tokens: maxTokens, messages: [{ role: 'user', content: text }] },
+    record: {
+      paths: [path],
+      contentHashes: {},
+      lineRanges: {},
+      part: null,
+      estimatedInputTokens: 1,
+      estimatedOutputTokens: 1,
+      attempt: 0,
+      batchId: null,
+    },
+  };
 }
