@@ -219,25 +219,32 @@ export function sentFileBlocks(params: MessageCreateParamsNonStreaming): ParsedF
  * test can tell whether each answer was attached to the request (and the files) it belongs to.
  */
 export const echoResponder: Responder = (params) => {
-  const findings = sentFileBlocks(params).map((block) => {
-    const first = Math.min(...block.code.keys());
-    return {
-      path: block.path,
-      start_line: first,
-      end_line: first,
-      quote: block.code.get(first) ?? '',
-      trigger: 'input → this line → echo',
-      confidence: 'certain',
-      severity: 'medium',
-      category: 'echo',
-      title: `echo ${block.path}`,
-      explanation: `line ${first} reads: ${block.code.get(first) ?? ''}`,
-      suggested_fix: null,
-      cwe: null,
-    };
-  });
+  const findings = firstLineFindings(params, (block, first) => ({
+    trigger: 'input → this line → echo',
+    confidence: 'certain',
+    severity: 'medium',
+    category: 'echo',
+    title: `echo ${block.path}`,
+    explanation: `line ${first} reads: ${block.code.get(first) ?? ''}`,
+    suggested_fix: null,
+    cwe: null,
+  }));
   return JSON.stringify({ summary: `echoed ${findings.length} file(s)`, findings });
 };
+
+/**
+ * One answer finding per <file> block a request sent, placed on and quoting the first line the model
+ * saw; `fields(block, line)` gives the rest of the finding.
+ */
+export function firstLineFindings(
+  params: MessageCreateParamsNonStreaming,
+  fields: (block: ParsedFileBlock, line: number) => Record<string, unknown>,
+): Record<string, unknown>[] {
+  return sentFileBlocks(params).map((block) => {
+    const first = Math.min(...block.code.keys());
+    return { path: block.path, start_line: first, end_line: first, quote: block.code.get(first) ?? '', ...fields(block, first) };
+  });
+}
 
 export interface ProposedTestFile {
   path: string;
