@@ -16,11 +16,11 @@ import {
   fixtureContext,
   fixtureFinding,
   fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+  FIXTURE_HEAD as HEAD,
 } from './helpers/report-fixtures.js';
 
-const owner = 'acme';
-const repo = 'shop';
-const HEAD = 'b'.repeat(40);
 const log = quietLog;
 
 function finding(

@@ -15,12 +15,11 @@ import {
   fixtureGitHub,
   fixturePullRequest,
   fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+  FIXTURE_BASE as BASE,
+  FIXTURE_HEAD as HEAD,
 } from './helpers/report-fixtures.js';
-
-const owner = 'acme';
-const repo = 'shop';
-const BASE = 'a'.repeat(40);
-const HEAD = 'b'.repeat(40);
 
 // src/new.ts is a new 40-line file; src/a.ts has changes around lines 1-4 and 11-12 only.
 const NEW_FILE_PATCH = `@@ -0,0 +1,40 @@\n${Array.from({ length: 40 }, (_, i) => `+const v${i + 1} = ${i + 1};`).join('\n')}`;

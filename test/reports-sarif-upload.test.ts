@@ -15,12 +15,11 @@ import {
   fixtureFinding,
   fixturePullRequest,
   fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+  FIXTURE_BASE as BASE,
+  FIXTURE_HEAD as HEAD,
 } from './helpers/report-fixtures.js';
-
-const owner = 'acme';
-const repo = 'shop';
-const BASE = 'a'.repeat(40);
-const HEAD = 'b'.repeat(40);
 
 const finding = fixtureFinding({
   task: 'security-scan',
