@@ -11,7 +11,13 @@ import type { CliIO } from '../../src/cli/index.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import type { RunState } from '../../src/state/state.js';
 import type { Logger, PlannedRequest } from '../../src/types.js';
-import { defaultResponder, type Responder } from '../../src/emulator/anthropic/index.js';
+import {
+  defaultResponder,
+  startAnthropicEmulator,
+  type AnthropicEmulator,
+  type Responder,
+} from '../../src/emulator/anthropic/index.js';
+import { makeRepo, type TestRepo } from './git-repo.js';
 import { parseFileBlocks, type ParsedFileBlock } from '../../src/prompt/format.js';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { userText } from '../../src/emulator/anthropic/responders/prompt.js';
@@ -294,4 +300,25 @@ export function plannedRequest(customId: string, path: string, text: string, max
       batchId: null,
     },
   };
+}
+
+/**
+ * A night's work: a repository with a README from three days ago and `changed` committed an hour ago,
+ * the Anthropic emulator and an engine on it. What removes all three is pushed onto `cleanups`.
+ */
+export async function engineOnChanges(
+  changed: Record<string, string>,
+  cleanups: (() => Promise<void>)[],
+): Promise<{ repo: TestRepo; emulator: AnthropicEmulator; engine: TestEngine }> {
+  const repo = await makeRepo();
+  const emulator = await startAnthropicEmulator({ apiKeys: [TEST_API_KEY], pollsUntilEnded: 0 });
+  await repo.commit({ 'README.md': '# app\n' }, { date: new Date(Date.now() - 72 * 3_600_000) });
+  await repo.commit(changed, { date: new Date(Date.now() - 3_600_000) });
+  const engine = await testEngine({ repoDir: repo.dir, baseUrl: emulator.url });
+  cleanups.push(async () => {
+    await engine.cleanup();
+    await emulator.close();
+    await repo.cleanup();
+  });
+  return { repo, emulator, engine };
 }
