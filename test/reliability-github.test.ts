@@ -4,7 +4,7 @@
 // a read-only token falls back to the job summary and annotations; a 403 names the permission.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -35,6 +35,27 @@ const repo = 'shop';
 const quiet = quietLog;
 
 const cleanups: (() => Promise<void>)[] = [];
+
+/** A directory for a reporter's files, removed after the test. */
+async function temporaryOutputDir(): Promise<string> {
+  const dir = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** What `body` wrote to process.stdout (where workflow commands go), and what it returned. */
+async function stdoutDuring<T>(body: () => Promise<T>): Promise<{ result: T; written: string }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    return { result: await body(), written: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
 afterEach(async () => {
   vi.unstubAllEnvs();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -343,31 +364,16 @@ describe('GitHub faults', () => {
       finding('src/db.ts', 12, 'critical', 'Injection\n::error::forged command'),
       finding('src/api.ts', 4, 'high'),
     ];
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const outputDir = await import('node:fs/promises').then((fs) =>
-      fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')),
+    const outputDir = await temporaryOutputDir();
+    const { result, written } = await stdoutDuring(() =>
+      createSummaryReporter({
+        notes: ['pr-review: read-only token (e.g. a fork PR): no review written; see the job summary'],
+      }).publish(reportContext(results(findings), readOnly, outputDir, 7)),
     );
-    cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outputDir, { recursive: true, force: true })));
-    let note: string;
-    try {
-      note = (
-        await createSummaryReporter({
-          notes: ['pr-review: read-only token (e.g. a fork PR): no review written; see the job summary'],
-        }).publish(reportContext(results(findings), readOnly, outputDir, 7))
-      ).note;
-    } finally {
-      spy.mockRestore();
-    }
+    const note = result.note;
     expect(note).toMatch(/summary written/);
     expect(gh.requests).toEqual([]);
-    const commands = written
-      .join('')
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith('::'));
+    const commands = written.split(/\r?\n/).filter((l) => l.startsWith('::'));
     expect(commands).toHaveLength(MAX_ANNOTATIONS);
     expect(commands.every((l) => l.startsWith('::warning '))).toBe(true);
     // Worst first, with file and lines; the model's newline cannot start a command of its own.
@@ -384,23 +390,13 @@ describe('GitHub faults', () => {
     const { context } = await github();
     vi.stubEnv('GITHUB_ACTIONS', '');
     vi.stubEnv('GITHUB_STEP_SUMMARY', '');
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const outputDir = await import('node:fs/promises').then((fs) =>
-      fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')),
-    );
-    cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outputDir, { recursive: true, force: true })));
-    try {
-      await createSummaryReporter().publish(
+    const outputDir = await temporaryOutputDir();
+    const { written } = await stdoutDuring(() =>
+      createSummaryReporter().publish(
         reportContext(results([finding('src/a.ts', 1)]), { ...context, readOnly: true }, outputDir, 7),
-      );
-    } finally {
-      spy.mockRestore();
-    }
-    expect(written.join('')).not.toContain('::warning');
+      ),
+    );
+    expect(written).not.toContain('::warning');
   });
 });
 
