@@ -11,7 +11,7 @@ import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
-import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
+import { pullRequestEvent, pullRequestFiles, refactorPricing } from './helpers/pull-request.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -32,10 +32,7 @@ const BASE_PRICING = [
   '}',
   '',
 ].join('\n');
-// The refactor: roundCents is no longer exported and priceWithTax lost its rate parameter.
-const HEAD_PRICING = BASE_PRICING.replace('export function roundCents', 'function roundCents')
-  .replace('priceWithTax(amount: number, rate: number)', 'priceWithTax(amount: number)')
-  .replace('amount * (1 + rate)', 'amount * (1 + TAX_RATE)');
+const HEAD_PRICING = refactorPricing(BASE_PRICING);
 
 const CART = ['export function lineTotal(price: number, quantity: number): number {', '  return price * quantity;', '}', ''].join(
   '\n',
