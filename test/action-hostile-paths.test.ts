@@ -7,8 +7,8 @@
 //   and no line of the log is a workflow command the action did not mean to write.
 // - an API key echoed in an input error is masked, as the CLI masks it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
+import { testGenerationModel } from './helpers/engine.js';
+import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
@@ -36,18 +36,10 @@ const HOSTILE_PATHS = [
   'test/package.json',
 ];
 
-function responder(params: MessageCreateParamsNonStreaming): string {
-  const user = JSON.stringify(params.messages);
-  const source = /Write tests for (\S+?)\.?(?:\s|\\n|$)/.exec(user)?.[1];
-  if (!source) return defaultResponder(params);
-  return JSON.stringify({
-    summary: `Tests for ${source}.`,
-    files: [
-      ...HOSTILE_PATHS.map((path) => ({ path, content: 'echo pwned\n', description: 'Helper.', source_path: source })),
-      { path: 'test/double.test.ts', content: GOOD_TEST, description: 'Checks double.', source_path: source },
-    ],
-  });
-}
+const responder = testGenerationModel(() => [
+  ...HOSTILE_PATHS.map((path) => ({ path, content: 'echo pwned\n', description: 'Helper.' })),
+  { path: 'test/double.test.ts', content: GOOD_TEST, description: 'Checks double.' },
+]);
 
 /**
  * The lines of a step's stdout that a runner would take for a workflow command, except the ones the

@@ -7,7 +7,7 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/
 import { startGitHubEmulator, type GitHubEmulator, type StoredPullFile } from './emulators/github/index.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
-import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
+import { pullRequestEvent, pullRequestFiles, refactorPricing } from './helpers/pull-request.js';
 import { newestState } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -45,10 +45,7 @@ const BASE_PRICING = [
   '',
 ].join('\n');
 
-// The refactor: roundCents is no longer exported and priceWithTax lost its rate parameter.
-const HEAD_PRICING = BASE_PRICING.replace('export function roundCents', 'function roundCents')
-  .replace('priceWithTax(amount: number, rate: number)', 'priceWithTax(amount: number)')
-  .replace('amount * (1 + rate)', 'amount * (1 + TAX_RATE)');
+const HEAD_PRICING = refactorPricing(BASE_PRICING);
 
 const BASE_FORMAT = [
   "import { sum } from './pricing.js';",

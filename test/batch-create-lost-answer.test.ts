@@ -5,27 +5,12 @@ import { APIConnectionError } from '@anthropic-ai/sdk';
 import { BatchClient } from '../src/batch/client.js';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import type { PlannedRequest } from '../src/types.js';
-import { recordingLogger, TEST_API_KEY } from './helpers/engine.js';
+import { plannedRequest, recordingLogger, TEST_API_KEY } from './helpers/engine.js';
 
 let emulator: AnthropicEmulator;
 afterEach(async () => emulator?.close());
 
-function planned(id: string): PlannedRequest {
-  return {
-    customId: id,
-    params: { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: `review ${id}` }] },
-    record: {
-      paths: [`${id}.ts`],
-      contentHashes: {},
-      lineRanges: {},
-      part: null,
-      estimatedInputTokens: 1,
-      estimatedOutputTokens: 1,
-      attempt: 0,
-      batchId: null,
-    },
-  };
-}
+const planned = (id: string): PlannedRequest => plannedRequest(id, `${id}.ts`, `review ${id}`, 100);
 
 function client(): { client: BatchClient; lines: ReturnType<typeof recordingLogger>['lines'] } {
   const { log, lines } = recordingLogger();

@@ -1,14 +1,14 @@
 // What the model writes is scanned for secrets before anything is published (issue 12 item 1): a
 // model that reproduces a token, a private key or a password (from instructions, a context file,
 // or because a hostile comment asked it to) publishes them redacted, and the report says how many.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/index.js';
 import { redactOutput } from '../src/engine/outcome.js';
 import { startAnthropicEmulator, type AnthropicEmulator, type Responder } from '../src/emulator/anthropic/index.js';
 import type { Finding, TaskOutput } from '../src/types.js';
-import { recordingIO, reportRounds } from './helpers/engine.js';
+import { filesUnder, recordingIO, reportRounds } from './helpers/engine.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
 import { buildSecretsCorpus } from './helpers/secrets-corpus.js';
 
@@ -46,16 +46,6 @@ const leakyResponder: Responder = () =>
 let emulator: AnthropicEmulator;
 let repo: TestRepo;
 let codes: number[];
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
-}
 
 beforeAll(async () => {
   emulator = await startAnthropicEmulator({ seed: 5, pollsUntilEnded: 0, responder: leakyResponder });

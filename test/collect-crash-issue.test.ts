@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
-import { parseFileBlocks } from '../src/prompt/format.js';
+import { sentFileBlocks } from './helpers/engine.js';
 import { findMarkers } from '../src/reports/markers.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
@@ -24,10 +24,7 @@ const API_KEY = 'sk-ant-test-crash-issue-0000';
 
 /** A thorough model: one long finding per line it was shown, so the report needs several GitHub bodies. */
 function verboseResponder(params: MessageCreateParamsNonStreaming): string {
-  const user = params.messages
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
-  const findings = parseFileBlocks(user).flatMap((block) =>
+  const findings = sentFileBlocks(params).flatMap((block) =>
     [...block.code.keys()].slice(0, 30).map((line) => ({
       path: block.path,
       start_line: line,

@@ -5,13 +5,13 @@
 // - test-generation: the draft PR's branch, then the draft PR itself.
 // At the end each report exists exactly once and the state is collected.
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import { defaultResponder, startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
+import { testGenerationModel } from './helpers/engine.js';
+import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
-import { pullRequestEvent, pullRequestFiles } from './helpers/pull-request.js';
+import { pullRequestEvent, pullRequestFiles, refactorPricing } from './helpers/pull-request.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
 const OWNER = 'acme';
@@ -32,10 +32,7 @@ const BASE_PRICING = [
   '}',
   '',
 ].join('\n');
-// The refactor: roundCents is no longer exported and priceWithTax lost its rate parameter.
-const HEAD_PRICING = BASE_PRICING.replace('export function roundCents', 'function roundCents')
-  .replace('priceWithTax(amount: number, rate: number)', 'priceWithTax(amount: number)')
-  .replace('amount * (1 + rate)', 'amount * (1 + TAX_RATE)');
+const HEAD_PRICING = refactorPricing(BASE_PRICING);
 
 const CART = ['export function lineTotal(price: number, quantity: number): number {', '  return price * quantity;', '}', ''].join(
   '\n',
@@ -49,15 +46,9 @@ const CART_TEST = [
 ].join('\n');
 
 /** test-generation answers with one test; everything else as the default model would. */
-function responder(params: MessageCreateParamsNonStreaming): string {
-  const user = JSON.stringify(params.messages);
-  const source = /Write tests for (\S+?)\.?(?:\s|\\n|$)/.exec(user)?.[1];
-  if (!source) return defaultResponder(params);
-  return JSON.stringify({
-    summary: `Tests for ${source}.`,
-    files: [{ path: 'test/cart.test.ts', content: CART_TEST, description: 'Checks line totals.', source_path: source }],
-  });
-}
+const responder = testGenerationModel(() => [
+  { path: 'test/cart.test.ts', content: CART_TEST, description: 'Checks line totals.' },
+]);
 
 let anthropic: AnthropicEmulator;
 

@@ -2,7 +2,6 @@
 // a prefix at 1,043 tokens ("caching saves ≈ $0.0258"), the API counted ~680, under the model's 1,024
 // minimum, and collect then reported 0% hits while every request paid a cache write.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { collect } from '../src/engine/collect.js';
 import { decideCachingAgain, planRequests, sharedPrefix } from '../src/engine/plan.js';
 import { countPrefixTokens } from '../src/engine/calibrate.js';
@@ -10,8 +9,7 @@ import { submit } from '../src/engine/submit.js';
 import { resolvePrice } from '../src/cost/prices.js';
 import { estimateRequestTokens } from '../src/cost/tokens.js';
 import { getTask } from '../src/tasks/index.js';
-import { makeRepo } from './helpers/git-repo.js';
-import { testConfig, testEngine, TEST_API_KEY } from './helpers/engine.js';
+import { engineOnChanges, testConfig } from './helpers/engine.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -48,18 +46,9 @@ describe('caching decided on the counted prefix', () => {
     const system = sharedPrefix(task, '', [{ path: 'CLAUDE.md', content: doc }]);
     expect(estimateRequestTokens({ system, messages: [] }).prefixTokens).toBeGreaterThanOrEqual(sonnet.minCacheablePrefix);
 
-    const repo = await makeRepo();
-    const emulator: AnthropicEmulator = await startAnthropicEmulator({ apiKeys: [TEST_API_KEY], pollsUntilEnded: 0 });
-    await repo.commit({ 'README.md': '# app\n' }, { date: new Date(Date.now() - 72 * 3_600_000) });
     const changed: Record<string, string> = { 'CLAUDE.md': doc };
     for (let i = 0; i < 12; i++) changed[`pkg${i}/mod.ts`] = sourceFile(i);
-    await repo.commit(changed, { date: new Date(Date.now() - 3_600_000) });
-    const engine = await testEngine({ repoDir: repo.dir, baseUrl: emulator.url });
-    cleanups.push(async () => {
-      await engine.cleanup();
-      await emulator.close();
-      await repo.cleanup();
-    });
+    const { emulator, engine } = await engineOnChanges(changed, cleanups);
 
     await submit(testConfig({ mode: 'submit', task: 'test-generation', since: '24h' }), engine.deps);
     const requests = emulator.batches().flatMap((b) => b.requests);

@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
+import type { AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { submit } from '../src/engine/submit.js';
 import { collect } from '../src/engine/collect.js';
 import { run } from '../src/engine/run.js';
-import { makeRepo, type TestRepo } from './helpers/git-repo.js';
-import { testConfig, testEngine, TEST_API_KEY, type TestEngine } from './helpers/engine.js';
+import type { TestRepo } from './helpers/git-repo.js';
+import { engineOnChanges, testConfig, type TestEngine } from './helpers/engine.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -34,10 +34,6 @@ async function setup(
   files: number,
   docWords: number,
 ): Promise<{ repo: TestRepo; emulator: AnthropicEmulator; engine: TestEngine }> {
-  const repo = await makeRepo();
-  const emulator = await startAnthropicEmulator({ apiKeys: [TEST_API_KEY], pollsUntilEnded: 0 });
-  const old = new Date(Date.now() - 72 * 3_600_000);
-  await repo.commit({ 'README.md': '# app\n' }, { date: old });
   const changed: Record<string, string> = {};
   // Files in separate directories of more than 40 lines are not packed together: one request each.
   for (let i = 0; i < files; i++) changed[`pkg${i}/mod.ts`] = sourceFile(i) + '\n'.repeat(40);
@@ -45,14 +41,7 @@ async function setup(
     const words = Array.from({ length: docWords }, (_, i) => `convention${i % 97} applies to module${i % 13};`).join(' ');
     changed['CLAUDE.md'] = `# Project conventions\n\n${words}\n`;
   }
-  await repo.commit(changed, { date: new Date(Date.now() - 3_600_000) });
-  const engine = await testEngine({ repoDir: repo.dir, baseUrl: emulator.url });
-  cleanups.push(async () => {
-    await engine.cleanup();
-    await emulator.close();
-    await repo.cleanup();
-  });
-  return { repo, emulator, engine };
+  return engineOnChanges(changed, cleanups);
 }
 
 function systemOf(emulator: AnthropicEmulator): unknown[][] {

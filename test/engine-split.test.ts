@@ -9,7 +9,7 @@ import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import type { PlannedRequest } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { spendCapAtCreate } from './helpers/faults.js';
-import { echoResponder, testConfig, testEngine } from './helpers/engine.js';
+import { echoResponder, plannedRequest, testConfig, testEngine } from './helpers/engine.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -17,21 +17,7 @@ afterEach(async () => {
 });
 
 function planned(index: number, text = 'x'): PlannedRequest {
-  const customId = `cr-${index.toString(16).padStart(40, '0')}`;
-  return {
-    customId,
-    params: { model: 'claude-sonnet-4-6', max_tokens: 1024, messages: [{ role: 'user', content: text }] },
-    record: {
-      paths: [`src/f${index}.ts`],
-      contentHashes: {},
-      lineRanges: {},
-      part: null,
-      estimatedInputTokens: 1,
-      estimatedOutputTokens: 1,
-      attempt: 0,
-      batchId: null,
-    },
-  };
+  return plannedRequest(`cr-${index.toString(16).padStart(40, '0')}`, `src/f${index}.ts`, text, 1024);
 }
 
 /** The create body's size for one batch, as the SDK sends it. */

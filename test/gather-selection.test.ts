@@ -2,43 +2,17 @@
 // and trusted attributes (not folder names), whole-content binary and encoding checks, what a pull
 // request can and cannot hide, --since <branch> from the merge base, exact paths, and the task's own
 // filter applied before max-files.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatherChanges, parseSince, type GatherOptions } from '../src/gather/index.js';
 import type { ChangeSet, PullRequestInfo } from '../src/types.js';
-import { makeRepo, type TestRepo } from './helpers/git-repo.js';
+import type { TestRepo } from './helpers/git-repo.js';
+import { gatherOptions, hoursAgo, lines, paths, repositoriesRemovedAfterEach } from './helpers/gather.js';
 
-const NOW = new Date('2026-11-10T12:00:00Z');
-const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * 3_600_000);
+const newRepo = repositoriesRemovedAfterEach();
+const options = (repo: TestRepo, overrides: Partial<GatherOptions> = {}): GatherOptions =>
+  gatherOptions(repo, { maxFileBytes: 400_000, ...overrides });
 
-const repos: TestRepo[] = [];
-afterEach(async () => {
-  await Promise.all(repos.splice(0).map((repo) => repo.cleanup()));
-});
-
-async function newRepo(): Promise<TestRepo> {
-  const repo = await makeRepo();
-  repos.push(repo);
-  return repo;
-}
-
-function options(repo: TestRepo, overrides: Partial<GatherOptions> = {}): GatherOptions {
-  return {
-    cwd: repo.dir,
-    since: parseSince('24h'),
-    include: [],
-    exclude: [],
-    maxFiles: 100,
-    maxFileBytes: 400_000,
-    contextFiles: [],
-    now: NOW,
-    repository: 'acme/widgets',
-    ...overrides,
-  };
-}
-
-const paths = (set: ChangeSet): string[] => set.files.map((file) => file.path);
 const reasons = (set: ChangeSet): Record<string, string> => Object.fromEntries(set.skipped.map((s) => [s.path, s.reason]));
-const lines = (n: number, label = 'line'): string => Array.from({ length: n }, (_, i) => `${label} ${i + 1}`).join('\n') + '\n';
 
 // Shaped like playwright's packages/protocol/src/channels.d.ts: a licence block, then the marker on line 17.
 const LICENCE = [

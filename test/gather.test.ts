@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  ConfigError,
-  UsageError,
-  gatherChanges,
-  isCredentialPath,
-  parseSince,
-  redactSecrets,
-  type GatherOptions,
-} from '../src/gather/index.js';
+import { ConfigError, UsageError, gatherChanges, isCredentialPath, parseSince, redactSecrets } from '../src/gather/index.js';
 import type { ChangeSet, PullRequestInfo } from '../src/types.js';
-import { makeRepo, type TestRepo } from './helpers/git-repo.js';
-
-const NOW = new Date('2026-11-10T12:00:00Z');
-const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * 3_600_000);
+import type { TestRepo } from './helpers/git-repo.js';
+import { gatherOptions, hoursAgo, lines, paths, repositoriesRemovedAfterEach } from './helpers/gather.js';
 
 // Secret-shaped test values, assembled so this file itself does not trip secret scanners.
 const AWS_KEY_ID = 'AKIA' + 'QWERTYUIOPASDFGH';
@@ -30,35 +20,10 @@ const PRIVATE_KEY = [
   '-----END RSA ' + 'PRIVATE KEY-----',
 ].join('\n');
 
-const repos: TestRepo[] = [];
-afterEach(async () => {
-  await Promise.all(repos.splice(0).map((repo) => repo.cleanup()));
-});
+const newRepo = repositoriesRemovedAfterEach();
+const options = gatherOptions;
 
-async function newRepo(): Promise<TestRepo> {
-  const repo = await makeRepo();
-  repos.push(repo);
-  return repo;
-}
-
-function options(repo: TestRepo, overrides: Partial<GatherOptions> = {}): GatherOptions {
-  return {
-    cwd: repo.dir,
-    since: parseSince('24h'),
-    include: [],
-    exclude: [],
-    maxFiles: 100,
-    maxFileBytes: 200_000,
-    contextFiles: [],
-    now: NOW,
-    repository: 'acme/widgets',
-    ...overrides,
-  };
-}
-
-const paths = (set: ChangeSet): string[] => set.files.map((file) => file.path);
 const reasonOf = (set: ChangeSet, path: string): string | undefined => set.skipped.find((s) => s.path === path)?.reason;
-const lines = (n: number, label = 'line'): string => Array.from({ length: n }, (_, i) => `${label} ${i + 1}`).join('\n') + '\n';
 
 describe('parseSince', () => {
   it('reads durations, last, SHAs and refs', () => {

@@ -11,11 +11,10 @@ import { submit } from '../src/engine/submit.js';
 import { startAnthropicEmulator, type Responder } from '../src/emulator/anthropic/index.js';
 import { createOctokit } from '../src/github/octokit.js';
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
-import { parseFileBlocks } from '../src/prompt/format.js';
 import { fingerprint } from '../src/tasks/fingerprint.js';
 import { BATCH_LIMITS } from '../src/batch/client.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { TestClock, testConfig, testEngine, quietLog } from './helpers/engine.js';
+import { TestClock, sentFileBlocks, testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { startGitHubEmulator } from './emulators/github/index.js';
 
 const owner = 'acme';
@@ -28,10 +27,7 @@ const DAY = 86_400_000;
  * What is reported is decided by the code, so the test decides it by editing the code.
  */
 const bugResponder: Responder = (params) => {
-  const user = params.messages
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
-  const findings = parseFileBlocks(user).flatMap((block) =>
+  const findings = sentFileBlocks(params).flatMap((block) =>
     [...block.code].flatMap(([line, text]) => {
       const match = /BUG\((\w+)\)/.exec(text);
       if (!match) return [];

@@ -16,8 +16,15 @@ import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { parseConfig } from '../src/config.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { echoResponder, TestClock, testConfig, testEngine } from './helpers/engine.js';
-import { fixtureContext, fixtureFinding, fixtureGitHub, fixtureResults, fixtureUsage } from './helpers/report-fixtures.js';
-import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import {
+  startFixtureGitHub,
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureFinding,
+  fixtureResults,
+  fixtureUsage,
+} from './helpers/report-fixtures.js';
+import type { GitHubEmulator } from './emulators/github/index.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -128,13 +135,9 @@ describe('issue report noise controls', () => {
   let github: GitHubContext;
 
   beforeEach(async () => {
-    gh = await startGitHubEmulator({ owner, repo });
-    github = fixtureGitHub(gh.url);
+    ({ gh, github } = await startFixtureGitHub());
   });
-  afterEach(async () => {
-    expect(gh.violations).toEqual([]);
-    await gh.close();
-  });
+  afterEach(() => closeFixtureGitHub(gh));
 
   function finding(path: string, line: number, severity: Severity): Finding {
     const print = fingerprint({ task: 'code-review', path, category: 'bug', code: `line ${line} of ${path}` });

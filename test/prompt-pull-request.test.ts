@@ -11,19 +11,10 @@ import { PULL_REQUEST_TEXT_CAP } from '../src/prompt/format.js';
 import { TASKS } from '../src/tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS } from '../src/tasks/task.js';
 import type { PullRequestInfo, SourceFile } from '../src/types.js';
+import { makeFile } from './helpers/source-file.js';
 
 const content = 'export const a = 1;\n';
-const source: SourceFile = {
-  path: 'src/a.ts',
-  content,
-  contentHash: 'h'.repeat(64),
-  diff: '',
-  changedRanges: [{ start: 1, end: 1 }],
-  status: 'added',
-  language: 'typescript',
-  redactions: 0,
-  bytes: content.length,
-};
+const source: SourceFile = makeFile('src/a.ts', content, { contentHash: 'h'.repeat(64), changedRanges: [{ start: 1, end: 1 }] });
 
 function systemText(pullRequest: PullRequestInfo | null): string {
   const task = TASKS['code-review'];

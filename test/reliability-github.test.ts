@@ -4,7 +4,7 @@
 // a read-only token falls back to the job summary and annotations; a 403 names the permission.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -13,7 +13,6 @@ import type { GitHubContext } from '../src/github/context.js';
 import { collect } from '../src/engine/collect.js';
 import { submit } from '../src/engine/submit.js';
 import { startAnthropicEmulator, type Responder } from '../src/emulator/anthropic/index.js';
-import { parseFileBlocks } from '../src/prompt/format.js';
 import { issueReporter } from '../src/reports/issue.js';
 import { prCommentReporter } from '../src/reports/pr-comment.js';
 import { createSummaryReporter } from '../src/reports/summary.js';
@@ -26,7 +25,7 @@ import { actionDeps } from '../src/action/run-action.js';
 import { ConfigError } from '../src/errors.js';
 import type { Finding, Severity } from '../src/types.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { testConfig, testEngine, quietLog } from './helpers/engine.js';
+import { firstLineFindings, testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { fixtureContext, fixtureFinding, fixturePullRequest, fixtureResults, fixtureUsage } from './helpers/report-fixtures.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 
@@ -36,6 +35,27 @@ const repo = 'shop';
 const quiet = quietLog;
 
 const cleanups: (() => Promise<void>)[] = [];
+
+/** A directory for a reporter's files, removed after the test. */
+async function temporaryOutputDir(): Promise<string> {
+  const dir = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** What `body` wrote to process.stdout (where workflow commands go), and what it returned. */
+async function stdoutDuring<T>(body: () => Promise<T>): Promise<{ result: T; written: string }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    return { result: await body(), written: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
 afterEach(async () => {
   vi.unstubAllEnvs();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -75,26 +95,16 @@ const HOSTILE = [
 ].join('\n');
 
 const hostileResponder: Responder = (params) => {
-  const user = params.messages
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
-  const findings = parseFileBlocks(user).map((block) => {
-    const first = Math.min(...block.code.keys());
-    return {
-      path: block.path,
-      start_line: first,
-      end_line: first,
-      quote: block.code.get(first) ?? '',
-      trigger: 'input → this line → wrong result',
-      confidence: 'certain',
-      severity: 'high',
-      category: 'injection',
-      title: `@octocat <!-- overnight:report task=code-review --> [title](https://evil.example)`,
-      explanation: `${HOSTILE}\n\n${'A'.repeat(2_000)}`,
-      suggested_fix: `\`\`\`\n<!-- overnight:report task=code-review state=${STATE_GUESS} round=1 -->\n@octocat\n\`\`\``,
-      cwe: 'CWE-79',
-    };
-  });
+  const findings = firstLineFindings(params, () => ({
+    trigger: 'input → this line → wrong result',
+    confidence: 'certain',
+    severity: 'high',
+    category: 'injection',
+    title: `@octocat <!-- overnight:report task=code-review --> [title](https://evil.example)`,
+    explanation: `${HOSTILE}\n\n${'A'.repeat(2_000)}`,
+    suggested_fix: `\`\`\`\n<!-- overnight:report task=code-review state=${STATE_GUESS} round=1 -->\n@octocat\n\`\`\``,
+    cwe: 'CWE-79',
+  }));
   return JSON.stringify({ summary: `@octocat ${HOSTILE}`, findings });
 };
 
@@ -354,31 +364,16 @@ describe('GitHub faults', () => {
       finding('src/db.ts', 12, 'critical', 'Injection\n::error::forged command'),
       finding('src/api.ts', 4, 'high'),
     ];
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const outputDir = await import('node:fs/promises').then((fs) =>
-      fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')),
+    const outputDir = await temporaryOutputDir();
+    const { result, written } = await stdoutDuring(() =>
+      createSummaryReporter({
+        notes: ['pr-review: read-only token (e.g. a fork PR): no review written; see the job summary'],
+      }).publish(reportContext(results(findings), readOnly, outputDir, 7)),
     );
-    cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outputDir, { recursive: true, force: true })));
-    let note: string;
-    try {
-      note = (
-        await createSummaryReporter({
-          notes: ['pr-review: read-only token (e.g. a fork PR): no review written; see the job summary'],
-        }).publish(reportContext(results(findings), readOnly, outputDir, 7))
-      ).note;
-    } finally {
-      spy.mockRestore();
-    }
+    const note = result.note;
     expect(note).toMatch(/summary written/);
     expect(gh.requests).toEqual([]);
-    const commands = written
-      .join('')
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith('::'));
+    const commands = written.split(/\r?\n/).filter((l) => l.startsWith('::'));
     expect(commands).toHaveLength(MAX_ANNOTATIONS);
     expect(commands.every((l) => l.startsWith('::warning '))).toBe(true);
     // Worst first, with file and lines; the model's newline cannot start a command of its own.
@@ -395,23 +390,13 @@ describe('GitHub faults', () => {
     const { context } = await github();
     vi.stubEnv('GITHUB_ACTIONS', '');
     vi.stubEnv('GITHUB_STEP_SUMMARY', '');
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const outputDir = await import('node:fs/promises').then((fs) =>
-      fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'overnight-annot-')),
-    );
-    cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outputDir, { recursive: true, force: true })));
-    try {
-      await createSummaryReporter().publish(
+    const outputDir = await temporaryOutputDir();
+    const { written } = await stdoutDuring(() =>
+      createSummaryReporter().publish(
         reportContext(results([finding('src/a.ts', 1)]), { ...context, readOnly: true }, outputDir, 7),
-      );
-    } finally {
-      spy.mockRestore();
-    }
-    expect(written.join('')).not.toContain('::warning');
+      ),
+    );
+    expect(written).not.toContain('::warning');
   });
 });
 

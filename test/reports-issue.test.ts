@@ -10,11 +10,17 @@ import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import type { Finding, Severity } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { quietLog } from './helpers/engine.js';
-import { fixtureContext, fixtureFinding, fixtureGitHub, fixtureResults } from './helpers/report-fixtures.js';
+import {
+  startFixtureGitHub,
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureFinding,
+  fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+  FIXTURE_HEAD as HEAD,
+} from './helpers/report-fixtures.js';
 
-const owner = 'acme';
-const repo = 'shop';
-const HEAD = 'b'.repeat(40);
 const log = quietLog;
 
 function finding(
@@ -40,14 +46,10 @@ function context(collected: CollectedResults, round = 'r1', overrides: Partial<R
 const writes = () => gh.requests.filter((r) => r.method !== 'GET');
 
 beforeEach(async () => {
-  gh = await startGitHubEmulator({ owner, repo });
-  github = fixtureGitHub(gh.url);
+  ({ gh, github } = await startFixtureGitHub());
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('issue reporter', () => {
   it('creates one issue with its labels, markers, findings and failures', async () => {

@@ -8,12 +8,18 @@ import type { CollectedResults, ReportContext } from '../src/reports/reporter.js
 import { findMarkers, readFingerprints } from '../src/reports/markers.js';
 import type { Finding, RefactorVerdict, TaskName } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { fixtureContext, fixtureFinding, fixtureGitHub, fixturePullRequest, fixtureResults } from './helpers/report-fixtures.js';
-
-const owner = 'acme';
-const repo = 'shop';
-const BASE = 'a'.repeat(40);
-const HEAD = 'b'.repeat(40);
+import {
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureFinding,
+  fixtureGitHub,
+  fixturePullRequest,
+  fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+  FIXTURE_BASE as BASE,
+  FIXTURE_HEAD as HEAD,
+} from './helpers/report-fixtures.js';
 
 // src/new.ts is a new 40-line file; src/a.ts has changes around lines 1-4 and 11-12 only.
 const NEW_FILE_PATCH = `@@ -0,0 +1,40 @@\n${Array.from({ length: 40 }, (_, i) => `+const v${i + 1} = ${i + 1};`).join('\n')}`;
@@ -74,10 +80,7 @@ beforeEach(async () => {
   github = fixtureGitHub(gh.url);
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('pr-review and pr-comment', () => {
   it('posts inline comments only on diff lines, 30 per review, and hands the rest to one sticky comment', async () => {

@@ -9,10 +9,15 @@ import { checkGeneratedFile } from '../src/tasks/paths.js';
 import type { ReportContext } from '../src/reports/reporter.js';
 import type { GeneratedFile } from '../src/types.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { fixtureContext, fixtureGitHub, fixtureResults } from './helpers/report-fixtures.js';
+import {
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureGitHub,
+  fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+} from './helpers/report-fixtures.js';
 
-const owner = 'acme';
-const repo = 'shop';
 const SOURCE = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
 
 // Judged by the path rules, as the test-generation normaliser judges every answer's files.
@@ -57,10 +62,7 @@ beforeEach(async () => {
   github = fixtureGitHub(gh.url);
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('pull-request', () => {
   it('refuses a path into .github and opens exactly one draft PR with the valid test', async () => {

@@ -6,14 +6,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitHubContext } from '../src/github/context.js';
 import { sarifReporter } from '../src/reports/sarif.js';
-import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import type { GitHubEmulator } from './emulators/github/index.js';
 import type { ReportContext } from '../src/reports/reporter.js';
-import { fixtureContext, fixtureFinding, fixtureGitHub, fixturePullRequest, fixtureResults } from './helpers/report-fixtures.js';
-
-const owner = 'acme';
-const repo = 'shop';
-const BASE = 'a'.repeat(40);
-const HEAD = 'b'.repeat(40);
+import {
+  startFixtureGitHub,
+  closeFixtureGitHub,
+  fixtureContext,
+  fixtureFinding,
+  fixturePullRequest,
+  fixtureResults,
+  FIXTURE_OWNER as owner,
+  FIXTURE_REPO as repo,
+  FIXTURE_BASE as BASE,
+  FIXTURE_HEAD as HEAD,
+} from './helpers/report-fixtures.js';
 
 const finding = fixtureFinding({
   task: 'security-scan',
@@ -45,14 +51,10 @@ function context(pullRequest: boolean, overrides: Partial<GitHubContext> = {}): 
 }
 
 beforeEach(async () => {
-  gh = await startGitHubEmulator({ owner, repo });
-  github = fixtureGitHub(gh.url);
+  ({ gh, github } = await startFixtureGitHub());
 });
 
-afterEach(async () => {
-  expect(gh.violations).toEqual([]);
-  await gh.close();
-});
+afterEach(() => closeFixtureGitHub(gh));
 
 describe('sarif upload', () => {
   it('uploads gzip+base64 SARIF for the PR head commit under refs/pull/N/head', async () => {

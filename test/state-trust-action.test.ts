@@ -11,7 +11,7 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { StateSigner } from '../src/state/signing.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
-import { runBundledAction, runnerEnv } from './helpers/runner.js';
+import { runBundledAction, runnerEnv, type ActionRun } from './helpers/runner.js';
 import { forgedState, stateText, uploadAsRun } from './helpers/forged-state.js';
 import { unzip } from './helpers/zip.js';
 
@@ -28,11 +28,26 @@ const FORK_PR_RUN = { event: 'pull_request', head_branch: 'patch-1', fromFork: t
 /** A Dependabot pull request's run: this repository's branch, but no Actions secrets. */
 const DEPENDABOT_RUN = { event: 'pull_request', head_branch: 'dependabot/npm_and_yarn/left-pad-1.3.1' };
 
-function env(github: GitHubEmulator, runId: number): Record<string, string> {
-  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
+/** The bundled action as run `runId` of this repository at HEAD, with the victim's key. */
+function runAction(github: GitHubEmulator, runId: number, inputs: Record<string, string>): Promise<ActionRun> {
+  return runBundledAction({
+    workspace,
+    token: TOKEN,
+    env: runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId }),
+    inputs: { ...inputs, 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url },
+  });
 }
 
-const keyInputs = () => ({ 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url });
+/** Runs `body` against a fresh GitHub emulator, which must have seen no request the real API refuses. */
+async function withGitHub(body: (github: GitHubEmulator) => Promise<void>): Promise<void> {
+  const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
+  try {
+    await body(github);
+    expect(github.violations).toEqual([]);
+  } finally {
+    await github.close();
+  }
+}
 
 /** The paths a batch's requests sent, from the prompts' `<file path="…">` blocks. */
 function sentPaths(batch: { requests: unknown[] }): string[] {
@@ -52,8 +67,7 @@ afterAll(async () => {
 
 describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
   it("a fork pull_request run's state saying everything up to HEAD was scanned: the nightly `since: last` scan still sends the command injection", async () => {
-    const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
-    try {
+    await withGitHub(async (github) => {
       // Unsigned, and signed with a key the attacker made up: neither is the victim's.
       const poison = forgedState('security-scan', { headSha, createdAt: new Date(Date.now() - 3_600_000).toISOString() });
       await uploadAsRun(github, 5, FORK_PR_RUN, 'overnight-state-security-scan-5', { 'state.json': stateText(poison) });
@@ -65,12 +79,7 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
       });
       const batchesBefore = anthropic.batches().length;
 
-      const night = await runBundledAction({
-        workspace,
-        token: TOKEN,
-        env: env(github, 10),
-        inputs: { mode: 'submit', task: 'security-scan', since: 'last', ...keyInputs() },
-      });
+      const night = await runAction(github, 10, { mode: 'submit', task: 'security-scan', since: 'last' });
       expect(night.code, night.stdout + night.stderr).toBe(0);
       expect(night.outputs.status, night.stdout).toBe('submitted');
       const batch = anthropic.batches()[batchesBefore]!;
@@ -86,21 +95,12 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
           /^::warning::state artifact overnight-state-security-scan-6 ignored: it has a signature that does not match its content and name/,
         ),
       ]);
-      expect(github.violations).toEqual([]);
-    } finally {
-      await github.close();
-    }
+    });
   }, 60_000);
 
   it('a forged "collected" revision (fork run, or a same-repository run without the key) does not stop the real collect', async () => {
-    const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
-    try {
-      const submitted = await runBundledAction({
-        workspace,
-        token: TOKEN,
-        env: env(github, 1),
-        inputs: { mode: 'submit', task: 'code-review', since: '24h', ...keyInputs() },
-      });
+    await withGitHub(async (github) => {
+      const submitted = await runAction(github, 1, { mode: 'submit', task: 'code-review', since: '24h' });
       expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
       const collected = stateText(forgedState('code-review', { collectedAt: new Date().toISOString() }));
       // Named exactly as a real collect names its collected revision; the second with a made-up tag.
@@ -109,12 +109,7 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
         'state.json': collected,
       });
 
-      const collect = await runBundledAction({
-        workspace,
-        token: TOKEN,
-        env: env(github, 9),
-        inputs: { mode: 'collect', ...keyInputs() },
-      });
+      const collect = await runAction(github, 9, { mode: 'collect' });
       expect(collect.code, collect.stdout + collect.stderr).toBe(0);
       expect(collect.outputs.status, collect.stdout).toBe('collected');
       expect(github.store.issues).toHaveLength(1);
@@ -132,21 +127,12 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
       expect(
         github.store.artifacts.filter((a) => /^overnight-state-code-review-1-r9a1n\d+c[0-9a-f]{32}$/.test(a.name)),
       ).toHaveLength(1);
-      expect(github.violations).toEqual([]);
-    } finally {
-      await github.close();
-    }
+    });
   }, 60_000);
 
   it('a state saved before states were signed: ignored with a warning, and collected with batch-id as it says', async () => {
-    const github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
-    try {
-      const submitted = await runBundledAction({
-        workspace,
-        token: TOKEN,
-        env: env(github, 1),
-        inputs: { mode: 'submit', task: 'code-review', since: '24h', ...keyInputs() },
-      });
+    await withGitHub(async (github) => {
+      const submitted = await runAction(github, 1, { mode: 'submit', task: 'code-review', since: '24h' });
       expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
       // What the previous overnight uploaded: the same document, closed by `}}`, no signature.
       const index = github.store.artifacts.findIndex((a) => a.name === 'overnight-state-code-review-1');
@@ -157,12 +143,7 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
       const legacy = `${[...lines.slice(0, -1), '}}'].join('\n')}\n`;
       await uploadAsRun(github, 1, {}, 'overnight-state-code-review-1', { 'state.json': legacy });
 
-      const collect = await runBundledAction({
-        workspace,
-        token: TOKEN,
-        env: env(github, 2),
-        inputs: { mode: 'collect', ...keyInputs() },
-      });
+      const collect = await runAction(github, 2, { mode: 'collect' });
       expect(collect.code, collect.stdout + collect.stderr).toBe(0);
       expect(collect.outputs.status).toBe('nothing-to-do');
       expect(collect.stdout.split('\n').filter((l) => l.startsWith('::warning::'))).toEqual([
@@ -170,18 +151,10 @@ describe('states uploaded by runs an attacker controls (dist/index.js)', () => {
       ]);
       expect(github.store.issues).toHaveLength(0);
 
-      const byBatch = await runBundledAction({
-        workspace,
-        token: TOKEN,
-        env: env(github, 3),
-        inputs: { mode: 'collect', 'batch-id': submitted.outputs['batch-ids']!, ...keyInputs() },
-      });
+      const byBatch = await runAction(github, 3, { mode: 'collect', 'batch-id': submitted.outputs['batch-ids']! });
       expect(byBatch.code, byBatch.stdout + byBatch.stderr).toBe(0);
       expect(byBatch.outputs.status).toBe('collected');
       expect(github.store.issues).toHaveLength(1);
-      expect(github.violations).toEqual([]);
-    } finally {
-      await github.close();
-    }
+    });
   }, 60_000);
 });

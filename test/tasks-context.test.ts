@@ -1,31 +1,13 @@
 // What a reviewer needs sent, decided by the code's structure (issue 13 item 5): the uses of a changed
 // top-level name in the same file, data files as their changed lines only, manifest bumps packed with
 // their neighbours. Fixtures shaped like what was seen on honojs/hono's history and in the issue.
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseFileBlocks, splitLines } from '../src/prompt/format.js';
 import { TASKS } from '../src/tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS } from '../src/tasks/task.js';
 import { countLines, dataChangeLeftOut, planFileUnits } from '../src/tasks/units.js';
-import type { LineRange, SourceFile, WorkUnit } from '../src/types.js';
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-function makeFile(path: string, content: string, extra: Partial<SourceFile> = {}): SourceFile {
-  const total = splitLines(content).length;
-  return {
-    path,
-    content,
-    contentHash: sha(content),
-    diff: '',
-    changedRanges: [{ start: 1, end: total }],
-    status: 'added',
-    language: path.endsWith('.json') ? 'json' : 'typescript',
-    redactions: 0,
-    bytes: Buffer.byteLength(content),
-    ...extra,
-  };
-}
+import type { LineRange, WorkUnit } from '../src/types.js';
+import { makeFile } from './helpers/source-file.js';
 
 const covers = (ranges: LineRange[], line: number): boolean => ranges.some((r) => r.start <= line && line <= r.end);
 const sentLines = (unit: WorkUnit): number => Object.values(unit.lineRanges).reduce((n, r) => n + countLines(r), 0);

@@ -1,28 +1,10 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseFileBlocks, splitLines } from '../src/prompt/format.js';
 import { TASKS } from '../src/tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS } from '../src/tasks/task.js';
 import { countLines, customIdFor, enclosingBlock, planFileUnits, rangesToSend } from '../src/tasks/units.js';
 import type { LineRange, SourceFile, WorkUnit } from '../src/types.js';
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-function makeFile(path: string, content: string, extra: Partial<SourceFile> = {}): SourceFile {
-  const total = splitLines(content).length;
-  return {
-    path,
-    content,
-    contentHash: sha(content),
-    diff: '',
-    changedRanges: [{ start: 1, end: total }],
-    status: 'added',
-    language: path.endsWith('.py') ? 'python' : 'typescript',
-    redactions: 0,
-    bytes: Buffer.byteLength(content),
-    ...extra,
-  };
-}
+import { makeFile } from './helpers/source-file.js';
 
 /** n exported functions of 19 lines each after a 2-line header; function i starts at line 3 + 19 i. */
 function bigTs(functions: number): string {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { findingRefMarker, locateFinding, readFindingRefs } from '../src/decisions/index.js';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -7,23 +6,7 @@ import { parseAnswerText } from '../src/tasks/answer.js';
 import { getTask, TASKS } from '../src/tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, MalformedAnswerError, type NormaliseContext, type TaskDefinition } from '../src/tasks/task.js';
 import { TASK_NAMES, type LineRange, type SourceFile, type WorkUnit } from '../src/types.js';
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-function makeFile(path: string, content: string, extra: Partial<SourceFile> = {}): SourceFile {
-  return {
-    path,
-    content,
-    contentHash: sha(content),
-    diff: '',
-    changedRanges: [{ start: 1, end: splitLines(content).length }],
-    status: 'added',
-    language: path.endsWith('.py') ? 'python' : path.endsWith('.go') ? 'go' : 'typescript',
-    redactions: 0,
-    bytes: Buffer.byteLength(content),
-    ...extra,
-  };
-}
+import { makeFile } from './helpers/source-file.js';
 
 function contextFor(unit: WorkUnit): NormaliseContext {
   return {

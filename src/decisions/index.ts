@@ -133,21 +133,23 @@ export function dismissedNote(dismissed: DismissedFinding[]): string | null {
   return sentences.join(' ');
 }
 
+/** What a finding's reference is computed from: a whole Finding, or just the fields it needs. */
+type RefSource = Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'> & { cwe?: string | null };
+
 /** The hidden marker a report keeps per finding, so that a later run can check whether its code is gone. */
-export function findingRefMarker(
-  finding: Pick<Finding, 'fingerprint' | 'task' | 'path' | 'category' | 'startLine' | 'endLine'> & { cwe?: string | null },
-): string {
+export function findingRefMarker(finding: RefSource): string {
+  const ref = refOf(finding);
   return marker('finding', {
-    fp: finding.fingerprint,
-    task: finding.task,
-    path: finding.path,
-    cat: finding.category,
-    lines: Math.abs(finding.endLine - finding.startLine) + 1,
-    ...(finding.cwe ? { cwe: finding.cwe } : {}),
+    fp: ref.fingerprint,
+    task: ref.task,
+    path: ref.path,
+    cat: ref.category,
+    lines: ref.lines,
+    ...(ref.cwe ? { cwe: ref.cwe } : {}),
   });
 }
 
-export function refOf(finding: Finding): FindingRef {
+export function refOf(finding: RefSource): FindingRef {
   return {
     fingerprint: finding.fingerprint,
     task: finding.task,

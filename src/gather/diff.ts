@@ -35,32 +35,20 @@ export function parseRawNumstat(output: string): RawChange[] {
     if (token.startsWith(':')) {
       const [oldMode, newMode, oldBlob, newBlob, statusScore] = token.slice(1).split(' ');
       const status = (statusScore ?? '?').charAt(0);
-      if (status === 'R' || status === 'C') {
-        changes.push({
-          status,
-          previousPath: tokens[i + 1]!,
-          path: tokens[i + 2]!,
-          oldMode: oldMode!,
-          newMode: newMode!,
-          oldBlob: oldBlob!,
-          newBlob: newBlob!,
-          added: null,
-          deleted: null,
-        });
-        i += 3;
-      } else {
-        changes.push({
-          status,
-          path: tokens[i + 1]!,
-          oldMode: oldMode!,
-          newMode: newMode!,
-          oldBlob: oldBlob!,
-          newBlob: newBlob!,
-          added: null,
-          deleted: null,
-        });
-        i += 2;
-      }
+      // Renames and copies name the old path, then the new one; every other record names one path.
+      const paths = status === 'R' || status === 'C' ? 2 : 1;
+      changes.push({
+        status,
+        ...(paths === 2 ? { previousPath: tokens[i + 1]! } : {}),
+        path: tokens[i + paths]!,
+        oldMode: oldMode!,
+        newMode: newMode!,
+        oldBlob: oldBlob!,
+        newBlob: newBlob!,
+        added: null,
+        deleted: null,
+      });
+      i += 1 + paths;
       continue;
     }
     // numstat: "added\tdeleted\tpath", or "added\tdeleted\t" followed by old and new path for renames.

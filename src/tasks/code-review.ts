@@ -1,11 +1,9 @@
 // code-review: one request reviews one file's change (or a pack of tiny files) for defects a senior
 // reviewer would block a merge on.
-import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import { COMMON_RULES, PRECISION_RULES, normaliseFindingsAnswer, renderFindingsUnit, type FindingsAnswer } from './common.js';
+import type { SourceFile, WorkUnit } from '../types.js';
+import { COMMON_RULES, PRECISION_RULES, findingsAnswerContract, findingsReports, renderFindingsUnit } from './common.js';
 import { isDocPath } from './paths.js';
-import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
-import { normaliseCwe } from './text.js';
-import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
+import type { PlanOptions, TaskDefinition } from './task.js';
 import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
 
 const systemPrompt = `You are a senior software engineer reviewing a change before it is merged. You review the changed code shown to you, and the surrounding code only as far as the change affects it.
@@ -21,20 +19,20 @@ ${PRECISION_RULES}
 Each finding: path and line range it is about, the quoted code, the trigger, severity, confidence, a short kebab-case category (e.g. "null-dereference", "race-condition", "error-handling", "sql-injection"), a one-line title, an explanation of what goes wrong, and a suggested fix when you have a concrete one (else null).
 ${COMMON_RULES}`;
 
-const outputSchema = findingsSchema(
+const answerContract = findingsAnswerContract(
+  'code-review',
   'CWE id such as "CWE-476" when the problem is a recognised weakness, else null.',
   'What makes it go wrong, one line: input or state → what happens → impact.',
 );
-const validate = compileAnswerSchema(outputSchema);
 
 export const codeReview: TaskDefinition = {
   name: 'code-review',
   title: 'Code review',
   defaultModel: 'claude-sonnet-4-6',
   defaultMaxOutputTokens: 4096,
-  defaultReports: ({ pullRequest }) => (pullRequest ? ['pr-comment', 'pr-review', 'summary'] : ['issue', 'summary']),
+  defaultReports: findingsReports,
   systemPrompt,
-  outputSchema,
+  outputSchema: answerContract.outputSchema,
   // Code and configuration can hold defects; prose docs (Markdown, reST, text) are docs-update's job
   // and would only cost requests here. The gatherer already dropped binaries, lockfiles and such.
   accepts: (file: SourceFile) => !isDocPath(file.path),
@@ -47,8 +45,5 @@ export const codeReview: TaskDefinition = {
       DEFAULT_PACK_OPTIONS,
     ),
   renderUnit: (unit: WorkUnit) => renderFindingsUnit(unit, 'Review the change in'),
-  normalise(answer: unknown, context: NormaliseContext): TaskOutput {
-    const parsed = assertMatchesSchema<FindingsAnswer>(validate, answer, 'code-review');
-    return normaliseFindingsAnswer('code-review', parsed, context, normaliseCwe);
-  },
+  normalise: answerContract.normalise,
 };

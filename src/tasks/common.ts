@@ -15,8 +15,9 @@ import {
 } from '../types.js';
 import { locateByQuote } from './evidence.js';
 import { codeAt, fingerprint } from './fingerprint.js';
-import type { NormaliseContext } from './task.js';
-import { LIMITS, cleanLine, cleanNullable, cleanText, normaliseCategory } from './text.js';
+import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
+import type { NormaliseContext, TaskDefinition } from './task.js';
+import { LIMITS, cleanLine, cleanNullable, cleanText, normaliseCategory, normaliseCwe } from './text.js';
 
 // ---- prompts -------------------------------------------------------------------------------------
 
@@ -295,5 +296,29 @@ export function normaliseFindingsAnswer(
     summary: cleanText(answer.summary, LIMITS.summary),
     ...(moved ? { moved } : {}),
     ...(mislocated ? { mislocated } : {}),
+  };
+}
+
+// ---- the findings tasks --------------------------------------------------------------------------
+
+/** Where a findings task reports unless configured: on the pull request it ran for, else an issue. */
+export const findingsReports: TaskDefinition['defaultReports'] = ({ pullRequest }) =>
+  pullRequest ? ['pr-comment', 'pr-review', 'summary'] : ['issue', 'summary'];
+
+/**
+ * A findings task's answer contract: the schema (its own words for the cwe and trigger fields), and the
+ * normaliser that validates an answer against it before normalising the findings.
+ */
+export function findingsAnswerContract(
+  task: TaskName,
+  cweDescription: string,
+  triggerDescription: string,
+): Pick<TaskDefinition, 'outputSchema' | 'normalise'> {
+  const outputSchema = findingsSchema(cweDescription, triggerDescription);
+  const validate = compileAnswerSchema(outputSchema);
+  return {
+    outputSchema,
+    normalise: (answer, context) =>
+      normaliseFindingsAnswer(task, assertMatchesSchema<FindingsAnswer>(validate, answer, task), context, normaliseCwe),
   };
 }

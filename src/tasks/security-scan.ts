@@ -1,11 +1,9 @@
 // security-scan: one request looks for exploitable weaknesses in one file's change (or a pack of tiny
 // files), each with a CWE id; SARIF is its primary output.
-import type { SourceFile, TaskOutput, WorkUnit } from '../types.js';
-import { COMMON_RULES, PRECISION_RULES, normaliseFindingsAnswer, renderFindingsUnit, type FindingsAnswer } from './common.js';
-import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
+import type { SourceFile, WorkUnit } from '../types.js';
+import { COMMON_RULES, PRECISION_RULES, findingsAnswerContract, findingsReports, renderFindingsUnit } from './common.js';
 import { FALSE_POSITIVE_CLASS_TEXT } from './false-positives.js';
-import { normaliseCwe } from './text.js';
-import type { NormaliseContext, PlanOptions, TaskDefinition } from './task.js';
+import type { PlanOptions, TaskDefinition } from './task.js';
 import { DEFAULT_PACK_OPTIONS, planFileUnits } from './units.js';
 
 const systemPrompt = `You are an application security engineer auditing a code change for vulnerabilities an attacker could exploit or that would expose data. Review the code shown with an attacker's eye: trace where untrusted input (requests, files, environment, messages, other services) enters and where it reaches something dangerous.
@@ -26,26 +24,23 @@ ${PRECISION_RULES}
 Each finding: path and line range, the quoted code, the trigger as source → sink → impact, severity, confidence, a short kebab-case category (e.g. "sql-injection", "missing-authorization", "hardcoded-secret", "weak-crypto", "race-condition", "information-leak"), a one-line title, the explanation (attack and impact), a concrete suggested fix when you have one (else null), and the CWE id in the form "CWE-<number>" (e.g. "CWE-89" for SQL injection), or null when none fits.
 ${COMMON_RULES}`;
 
-const outputSchema = findingsSchema(
+const answerContract = findingsAnswerContract(
+  'security-scan',
   'The CWE id as "CWE-<number>", e.g. "CWE-89"; null when no CWE fits.',
   'The exploit path, one line: source → sink → impact (who sends what, where it lands, what they gain).',
 );
-const validate = compileAnswerSchema(outputSchema);
 
 export const securityScan: TaskDefinition = {
   name: 'security-scan',
   title: 'Security scan',
   defaultModel: 'claude-sonnet-4-6',
   defaultMaxOutputTokens: 4096,
-  defaultReports: ({ pullRequest }) => (pullRequest ? ['pr-comment', 'pr-review', 'summary'] : ['issue', 'summary']),
+  defaultReports: findingsReports,
   systemPrompt,
-  outputSchema,
+  outputSchema: answerContract.outputSchema,
   // Configuration, scripts and docs can leak secrets or weaken security as much as code can.
   accepts: (_file: SourceFile) => true,
   planUnits: (files: SourceFile[], options: PlanOptions) => planFileUnits('security-scan', files, options, DEFAULT_PACK_OPTIONS),
   renderUnit: (unit: WorkUnit) => renderFindingsUnit(unit, 'Audit the change for vulnerabilities in'),
-  normalise(answer: unknown, context: NormaliseContext): TaskOutput {
-    const parsed = assertMatchesSchema<FindingsAnswer>(validate, answer, 'security-scan');
-    return normaliseFindingsAnswer('security-scan', parsed, context, normaliseCwe);
-  },
+  normalise: answerContract.normalise,
 };

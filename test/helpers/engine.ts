@@ -10,9 +10,17 @@ import type { EngineDeps } from '../../src/engine/deps.js';
 import type { CliIO } from '../../src/cli/index.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import type { RunState } from '../../src/state/state.js';
-import type { Logger } from '../../src/types.js';
-import type { Responder } from '../../src/emulator/anthropic/index.js';
-import { parseFileBlocks } from '../../src/prompt/format.js';
+import type { Logger, PlannedRequest } from '../../src/types.js';
+import {
+  defaultResponder,
+  startAnthropicEmulator,
+  type AnthropicEmulator,
+  type Responder,
+} from '../../src/emulator/anthropic/index.js';
+import { makeRepo, type TestRepo } from './git-repo.js';
+import { parseFileBlocks, type ParsedFileBlock } from '../../src/prompt/format.js';
+import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import { userText } from '../../src/emulator/anthropic/responders/prompt.js';
 
 /** Time that moves only when something sleeps: waits of minutes take no real time. */
 export class TestClock {
@@ -206,32 +214,111 @@ export async function reportRounds(outputDir: string): Promise<string[]> {
   return rounds.sort();
 }
 
+/** The <file> blocks a request sent the model, read as the emulator's default responder reads them. */
+export function sentFileBlocks(params: MessageCreateParamsNonStreaming): ParsedFileBlock[] {
+  return parseFileBlocks(userText(params as unknown as Record<string, unknown>));
+}
+
 /**
  * A scripted model for the findings tasks: one finding per <file> block it was sent, on the first line
  * it saw, titled `echo <path>` and quoting that line. What comes back names exactly what went in, so a
  * test can tell whether each answer was attached to the request (and the files) it belongs to.
  */
 export const echoResponder: Responder = (params) => {
-  const user = params.messages
-    .filter((m) => m.role === 'user')
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n')))
-    .join('\n');
-  const findings = parseFileBlocks(user).map((block) => {
-    const first = Math.min(...block.code.keys());
-    return {
-      path: block.path,
-      start_line: first,
-      end_line: first,
-      quote: block.code.get(first) ?? '',
-      trigger: 'input → this line → echo',
-      confidence: 'certain',
-      severity: 'medium',
-      category: 'echo',
-      title: `echo ${block.path}`,
-      explanation: `line ${first} reads: ${block.code.get(first) ?? ''}`,
-      suggested_fix: null,
-      cwe: null,
-    };
-  });
+  const findings = firstLineFindings(params, (block, first) => ({
+    trigger: 'input → this line → echo',
+    confidence: 'certain',
+    severity: 'medium',
+    category: 'echo',
+    title: `echo ${block.path}`,
+    explanation: `line ${first} reads: ${block.code.get(first) ?? ''}`,
+    suggested_fix: null,
+    cwe: null,
+  }));
   return JSON.stringify({ summary: `echoed ${findings.length} file(s)`, findings });
 };
+
+/**
+ * One answer finding per <file> block a request sent, placed on and quoting the first line the model
+ * saw; `fields(block, line)` gives the rest of the finding.
+ */
+export function firstLineFindings(
+  params: MessageCreateParamsNonStreaming,
+  fields: (block: ParsedFileBlock, line: number) => Record<string, unknown>,
+): Record<string, unknown>[] {
+  return sentFileBlocks(params).map((block) => {
+    const first = Math.min(...block.code.keys());
+    return { path: block.path, start_line: first, end_line: first, quote: block.code.get(first) ?? '', ...fields(block, first) };
+  });
+}
+
+export interface ProposedTestFile {
+  path: string;
+  content: string;
+  description: string;
+}
+
+/**
+ * A model that answers test-generation for the source file its prompt names with `files(source)`, and
+ * every other request as the default responder would.
+ */
+export function testGenerationModel(files: (source: string) => ProposedTestFile[]): Responder {
+  return (params) => {
+    const source = /Write tests for (\S+?)\.?(?:\s|\\n|$)/.exec(JSON.stringify(params.messages))?.[1];
+    if (!source) return defaultResponder(params);
+    return JSON.stringify({
+      summary: `Tests for ${source}.`,
+      files: files(source).map((file) => ({ ...file, source_path: source })),
+    });
+  };
+}
+
+/** Every file under `dir`, at any depth (what a run left on disk, for tests that search it for a secret). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+/** A planned request as submit queues it: one user message of `text`, about `path`, not yet in a batch. */
+export function plannedRequest(customId: string, path: string, text: string, maxTokens: number): PlannedRequest {
+  return {
+    customId,
+    params: { model: 'claude-sonnet-4-6', max_tokens: maxTokens, messages: [{ role: 'user', content: text }] },
+    record: {
+      paths: [path],
+      contentHashes: {},
+      lineRanges: {},
+      part: null,
+      estimatedInputTokens: 1,
+      estimatedOutputTokens: 1,
+      attempt: 0,
+      batchId: null,
+    },
+  };
+}
+
+/**
+ * A night's work: a repository with a README from three days ago and `changed` committed an hour ago,
+ * the Anthropic emulator and an engine on it. What removes all three is pushed onto `cleanups`.
+ */
+export async function engineOnChanges(
+  changed: Record<string, string>,
+  cleanups: (() => Promise<void>)[],
+): Promise<{ repo: TestRepo; emulator: AnthropicEmulator; engine: TestEngine }> {
+  const repo = await makeRepo();
+  const emulator = await startAnthropicEmulator({ apiKeys: [TEST_API_KEY], pollsUntilEnded: 0 });
+  await repo.commit({ 'README.md': '# app\n' }, { date: new Date(Date.now() - 72 * 3_600_000) });
+  await repo.commit(changed, { date: new Date(Date.now() - 3_600_000) });
+  const engine = await testEngine({ repoDir: repo.dir, baseUrl: emulator.url });
+  cleanups.push(async () => {
+    await engine.cleanup();
+    await emulator.close();
+    await repo.cleanup();
+  });
+  return { repo, emulator, engine };
+}

@@ -10,25 +10,17 @@ import { serialiseState, type StateSeal } from '../../src/state/document.js';
 import type { RunState } from '../../src/state/state.js';
 import type { TaskName } from '../../src/types.js';
 import type { GitHubEmulator, SeedWorkflowRun } from '../emulators/github/index.js';
+import { fixtureState } from './report-fixtures.js';
 
 /** A state document as submit writes one (the format is public): the fields `since: last` and collect read. */
 export function forgedState(task: TaskName, fields: Partial<RunState> = {}): RunState {
-  return {
-    version: 1,
-    tool: 'overnight',
+  const base = fixtureState();
+  return fixtureState({
     task,
     model: 'claude-sonnet-4-5',
-    maxOutputTokens: 4096,
-    repository: 'acme/shop',
-    serverUrl: 'https://github.com',
     headSha: '0'.repeat(40),
-    baseSha: null,
-    ref: 'refs/heads/main',
-    pullRequest: null,
-    event: 'schedule',
     window: '24h',
     createdAt: new Date().toISOString(),
-    submittedBy: 'run 1',
     batches: [
       {
         id: 'msgbatch_forged0000000000000000',
@@ -40,30 +32,9 @@ export function forgedState(task: TaskName, fields: Partial<RunState> = {}): Run
         resultsSaved: false,
       },
     ],
-    requests: {},
-    estimate: {
-      model: 'claude-sonnet-4-5',
-      tokenSource: 'heuristic',
-      files: 0,
-      requests: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      prefixTokens: 0,
-      cached: false,
-      batchUsd: 0,
-      interactiveUsd: 0,
-      otherModels: [],
-      monthlyUsd: 0,
-      dropped: [],
-      priced: true,
-    },
-    collectedAt: null,
-    published: {},
-    systemPrefix: [],
-    redactions: 0,
-    skipped: [],
+    estimate: { ...base.estimate, model: 'claude-sonnet-4-5', monthlyUsd: 0 },
     ...fields,
-  };
+  });
 }
 
 /** The document text, unsigned (as a state saved before states were signed) or signed with `seal`. */

@@ -54,3 +54,14 @@ export function pullRequestEvent(options: PullRequestEventOptions): unknown {
     repository: upstream,
   };
 }
+
+/**
+ * The refactor the refactor-validation tests propose for a pricing module: roundCents is no longer
+ * exported and priceWithTax lost its rate parameter (two breaking changes a caller would notice).
+ */
+export function refactorPricing(basePricing: string): string {
+  return basePricing
+    .replace('export function roundCents', 'function roundCents')
+    .replace('priceWithTax(amount: number, rate: number)', 'priceWithTax(amount: number)')
+    .replace('amount * (1 + rate)', 'amount * (1 + TAX_RATE)');
+}

@@ -7,6 +7,8 @@ import type { Finding, PullRequestInfo } from '../../src/types.js';
 import type { GitHubContext } from '../../src/github/context.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { quietLog } from './engine.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/index.js';
+import { expect } from 'vitest';
 
 export const FIXTURE_OWNER = 'acme';
 export const FIXTURE_REPO = 'shop';
@@ -158,4 +160,16 @@ export function fixtureGitHub(baseUrl: string, overrides: Partial<GitHubContext>
     readOnly: false,
     ...overrides,
   };
+}
+
+/** The GitHub emulator of one report test (acme/shop) and a writable context on it. */
+export async function startFixtureGitHub(): Promise<{ gh: GitHubEmulator; github: GitHubContext }> {
+  const gh = await startGitHubEmulator({ owner: FIXTURE_OWNER, repo: FIXTURE_REPO });
+  return { gh, github: fixtureGitHub(gh.url) };
+}
+
+/** Ends a report test: nothing was sent that the real API would refuse, and the emulator is closed. */
+export async function closeFixtureGitHub(gh: GitHubEmulator): Promise<void> {
+  expect(gh.violations).toEqual([]);
+  await gh.close();
 }
