@@ -1,14 +1,14 @@
 // No secret leaves the repository: credential files and binaries are never sent, and a secret-looking
 // string inside a reviewed source file arrives redacted while the file is still reviewed. Checked on
 // every byte the emulator received, and on what overnight saved locally.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/index.js';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import type { RunState } from '../src/state/state.js';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
-import { cliStates, recordingIO } from './helpers/engine.js';
+import { cliStates, filesUnder, recordingIO } from './helpers/engine.js';
 
 const API_KEY = 'sk-ant-test-secrets-0123456789';
 
@@ -53,16 +53,6 @@ function uploadRequest() {
     .batches()
     .flatMap((b) => b.requests)
     .find((r) => JSON.stringify(r.params).includes('path=\\"src/storage/upload.ts\\"'));
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 beforeAll(async () => {
