@@ -1,43 +1,86 @@
 import { createRequire as __overnightCreateRequire } from 'node:module';
 const require = __overnightCreateRequire(import.meta.url);
 import {
-  BatchClient,
+  Octokit,
+  createOctokit,
+  paginateRest,
+  requestLog,
+  restEndpointMethods,
+  retry
+} from "./chunks/chunk-4HUF5YCS.js";
+import {
+  collect,
+  failedReportLines
+} from "./chunks/chunk-ADW5ZBXB.js";
+import {
+  run
+} from "./chunks/chunk-JNPOA7MS.js";
+import "./chunks/chunk-IJQ5HWCL.js";
+import {
+  submit
+} from "./chunks/chunk-ZT6WJ6YC.js";
+import {
+  severityGateLine
+} from "./chunks/chunk-DKRYXK4B.js";
+import "./chunks/chunk-KAATY2MO.js";
+import {
   BearerCredentialHandler,
-  ConfigError,
-  GitRefClaimer,
   HttpClient,
   HttpCodes,
-  INPUTS,
-  Octokit,
-  TASK_NAMES,
-  UsageError,
-  collect,
-  createOctokit,
   debug,
   error,
-  failedReportLines,
   getInput,
   info,
-  paginateRest,
-  parseConfig,
-  readStateFile,
-  requestLog,
-  requestsOmitted,
   require_src,
   require_tunnel,
   require_undici,
-  restEndpointMethods,
-  retry,
-  run,
   setFailed,
   setOutput,
   setSecret,
-  submit,
   summary,
-  warning,
+  warning
+} from "./chunks/chunk-GUMROIII.js";
+import {
+  PULL_REQUEST_TEXT_CAP
+} from "./chunks/chunk-S5YKUVYI.js";
+import {
+  GitRefClaimer,
+  readStateFile,
+  requestsOmitted,
+  verifyStateFile,
   writeStateFile
-} from "./chunks/chunk-CTGCSD3D.js";
-import "./chunks/chunk-4YPPGMCE.js";
+} from "./chunks/chunk-ONG4IV4P.js";
+import {
+  httpStatus
+} from "./chunks/chunk-VN6QSKR3.js";
+import {
+  INPUTS,
+  parseConfig
+} from "./chunks/chunk-HZRO5CAA.js";
+import "./chunks/chunk-LWHE24TO.js";
+import {
+  MIN_MASKED_LENGTH,
+  TASK_NAMES,
+  escapeLogText,
+  maskSecrets
+} from "./chunks/chunk-2Y3VZYX5.js";
+import {
+  ConfigError,
+  UsageError
+} from "./chunks/chunk-7KZNXQQH.js";
+import {
+  BatchClient
+} from "./chunks/chunk-YXHGPNJP.js";
+import "./chunks/chunk-G22B7D6J.js";
+import "./chunks/chunk-6Q5LGIN2.js";
+import "./chunks/chunk-ZD6CEFKN.js";
+import {
+  COLLECTED_TAG_LENGTH,
+  StateSigner,
+  StateUntrustedError,
+  UnsignedStateError,
+  sameHex
+} from "./chunks/chunk-IGXXNS6X.js";
 import {
   __commonJS,
   __export,
@@ -4602,17 +4645,17 @@ var require_parse_proxy_response = __commonJS({
       return new Promise((resolve3, reject) => {
         let buffersLength = 0;
         const buffers = [];
-        function read2() {
+        function read() {
           const b = socket.read();
           if (b)
             ondata(b);
           else
-            socket.once("readable", read2);
+            socket.once("readable", read);
         }
         function cleanup() {
           socket.removeListener("end", onend);
           socket.removeListener("error", onerror);
-          socket.removeListener("readable", read2);
+          socket.removeListener("readable", read);
         }
         function onend() {
           cleanup();
@@ -4631,7 +4674,7 @@ var require_parse_proxy_response = __commonJS({
           const endOfHeaders = buffered.indexOf("\r\n\r\n");
           if (endOfHeaders === -1) {
             debug2("have not received end of HTTP headers yet...");
-            read2();
+            read();
             return;
           }
           const headerParts = buffered.slice(0, endOfHeaders).toString("ascii").split("\r\n");
@@ -4676,7 +4719,7 @@ var require_parse_proxy_response = __commonJS({
         }
         socket.on("error", onerror);
         socket.on("end", onend);
-        read2();
+        read();
       });
     }
     exports2.parseProxyResponse = parseProxyResponse;
@@ -6735,8 +6778,8 @@ var require_async = __commonJS({
             return callback(null, results);
           }
           while (readyTasks.length && runningTasks < concurrency) {
-            var run2 = readyTasks.shift();
-            run2();
+            var run3 = readyTasks.shift();
+            run3();
           }
         }
         function addListener(taskName, fn) {
@@ -8275,7 +8318,7 @@ var require_polyfills = __commonJS({
         })(fs6.rename);
       }
       fs6.read = typeof fs6.read !== "function" ? fs6.read : (function(fs$read) {
-        function read2(fd, buffer2, offset, length, position, callback_) {
+        function read(fd, buffer2, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
             var eagCounter = 0;
@@ -8289,8 +8332,8 @@ var require_polyfills = __commonJS({
           }
           return fs$read.call(fs6, fd, buffer2, offset, length, position, callback);
         }
-        if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
-        return read2;
+        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
+        return read;
       })(fs6.read);
       fs6.readSync = typeof fs6.readSync !== "function" ? fs6.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd, buffer2, offset, length, position) {
@@ -9632,19 +9675,19 @@ var require_stream_writable = __commonJS({
       onwriteStateUpdate(state3);
       if (er) onwriteError(stream4, state3, sync, er, cb);
       else {
-        var finished = needFinish(state3);
-        if (!finished && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) {
+        var finished2 = needFinish(state3);
+        if (!finished2 && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) {
           clearBuffer(stream4, state3);
         }
         if (sync) {
-          asyncWrite(afterWrite, stream4, state3, finished, cb);
+          asyncWrite(afterWrite, stream4, state3, finished2, cb);
         } else {
-          afterWrite(stream4, state3, finished, cb);
+          afterWrite(stream4, state3, finished2, cb);
         }
       }
     }
-    function afterWrite(stream4, state3, finished, cb) {
-      if (!finished) onwriteDrain(stream4, state3);
+    function afterWrite(stream4, state3, finished2, cb) {
+      if (!finished2) onwriteDrain(stream4, state3);
       state3.pendingcb--;
       cb();
       finishMaybe(stream4, state3);
@@ -11606,9 +11649,9 @@ var require_nodeUtil = __commonJS({
     var freeProcess = moduleExports && freeGlobal.process;
     var nodeUtil = (function() {
       try {
-        var types = freeModule && freeModule.require && freeModule.require("util").types;
-        if (types) {
-          return types;
+        var types2 = freeModule && freeModule.require && freeModule.require("util").types;
+        if (types2) {
+          return types2;
         }
         return freeProcess && freeProcess.binding && freeProcess.binding("util");
       } catch (e) {
@@ -12063,13 +12106,13 @@ var require_errors = __commonJS({
           msg += `"${name}" ${name.includes(".") ? "property" : "argument"} `;
         }
         msg += "must be ";
-        const types = [];
+        const types2 = [];
         const instances = [];
         const other = [];
         for (const value of expected) {
           assert(typeof value === "string", "All expected entries have to be of type string");
           if (kTypes.includes(value)) {
-            types.push(value.toLowerCase());
+            types2.push(value.toLowerCase());
           } else if (classRegExp.test(value)) {
             instances.push(value);
           } else {
@@ -12078,23 +12121,23 @@ var require_errors = __commonJS({
           }
         }
         if (instances.length > 0) {
-          const pos = types.indexOf("object");
+          const pos = types2.indexOf("object");
           if (pos !== -1) {
-            types.splice(types, pos, 1);
+            types2.splice(types2, pos, 1);
             instances.push("Object");
           }
         }
-        if (types.length > 0) {
-          switch (types.length) {
+        if (types2.length > 0) {
+          switch (types2.length) {
             case 1:
-              msg += `of type ${types[0]}`;
+              msg += `of type ${types2[0]}`;
               break;
             case 2:
-              msg += `one of type ${types[0]} or ${types[1]}`;
+              msg += `one of type ${types2[0]} or ${types2[1]}`;
               break;
             default: {
-              const last = types.pop();
-              msg += `one of type ${types.join(", ")}, or ${last}`;
+              const last = types2.pop();
+              msg += `one of type ${types2.join(", ")}, or ${last}`;
             }
           }
           if (instances.length > 0 || other.length > 0) {
@@ -12669,11 +12712,11 @@ var require_event_target_shim = __commonJS({
         return defineCustomEventTarget(arguments[0]);
       }
       if (arguments.length > 0) {
-        const types = new Array(arguments.length);
+        const types2 = new Array(arguments.length);
         for (let i = 0; i < arguments.length; ++i) {
-          types[i] = arguments[i];
+          types2[i] = arguments[i];
         }
-        return defineCustomEventTarget(types);
+        return defineCustomEventTarget(types2);
       }
       throw new TypeError("Cannot call a class as a function");
     }
@@ -13389,7 +13432,7 @@ var require_utils = __commonJS({
     function isWebStream(obj) {
       return isReadableStream3(obj) || isWritableStream(obj) || isTransformStream(obj);
     }
-    function isIterable(obj, isAsync) {
+    function isIterable2(obj, isAsync) {
       if (obj == null) return false;
       if (isAsync === true) return typeof obj[SymbolAsyncIterator] === "function";
       if (isAsync === false) return typeof obj[SymbolIterator] === "function";
@@ -13537,7 +13580,7 @@ var require_utils = __commonJS({
       isClosed,
       isDuplexNodeStream,
       isFinished,
-      isIterable,
+      isIterable: isIterable2,
       isReadableNodeStream,
       isReadableStream: isReadableStream3,
       isReadableEnded,
@@ -13783,7 +13826,7 @@ var require_end_of_stream = __commonJS({
       PromisePrototypeThen(stream4[kIsClosedPromise].promise, resolverFn, resolverFn);
       return nop;
     }
-    function finished(stream4, opts) {
+    function finished2(stream4, opts) {
       var _opts;
       let autoCleanup = false;
       if (opts === null) {
@@ -13807,7 +13850,7 @@ var require_end_of_stream = __commonJS({
       });
     }
     module.exports = eos;
-    module.exports.finished = finished;
+    module.exports.finished = finished2;
   }
 });
 
@@ -16389,7 +16432,7 @@ var require_duplexify = __commonJS({
     var {
       isReadable,
       isWritable,
-      isIterable,
+      isIterable: isIterable2,
       isNodeStream,
       isReadableNodeStream,
       isWritableNodeStream,
@@ -16464,7 +16507,7 @@ var require_duplexify = __commonJS({
       }
       if (typeof body2 === "function") {
         const { value, write, final, destroy: destroy2 } = fromAsyncGen(body2);
-        if (isIterable(value)) {
+        if (isIterable2(value)) {
           return from(Duplexify, value, {
             // TODO (ronag): highWaterMark?
             objectMode: true,
@@ -16511,7 +16554,7 @@ var require_duplexify = __commonJS({
       if (isBlob2(body2)) {
         return duplexify(body2.arrayBuffer());
       }
-      if (isIterable(body2)) {
+      if (isIterable2(body2)) {
         return from(Duplexify, body2, {
           // TODO (ronag): highWaterMark?
           objectMode: true,
@@ -16988,7 +17031,7 @@ var require_pipeline = __commonJS({
     } = require_errors();
     var { validateFunction, validateAbortSignal } = require_validators();
     var {
-      isIterable,
+      isIterable: isIterable2,
       isReadable,
       isReadableNodeStream,
       isNodeStream,
@@ -17002,9 +17045,9 @@ var require_pipeline = __commonJS({
     var Readable7;
     var addAbortListener;
     function destroyer(stream4, reading, writing) {
-      let finished = false;
+      let finished2 = false;
       stream4.on("close", () => {
-        finished = true;
+        finished2 = true;
       });
       const cleanup = eos(
         stream4,
@@ -17013,13 +17056,13 @@ var require_pipeline = __commonJS({
           writable: writing
         },
         (err) => {
-          finished = !err;
+          finished2 = !err;
         }
       );
       return {
         destroy: (err) => {
-          if (finished) return;
-          finished = true;
+          if (finished2) return;
+          finished2 = true;
           destroyImpl.destroyer(stream4, err || new ERR_STREAM_DESTROYED("pipe"));
         },
         cleanup
@@ -17030,7 +17073,7 @@ var require_pipeline = __commonJS({
       return streams.pop();
     }
     function makeAsyncIterable2(val) {
-      if (isIterable(val)) {
+      if (isIterable2(val)) {
         return val;
       } else if (isReadableNodeStream(val)) {
         return fromReadable(val);
@@ -17207,10 +17250,10 @@ var require_pipeline = __commonJS({
             ret = stream4({
               signal
             });
-            if (!isIterable(ret)) {
+            if (!isIterable2(ret)) {
               throw new ERR_INVALID_RETURN_VALUE("Iterable, AsyncIterable or Stream", "source", ret);
             }
-          } else if (isIterable(stream4) || isReadableNodeStream(stream4) || isTransformStream(stream4)) {
+          } else if (isIterable2(stream4) || isReadableNodeStream(stream4) || isTransformStream(stream4)) {
             ret = stream4;
           } else {
             ret = Duplex.from(stream4);
@@ -17226,7 +17269,7 @@ var require_pipeline = __commonJS({
             signal
           });
           if (reading) {
-            if (!isIterable(ret, true)) {
+            if (!isIterable2(ret, true)) {
               throw new ERR_INVALID_RETURN_VALUE("AsyncIterable", `transform[${i - 1}]`, ret);
             }
           } else {
@@ -17257,7 +17300,7 @@ var require_pipeline = __commonJS({
                   process5.nextTick(finish, err);
                 }
               );
-            } else if (isIterable(ret, true)) {
+            } else if (isIterable2(ret, true)) {
               finishCount++;
               pumpToNode(ret, pt, finish, {
                 end
@@ -17293,7 +17336,7 @@ var require_pipeline = __commonJS({
             pumpToNode(toRead, stream4, finish, {
               end
             });
-          } else if (isIterable(ret)) {
+          } else if (isIterable2(ret)) {
             finishCount++;
             pumpToNode(ret, stream4, finish, {
               end
@@ -17312,7 +17355,7 @@ var require_pipeline = __commonJS({
             pumpToWeb(makeAsyncIterable2(ret), stream4, finish, {
               end
             });
-          } else if (isReadableStream3(ret) || isIterable(ret)) {
+          } else if (isReadableStream3(ret) || isIterable2(ret)) {
             finishCount++;
             pumpToWeb(ret, stream4, finish, {
               end
@@ -17599,7 +17642,7 @@ var require_operators = __commonJS({
     var { validateAbortSignal, validateInteger, validateObject } = require_validators();
     var kWeakHandler = require_primordials().Symbol("kWeak");
     var kResistStopPropagation = require_primordials().Symbol("kResistStopPropagation");
-    var { finished } = require_end_of_stream();
+    var { finished: finished2 } = require_end_of_stream();
     var staticCompose = require_compose();
     var { addAbortSignalNoValidate } = require_add_abort_signal();
     var { isWritable, isNodeStream } = require_utils();
@@ -17846,7 +17889,7 @@ var require_operators = __commonJS({
         });
         this.once("error", () => {
         });
-        await finished(this.destroy(err));
+        await finished2(this.destroy(err));
         throw err;
       }
       const ac = new AbortController2();
@@ -17997,16 +18040,16 @@ var require_promises = __commonJS({
   "node_modules/readable-stream/lib/stream/promises.js"(exports2, module) {
     "use strict";
     var { ArrayPrototypePop, Promise: Promise2 } = require_primordials();
-    var { isIterable, isNodeStream, isWebStream } = require_utils();
+    var { isIterable: isIterable2, isNodeStream, isWebStream } = require_utils();
     var { pipelineImpl: pl } = require_pipeline();
-    var { finished } = require_end_of_stream();
+    var { finished: finished2 } = require_end_of_stream();
     require_stream2();
     function pipeline(...streams) {
       return new Promise2((resolve3, reject) => {
         let signal;
         let end;
         const lastArg = streams[streams.length - 1];
-        if (lastArg && typeof lastArg === "object" && !isNodeStream(lastArg) && !isIterable(lastArg) && !isWebStream(lastArg)) {
+        if (lastArg && typeof lastArg === "object" && !isNodeStream(lastArg) && !isIterable2(lastArg) && !isWebStream(lastArg)) {
           const options = ArrayPrototypePop(streams);
           signal = options.signal;
           end = options.end;
@@ -18028,7 +18071,7 @@ var require_promises = __commonJS({
       });
     }
     module.exports = {
-      finished,
+      finished: finished2,
       pipeline
     };
   }
@@ -19629,8 +19672,8 @@ var require_ast = __commonJS({
     exports2.AST = void 0;
     var brace_expressions_js_1 = require_brace_expressions();
     var unescape_js_1 = require_unescape();
-    var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-    var isExtglobType = (c) => types.has(c);
+    var types2 = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
+    var isExtglobType = (c) => types2.has(c);
     var isExtglobAST = (c) => isExtglobType(c.type);
     var adoptionMap = /* @__PURE__ */ new Map([
       ["!", ["@"]],
@@ -23976,8 +24019,8 @@ var require_commonjs6 = __commonJS({
           return void 0;
         }
         try {
-          const read2 = await this.#fs.promises.readlink(this.fullpath());
-          const linkTarget = (await this.parent.realpath())?.resolve(read2);
+          const read = await this.#fs.promises.readlink(this.fullpath());
+          const linkTarget = (await this.parent.realpath())?.resolve(read);
           if (linkTarget) {
             return this.#linkTarget = linkTarget;
           }
@@ -24001,8 +24044,8 @@ var require_commonjs6 = __commonJS({
           return void 0;
         }
         try {
-          const read2 = this.#fs.readlinkSync(this.fullpath());
-          const linkTarget = this.parent.realpathSync()?.resolve(read2);
+          const read = this.#fs.readlinkSync(this.fullpath());
+          const linkTarget = this.parent.realpathSync()?.resolve(read);
           if (linkTarget) {
             return this.#linkTarget = linkTarget;
           }
@@ -39544,8 +39587,8 @@ var require_matcher_stream = __commonJS({
         this.push(packet);
         this.bytesSoFar += matchIndex;
       }
-      var finished = this.matchFn ? this.matchFn(this.data, this.bytesSoFar) : true;
-      if (finished) {
+      var finished2 = this.matchFn ? this.matchFn(this.data, this.bytesSoFar) : true;
+      if (finished2) {
         this.data = new Buffer("");
         return;
       }
@@ -42949,7 +42992,7 @@ function createHttpHeaders(rawHeaders) {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
 function randomUUID() {
-  return crypto.randomUUID();
+  return globalThis.crypto.randomUUID();
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
@@ -43211,6 +43254,7 @@ var defaultAllowedHeaderNames = [
   "ms-cv",
   "return-client-request-id",
   "traceparent",
+  "azure-deprecating",
   "Access-Control-Allow-Credentials",
   "Access-Control-Allow-Headers",
   "Access-Control-Allow-Methods",
@@ -43415,15 +43459,378 @@ function stringToUint8Array(value, format) {
 import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
-import { Transform } from "node:stream";
+import { finished, Transform } from "node:stream";
+import { types } from "node:util";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
 
+// node_modules/@typespec/ts-http-runtime/dist/esm/util/requestBodyHeaders.js
+function getHeaderPairs(headers) {
+  return Array.isArray(headers[0]) ? headers : Array.from({ length: Math.ceil(headers.length / 2) }, (_2, index) => [
+    headers[index * 2],
+    headers[index * 2 + 1]
+  ]);
+}
+function isIterable(value) {
+  return Symbol.iterator in value && typeof value[Symbol.iterator] === "function";
+}
+function removeContinueToken(value) {
+  if (typeof value === "string") {
+    const tokens = value.split(",");
+    const remaining = tokens.filter((token) => token.trim().toLowerCase() !== "100-continue");
+    if (remaining.length === tokens.length) {
+      return value;
+    }
+    return remaining.map((token) => token.trim()).filter(Boolean).join(", ") || void 0;
+  }
+  if (Array.isArray(value)) {
+    const remaining = value.map(removeContinueToken).filter((entry) => entry !== void 0);
+    return remaining.length > 0 ? remaining : void 0;
+  }
+  return value;
+}
+function stripRequestBodyHeaders(request, removeFraming) {
+  const stripHeaderValue = (name, value) => {
+    const lowerName = name.toLowerCase();
+    if (removeFraming && (lowerName === "content-length" || lowerName === "transfer-encoding" || lowerName === "trailer")) {
+      return void 0;
+    }
+    return lowerName === "expect" ? removeContinueToken(value) : value;
+  };
+  const stripHeaderPairs = (pairs) => pairs.flatMap(([name, value]) => {
+    const updated = typeof name === "string" ? stripHeaderValue(name, value) : value;
+    return updated === void 0 ? [] : [[name, updated]];
+  });
+  for (const [name, value] of request.headers) {
+    const updated = stripHeaderValue(name, value);
+    if (updated === void 0) {
+      request.headers.delete(name);
+    } else if (typeof updated === "string" && updated !== value) {
+      request.headers.set(name, updated);
+    }
+  }
+  const overrides = request.requestOverrides;
+  if (!overrides || !("headers" in overrides)) {
+    return;
+  }
+  const headers = overrides.headers;
+  if (Array.isArray(headers)) {
+    const updatedPairs = stripHeaderPairs(getHeaderPairs(headers));
+    request.requestOverrides = {
+      ...overrides,
+      headers: Array.isArray(headers[0]) ? updatedPairs : updatedPairs.flat()
+    };
+  } else if (headers && typeof headers === "object" && isIterable(headers)) {
+    const pairs = Array.from(headers, (entry) => {
+      if (!Array.isArray(entry) || entry.length !== 2) {
+        throw new TypeError("Header entry must be a name/value pair");
+      }
+      return entry;
+    });
+    request.requestOverrides = { ...overrides, headers: stripHeaderPairs(pairs) };
+  } else if (headers && typeof headers === "object") {
+    const updatedHeaders = {};
+    for (const [name, value] of Object.entries(headers)) {
+      const updated = stripHeaderValue(name, value);
+      if (updated !== void 0) {
+        updatedHeaders[name] = updated;
+      }
+    }
+    request.requestOverrides = { ...overrides, headers: updatedHeaders };
+  }
+}
+function removeExpectContinueHeader(request) {
+  stripRequestBodyHeaders(request, false);
+}
+function removeRequestBodyHeaders(request) {
+  stripRequestBodyHeaders(request, true);
+}
+
+// node_modules/@typespec/ts-http-runtime/dist/esm/util/nodeExpectContinue.js
+var EXPECT_CONTINUE_TIMEOUT_IN_MS = 1e3;
+function getHeaderValues(headers, name) {
+  if (Array.isArray(headers)) {
+    return getHeaderPairs(headers).filter(([key]) => typeof key === "string" && key.toLowerCase() === name).flatMap(([, value]) => Array.isArray(value) ? value : [value]);
+  }
+  if (headers && typeof headers === "object") {
+    if ("get" in headers && typeof headers.get === "function") {
+      const value2 = headers.get(name);
+      return value2 === void 0 || value2 === null ? [] : [value2];
+    }
+    let value;
+    for (const [key, entry] of Object.entries(headers)) {
+      if (key.toLowerCase() === name) {
+        value = entry;
+      }
+    }
+    return value === void 0 ? [] : Array.isArray(value) ? value : [value];
+  }
+  return [];
+}
+function getEffectiveHeaderValues(request, name) {
+  const headers = request.requestOverrides && "headers" in request.requestOverrides ? request.requestOverrides.headers : request.headers;
+  return getHeaderValues(headers, name.toLowerCase());
+}
+function hasExpectContinue(request) {
+  return getEffectiveHeaderValues(request, "expect").some((value) => typeof value === "string" && value.split(",").some((token) => token.trim().toLowerCase() === "100-continue"));
+}
+function addHeader(headers, name, value) {
+  if (!Array.isArray(headers)) {
+    return { ...headers, [name]: value };
+  }
+  return Array.isArray(headers[0]) ? [...headers, [name, value]] : [...headers, name, value];
+}
+function hasHeader(headers, name) {
+  if (Array.isArray(headers)) {
+    return getHeaderPairs(headers).some(([key]) => typeof key === "string" && key.toLowerCase() === name);
+  }
+  return Object.keys(headers ?? {}).some((key) => key.toLowerCase() === name);
+}
+function addExpectContinueFraming(options, bodyLength) {
+  if (hasHeader(options.headers, "content-length") || hasHeader(options.headers, "transfer-encoding")) {
+    return;
+  }
+  options.headers = addHeader(options.headers, bodyLength === null ? "Transfer-Encoding" : "Content-Length", bodyLength === null ? "chunked" : String(bodyLength));
+}
+function createExpectContinueRequest(options) {
+  let fallback;
+  let waiting = true;
+  let bodyStarted = false;
+  let errorReported = false;
+  let request;
+  let bodyError;
+  const bodyStream = options.bodyStream;
+  bodyStream?.once("error", onBodyError);
+  if (bodyStream && "errored" in bodyStream && bodyStream.errored instanceof Error) {
+    process.nextTick(onBodyError, bodyStream.errored);
+    return;
+  }
+  try {
+    request = options.createRequest(onResponse);
+  } catch (error2) {
+    onError(error2);
+    return;
+  }
+  function stopWaiting(keepBodyObserved = false) {
+    waiting = false;
+    if (fallback !== void 0) {
+      clearTimeout(fallback);
+      fallback = void 0;
+    }
+    request?.removeListener("continue", sendBody);
+    request?.removeListener("socket", onSocket);
+    if (!keepBodyObserved) {
+      bodyStream?.removeListener("error", onBodyError);
+    }
+  }
+  function onError(error2) {
+    const requestError = error2 instanceof Error ? error2 : new Error(String(error2));
+    if (!errorReported) {
+      errorReported = true;
+      stopWaiting();
+      options.onError(requestError);
+    }
+    return requestError;
+  }
+  function onBodyError(error2) {
+    if (errorReported || !waiting && !bodyStarted) {
+      return;
+    }
+    errorReported = true;
+    bodyError = error2 instanceof Error ? error2 : new Error(String(error2));
+    stopWaiting();
+    options.onBodyError(error2);
+    request?.destroy(bodyError);
+  }
+  function sendBody() {
+    if (!waiting) {
+      return;
+    }
+    bodyStarted = true;
+    stopWaiting(true);
+    try {
+      options.sendBody(request);
+    } catch (error2) {
+      onBodyError(error2);
+    } finally {
+      bodyStream?.removeListener("error", onBodyError);
+    }
+  }
+  function onAbort() {
+    stopWaiting();
+    options.onAbort(request);
+  }
+  function onSocket() {
+    if (!waiting) {
+      return;
+    }
+    try {
+      request.flushHeaders();
+      if (!waiting) {
+        return;
+      }
+      request.write("", (error2) => {
+        if (error2) {
+          request.destroy(onError(error2));
+        } else if (waiting) {
+          fallback = setTimeout(sendBody, EXPECT_CONTINUE_TIMEOUT_IN_MS);
+        }
+      });
+    } catch (error2) {
+      request.destroy(onError(error2));
+    }
+  }
+  function onResponse(response) {
+    stopWaiting();
+    if (!bodyStarted) {
+      request.shouldKeepAlive = false;
+      const destroyRequest = () => {
+        response.removeListener("end", destroyRequest);
+        response.removeListener("close", destroyRequest);
+        request.destroy();
+      };
+      response.once("end", destroyRequest);
+      response.once("close", destroyRequest);
+      if (response.readableEnded || response.destroyed) {
+        destroyRequest();
+      }
+    }
+    options.onResponse(response);
+  }
+  request.once("error", onError);
+  if (bodyError) {
+    request.destroy(bodyError);
+    return;
+  }
+  if (options.abortSignal.aborted) {
+    onAbort();
+    return;
+  }
+  options.abortSignal.addEventListener("abort", onAbort, { once: true });
+  request.once("close", () => stopWaiting());
+  if (request.destroyed || request.closed) {
+    stopWaiting();
+  }
+  if (!waiting) {
+    return;
+  }
+  request.once("continue", sendBody);
+  if (request.socket) {
+    onSocket();
+  } else {
+    request.once("socket", onSocket);
+  }
+}
+
+// node_modules/@typespec/ts-http-runtime/dist/esm/util/responseBody.js
+var responseBodySources = /* @__PURE__ */ new WeakMap();
+var responseBodyDisposers = /* @__PURE__ */ new WeakMap();
+var requestCompletions = /* @__PURE__ */ new WeakMap();
+var responseBodyCompletions = /* @__PURE__ */ new WeakMap();
+function setRequestCompletion(response, completion) {
+  requestCompletions.set(response, completion);
+  completion.then(() => requestCompletions.get(response) === completion && requestCompletions.delete(response)).catch((error2) => {
+    logger.warning("Error tracking request completion", error2);
+  });
+}
+function getRequestCompletion(response) {
+  return requestCompletions.get(response);
+}
+function getResponseBodyCompletion(response) {
+  return responseBodyCompletions.get(response);
+}
+function isNodeResponseBody(value) {
+  return typeof value === "object" && value !== null && "resume" in value && typeof value.resume === "function";
+}
+function isNodeEventEmitterBody(value) {
+  return "on" in value && typeof value.on === "function" && "once" in value && typeof value.once === "function" && "removeListener" in value && typeof value.removeListener === "function";
+}
+function isBrowserResponseBody(value) {
+  return typeof value === "object" && value !== null && "cancel" in value && typeof value.cancel === "function";
+}
+function setResponseBodySource(body2, source) {
+  if (isNodeResponseBody(body2) && isNodeResponseBody(source)) {
+    responseBodySources.set(body2, source);
+  }
+}
+function setResponseBodyDisposer(response, dispose) {
+  responseBodyDisposers.set(response, dispose);
+  return () => {
+    if (responseBodyDisposers.get(response) === dispose) {
+      responseBodyDisposers.delete(response);
+    }
+  };
+}
+function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new Set()) {
+  if (disposed.has(readableStream)) {
+    return;
+  }
+  disposed.add(readableStream);
+  const source = responseBodySources.get(readableStream);
+  responseBodySources.delete(readableStream);
+  if (readableStream.closed !== true) {
+    if (readableStream.destroy) {
+      if (isNodeEventEmitterBody(readableStream)) {
+        const onError = (error2) => {
+          logger.warning("Error disposing Node stream", error2);
+        };
+        const onClose = () => {
+          readableStream.removeListener("error", onError);
+        };
+        readableStream.on("error", onError);
+        readableStream.once("close", onClose);
+        try {
+          readableStream.destroy();
+        } catch (error2) {
+          readableStream.removeListener("error", onError);
+          readableStream.removeListener("close", onClose);
+          throw error2;
+        }
+      } else {
+        readableStream.destroy();
+      }
+    } else {
+      readableStream.resume();
+    }
+  }
+  if (source) {
+    disposeNodeResponseBody(source, disposed);
+  }
+}
+function disposeNodeStream(stream4) {
+  try {
+    disposeNodeResponseBody(stream4);
+  } catch (error2) {
+    logger.warning("Error disposing Node stream", error2);
+  }
+}
+async function disposeResponseBody(response) {
+  try {
+    const dispose = responseBodyDisposers.get(response);
+    responseBodyDisposers.delete(response);
+    try {
+      const readableStream = response.readableStreamBody;
+      if (isNodeResponseBody(readableStream)) {
+        disposeNodeStream(readableStream);
+        return;
+      }
+      const browserStream = response.browserStreamBody;
+      if (isBrowserResponseBody(browserStream)) {
+        await browserStream.cancel();
+      }
+    } finally {
+      dispose?.();
+    }
+  } catch (error2) {
+    logger.warning("Error disposing response body", error2);
+  }
+}
+
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
 var DEFAULT_TLS_SETTINGS = {};
 function isReadableStream(body2) {
-  return body2 && typeof body2.pipe === "function";
+  return typeof body2 === "object" && body2 !== null && "pipe" in body2 && typeof body2.pipe === "function";
 }
 function isStreamComplete(stream4) {
   if (stream4.readable === false) {
@@ -43442,7 +43849,13 @@ function isStreamComplete(stream4) {
   });
 }
 function isArrayBuffer(body2) {
-  return body2 && typeof body2.byteLength === "number";
+  return types.isArrayBuffer(body2) || ArrayBuffer.isView(body2);
+}
+function arrayBufferToBuffer(body2) {
+  if (Buffer.isBuffer(body2)) {
+    return body2;
+  }
+  return ArrayBuffer.isView(body2) ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : Buffer.from(body2);
 }
 var ReportTransform = class extends Transform {
   loadedBytes = 0;
@@ -43463,6 +43876,100 @@ var ReportTransform = class extends Transform {
     this.progressCallback = progressCallback;
   }
 };
+function createRequestLifecycle(request, options, isInsecure, resolve3, reject) {
+  let clientRequest;
+  let response;
+  let requestDone = false;
+  let resolveRequestComplete;
+  const requestComplete = new Promise((_resolve) => {
+    resolveRequestComplete = _resolve;
+  });
+  const onComplete = () => {
+    requestDone = true;
+    clientRequest.removeListener("finish", onComplete);
+    clientRequest.removeListener("close", onComplete);
+    resolveRequestComplete();
+  };
+  const onResponse = (incomingResponse) => {
+    response = incomingResponse;
+    resolve3({
+      response: incomingResponse,
+      requestComplete,
+      isRequestComplete: () => requestDone,
+      disposeRequest: () => {
+        if (!requestDone) {
+          clientRequest.destroy();
+        }
+      }
+    });
+  };
+  return {
+    createRequest: (onResponseCallback = onResponse) => {
+      clientRequest = isInsecure ? http.request(options, onResponseCallback) : https.request(options, onResponseCallback);
+      clientRequest.once("finish", onComplete);
+      clientRequest.once("close", onComplete);
+      return clientRequest;
+    },
+    onResponse,
+    rejectRequest: (error2) => {
+      reject(toRequestSendError(error2, request));
+    },
+    abortRequest: (req) => {
+      const abortError = new AbortError("The operation was aborted. Rejecting from abort signal callback while making request.");
+      response?.destroy(abortError);
+      req.destroy(abortError);
+      reject(abortError);
+    }
+  };
+}
+function toRequestSendError(error2, request) {
+  if (isRestError(error2)) {
+    return error2;
+  }
+  const prematureClose = error2.code === "ERR_STREAM_PREMATURE_CLOSE";
+  return new RestError(prematureClose ? "Request body stream closed before ending" : error2.message, {
+    code: prematureClose ? RestError.REQUEST_SEND_ERROR : error2.code ?? RestError.REQUEST_SEND_ERROR,
+    request
+  });
+}
+function sendRequestBody(clientRequest, body2, request, onError) {
+  if (body2 && isReadableStream(body2)) {
+    pipeUploadStream(body2, clientRequest, request, onError);
+  } else if (body2) {
+    if (typeof body2 === "string" || Buffer.isBuffer(body2)) {
+      clientRequest.end(body2);
+    } else {
+      logger.error("Unrecognized body type", body2);
+      throw new RestError("Unrecognized body type", { request });
+    }
+  } else {
+    clientRequest.end();
+  }
+}
+function prepareRequestBody(request, useExpectContinue) {
+  const requestBody = request.body;
+  const resolvedBody = typeof requestBody === "function" ? requestBody() : requestBody;
+  const body2 = resolvedBody && isArrayBuffer(resolvedBody) ? arrayBufferToBuffer(resolvedBody) : resolvedBody;
+  if (!useExpectContinue && body2 && !request.headers.has("Content-Length")) {
+    const bodyLength = getBodyLength(body2);
+    if (bodyLength !== null) {
+      request.headers.set("Content-Length", bodyLength);
+    }
+  }
+  if (!body2 || !request.onUploadProgress) {
+    return body2;
+  }
+  const uploadReportStream = new ReportTransform(request.onUploadProgress);
+  uploadReportStream.on("error", (e) => {
+    logger.error("Error in upload progress", e);
+  });
+  if (isReadableStream(body2)) {
+    pipeUploadStream(body2, uploadReportStream, request);
+  } else {
+    uploadReportStream.end(body2);
+  }
+  return uploadReportStream;
+}
 var NodeHttpClient = class {
   cachedHttpAgent;
   cachedHttpsAgents = /* @__PURE__ */ new WeakMap();
@@ -43471,10 +43978,12 @@ var NodeHttpClient = class {
    * @param request - The request to be made.
    */
   async sendRequest(request) {
+    const requestBody = request.body;
     const abortController = new AbortController();
     let abortListener;
-    if (request.abortSignal) {
-      if (request.abortSignal.aborted) {
+    const requestAbortSignal = request.abortSignal;
+    if (requestAbortSignal) {
+      if (requestAbortSignal.aborted) {
         throw new AbortError("The operation was aborted. Request has already been canceled.");
       }
       abortListener = (event) => {
@@ -43482,7 +43991,7 @@ var NodeHttpClient = class {
           abortController.abort();
         }
       };
-      request.abortSignal.addEventListener("abort", abortListener);
+      requestAbortSignal.addEventListener("abort", abortListener);
     }
     let timeoutId;
     if (request.timeout > 0) {
@@ -43494,32 +44003,25 @@ var NodeHttpClient = class {
     }
     const acceptEncoding = request.headers.get("Accept-Encoding");
     const shouldDecompress = acceptEncoding?.includes("gzip") || acceptEncoding?.includes("deflate");
-    let body2 = typeof request.body === "function" ? request.body() : request.body;
-    if (body2 && !request.headers.has("Content-Length")) {
-      const bodyLength = getBodyLength(body2);
-      if (bodyLength !== null) {
-        request.headers.set("Content-Length", bodyLength);
-      }
-    }
+    let body2;
     let responseStream;
+    let requestComplete = Promise.resolve();
     try {
-      if (body2 && request.onUploadProgress) {
-        const onUploadProgress = request.onUploadProgress;
-        const uploadReportStream = new ReportTransform(onUploadProgress);
-        uploadReportStream.on("error", (e) => {
-          logger.error("Error in upload progress", e);
-        });
-        if (isReadableStream(body2)) {
-          body2.pipe(uploadReportStream);
-        } else {
-          uploadReportStream.end(body2);
-        }
-        body2 = uploadReportStream;
+      let useExpectContinue = hasExpectContinue(request);
+      const knownBodyLength = useExpectContinue && typeof requestBody !== "function" ? getBodyLength(requestBody ?? null) : null;
+      if (knownBodyLength === 0) {
+        removeExpectContinueHeader(request);
+        useExpectContinue = false;
       }
-      const res = await this.makeRequest(request, abortController, body2);
-      if (timeoutId !== void 0) {
-        clearTimeout(timeoutId);
+      if (!useExpectContinue) {
+        body2 = prepareRequestBody(request, false);
       }
+      const result = useExpectContinue ? await this.makeRequestWithExpectContinue(request, abortController, () => {
+        body2 = prepareRequestBody(request, true);
+        return body2;
+      }, knownBodyLength) : await this.makeRequest(request, abortController, body2);
+      requestComplete = result.requestComplete;
+      const res = result.response;
       const headers = getResponseHeaders(res);
       const status = res.statusCode ?? 0;
       const response = {
@@ -43527,19 +44029,26 @@ var NodeHttpClient = class {
         headers,
         request
       };
-      if (request.method === "HEAD") {
+      if (!result.isRequestComplete()) {
+        setRequestCompletion(response, result.requestComplete);
+        const clearDisposer = setResponseBodyDisposer(response, result.disposeRequest);
+        result.requestComplete.then(clearDisposer).catch((error2) => {
+          logger.warning("Error disposing request", error2);
+        });
+      }
+      const method = typeof request.requestOverrides?.method === "string" ? request.requestOverrides.method.toUpperCase() : request.method;
+      if (method === "HEAD") {
         res.resume();
         return response;
       }
-      responseStream = shouldDecompress ? getDecodedResponseStream(res, headers) : res;
+      responseStream = shouldDecompress ? getDecodedResponseStream(res, headers, abortController.signal) : res;
       const onDownloadProgress = request.onDownloadProgress;
       if (onDownloadProgress) {
         const downloadReportStream = new ReportTransform(onDownloadProgress);
         downloadReportStream.on("error", (e) => {
           logger.error("Error in download progress", e);
         });
-        responseStream.pipe(downloadReportStream);
-        responseStream = downloadReportStream;
+        responseStream = pipeResponseStream(responseStream, downloadReportStream, abortController.signal);
       }
       if (
         // Value of POSITIVE_INFINITY in streamResponseStatusCodes is considered as any status code
@@ -43550,8 +44059,19 @@ var NodeHttpClient = class {
         response.bodyAsText = await streamToText(responseStream);
       }
       return response;
+    } catch (error2) {
+      if (isReadableStream(body2)) {
+        disposeNodeStream(body2);
+      }
+      if (responseStream) {
+        disposeNodeStream(responseStream);
+      }
+      throw error2;
     } finally {
-      if (request.abortSignal && abortListener) {
+      if (timeoutId !== void 0) {
+        clearTimeout(timeoutId);
+      }
+      if (requestAbortSignal && abortListener) {
         let uploadStreamDone = Promise.resolve();
         if (isReadableStream(body2)) {
           uploadStreamDone = isStreamComplete(body2);
@@ -43560,9 +44080,9 @@ var NodeHttpClient = class {
         if (isReadableStream(responseStream)) {
           downloadStreamDone = isStreamComplete(responseStream);
         }
-        Promise.all([uploadStreamDone, downloadStreamDone]).then(() => {
+        Promise.all([requestComplete, uploadStreamDone, downloadStreamDone]).then(() => {
           if (abortListener) {
-            request.abortSignal?.removeEventListener("abort", abortListener);
+            requestAbortSignal.removeEventListener("abort", abortListener);
           }
         }).catch((e) => {
           logger.warning("Error when cleaning up abortListener on httpRequest", e);
@@ -43571,46 +44091,54 @@ var NodeHttpClient = class {
     }
   }
   makeRequest(request, abortController, body2) {
+    const { options, isInsecure } = this.getRequestOptions(request);
+    return new Promise((resolve3, reject) => {
+      const { createRequest, rejectRequest, abortRequest } = createRequestLifecycle(request, options, isInsecure, resolve3, reject);
+      const req = createRequest();
+      req.once("error", rejectRequest);
+      abortController.signal.addEventListener("abort", () => abortRequest(req));
+      sendRequestBody(req, body2, request, rejectRequest);
+    });
+  }
+  makeRequestWithExpectContinue(request, abortController, prepareBody, knownBodyLength) {
+    const { options, isInsecure } = this.getRequestOptions(request);
+    addExpectContinueFraming(options, knownBodyLength);
+    return new Promise((resolve3, reject) => {
+      const { createRequest, onResponse, rejectRequest, abortRequest } = createRequestLifecycle(request, options, isInsecure, resolve3, reject);
+      createExpectContinueRequest({
+        abortSignal: abortController.signal,
+        bodyStream: isReadableStream(request.body) ? request.body : void 0,
+        createRequest,
+        onAbort: abortRequest,
+        onError: rejectRequest,
+        onBodyError: reject,
+        onResponse,
+        sendBody: (clientRequest) => {
+          const body2 = prepareBody();
+          sendRequestBody(clientRequest, body2, request, rejectRequest);
+        }
+      });
+    });
+  }
+  getRequestOptions(request) {
     const url2 = new URL(request.url);
     const isInsecure = url2.protocol !== "https:";
     if (isInsecure && !request.allowInsecureConnection) {
       throw new Error(`Cannot connect to ${request.url} while allowInsecureConnection is false.`);
     }
     const agent = request.agent ?? this.getOrCreateAgent(request, isInsecure);
-    const options = {
-      agent,
-      hostname: url2.hostname,
-      path: `${url2.pathname}${url2.search}`,
-      port: url2.port,
-      method: request.method,
-      headers: request.headers.toJSON({ preserveCase: true }),
-      ...request.requestOverrides
-    };
-    return new Promise((resolve3, reject) => {
-      const req = isInsecure ? http.request(options, resolve3) : https.request(options, resolve3);
-      req.once("error", (err) => {
-        reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
-      });
-      abortController.signal.addEventListener("abort", () => {
-        const abortError = new AbortError("The operation was aborted. Rejecting from abort signal callback while making request.");
-        req.destroy(abortError);
-        reject(abortError);
-      });
-      if (body2 && isReadableStream(body2)) {
-        body2.pipe(req);
-      } else if (body2) {
-        if (typeof body2 === "string" || Buffer.isBuffer(body2)) {
-          req.end(body2);
-        } else if (isArrayBuffer(body2)) {
-          req.end(ArrayBuffer.isView(body2) ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : Buffer.from(body2));
-        } else {
-          logger.error("Unrecognized body type", body2);
-          reject(new RestError("Unrecognized body type"));
-        }
-      } else {
-        req.end();
+    return {
+      isInsecure,
+      options: {
+        agent,
+        hostname: url2.hostname,
+        path: `${url2.pathname}${url2.search}`,
+        port: url2.port,
+        method: request.method,
+        headers: request.headers.toJSON({ preserveCase: true }),
+        ...request.requestOverrides
       }
-    });
+    };
   }
   getOrCreateAgent(request, isInsecure) {
     const disableKeepAlive = request.disableKeepAlive;
@@ -43657,41 +44185,81 @@ function getResponseHeaders(res) {
   }
   return headers;
 }
-function getDecodedResponseStream(stream4, headers) {
+function getDecodedResponseStream(stream4, headers, abortSignal) {
   const contentEncoding = headers.get("Content-Encoding");
   if (contentEncoding === "gzip") {
-    const unzip2 = zlib.createGunzip();
-    stream4.pipe(unzip2);
-    return unzip2;
+    return pipeResponseStream(stream4, zlib.createGunzip(), abortSignal);
   } else if (contentEncoding === "deflate") {
-    const inflate = zlib.createInflate();
-    stream4.pipe(inflate);
-    return inflate;
+    return pipeResponseStream(stream4, zlib.createInflate(), abortSignal);
   }
   return stream4;
+}
+function pipeUploadStream(source, destination, request, onError) {
+  let tearingDown = false;
+  const cleanupFinished = finished(source, { writable: false }, onSourceComplete);
+  function onSourceComplete(error2) {
+    cleanupFinished();
+    destination.removeListener("close", onDestinationClose);
+    if (error2 && !tearingDown) {
+      const requestError = toRequestSendError(error2, request);
+      destination.destroy(requestError);
+      onError?.(requestError);
+    }
+  }
+  function onDestinationClose() {
+    tearingDown = true;
+    source.unpipe(destination);
+    disposeNodeStream(source);
+  }
+  destination.once("close", onDestinationClose);
+  source.pipe(destination);
+}
+function pipeResponseStream(source, destination, abortSignal) {
+  setResponseBodySource(destination, source);
+  let cleanupSource = () => {
+  };
+  let cleanupDestination = () => {
+  };
+  cleanupSource = finished(source, { writable: false }, (error2) => {
+    cleanupSource();
+    if (error2) {
+      destination.destroy(abortSignal.aborted ? new AbortError() : error2);
+    }
+  });
+  cleanupDestination = finished(destination, { writable: false }, () => {
+    cleanupDestination();
+    source.unpipe(destination);
+    if (source.readable) {
+      disposeNodeStream(source);
+    }
+  });
+  return source.pipe(destination);
 }
 function streamToText(stream4) {
   return new Promise((resolve3, reject) => {
     const buffer2 = [];
-    stream4.on("data", (chunk) => {
+    const cleanupFinished = finished(stream4, { writable: false }, onComplete);
+    function onData(chunk) {
       if (Buffer.isBuffer(chunk)) {
         buffer2.push(chunk);
       } else {
         buffer2.push(Buffer.from(chunk));
       }
-    });
-    stream4.on("end", () => {
-      resolve3(Buffer.concat(buffer2).toString("utf8"));
-    });
-    stream4.on("error", (e) => {
-      if (e && e?.name === "AbortError") {
-        reject(e);
-      } else {
-        reject(new RestError(`Error reading response as text: ${e.message}`, {
+    }
+    function onComplete(error2) {
+      cleanupFinished();
+      stream4.removeListener("data", onData);
+      if (error2?.name === "AbortError") {
+        reject(error2);
+      } else if (error2) {
+        reject(new RestError(`Error reading response as text: ${error2.message}`, {
           code: RestError.PARSE_ERROR
         }));
+      } else {
+        resolve3(Buffer.concat(buffer2).toString("utf8"));
       }
-    });
+    }
+    stream4.on("data", onData);
   });
 }
 function getBodyLength(body2) {
@@ -43704,7 +44272,7 @@ function getBodyLength(body2) {
   } else if (isArrayBuffer(body2)) {
     return body2.byteLength;
   } else if (typeof body2 === "string") {
-    return Buffer.from(body2).length;
+    return Buffer.byteLength(body2);
   } else {
     return null;
   }
@@ -43735,7 +44303,7 @@ function logPolicy(options = {}) {
       logger7(`Request: ${sanitizer.sanitize(request)}`);
       const response = await next(request);
       logger7(`Response status code: ${response.status}`);
-      logger7(`Headers: ${sanitizer.sanitize(response.headers)}`);
+      logger7(`Headers: ${sanitizer.sanitize({ headers: response.headers })}`);
       return response;
     }
   };
@@ -43908,7 +44476,6 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
       let retryCount = -1;
       retryRequest: while (true) {
         retryCount += 1;
-        response = void 0;
         responseError = void 0;
         try {
           logger7.info(`Retry ${retryCount}: Attempting to send request`, request.requestId);
@@ -43957,11 +44524,17 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
           }
           if (retryAfterInMs || retryAfterInMs === 0) {
             strategyLogger.info(`Retry ${retryCount}: Retry strategy ${strategy.name} retries after ${retryAfterInMs}`);
+            if (response) {
+              await disposeResponseBody(response);
+            }
             await delay(retryAfterInMs, void 0, { abortSignal: request.abortSignal });
             continue retryRequest;
           }
           if (redirectTo) {
             strategyLogger.info(`Retry ${retryCount}: Retry strategy ${strategy.name} redirects to ${redirectTo}`);
+            if (response) {
+              await disposeResponseBody(response);
+            }
             request.url = redirectTo;
             continue retryRequest;
           }
@@ -44286,10 +44859,14 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
     request.url = url2.toString();
     if (status === 303) {
       request.method = "GET";
-      request.headers.delete("Content-Length");
+      if (request.requestOverrides && "method" in request.requestOverrides) {
+        request.requestOverrides = { ...request.requestOverrides, method: "GET" };
+      }
+      removeRequestBodyHeaders(request);
       delete request.body;
     }
     request.headers.delete("Authorization");
+    await disposeResponseBody(response);
     const res = await next(request);
     return handleRedirect(next, res, maxRetries, allowCrossOriginRedirects, currentRetries + 1);
   }
@@ -44504,7 +45081,7 @@ async function setPlatformSpecificData2(map) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/constants.js
-var SDK_VERSION2 = "1.24.0";
+var SDK_VERSION2 = "1.25.1";
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
 function getUserAgentString2(telemetryInfo) {
@@ -44983,6 +45560,57 @@ function wrapAbortSignalLike(abortSignalLike) {
   return { abortSignal: controller.signal, cleanup };
 }
 
+// node_modules/@azure/core-rest-pipeline/dist/esm/util/cleanupOnCompletion.js
+function cleanupOnRequestResponseCompletion(response, cleanup) {
+  const stream4 = response?.readableStreamBody;
+  const requestCompletion = response ? getRequestCompletion(response) : void 0;
+  const browserResponseCompletion = response ? getResponseBodyCompletion(response) : void 0;
+  let requestDone = requestCompletion === void 0;
+  let nodeResponseDone = !stream4 || !stream4.readable;
+  let browserResponseDone = browserResponseCompletion === void 0;
+  let cleanedUp = false;
+  const cleanupIfComplete = () => {
+    if (cleanedUp || !requestDone || !nodeResponseDone || !browserResponseDone) {
+      return;
+    }
+    cleanedUp = true;
+    cleanup();
+  };
+  const onResponseComplete = () => {
+    stream4?.removeListener("end", onResponseComplete);
+    stream4?.removeListener("close", onResponseComplete);
+    stream4?.removeListener("error", onResponseComplete);
+    nodeResponseDone = true;
+    try {
+      cleanupIfComplete();
+    } catch (error2) {
+      logger2.warning("Error cleaning up after response stream completion", error2);
+    }
+  };
+  if (!nodeResponseDone && stream4) {
+    stream4.once("end", onResponseComplete);
+    stream4.once("close", onResponseComplete);
+    stream4.once("error", onResponseComplete);
+  }
+  if (requestCompletion) {
+    requestCompletion.then(() => {
+      requestDone = true;
+      return cleanupIfComplete();
+    }).catch((error2) => {
+      logger2.warning("Error cleaning up after request completion", error2);
+    });
+  }
+  if (browserResponseCompletion) {
+    browserResponseCompletion.then(() => {
+      browserResponseDone = true;
+      return cleanupIfComplete();
+    }).catch((error2) => {
+      logger2.warning("Error cleaning up after response body completion", error2);
+    });
+  }
+  cleanupIfComplete();
+}
+
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/wrapAbortSignalLikePolicy.js
 var wrapAbortSignalLikePolicyName = "wrapAbortSignalLikePolicy";
 function wrapAbortSignalLikePolicy() {
@@ -44992,12 +45620,18 @@ function wrapAbortSignalLikePolicy() {
       if (!request.abortSignal) {
         return next(request);
       }
-      const { abortSignal, cleanup } = wrapAbortSignalLike(request.abortSignal);
+      const originalAbortSignal = request.abortSignal;
+      const { abortSignal, cleanup } = wrapAbortSignalLike(originalAbortSignal);
       request.abortSignal = abortSignal;
+      let response;
       try {
-        return await next(request);
+        response = await next(request);
+        return response;
       } finally {
-        cleanup?.();
+        request.abortSignal = originalAbortSignal;
+        if (cleanup) {
+          cleanupOnRequestResponseCompletion(response, cleanup);
+        }
       }
     }
   };
@@ -45037,12 +45671,18 @@ function createDefaultHttpClient2() {
   const client2 = createDefaultHttpClient();
   return {
     async sendRequest(request) {
-      const { abortSignal, cleanup } = request.abortSignal ? wrapAbortSignalLike(request.abortSignal) : {};
+      const originalAbortSignal = request.abortSignal;
+      const { abortSignal, cleanup } = originalAbortSignal ? wrapAbortSignalLike(originalAbortSignal) : {};
+      let response;
       try {
         request.abortSignal = abortSignal;
-        return await client2.sendRequest(request);
+        response = await client2.sendRequest(request);
+        return response;
       } finally {
-        cleanup?.();
+        request.abortSignal = originalAbortSignal;
+        if (cleanup) {
+          cleanupOnRequestResponseCompletion(response, cleanup);
+        }
       }
     }
   };
@@ -45269,6 +45909,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger7
           }, parsedClaim);
           if (shouldSendRequest) {
+            await disposeResponseBody(response);
             [response, error2] = await trySendRequest(request, next);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
@@ -45280,6 +45921,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger7
           });
           if (shouldSendRequest) {
+            await disposeResponseBody(response);
             [response, error2] = await trySendRequest(request, next);
           }
           if (isChallengeResponse(response)) {
@@ -45300,6 +45942,7 @@ function bearerTokenAuthenticationPolicy(options) {
                 logger: logger7
               }, parsedClaim);
               if (shouldSendRequest) {
+                await disposeResponseBody(response);
                 [response, error2] = await trySendRequest(request, next);
               }
             }
@@ -52867,21 +53510,8 @@ var BufferScheduler = class {
 import Stream, { Readable as Readable3 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
-var require2;
-var __filename;
-var __dirname;
-if (__isNode__) {
-  require2 = createRequire(import.meta.url);
-  __filename = fileURLToPath(import.meta.url);
-  __dirname = dirname(__filename);
-}
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
-  if (typeof __filename !== "undefined") _scriptDir = _scriptDir || __filename;
   return (function(NativeCRC642) {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
@@ -52929,32 +53559,6 @@ var NativeCRC64 = (() => {
     }
     if (ENVIRONMENT_IS_NODE) {
       if (typeof process == "undefined" || !process.release || process.release.name !== "node") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      var fs6 = require2("fs");
-      var nodePath = require2("path");
-      if (ENVIRONMENT_IS_WORKER) {
-        scriptDirectory = nodePath.dirname(scriptDirectory) + "/";
-      } else {
-        scriptDirectory = __dirname + "/";
-      }
-      read_ = (filename, binary) => {
-        filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        return fs6.readFileSync(filename, binary ? void 0 : "utf8");
-      };
-      readBinary = (filename) => {
-        var ret = read_(filename, true);
-        if (!ret.buffer) {
-          ret = new Uint8Array(ret);
-        }
-        assert(ret.buffer);
-        return ret;
-      };
-      readAsync = (filename, onload, onerror) => {
-        filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        fs6.readFile(filename, function(err2, data) {
-          if (err2) onerror(err2);
-          else onload(data.buffer);
-        });
-      };
       if (process["argv"].length > 1) {
         thisProgram = process["argv"][1].replace(/\\/g, "/");
       }
@@ -52979,24 +53583,7 @@ var NativeCRC64 = (() => {
         return "[Emscripten Module object]";
       };
     } else if (ENVIRONMENT_IS_SHELL) {
-      if (typeof process == "object" && typeof require2 === "function" || typeof window == "object" || typeof importScripts == "function") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      if (typeof read != "undefined") {
-        read_ = function shell_read(f) {
-          return read(f);
-        };
-      }
-      readBinary = function readBinary2(f) {
-        let data;
-        if (typeof readbuffer == "function") {
-          return new Uint8Array(readbuffer(f));
-        }
-        data = read(f, "binary");
-        assert(typeof data == "object");
-        return data;
-      };
-      readAsync = function readAsync2(f, onload, onerror) {
-        setTimeout(() => onload(readBinary(f)), 0);
-      };
+      if (typeof process == "object" && typeof __require === "function" || typeof window == "object" || typeof importScripts == "function") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
       if (typeof scriptArgs != "undefined") {
         arguments_ = scriptArgs;
       } else if (typeof arguments != "undefined") {
@@ -53017,55 +53604,7 @@ var NativeCRC64 = (() => {
         typeof printErr != "undefined" ? printErr : print;
       }
     } else if (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) {
-      if (ENVIRONMENT_IS_WORKER) {
-        scriptDirectory = self.location.href;
-      } else if (typeof document != "undefined" && document.currentScript) {
-        scriptDirectory = document.currentScript.src;
-      }
-      if (_scriptDir) {
-        scriptDirectory = _scriptDir;
-      }
-      if (scriptDirectory.indexOf("blob:") !== 0) {
-        scriptDirectory = scriptDirectory.substr(0, scriptDirectory.replace(/[?#].*/, "").lastIndexOf("/") + 1);
-      } else {
-        scriptDirectory = "";
-      }
       if (!(typeof window == "object" || typeof importScripts == "function")) throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      {
-        read_ = (url2) => {
-          var xhr = new XMLHttpRequest();
-          xhr.open("GET", url2, false);
-          xhr.send(null);
-          return xhr.responseText;
-        };
-        if (ENVIRONMENT_IS_WORKER) {
-          readBinary = (url2) => {
-            var xhr = new XMLHttpRequest();
-            xhr.open("GET", url2, false);
-            xhr.responseType = "arraybuffer";
-            xhr.send(null);
-            return new Uint8Array(
-              /** @type{!ArrayBuffer} */
-              xhr.response
-            );
-          };
-        }
-        readAsync = (url2, onload, onerror) => {
-          var xhr = new XMLHttpRequest();
-          xhr.open("GET", url2, true);
-          xhr.responseType = "arraybuffer";
-          xhr.onload = () => {
-            if (xhr.status == 200 || xhr.status == 0 && xhr.response) {
-              onload(xhr.response);
-              return;
-            }
-            onerror();
-          };
-          xhr.onerror = onerror;
-          xhr.send(null);
-        };
-      }
-      setWindowTitle = (title) => document.title = title;
     } else {
       throw new Error("environment detection error");
     }
@@ -54853,14 +55392,14 @@ var NativeCRC64 = (() => {
     missingLibrarySymbols.forEach(missingLibrarySymbol);
     var calledRun;
     dependenciesFulfilled = function runCaller() {
-      if (!calledRun) run2();
+      if (!calledRun) run3();
       if (!calledRun) dependenciesFulfilled = runCaller;
     };
     function stackCheckInit() {
       _emscripten_stack_init();
       writeStackCookie();
     }
-    function run2(args) {
+    function run3(args) {
       args = args || arguments_;
       if (runDependencies > 0) {
         return;
@@ -54918,7 +55457,7 @@ var NativeCRC64 = (() => {
         Module["preInit"].pop()();
       }
     }
-    run2();
+    run3();
     function WrapperObject() {
     }
     WrapperObject.prototype = Object.create(WrapperObject.prototype);
@@ -57013,6 +57552,9 @@ function storageRequestFailureDetailsParserPolicy() {
     async sendRequest(request, next) {
       try {
         const response = await next(request);
+        if (response.status === 400 && response.bodyAsText?.includes("<Error><Code>InvalidHeaderValue</Code>") && response.bodyAsText.includes("<HeaderName>x-ms-version</HeaderName>")) {
+          response.bodyAsText = response.bodyAsText.replace(/<Message>.*<\/Message>/s, "<Message>The provided service version is not enabled on this storage account. Please see https://learn.microsoft.com/rest/api/storageservices/versioning-for-the-azure-storage-services for additional information.</Message>");
+        }
         return response;
       } catch (err) {
         if (typeof err === "object" && err !== null && err.response && err.response.parsedBody) {
@@ -57062,8 +57604,8 @@ var UserDelegationKeyCredential = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/constants.js
-var SDK_VERSION3 = "12.32.0";
-var SERVICE_VERSION = "2026-04-06";
+var SDK_VERSION3 = "12.34.0";
+var SERVICE_VERSION = "2026-10-06";
 var BLOCK_BLOB_MAX_UPLOAD_BLOB_BYTES = 256 * 1024 * 1024;
 var BLOCK_BLOB_MAX_STAGE_BLOCK_BYTES = 4e3 * 1024 * 1024;
 var BLOCK_BLOB_MAX_BLOCKS = 5e4;
@@ -57712,8 +58254,12 @@ __export(mappers_exports, {
   ContainerGetPropertiesExceptionHeaders: () => ContainerGetPropertiesExceptionHeaders,
   ContainerGetPropertiesHeaders: () => ContainerGetPropertiesHeaders,
   ContainerItem: () => ContainerItem,
+  ContainerListBlobFlatSegmentApacheArrowExceptionHeaders: () => ContainerListBlobFlatSegmentApacheArrowExceptionHeaders,
+  ContainerListBlobFlatSegmentApacheArrowHeaders: () => ContainerListBlobFlatSegmentApacheArrowHeaders,
   ContainerListBlobFlatSegmentExceptionHeaders: () => ContainerListBlobFlatSegmentExceptionHeaders,
   ContainerListBlobFlatSegmentHeaders: () => ContainerListBlobFlatSegmentHeaders,
+  ContainerListBlobHierarchySegmentApacheArrowExceptionHeaders: () => ContainerListBlobHierarchySegmentApacheArrowExceptionHeaders,
+  ContainerListBlobHierarchySegmentApacheArrowHeaders: () => ContainerListBlobHierarchySegmentApacheArrowHeaders,
   ContainerListBlobHierarchySegmentExceptionHeaders: () => ContainerListBlobHierarchySegmentExceptionHeaders,
   ContainerListBlobHierarchySegmentHeaders: () => ContainerListBlobHierarchySegmentHeaders,
   ContainerProperties: () => ContainerProperties,
@@ -59102,7 +59648,8 @@ var BlobPropertiesInternal = {
             "Hot",
             "Cool",
             "Archive",
-            "Cold"
+            "Cold",
+            "Smart"
           ]
         }
       },
@@ -59121,7 +59668,33 @@ var BlobPropertiesInternal = {
           allowedValues: [
             "rehydrate-pending-to-hot",
             "rehydrate-pending-to-cool",
-            "rehydrate-pending-to-cold"
+            "rehydrate-pending-to-cold",
+            "rehydrate-pending-to-smart"
+          ]
+        }
+      },
+      smartAccessTier: {
+        serializedName: "SmartAccessTier",
+        xmlName: "SmartAccessTier",
+        type: {
+          name: "Enum",
+          allowedValues: [
+            "P4",
+            "P6",
+            "P10",
+            "P15",
+            "P20",
+            "P30",
+            "P40",
+            "P50",
+            "P60",
+            "P70",
+            "P80",
+            "Hot",
+            "Cool",
+            "Archive",
+            "Cold",
+            "Smart"
           ]
         }
       },
@@ -61445,6 +62018,66 @@ var ContainerListBlobFlatSegmentExceptionHeaders = {
     }
   }
 };
+var ContainerListBlobFlatSegmentApacheArrowHeaders = {
+  serializedName: "Container_listBlobFlatSegmentApacheArrowHeaders",
+  type: {
+    name: "Composite",
+    className: "ContainerListBlobFlatSegmentApacheArrowHeaders",
+    modelProperties: {
+      contentType: {
+        serializedName: "content-type",
+        xmlName: "content-type",
+        type: {
+          name: "String"
+        }
+      },
+      clientRequestId: {
+        serializedName: "x-ms-client-request-id",
+        xmlName: "x-ms-client-request-id",
+        type: {
+          name: "String"
+        }
+      },
+      requestId: {
+        serializedName: "x-ms-request-id",
+        xmlName: "x-ms-request-id",
+        type: {
+          name: "String"
+        }
+      },
+      version: {
+        serializedName: "x-ms-version",
+        xmlName: "x-ms-version",
+        type: {
+          name: "String"
+        }
+      },
+      date: {
+        serializedName: "date",
+        xmlName: "date",
+        type: {
+          name: "DateTimeRfc1123"
+        }
+      }
+    }
+  }
+};
+var ContainerListBlobFlatSegmentApacheArrowExceptionHeaders = {
+  serializedName: "Container_listBlobFlatSegmentApacheArrowExceptionHeaders",
+  type: {
+    name: "Composite",
+    className: "ContainerListBlobFlatSegmentApacheArrowExceptionHeaders",
+    modelProperties: {
+      errorCode: {
+        serializedName: "x-ms-error-code",
+        xmlName: "x-ms-error-code",
+        type: {
+          name: "String"
+        }
+      }
+    }
+  }
+};
 var ContainerListBlobHierarchySegmentHeaders = {
   serializedName: "Container_listBlobHierarchySegmentHeaders",
   type: {
@@ -61501,6 +62134,66 @@ var ContainerListBlobHierarchySegmentExceptionHeaders = {
   type: {
     name: "Composite",
     className: "ContainerListBlobHierarchySegmentExceptionHeaders",
+    modelProperties: {
+      errorCode: {
+        serializedName: "x-ms-error-code",
+        xmlName: "x-ms-error-code",
+        type: {
+          name: "String"
+        }
+      }
+    }
+  }
+};
+var ContainerListBlobHierarchySegmentApacheArrowHeaders = {
+  serializedName: "Container_listBlobHierarchySegmentApacheArrowHeaders",
+  type: {
+    name: "Composite",
+    className: "ContainerListBlobHierarchySegmentApacheArrowHeaders",
+    modelProperties: {
+      contentType: {
+        serializedName: "content-type",
+        xmlName: "content-type",
+        type: {
+          name: "String"
+        }
+      },
+      clientRequestId: {
+        serializedName: "x-ms-client-request-id",
+        xmlName: "x-ms-client-request-id",
+        type: {
+          name: "String"
+        }
+      },
+      requestId: {
+        serializedName: "x-ms-request-id",
+        xmlName: "x-ms-request-id",
+        type: {
+          name: "String"
+        }
+      },
+      version: {
+        serializedName: "x-ms-version",
+        xmlName: "x-ms-version",
+        type: {
+          name: "String"
+        }
+      },
+      date: {
+        serializedName: "date",
+        xmlName: "date",
+        type: {
+          name: "DateTimeRfc1123"
+        }
+      }
+    }
+  }
+};
+var ContainerListBlobHierarchySegmentApacheArrowExceptionHeaders = {
+  serializedName: "Container_listBlobHierarchySegmentApacheArrowExceptionHeaders",
+  type: {
+    name: "Composite",
+    className: "ContainerListBlobHierarchySegmentApacheArrowExceptionHeaders",
     modelProperties: {
       errorCode: {
         serializedName: "x-ms-error-code",
@@ -61940,6 +62633,34 @@ var BlobDownloadHeaders = {
           name: "Number"
         }
       },
+      accessTier: {
+        serializedName: "x-ms-access-tier",
+        xmlName: "x-ms-access-tier",
+        type: {
+          name: "String"
+        }
+      },
+      accessTierInferred: {
+        serializedName: "x-ms-access-tier-inferred",
+        xmlName: "x-ms-access-tier-inferred",
+        type: {
+          name: "Boolean"
+        }
+      },
+      accessTierChangedOn: {
+        serializedName: "x-ms-access-tier-change-time",
+        xmlName: "x-ms-access-tier-change-time",
+        type: {
+          name: "DateTimeRfc1123"
+        }
+      },
+      smartAccessTier: {
+        serializedName: "x-ms-smart-access-tier",
+        xmlName: "x-ms-smart-access-tier",
+        type: {
+          name: "String"
+        }
+      },
       errorCode: {
         serializedName: "x-ms-error-code",
         xmlName: "x-ms-error-code",
@@ -62265,6 +62986,13 @@ var BlobGetPropertiesHeaders = {
         xmlName: "x-ms-access-tier-change-time",
         type: {
           name: "DateTimeRfc1123"
+        }
+      },
+      smartAccessTier: {
+        serializedName: "x-ms-smart-access-tier",
+        xmlName: "x-ms-smart-access-tier",
+        type: {
+          name: "String"
         }
       },
       versionId: {
@@ -65548,6 +66276,13 @@ var BlockBlobUploadHeaders = {
           name: "ByteArray"
         }
       },
+      xMsContentCrc64: {
+        serializedName: "x-ms-content-crc64",
+        xmlName: "x-ms-content-crc64",
+        type: {
+          name: "ByteArray"
+        }
+      },
       clientRequestId: {
         serializedName: "x-ms-client-request-id",
         xmlName: "x-ms-client-request-id",
@@ -65660,6 +66395,13 @@ var BlockBlobPutBlobFromUrlHeaders = {
       contentMD5: {
         serializedName: "content-md5",
         xmlName: "content-md5",
+        type: {
+          name: "ByteArray"
+        }
+      },
+      xMsContentCrc64: {
+        serializedName: "x-ms-content-crc64",
+        xmlName: "x-ms-content-crc64",
         type: {
           name: "ByteArray"
         }
@@ -66253,7 +66995,7 @@ var timeoutInSeconds = {
 var version2 = {
   parameterPath: "version",
   mapper: {
-    defaultValue: "2026-04-06",
+    defaultValue: "2026-10-06",
     isConstant: true,
     serializedName: "x-ms-version",
     type: {
@@ -66798,6 +67540,27 @@ var startFrom = {
     }
   }
 };
+var accept2 = {
+  parameterPath: "accept",
+  mapper: {
+    defaultValue: "application/vnd.apache.arrow.stream,application/xml",
+    isConstant: true,
+    serializedName: "Accept",
+    type: {
+      name: "String"
+    }
+  }
+};
+var endBefore = {
+  parameterPath: ["options", "endBefore"],
+  mapper: {
+    serializedName: "endBefore",
+    xmlName: "endBefore",
+    type: {
+      name: "String"
+    }
+  }
+};
 var delimiter = {
   parameterPath: "delimiter",
   mapper: {
@@ -67159,7 +67922,8 @@ var tier = {
         "Hot",
         "Cool",
         "Archive",
-        "Cold"
+        "Cold",
+        "Smart"
       ]
     }
   }
@@ -67397,7 +68161,8 @@ var tier1 = {
         "Hot",
         "Cool",
         "Archive",
-        "Cold"
+        "Cold",
+        "Smart"
       ]
     }
   }
@@ -67551,7 +68316,7 @@ var body1 = {
     }
   }
 };
-var accept2 = {
+var accept3 = {
   parameterPath: "accept",
   mapper: {
     defaultValue: "application/xml",
@@ -68375,6 +69140,14 @@ var ContainerImpl = class {
     return this.client.sendOperationRequest({ options }, listBlobFlatSegmentOperationSpec);
   }
   /**
+   * The List Blobs operation returns a list of the blobs under the specified container. This operation
+   * is for Apache Arrow use case so response is returned as raw to be deserialized by the client.
+   * @param options The options parameters.
+   */
+  listBlobFlatSegmentApacheArrow(options) {
+    return this.client.sendOperationRequest({ options }, listBlobFlatSegmentApacheArrowOperationSpec);
+  }
+  /**
    * [Update] The List Blobs operation returns a list of the blobs under the specified container
    * @param delimiter When the request includes this parameter, the operation returns a BlobPrefix
    *                  element in the response body that acts as a placeholder for all blobs whose names begin with the
@@ -68384,6 +69157,19 @@ var ContainerImpl = class {
    */
   listBlobHierarchySegment(delimiter2, options) {
     return this.client.sendOperationRequest({ delimiter: delimiter2, options }, listBlobHierarchySegmentOperationSpec);
+  }
+  /**
+   * [Update] The List Blobs operation returns a list of the blobs under the specified container. This
+   * operation is for Apache Arrow use case so response is returned as raw to be deserialized by the
+   * client.
+   * @param delimiter When the request includes this parameter, the operation returns a BlobPrefix
+   *                  element in the response body that acts as a placeholder for all blobs whose names begin with the
+   *                  same substring up to the appearance of the delimiter character. The delimiter may be a single
+   *                  character or a string.
+   * @param options The options parameters.
+   */
+  listBlobHierarchySegmentApacheArrow(delimiter2, options) {
+    return this.client.sendOperationRequest({ delimiter: delimiter2, options }, listBlobHierarchySegmentApacheArrowOperationSpec);
   }
   /**
    * Returns the sku name and account kind
@@ -68879,6 +69665,42 @@ var listBlobFlatSegmentOperationSpec = {
   isXML: true,
   serializer: xmlSerializer2
 };
+var listBlobFlatSegmentApacheArrowOperationSpec = {
+  path: "/{containerName}",
+  httpMethod: "GET",
+  responses: {
+    200: {
+      bodyMapper: {
+        type: { name: "Stream" },
+        serializedName: "parsedResponse"
+      },
+      headersMapper: ContainerListBlobFlatSegmentApacheArrowHeaders
+    },
+    default: {
+      bodyMapper: StorageError,
+      headersMapper: ContainerListBlobFlatSegmentApacheArrowExceptionHeaders
+    }
+  },
+  queryParameters: [
+    timeoutInSeconds,
+    comp2,
+    prefix,
+    marker,
+    maxPageSize,
+    restype2,
+    include1,
+    startFrom,
+    endBefore
+  ],
+  urlParameters: [url],
+  headerParameters: [
+    version2,
+    requestId,
+    accept2
+  ],
+  isXML: true,
+  serializer: xmlSerializer2
+};
 var listBlobHierarchySegmentOperationSpec = {
   path: "/{containerName}",
   httpMethod: "GET",
@@ -68908,6 +69730,43 @@ var listBlobHierarchySegmentOperationSpec = {
     version2,
     requestId,
     accept1
+  ],
+  isXML: true,
+  serializer: xmlSerializer2
+};
+var listBlobHierarchySegmentApacheArrowOperationSpec = {
+  path: "/{containerName}",
+  httpMethod: "GET",
+  responses: {
+    200: {
+      bodyMapper: {
+        type: { name: "Stream" },
+        serializedName: "parsedResponse"
+      },
+      headersMapper: ContainerListBlobHierarchySegmentApacheArrowHeaders
+    },
+    default: {
+      bodyMapper: StorageError,
+      headersMapper: ContainerListBlobHierarchySegmentApacheArrowExceptionHeaders
+    }
+  },
+  queryParameters: [
+    timeoutInSeconds,
+    comp2,
+    prefix,
+    marker,
+    maxPageSize,
+    restype2,
+    include1,
+    startFrom,
+    endBefore,
+    delimiter
+  ],
+  urlParameters: [url],
+  headerParameters: [
+    version2,
+    requestId,
+    accept2
   ],
   isXML: true,
   serializer: xmlSerializer2
@@ -70154,7 +71013,7 @@ var uploadPagesOperationSpec = {
     transactionalContentMD5,
     transactionalContentCrc64,
     contentType1,
-    accept2,
+    accept3,
     pageWrite,
     ifSequenceNumberLessThanOrEqualTo,
     ifSequenceNumberLessThan,
@@ -70554,7 +71413,7 @@ var appendBlockOperationSpec = {
     transactionalContentMD5,
     transactionalContentCrc64,
     contentType1,
-    accept2,
+    accept3,
     structuredContentLength,
     maxSize,
     appendPosition
@@ -70780,7 +71639,7 @@ var uploadOperationSpec = {
     transactionalContentMD5,
     transactionalContentCrc64,
     contentType1,
-    accept2,
+    accept3,
     structuredContentLength,
     blobType2
   ],
@@ -70879,7 +71738,7 @@ var stageBlockOperationSpec = {
     transactionalContentMD5,
     transactionalContentCrc64,
     contentType1,
-    accept2,
+    accept3,
     structuredContentLength
   ],
   isXML: true,
@@ -71033,7 +71892,7 @@ var StorageClient = class extends ExtendedServiceClient {
     const defaults2 = {
       requestContentType: "application/json; charset=utf-8"
     };
-    const packageDetails = `azsdk-js-azure-storage-blob/12.32.0`;
+    const packageDetails = `azsdk-js-azure-storage-blob/12.34.0`;
     const userAgentPrefix = options.userAgentOptions && options.userAgentOptions.userAgentPrefix ? `${options.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
     const optionsWithDefaults = {
       ...defaults2,
@@ -71045,7 +71904,7 @@ var StorageClient = class extends ExtendedServiceClient {
     };
     super(optionsWithDefaults);
     this.url = url2;
-    this.version = options.version || "2026-04-06";
+    this.version = options.version || "2026-10-06";
     this.service = new ServiceImpl(this);
     this.container = new ContainerImpl(this);
     this.blob = new BlobImpl(this);
@@ -71073,6 +71932,13 @@ var StorageContextClient = class extends StorageClient {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
+var accountNameSuffixes = [
+  "-secondary-ipv6",
+  "-secondary-dualstack",
+  "-ipv6",
+  "-dualstack",
+  "-secondary"
+];
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
   let path4 = urlParsed.pathname;
@@ -71252,6 +72118,13 @@ function getAccountNameFromUrl(url2) {
   try {
     if (parsedUrl.hostname.split(".")[1] === "blob") {
       accountName = parsedUrl.hostname.split(".")[0];
+      for (let i = 0; i < accountNameSuffixes.length; ++i) {
+        const suffix = accountNameSuffixes[i];
+        if (accountName.endsWith(suffix)) {
+          accountName = accountName.substring(0, accountName.length - suffix.length);
+          break;
+        }
+      }
     } else if (isIpEndpointStyle(parsedUrl)) {
       accountName = parsedUrl.pathname.split("/")[1];
     } else {
@@ -71506,6 +72379,13 @@ var tracingClient = createTracingClient({
   packageVersion: SDK_VERSION3,
   namespace: "Microsoft.Storage"
 });
+
+// node_modules/@azure/storage-blob/dist/esm/utils/blobListXmlParser.js
+var listBlobsXmlSerializer = createSerializer(
+  mappers_exports,
+  /* isXml */
+  true
+);
 
 // node_modules/@azure/storage-blob/dist/esm/sas/BlobSASPermissions.js
 var BlobSASPermissions = class _BlobSASPermissions {
@@ -72049,6 +72929,10 @@ var SASQueryParameters = class {
    * Keys for request query parameters required in the SAS token
    */
   requestQueryParameterKeys;
+  /** To indicate the depth of the virtual blob directory specified
+   * in the canonicalizedresource field of the string-to-sign.
+   */
+  directoryDepth;
   /**
    * Optional. IP range allowed for this SAS.
    *
@@ -72063,7 +72947,7 @@ var SASQueryParameters = class {
     }
     return void 0;
   }
-  constructor(version3, signature, permissionsOrOptions, services, resourceTypes, protocol, startsOn, expiresOn2, ipRange, identifier, resource, cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType2, userDelegationKey, preauthorizedAgentObjectId, correlationId, encryptionScope2, delegatedUserObjectId, requestHeaderKeys, requestQueryParameterKeys) {
+  constructor(version3, signature, permissionsOrOptions, services, resourceTypes, protocol, startsOn, expiresOn2, ipRange, identifier, resource, cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType2, userDelegationKey, preauthorizedAgentObjectId, correlationId, encryptionScope2, delegatedUserObjectId, requestHeaderKeys, requestQueryParameterKeys, directoryDepth) {
     this.version = version3;
     this.signature = signature;
     if (permissionsOrOptions !== void 0 && typeof permissionsOrOptions !== "string") {
@@ -72085,6 +72969,7 @@ var SASQueryParameters = class {
       this.contentType = permissionsOrOptions.contentType;
       this.requestHeaderKeys = permissionsOrOptions.requestHeaderKeys;
       this.requestQueryParameterKeys = permissionsOrOptions.requestQueryParameterKeys;
+      this.directoryDepth = permissionsOrOptions.directoryDepth;
       if (permissionsOrOptions.userDelegationKey) {
         this.signedOid = permissionsOrOptions.userDelegationKey.signedObjectId;
         this.signedTenantId = permissionsOrOptions.userDelegationKey.signedTenantId;
@@ -72115,6 +73000,7 @@ var SASQueryParameters = class {
       this.contentType = contentType2;
       this.requestHeaderKeys = requestHeaderKeys;
       this.requestQueryParameterKeys = requestQueryParameterKeys;
+      this.directoryDepth = directoryDepth;
       if (userDelegationKey) {
         this.signedOid = userDelegationKey.signedObjectId;
         this.signedTenantId = userDelegationKey.signedTenantId;
@@ -72164,6 +73050,7 @@ var SASQueryParameters = class {
       "rsct",
       "saoid",
       "scid",
+      "sdd",
       "sduoid",
       // Signed key user delegation object ID
       "skdutid",
@@ -72264,6 +73151,9 @@ var SASQueryParameters = class {
         case "srq":
           this.tryAppendQueryParameter(queries, param, this.requestQueryParameterKeys);
           break;
+        case "sdd":
+          this.tryAppendQueryParameter(queries, param, this.directoryDepth !== void 0 ? this.directoryDepth.toString() : "");
+          break;
       }
     }
     return queries.join("&");
@@ -72316,7 +73206,11 @@ function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKe
   }
   if (version3 >= "2018-11-09") {
     if (sharedKeyCredential !== void 0) {
-      return generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKeyCredential);
+      if (version3 >= "2020-02-10") {
+        return generateBlobSASQueryParameters20200210(blobSASSignatureValues, sharedKeyCredential);
+      } else {
+        return generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKeyCredential);
+      }
     } else {
       if (version3 >= "2020-02-10") {
         return generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userDelegationKeyCredential);
@@ -72419,6 +73313,59 @@ function generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKe
     stringToSign
   };
 }
+function generateBlobSASQueryParameters20200210(blobSASSignatureValues, sharedKeyCredential) {
+  blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
+  if (!blobSASSignatureValues.identifier && !(blobSASSignatureValues.permissions && blobSASSignatureValues.expiresOn)) {
+    throw new RangeError("Must provide 'permissions' and 'expiresOn' for Blob SAS generation when 'identifier' is not provided.");
+  }
+  let resource = "c";
+  let timestamp = blobSASSignatureValues.snapshotTime;
+  let directoryDepth = void 0;
+  if (blobSASSignatureValues.blobName) {
+    if (blobSASSignatureValues.isDirectory === true) {
+      resource = "d";
+      directoryDepth = trimBlobName(blobSASSignatureValues.blobName).split("/").length;
+    } else {
+      resource = "b";
+      if (blobSASSignatureValues.snapshotTime) {
+        resource = "bs";
+      } else if (blobSASSignatureValues.versionId) {
+        resource = "bv";
+        timestamp = blobSASSignatureValues.versionId;
+      }
+    }
+  }
+  let verifiedPermissions;
+  if (blobSASSignatureValues.permissions) {
+    if (blobSASSignatureValues.blobName) {
+      verifiedPermissions = BlobSASPermissions.parse(blobSASSignatureValues.permissions.toString()).toString();
+    } else {
+      verifiedPermissions = ContainerSASPermissions.parse(blobSASSignatureValues.permissions.toString()).toString();
+    }
+  }
+  const stringToSign = [
+    verifiedPermissions ? verifiedPermissions : "",
+    blobSASSignatureValues.startsOn ? truncatedISO8061Date(blobSASSignatureValues.startsOn, false) : "",
+    blobSASSignatureValues.expiresOn ? truncatedISO8061Date(blobSASSignatureValues.expiresOn, false) : "",
+    getCanonicalName(sharedKeyCredential.accountName, blobSASSignatureValues.containerName, blobSASSignatureValues.blobName),
+    blobSASSignatureValues.identifier,
+    blobSASSignatureValues.ipRange ? ipRangeToString(blobSASSignatureValues.ipRange) : "",
+    blobSASSignatureValues.protocol ? blobSASSignatureValues.protocol : "",
+    blobSASSignatureValues.version,
+    resource,
+    timestamp,
+    blobSASSignatureValues.cacheControl ? blobSASSignatureValues.cacheControl : "",
+    blobSASSignatureValues.contentDisposition ? blobSASSignatureValues.contentDisposition : "",
+    blobSASSignatureValues.contentEncoding ? blobSASSignatureValues.contentEncoding : "",
+    blobSASSignatureValues.contentLanguage ? blobSASSignatureValues.contentLanguage : "",
+    blobSASSignatureValues.contentType ? blobSASSignatureValues.contentType : ""
+  ].join("\n");
+  const signature = sharedKeyCredential.computeHMACSHA256(stringToSign);
+  return {
+    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, void 0, void 0, void 0, void 0, void 0, void 0, void 0, directoryDepth),
+    stringToSign
+  };
+}
 function generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKeyCredential) {
   blobSASSignatureValues = SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues);
   if (!blobSASSignatureValues.identifier && !(blobSASSignatureValues.permissions && blobSASSignatureValues.expiresOn)) {
@@ -72426,13 +73373,19 @@ function generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKe
   }
   let resource = "c";
   let timestamp = blobSASSignatureValues.snapshotTime;
+  let directoryDepth = void 0;
   if (blobSASSignatureValues.blobName) {
-    resource = "b";
-    if (blobSASSignatureValues.snapshotTime) {
-      resource = "bs";
-    } else if (blobSASSignatureValues.versionId) {
-      resource = "bv";
-      timestamp = blobSASSignatureValues.versionId;
+    if (blobSASSignatureValues.isDirectory === true) {
+      resource = "d";
+      directoryDepth = trimBlobName(blobSASSignatureValues.blobName).split("/").length;
+    } else {
+      resource = "b";
+      if (blobSASSignatureValues.snapshotTime) {
+        resource = "bs";
+      } else if (blobSASSignatureValues.versionId) {
+        resource = "bv";
+        timestamp = blobSASSignatureValues.versionId;
+      }
     }
   }
   let verifiedPermissions;
@@ -72463,7 +73416,7 @@ function generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKe
   ].join("\n");
   const signature = sharedKeyCredential.computeHMACSHA256(stringToSign);
   return {
-    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, void 0, void 0, void 0, blobSASSignatureValues.encryptionScope),
+    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, void 0, void 0, void 0, blobSASSignatureValues.encryptionScope, void 0, void 0, void 0, directoryDepth),
     stringToSign
   };
 }
@@ -72526,13 +73479,19 @@ function generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userD
   }
   let resource = "c";
   let timestamp = blobSASSignatureValues.snapshotTime;
+  let directoryDepth = void 0;
   if (blobSASSignatureValues.blobName) {
-    resource = "b";
-    if (blobSASSignatureValues.snapshotTime) {
-      resource = "bs";
-    } else if (blobSASSignatureValues.versionId) {
-      resource = "bv";
-      timestamp = blobSASSignatureValues.versionId;
+    if (blobSASSignatureValues.isDirectory === true) {
+      resource = "d";
+      directoryDepth = trimBlobName(blobSASSignatureValues.blobName).split("/").length;
+    } else {
+      resource = "b";
+      if (blobSASSignatureValues.snapshotTime) {
+        resource = "bs";
+      } else if (blobSASSignatureValues.versionId) {
+        resource = "bv";
+        timestamp = blobSASSignatureValues.versionId;
+      }
     }
   }
   let verifiedPermissions;
@@ -72571,7 +73530,7 @@ function generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userD
   ].join("\n");
   const signature = userDelegationKeyCredential.computeHMACSHA256(stringToSign);
   return {
-    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId),
+    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, void 0, void 0, void 0, void 0, directoryDepth),
     stringToSign
   };
 }
@@ -72582,13 +73541,19 @@ function generateBlobSASQueryParametersUDK20201206(blobSASSignatureValues, userD
   }
   let resource = "c";
   let timestamp = blobSASSignatureValues.snapshotTime;
+  let directoryDepth = void 0;
   if (blobSASSignatureValues.blobName) {
-    resource = "b";
-    if (blobSASSignatureValues.snapshotTime) {
-      resource = "bs";
-    } else if (blobSASSignatureValues.versionId) {
-      resource = "bv";
-      timestamp = blobSASSignatureValues.versionId;
+    if (blobSASSignatureValues.isDirectory === true) {
+      resource = "d";
+      directoryDepth = trimBlobName(blobSASSignatureValues.blobName).split("/").length;
+    } else {
+      resource = "b";
+      if (blobSASSignatureValues.snapshotTime) {
+        resource = "bs";
+      } else if (blobSASSignatureValues.versionId) {
+        resource = "bv";
+        timestamp = blobSASSignatureValues.versionId;
+      }
     }
   }
   let verifiedPermissions;
@@ -72628,7 +73593,7 @@ function generateBlobSASQueryParametersUDK20201206(blobSASSignatureValues, userD
   ].join("\n");
   const signature = userDelegationKeyCredential.computeHMACSHA256(stringToSign);
   return {
-    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, blobSASSignatureValues.encryptionScope),
+    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, blobSASSignatureValues.encryptionScope, void 0, void 0, void 0, directoryDepth),
     stringToSign
   };
 }
@@ -72639,13 +73604,19 @@ function generateBlobSASQueryParametersUDK20250705(blobSASSignatureValues, userD
   }
   let resource = "c";
   let timestamp = blobSASSignatureValues.snapshotTime;
+  let directoryDepth = void 0;
   if (blobSASSignatureValues.blobName) {
-    resource = "b";
-    if (blobSASSignatureValues.snapshotTime) {
-      resource = "bs";
-    } else if (blobSASSignatureValues.versionId) {
-      resource = "bv";
-      timestamp = blobSASSignatureValues.versionId;
+    if (blobSASSignatureValues.isDirectory === true) {
+      resource = "d";
+      directoryDepth = trimBlobName(blobSASSignatureValues.blobName).split("/").length;
+    } else {
+      resource = "b";
+      if (blobSASSignatureValues.snapshotTime) {
+        resource = "bs";
+      } else if (blobSASSignatureValues.versionId) {
+        resource = "bv";
+        timestamp = blobSASSignatureValues.versionId;
+      }
     }
   }
   let verifiedPermissions;
@@ -72688,7 +73659,7 @@ function generateBlobSASQueryParametersUDK20250705(blobSASSignatureValues, userD
   ].join("\n");
   const signature = userDelegationKeyCredential.computeHMACSHA256(stringToSign);
   return {
-    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, blobSASSignatureValues.encryptionScope, blobSASSignatureValues.delegatedUserObjectId),
+    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, blobSASSignatureValues.encryptionScope, blobSASSignatureValues.delegatedUserObjectId, void 0, void 0, directoryDepth),
     stringToSign
   };
 }
@@ -72699,13 +73670,19 @@ function generateBlobSASQueryParametersUDK20260406(blobSASSignatureValues, userD
   }
   let resource = "c";
   let timestamp = blobSASSignatureValues.snapshotTime;
+  let directoryDepth = void 0;
   if (blobSASSignatureValues.blobName) {
-    resource = "b";
-    if (blobSASSignatureValues.snapshotTime) {
-      resource = "bs";
-    } else if (blobSASSignatureValues.versionId) {
-      resource = "bv";
-      timestamp = blobSASSignatureValues.versionId;
+    if (blobSASSignatureValues.isDirectory === true) {
+      resource = "d";
+      directoryDepth = trimBlobName(blobSASSignatureValues.blobName).split("/").length;
+    } else {
+      resource = "b";
+      if (blobSASSignatureValues.snapshotTime) {
+        resource = "bs";
+      } else if (blobSASSignatureValues.versionId) {
+        resource = "bv";
+        timestamp = blobSASSignatureValues.versionId;
+      }
     }
   }
   let verifiedPermissions;
@@ -72750,7 +73727,7 @@ function generateBlobSASQueryParametersUDK20260406(blobSASSignatureValues, userD
   ].join("\n");
   const signature = userDelegationKeyCredential.computeHMACSHA256(stringToSign);
   return {
-    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, blobSASSignatureValues.encryptionScope, blobSASSignatureValues.delegatedUserObjectId, getKeysOfRequestHeaders(blobSASSignatureValues.requestHeaders), getKeysOfRequestHeaders(blobSASSignatureValues.requestQueryParameters)),
+    sasQueryParameters: new SASQueryParameters(blobSASSignatureValues.version, signature, verifiedPermissions, void 0, void 0, blobSASSignatureValues.protocol, blobSASSignatureValues.startsOn, blobSASSignatureValues.expiresOn, blobSASSignatureValues.ipRange, blobSASSignatureValues.identifier, resource, blobSASSignatureValues.cacheControl, blobSASSignatureValues.contentDisposition, blobSASSignatureValues.contentEncoding, blobSASSignatureValues.contentLanguage, blobSASSignatureValues.contentType, userDelegationKeyCredential.userDelegationKey, blobSASSignatureValues.preauthorizedAgentObjectId, blobSASSignatureValues.correlationId, blobSASSignatureValues.encryptionScope, blobSASSignatureValues.delegatedUserObjectId, getKeysOfRequestHeaders(blobSASSignatureValues.requestHeaders), getKeysOfRequestHeaders(blobSASSignatureValues.requestQueryParameters), directoryDepth),
     stringToSign
   };
 }
@@ -72836,6 +73813,16 @@ function SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues) {
   }
   blobSASSignatureValues.version = version3;
   return blobSASSignatureValues;
+}
+function trimBlobName(blobName) {
+  let internalName = blobName;
+  while (internalName.startsWith("/")) {
+    internalName = internalName.substring(1);
+  }
+  while (internalName.endsWith("/")) {
+    internalName = internalName.substring(0, internalName.length - 1);
+  }
+  return internalName;
 }
 
 // node_modules/@azure/storage-blob/dist/esm/BlobLeaseClient.js
@@ -73525,6 +74512,43 @@ var BlobDownloadResponse = class {
   get legalHold() {
     return this.originalResponse.legalHold;
   }
+  /**
+   * The access tier of the blob. Values include premium page-blob tiers and block-blob tiers
+   * such as Hot, Cool, Cold, Archive, and Smart. See
+   * https://learn.microsoft.com/azure/storage/blobs/storage-blob-storage-tiers.
+   *
+   * @readonly
+   */
+  get accessTier() {
+    return this.originalResponse.accessTier;
+  }
+  /**
+   * For page blobs on a premium storage account only. If the access tier is not explicitly set on
+   * the blob, the tier is inferred based on its content length and this header will be returned
+   * with true value.
+   *
+   * @readonly
+   */
+  get accessTierInferred() {
+    return this.originalResponse.accessTierInferred;
+  }
+  /**
+   * The time the tier was changed on the object. This is only returned if the tier on the block
+   * blob was ever set.
+   *
+   * @readonly
+   */
+  get accessTierChangedOn() {
+    return this.originalResponse.accessTierChangedOn;
+  }
+  /**
+   * The underlying tier of a smart tier blob. Only returned if the blob is in Smart tier.
+   *
+   * @readonly
+   */
+  get smartAccessTier() {
+    return this.originalResponse.smartAccessTier;
+  }
   get structuredBodyType() {
     return this.originalResponse.structuredBodyType;
   }
@@ -73848,9 +74872,9 @@ var AvroEnumType = class extends AvroType {
 };
 var AvroUnionType = class extends AvroType {
   _types;
-  constructor(types) {
+  constructor(types2) {
     super();
-    this._types = types;
+    this._types = types2;
   }
   async read(stream4, options = {}) {
     const typeIndex = await AvroParser.readInt(stream4, options);
@@ -75352,6 +76376,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * ```ts snippet:ReadmeSampleDownloadBlob_Node
    * import { BlobServiceClient } from "@azure/storage-blob";
    * import { DefaultAzureCredential } from "@azure/identity";
+   * import { buffer } from "node:stream/consumers";
    *
    * const account = "<account>";
    * const blobServiceClient = new BlobServiceClient(
@@ -75368,22 +76393,10 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * // In Node.js, get downloaded data by accessing downloadBlockBlobResponse.readableStreamBody
    * const downloadBlockBlobResponse = await blobClient.download();
    * if (downloadBlockBlobResponse.readableStreamBody) {
-   *   const downloaded = await streamToString(downloadBlockBlobResponse.readableStreamBody);
-   *   console.log(`Downloaded blob content: ${downloaded}`);
-   * }
-   *
-   * async function streamToString(stream: NodeJS.ReadableStream): Promise<string> {
-   *   const result = await new Promise<Buffer<ArrayBuffer>>((resolve, reject) => {
-   *     const chunks: Buffer[] = [];
-   *     stream.on("data", (data) => {
-   *       chunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data));
-   *     });
-   *     stream.on("end", () => {
-   *       resolve(Buffer.concat(chunks));
-   *     });
-   *     stream.on("error", reject);
-   *   });
-   *   return result.toString();
+   *   // Download the raw bytes of the blob. Use `text` from "node:stream/consumers"
+   *   // instead if you want to read the content as a string directly.
+   *   const downloaded = await buffer(downloadBlockBlobResponse.readableStreamBody);
+   *   console.log(`Downloaded blob content: ${downloaded.toString()}`);
    * }
    * ```
    *
@@ -76646,6 +77659,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * ```ts snippet:ClientsQuery
    * import { BlobServiceClient } from "@azure/storage-blob";
    * import { DefaultAzureCredential } from "@azure/identity";
+   * import { buffer } from "node:stream/consumers";
    *
    * const account = "<account>";
    * const blobServiceClient = new BlobServiceClient(
@@ -76661,22 +77675,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * // Query and convert a blob to a string
    * const queryBlockBlobResponse = await blockBlobClient.query("select from BlobStorage");
    * if (queryBlockBlobResponse.readableStreamBody) {
-   *   const downloadedBuffer = await streamToBuffer(queryBlockBlobResponse.readableStreamBody);
-   *   const downloaded = downloadedBuffer.toString();
-   *   console.log(`Query blob content: ${downloaded}`);
-   * }
-   *
-   * async function streamToBuffer(readableStream: NodeJS.ReadableStream): Promise<Buffer> {
-   *   return new Promise((resolve, reject) => {
-   *     const chunks: Buffer[] = [];
-   *     readableStream.on("data", (data) => {
-   *       chunks.push(data instanceof Buffer ? data : Buffer.from(data));
-   *     });
-   *     readableStream.on("end", () => {
-   *       resolve(Buffer.concat(chunks));
-   *     });
-   *     readableStream.on("error", reject);
-   *   });
+   *   // Read the response bytes. Use `text` from "node:stream/consumers" instead
+   *   // if you want the response as a string directly.
+   *   const downloadedBuffer = await buffer(queryBlockBlobResponse.readableStreamBody);
+   *   console.log(`Query blob content: ${downloadedBuffer.toString()}`);
    * }
    * ```
    *
@@ -77952,7 +78954,7 @@ var KnownEncryptionAlgorithmType2;
 })(KnownEncryptionAlgorithmType2 || (KnownEncryptionAlgorithmType2 = {}));
 
 // node_modules/@actions/artifact/lib/internal/upload/blob-upload.js
-import * as crypto2 from "crypto";
+import * as crypto from "crypto";
 import * as stream from "stream";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -78016,7 +79018,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
     };
     let sha256Hash = void 0;
     const blobUploadStream = new stream.PassThrough();
-    const hashStream = crypto2.createHash("sha256");
+    const hashStream = crypto.createHash("sha256");
     uploadStream.pipe(blobUploadStream);
     uploadStream.pipe(hashStream).setEncoding("hex");
     info("Beginning upload of artifact content to blob storage");
@@ -78373,7 +79375,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
 // node_modules/@actions/artifact/lib/internal/download/download-artifact.js
 import fs5 from "fs/promises";
 import * as fsSync from "fs";
-import * as crypto3 from "crypto";
+import * as crypto2 from "crypto";
 import * as stream3 from "stream";
 import * as path3 from "path";
 
@@ -78628,7 +79630,7 @@ function streamExtractExternal(url_1, directory_1) {
         clearTimeout(timer);
         reject(error2);
       };
-      const hashStream = crypto3.createHash("sha256").setEncoding("hex");
+      const hashStream = crypto2.createHash("sha256").setEncoding("hex");
       const passThrough = new stream3.PassThrough().on("data", () => {
         timer.refresh();
       }).on("error", onError);
@@ -79240,9 +80242,11 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/state/artifact-store.ts
+import { existsSync as existsSync4 } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
+var RECOVERY = "if it is a submission of yours still waiting, collect its batch with batch-id";
 var ArtifactStateStore = class {
   constructor(options) {
     this.options = options;
@@ -79255,27 +80259,68 @@ var ArtifactStateStore = class {
   revisions = 0;
   /** Claims of collect rounds: git refs (see claims.ts). */
   claimer;
-  /** Reads `<state-name>-<task>-<origin>[-r…]`; null for other artifacts. */
+  /** Artifacts already warned about by this run (a collect lists twice: once, then after claiming). */
+  warned = /* @__PURE__ */ new Set();
+  /** Reads `<state-name>-<task>-<origin>[-r…[c<tag>]]`; null for other artifacts. */
   parseName(name) {
     const prefix2 = `${this.options.stateName}-`;
     if (!name.startsWith(prefix2)) return null;
     const rest = name.slice(prefix2.length);
+    const tagPattern = `[0-9a-f]{${COLLECTED_TAG_LENGTH}}`;
     for (const task of TASK_NAMES) {
       if (!rest.startsWith(`${task}-`)) continue;
-      const match = /^(\d+)(?:-(r\d+a\d+n\d+)(c?))?$/.exec(rest.slice(task.length + 1));
-      if (match) return { task, origin: match[1], revision: match[2] ?? null, collected: match[3] === "c" };
+      const match = new RegExp(`^(\\d+)(?:-(r(\\d+)a\\d+n\\d+)(c(${tagPattern})?)?)?$`).exec(rest.slice(task.length + 1));
+      if (!match) continue;
+      const tag = match[5] ?? null;
+      return {
+        task,
+        origin: match[1],
+        revision: match[2] ?? null,
+        run: Number(match[3] ?? match[1]),
+        collected: match[4] !== void 0,
+        untagged: tag ? name.slice(0, -tag.length) : name,
+        tag
+      };
     }
     return null;
+  }
+  /** Why GitHub's own record of an artifact's run rules it out, or null when a run of this repository uploaded it. */
+  untrustedRun(artifact, parsed) {
+    const run3 = artifact.workflow_run;
+    if (!run3 || typeof run3.id !== "number" || typeof run3.repository_id !== "number") {
+      return "GitHub names no workflow run of this repository for it";
+    }
+    if (run3.head_repository_id !== run3.repository_id) {
+      return `run ${run3.id} that uploaded it ran another repository's code (a fork's pull request)`;
+    }
+    if (parsed.run !== run3.id) return `its name says run ${parsed.run} but run ${run3.id} uploaded it`;
+    return null;
+  }
+  /** Whether a `…c<tag>` name was made by a holder of the key: then it is known collected without reading it. */
+  provenCollected(parsed) {
+    const { signer } = this.options;
+    return parsed.collected && parsed.tag !== null && signer !== null && sameHex(parsed.tag, signer.collectedTag(parsed.untagged));
+  }
+  /** One warning line for artifacts of one submission, each named once per run. */
+  ignore(artifacts, why) {
+    const fresh = artifacts.filter((a) => !this.warned.has(a.id));
+    if (fresh.length === 0) return;
+    for (const artifact of fresh) this.warned.add(artifact.id);
+    const names = fresh.map((a) => a.name).join(", ");
+    this.options.log.warning(`state artifact${fresh.length > 1 ? "s" : ""} ${names} ignored: ${why}`);
   }
   describe(id) {
     return id ? `artifact ${this.options.stateName}-${id}` : `artifacts named ${this.options.stateName}-*`;
   }
   async upload(name, state3) {
     if (requestsOmitted(state3)) throw new Error(`internal: a state read without its requests cannot be saved (${name})`);
+    const { signer } = this.options;
+    if (!signer)
+      throw new ConfigError(`anthropic-api-key: missing; a state (${name}) is signed with it and cannot be saved without it`);
     const dir = await mkdtemp(join2(this.options.tempDir ?? tmpdir(), "overnight-upload-"));
     try {
       const path4 = join2(dir, "state.json");
-      await writeStateFile(path4, state3);
+      await writeStateFile(path4, state3, { signer, label: name });
       await this.client.uploadArtifact(name, [path4], dir, { retentionDays: this.options.retentionDays });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -79288,54 +80333,77 @@ var ArtifactStateStore = class {
   }
   async update(id, state3) {
     this.revisions += 1;
-    const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}${state3.collectedAt ? "c" : ""}`;
-    await this.upload(name, state3);
+    const name = `${this.options.stateName}-${id}-r${this.options.runId}a${this.options.runAttempt}n${this.revisions}`;
+    const collected = state3.collectedAt ? `${name}c` : null;
+    await this.upload(collected ? `${collected}${this.options.signer?.collectedTag(collected) ?? ""}` : name, state3);
   }
   async list(task, options = {}) {
     const { octokit, owner, repo } = this.options;
     const artifacts = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 100 }).catch((error2) => {
-      if (error2.status !== 403) throw error2;
+      if (httpStatus(error2) !== 403) throw error2;
       throw new ConfigError(
         `listing the state artifacts of ${owner}/${repo}: GitHub answered 403 (${error2.message.split("\n")[0]}); the workflow needs \`permissions: actions: read\``
       );
     });
-    const newest = /* @__PURE__ */ new Map();
+    const byOrigin = /* @__PURE__ */ new Map();
     for (const artifact of artifacts) {
       const parsed = this.parseName(artifact.name);
       if (!parsed || task && parsed.task !== task) continue;
       const key = `${parsed.task}-${parsed.origin}`;
-      const seen = newest.get(key);
-      if (!seen || artifact.id > seen.artifact.id) newest.set(key, { artifact, parsed });
-    }
-    const states = [];
-    for (const [key, { artifact, parsed }] of newest) {
-      if (parsed.collected && options.skipCollected || options.ids && !options.ids.has(key)) continue;
-      if (artifact.expired) {
-        if (parsed.collected) continue;
-        this.options.log.warning(
-          `state artifact ${artifact.name} has expired (retention-days); collect its batch with batch-id if it is not collected yet`
-        );
+      if (options.ids && !options.ids.has(key)) continue;
+      const why = this.untrustedRun(artifact, parsed);
+      if (why) {
+        this.ignore([artifact], why);
         continue;
       }
-      const state3 = await this.download(
-        artifact.id,
-        artifact.workflow_run?.id ?? Number(key.split("-").pop()),
-        artifact.name,
-        options
-      );
-      states.push({ id: key, state: state3 });
+      byOrigin.set(key, [...byOrigin.get(key) ?? [], { artifact, parsed }]);
+    }
+    if (!this.options.signer) {
+      if (byOrigin.size > 0) {
+        this.options.log.warning(
+          `${byOrigin.size} state artifact(s) ignored: without anthropic-api-key no state's signature can be checked`
+        );
+      }
+      return [];
+    }
+    const states = [];
+    for (const [key, candidates] of byOrigin) {
+      candidates.sort((a, b) => b.artifact.id - a.artifact.id);
+      const unsigned = [];
+      for (const { artifact, parsed } of candidates) {
+        const collected = this.provenCollected(parsed);
+        if (collected && (options.skipCollected || artifact.expired)) break;
+        if (artifact.expired) {
+          this.options.log.warning(
+            `state artifact ${artifact.name} has expired (retention-days); collect its batch with batch-id if it is not collected yet`
+          );
+          break;
+        }
+        try {
+          states.push({ id: key, state: await this.download(artifact, options) });
+          break;
+        } catch (error2) {
+          if (!(error2 instanceof StateUntrustedError)) throw error2;
+          if (error2 instanceof UnsignedStateError) unsigned.push(artifact);
+          else this.ignore([artifact], `it ${error2.message}; ${RECOVERY}`);
+        }
+      }
+      this.ignore(unsigned, `${unsigned.length > 1 ? "none is signed" : "it is not signed"}; ${RECOVERY}`);
     }
     return states.sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
-  async download(artifactId, workflowRunId, name, options) {
+  async download(artifact, options) {
     const dir = await mkdtemp(join2(this.options.tempDir ?? tmpdir(), "overnight-state-"));
     const { owner, repo, token } = this.options;
     try {
-      await this.client.downloadArtifact(artifactId, {
+      await this.client.downloadArtifact(artifact.id, {
         path: dir,
-        findBy: { token, workflowRunId, repositoryOwner: owner, repositoryName: repo }
+        findBy: { token, workflowRunId: artifact.workflow_run.id, repositoryOwner: owner, repositoryName: repo }
       });
-      return await readStateFile(join2(dir, "state.json"), `artifact ${name}`, options);
+      const path4 = join2(dir, "state.json");
+      if (!existsSync4(path4)) throw new StateUntrustedError("holds no state.json");
+      await verifyStateFile(path4, { signer: this.options.signer, label: artifact.name });
+      return await readStateFile(path4, `artifact ${artifact.name}`, options);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -79365,14 +80433,27 @@ function pullRequestFromEvent(eventName, eventPath) {
     headSha: pr.head.sha,
     baseRef: pr.base.ref,
     headRef: pr.head.ref,
-    fromFork: (pr.head.repo?.full_name ?? "") !== (pr.base.repo?.full_name ?? "")
+    fromFork: (pr.head.repo?.full_name ?? "") !== (pr.base.repo?.full_name ?? ""),
+    // Kept only as far as the prompt shows them, so a huge description does not bloat the state.
+    ...typeof pr.title === "string" ? { title: pr.title.slice(0, PULL_REQUEST_TEXT_CAP.title * 2) } : {},
+    ...typeof pr.body === "string" ? { body: pr.body.slice(0, PULL_REQUEST_TEXT_CAP.body * 2) } : {}
   };
 }
+var actionSecrets = [];
+function addSecret(value) {
+  const secret = value?.trim() ?? "";
+  if (secret.length < MIN_MASKED_LENGTH || actionSecrets.includes(secret)) return;
+  setSecret(secret);
+  actionSecrets.push(secret);
+}
+function logLine(message) {
+  return escapeLogText(maskSecrets(message, actionSecrets));
+}
 var actionLog = {
-  debug: (m) => debug(m),
-  info: (m) => info(m),
-  warning: (m) => warning(m),
-  error: (m) => error(m)
+  debug: (m) => debug(logLine(m)),
+  info: (m) => info(logLine(m)),
+  warning: (m) => warning(logLine(m)),
+  error: (m) => error(logLine(m))
 };
 function readInputs() {
   const raw = {};
@@ -79420,6 +80501,8 @@ function actionDeps(config, env) {
     stateName: config.stateName,
     retentionDays: config.retentionDays,
     log: actionLog,
+    // States are signed with a key derived from the API key, which a fork's pull_request run never has.
+    signer: StateSigner.fromApiKey(config.apiKey),
     tempDir: temp
   });
   return {
@@ -79435,18 +80518,35 @@ function actionDeps(config, env) {
     context: context5,
     setOutput: (name, value) => setOutput(name, String(value)),
     jobSummary: async (markdown) => {
-      if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
+      if (!env.GITHUB_STEP_SUMMARY) return;
+      await summary.addRaw(markdown, true).write();
+      return "the job summary of this run";
     }
   };
 }
 async function runAction(env = process.env) {
   try {
-    const config = parseConfig(readInputs(), env);
-    if (config.apiKey) setSecret(config.apiKey);
-    if (config.githubToken) setSecret(config.githubToken);
+    const inputs = readInputs();
+    for (const secret of [inputs["anthropic-api-key"], inputs["github-token"], env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN]) {
+      addSecret(secret);
+    }
+    const config = parseConfig(inputs, env);
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     if (config.sarifPath && !isAbsolute(config.sarifPath)) config.sarifPath = resolve2(workspace, config.sarifPath);
     const deps = actionDeps(config, env);
+    if (deps.context.event === "pull_request" && deps.context.pullRequest?.fromFork && !config.dryRun) {
+      if (config.mode === "submit") {
+        throw new ConfigError(
+          "mode: submit on a fork's pull_request run: no collect would trust the state this run saves; review fork pull requests with pull_request_target, or with mode: run in this run"
+        );
+      }
+      if (config.mode === "auto") {
+        actionLog.info(
+          "auto on a fork's pull_request run: every request goes through the interactive API (a batch's state would not be trusted)"
+        );
+        config.syncThreshold = Number.MAX_SAFE_INTEGER;
+      }
+    }
     switch (config.mode) {
       case "submit":
         await submit(config, deps);
@@ -79454,17 +80554,22 @@ async function runAction(env = process.env) {
       case "collect": {
         const result = await collect(config, deps);
         const failed = result.states.filter((s) => s.error);
-        for (const s of failed) warning(`${s.stateId}: ${s.error}`);
+        for (const s of failed) actionLog.warning(`${s.stateId}: ${s.error}`);
         const unpublished = result.states.filter((s) => s.status === "failed");
         if (unpublished.length > 0) {
-          setFailed(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join("; ")}`);
+          setFailed(
+            logLine(`reports not published (the next collect tries again): ${failedReportLines(unpublished).join("; ")}`)
+          );
         }
+        failOnSeverity(severityGateLine(result.rounds, config));
         break;
       }
       case "run":
       case "auto": {
-        const failed = failedReportLines([(await run(config, deps)).collected]);
-        if (failed.length > 0) setFailed(`reports not published (the results are saved): ${failed.join("; ")}`);
+        const ran = await run(config, deps);
+        const failed = failedReportLines([ran.collected]);
+        if (failed.length > 0) setFailed(logLine(`reports not published (the results are saved): ${failed.join("; ")}`));
+        if (ran.collected?.results) failOnSeverity(severityGateLine([{ results: ran.collected.results }], config));
         break;
       }
     }
@@ -79472,12 +80577,33 @@ async function runAction(env = process.env) {
     const message = error2.message ?? String(error2);
     if (error2 instanceof UsageError) {
       const lines = message.split("\n").map((line) => `input error: ${line}`);
-      for (const line of lines.slice(0, -1)) error(line);
-      setFailed(lines.at(-1));
-    } else setFailed(message);
+      for (const line of lines.slice(0, -1)) actionLog.error(line);
+      setFailed(logLine(lines.at(-1)));
+      await failureSummary(env, lines);
+    } else {
+      setFailed(logLine(message));
+      await failureSummary(env, [message]);
+    }
   }
+}
+function failOnSeverity(line) {
+  if (line) setFailed(logLine(line));
+}
+async function failureSummary(env, lines) {
+  if (!env.GITHUB_STEP_SUMMARY) return;
+  const html = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const body2 = lines.map((line) => html(logLine(line))).join("\n");
+  await summary.addRaw(`### overnight failed
+
+<pre>${body2}</pre>
+`, true).write().catch(() => void 0);
 }
 
 // src/main.ts
-await runAction(process.env);
+async function run2() {
+  await runAction(process.env);
+}
+
+// src/index.ts
+await run2();
 /*! For license information please see index.js.LEGAL.txt */
