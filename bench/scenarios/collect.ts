@@ -72,7 +72,9 @@ export async function collectSetup(args: CollectSetupArgs): Promise<void> {
       params: {
         model: 'claude-sonnet-4-6',
         max_tokens: 4096,
-        messages: [{ role: 'user', content: JSON.stringify({ path, lines, seed: i + 1, quotable: quotableLines(content, i + 1) }) }],
+        messages: [
+          { role: 'user', content: JSON.stringify({ path, lines, seed: i + 1, quotable: quotableLines(content, i + 1) }) },
+        ],
       },
       record,
     });
