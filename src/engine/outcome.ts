@@ -2,7 +2,7 @@
 // normalised, or a failure that says why and whether a resubmission could help.
 import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
-import { redactSecrets } from '../gather/redact.js';
+import { mayHoldSecret, redactSecrets } from '../gather/redact.js';
 import { parseAnswerText } from '../tasks/answer.js';
 import { MalformedAnswerError, type TaskDefinition } from '../tasks/task.js';
 import type { Finding, RequestOutcome, RequestRecord, SourceFile, TaskOutput, TokenUsage } from '../types.js';
@@ -30,6 +30,13 @@ export function messageText(message: Message): string {
 // `name: value` lines count only in config formats, and prose is not one.
 const PROSE = 'answer.md';
 
+// Short prose repeats across answers (a category such as "null-dereference" passes the pre-check,
+// being 16 token characters, and costs a secretlint run each time: 28 s of a 100,000-result collect).
+// redactSecrets is a function of its text and path, so a short prose string once found clean is clean.
+const SHORT_PROSE = 64;
+const MAX_CLEAN_SHORT_PROSE = 1000;
+const cleanShortProse = new Set<string>();
+
 /**
  * Replaces secret-looking strings in everything the model wrote that is published (findings,
  * generated files, verdicts, summaries), in place; returns how many. The model only saw redacted
@@ -38,31 +45,44 @@ const PROSE = 'answer.md';
  * generated file) is scanned as code of its file's kind.
  */
 export async function redactOutput(output: TaskOutput): Promise<number> {
-  let redactions = 0;
-  const clean = async (text: string, path: string): Promise<string> => {
-    const redacted = await redactSecrets(text, path);
-    redactions += redacted.redactions;
-    return redacted.content;
+  // Most answers hold nothing secret-looking: one synchronous pass over every string decides which
+  // need the (async, costly) scan, so a clean answer allocates no promise per string; each string
+  // still goes through redactSecrets' own pre-check, so what is redacted is unchanged.
+  const fields: { text: string; path: string; set: (text: string) => void }[] = [];
+  const add = (text: string, path: string, set: (text: string) => void): void => {
+    if (mayHoldSecret(text)) fields.push({ text, path, set });
   };
-  const cleanFinding = async (finding: Finding): Promise<void> => {
-    finding.title = await clean(finding.title, PROSE);
-    finding.explanation = await clean(finding.explanation, PROSE);
-    finding.category = await clean(finding.category, PROSE);
-    if (finding.suggestedFix !== null) finding.suggestedFix = await clean(finding.suggestedFix, finding.path);
+  const addFinding = (finding: Finding): void => {
+    add(finding.title, PROSE, (t) => (finding.title = t));
+    add(finding.explanation, PROSE, (t) => (finding.explanation = t));
+    add(finding.category, PROSE, (t) => (finding.category = t));
+    if (finding.suggestedFix !== null) add(finding.suggestedFix, finding.path, (t) => (finding.suggestedFix = t));
   };
-  output.summary = await clean(output.summary, PROSE);
+  add(output.summary, PROSE, (t) => (output.summary = t));
   if (output.kind === 'findings') {
-    for (const finding of output.findings) await cleanFinding(finding);
+    for (const finding of output.findings) addFinding(finding);
   } else if (output.kind === 'files') {
     for (const file of output.files) {
-      file.content = await clean(file.content, file.path);
-      file.description = await clean(file.description, PROSE);
+      add(file.content, file.path, (t) => (file.content = t));
+      add(file.description, PROSE, (t) => (file.description = t));
     }
   } else {
     for (const verdict of output.verdicts) {
-      verdict.summary = await clean(verdict.summary, PROSE);
-      for (const finding of verdict.findings) await cleanFinding(finding);
+      add(verdict.summary, PROSE, (t) => (verdict.summary = t));
+      for (const finding of verdict.findings) addFinding(finding);
     }
+  }
+  let redactions = 0;
+  for (const field of fields) {
+    const short = field.path === PROSE && field.text.length <= SHORT_PROSE;
+    if (short && cleanShortProse.has(field.text)) continue;
+    const redacted = await redactSecrets(field.text, field.path);
+    if (redacted.redactions === 0) {
+      if (short && cleanShortProse.size < MAX_CLEAN_SHORT_PROSE) cleanShortProse.add(field.text);
+      continue;
+    }
+    redactions += redacted.redactions;
+    field.set(redacted.content);
   }
   return redactions;
 }

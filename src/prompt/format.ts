@@ -44,6 +44,31 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** splitLines(text).length, without splitting: collect counts the lines of every file it reads back. */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  let count = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return text.endsWith('\n') ? count - 1 : count;
+}
+
+/**
+ * splitLines(text).slice(from - 1, to) for 1-based `from` ≤ `to`, without splitting the whole text: the
+ * few lines a finding cites, out of a file of thousands.
+ */
+export function linesBetween(text: string, from: number, to: number): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let line = 1; line <= to && start < text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (line >= from) lines.push(text.slice(start, newline !== -1 && text[end - 1] === '\r' ? end - 1 : end));
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  return lines;
+}
+
 /** "start-end" list of the ranges, e.g. "1-20,40-61". */
 export function formatRanges(ranges: LineRange[]): string {
   return ranges.map((r) => `${r.start}-${r.end}`).join(',');

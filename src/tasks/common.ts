@@ -1,7 +1,7 @@
 // What the task modules share: the prompt rules every task states, how a unit's files are rendered,
 // and the normalisation of findings (line anchoring, ranking). Answer schemas live in schemas.ts,
 // text caps in text.ts, path rules in paths.ts.
-import { decodeAttribute, renderFileBlock, splitLines } from '../prompt/format.js';
+import { countLines, decodeAttribute, renderFileBlock } from '../prompt/format.js';
 import {
   SEVERITIES,
   type Confidence,
@@ -106,7 +106,7 @@ export interface SentFile {
 export function sentFiles(context: NormaliseContext): Map<string, SentFile> {
   const sent = new Map<string, SentFile>();
   for (const file of context.files) {
-    const totalLines = splitLines(file.content).length;
+    const totalLines = countLines(file.content);
     const recorded = context.record.lineRanges[file.path];
     const ranges = (recorded && recorded.length ? recorded : [{ start: 1, end: totalLines }])
       .map((r) => ({ start: Math.max(1, r.start), end: Math.min(totalLines, r.end) }))

@@ -2,7 +2,7 @@
 // line numbers, decides where the finding goes. A model that cites line 42 for code on line 45 is
 // moved to 45; one that quotes code it was not shown (or nothing) is dropped as mislocated and
 // counted, never snapped silently onto nearby lines.
-import { splitLines } from '../prompt/format.js';
+import { linesBetween, splitLines } from '../prompt/format.js';
 import type { LineRange } from '../types.js';
 import { normaliseCode } from './fingerprint.js';
 
@@ -58,9 +58,17 @@ export function locateByQuote(content: string, sent: LineRange[], start: number,
   if (!/\S/.test(content)) return citedSent ? { range: { start: lo, end: hi }, moved: false } : null;
   const wanted = quoteLines(quote);
   if (wanted.length === 0) return null;
+  const span = wanted.length - 1;
+  // The usual case, the quote on the cited lines: decided from those lines alone (the answer is the
+  // same as below, which would find this match among all of them), not from the whole file's.
+  if (citedSent && span <= hi - lo) {
+    const cited = linesBetween(content, lo, hi).map(normaliseCode);
+    for (let m = lo; m + span <= hi; m++) {
+      if (wanted.every((q, i) => (cited[m - lo + i] ?? '').includes(q))) return { range: { start: lo, end: hi }, moved: false };
+    }
+  }
   const matches = matchesOf(wanted, splitLines(content), sent);
   if (matches.length === 0) return null;
-  const span = wanted.length - 1;
   if (citedSent && matches.some((m) => lo <= m && m + span <= hi)) return { range: { start: lo, end: hi }, moved: false };
   const distance = (m: number): number => Math.abs(m - lo);
   const best = matches.reduce((a, b) => (distance(b) < distance(a) ? b : a));

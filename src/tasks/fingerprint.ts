@@ -3,7 +3,7 @@
 // the code it points at), never where it is (line numbers), so a problem shifted down by an edit above
 // it or re-indented by a formatter keeps its fingerprint.
 import { createHash } from 'node:crypto';
-import { splitLines } from '../prompt/format.js';
+import { linesBetween } from '../prompt/format.js';
 import type { TaskName } from '../types.js';
 
 export interface FingerprintInput {
@@ -35,9 +35,8 @@ export function fingerprint(input: FingerprintInput): string {
 
 /** Lines `start`..`end` (1-based, inclusive, clamped to the file) of `content`, joined by newlines. */
 export function codeAt(content: string, start: number, end: number): string {
-  const lines = splitLines(content);
   const from = Math.max(1, Math.min(start, end));
-  const to = Math.min(lines.length, Math.max(start, end));
+  const to = Math.max(start, end);
   if (from > to) return '';
-  return lines.slice(from - 1, to).join('\n');
+  return linesBetween(content, from, to).join('\n');
 }
