@@ -11,18 +11,18 @@ import {
 import {
   collect,
   failedReportLines
-} from "./chunks/chunk-ADW5ZBXB.js";
+} from "./chunks/chunk-HIHY7N7H.js";
 import {
   run
-} from "./chunks/chunk-JNPOA7MS.js";
-import "./chunks/chunk-IJQ5HWCL.js";
+} from "./chunks/chunk-VMHMHAYH.js";
+import "./chunks/chunk-DML5M7GM.js";
 import {
   submit
-} from "./chunks/chunk-ZT6WJ6YC.js";
+} from "./chunks/chunk-QDKVO3CP.js";
 import {
   severityGateLine
-} from "./chunks/chunk-DKRYXK4B.js";
-import "./chunks/chunk-KAATY2MO.js";
+} from "./chunks/chunk-XLAJU7V4.js";
+import "./chunks/chunk-EEECALWW.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -39,10 +39,10 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-GUMROIII.js";
+} from "./chunks/chunk-N7XJA5CB.js";
 import {
   PULL_REQUEST_TEXT_CAP
-} from "./chunks/chunk-S5YKUVYI.js";
+} from "./chunks/chunk-XDSLYFSW.js";
 import {
   GitRefClaimer,
   readStateFile,

@@ -1,0 +1,25 @@
+import { createRequire as __overnightCreateRequire } from 'node:module';
+const require = __overnightCreateRequire(import.meta.url);
+import {
+  collect,
+  failedReportLines
+} from "./chunk-HIHY7N7H.js";
+import "./chunk-DML5M7GM.js";
+import "./chunk-QDKVO3CP.js";
+import "./chunk-XLAJU7V4.js";
+import "./chunk-EEECALWW.js";
+import "./chunk-N7XJA5CB.js";
+import "./chunk-XDSLYFSW.js";
+import "./chunk-VN6QSKR3.js";
+import "./chunk-LWHE24TO.js";
+import "./chunk-2Y3VZYX5.js";
+import "./chunk-7KZNXQQH.js";
+import "./chunk-YXHGPNJP.js";
+import "./chunk-G22B7D6J.js";
+import "./chunk-6Q5LGIN2.js";
+import "./chunk-ZD6CEFKN.js";
+import "./chunk-ILN2HY2O.js";
+export {
+  collect,
+  failedReportLines
+};
