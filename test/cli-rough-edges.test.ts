@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCli } from './helpers/cli.js';
-import { reportRounds } from './helpers/engine.js';
+import { recordingIO, reportRounds } from './helpers/engine.js';
+import { runCli } from '../src/cli/index.js';
 
 const API_KEY = 'sk-ant-test-rough-0123456789';
 const cleanups: (() => Promise<void>)[] = [];
@@ -162,6 +163,25 @@ describe('where the results went', () => {
     const [round] = await reportRounds(join(repo, '.overnight', 'results'));
     const report = await readFile(join(round!, 'report.md'), 'utf8');
     expect(report).toMatch(/\]\(https:\/\/github\.com\/acme\/shop\/blob\/[0-9a-f]{40}\/src\//);
+  });
+});
+
+describe('posting to GitHub', () => {
+  it('a token in the shell and a GitHub origin post nothing without GITHUB_REPOSITORY (one line, nothing paid)', async () => {
+    const { repo, emulator, answered } = await setup();
+    const git = spawn('git', ['-C', repo, 'remote', 'add', 'origin', 'git@github.com:acme/shop.git']);
+    await new Promise((done) => git.on('close', done));
+    const env = {
+      ANTHROPIC_API_KEY: API_KEY,
+      ANTHROPIC_BASE_URL: emulator.url,
+      GITHUB_TOKEN: 'ghp_a-token-left-in-the-shell-0000',
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+    };
+    const io = recordingIO(repo, env);
+    const code = await runCli(['run', '--task', 'code-review', '--since', '24h', '--report', 'issue'], io);
+    expect(code).not.toBe(0);
+    expect(io.stderr.join('\n')).toMatch(/set GITHUB_TOKEN and GITHUB_REPOSITORY=owner\/name/);
+    expect(answered).toEqual([]);
   });
 });
 

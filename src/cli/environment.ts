@@ -30,7 +30,12 @@ export async function githubOrigin(cwd: string, serverUrl: string): Promise<stri
       done(error ? '' : stdout.trim()),
     );
   });
-  const host = new URL(serverUrl).host.replace(/[.]/g, '\\.');
+  let host: string;
+  try {
+    host = new URL(serverUrl).host.replace(/[.]/g, '\\.');
+  } catch {
+    return null; // a malformed GITHUB_SERVER_URL: no links from origin, and no reason to fail a files-only run
+  }
   const match = new RegExp(
     `^(?:https://(?:[^@/]+@)?${host}/|ssh://git@${host}/|git@${host}:)([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+?)(?:\\.git)?/?$`,
   ).exec(url);

@@ -269,16 +269,19 @@ export async function cliDeps(
   let github: GitHubContext | null = null;
   const wantsGitHub = (config.report ?? []).some((t) => NEEDS_TOKEN.has(t));
   const serverUrl = io.env.GITHUB_SERVER_URL || 'https://github.com';
-  const repository = io.env.GITHUB_REPOSITORY || (await githubOrigin(cwd, serverUrl)) || '';
+  // Posting needs GITHUB_REPOSITORY itself (the contract: a token alone in the shell posts nothing);
+  // a GitHub origin only makes the findings' links.
+  const postTo = io.env.GITHUB_REPOSITORY || '';
+  const repository = postTo || (await githubOrigin(cwd, serverUrl)) || '';
   const token = config.githubToken || io.env.GITHUB_TOKEN || '';
-  // SARIF is uploaded when a token and repository are there; without them it is only written.
-  if (wantsGitHub || ((config.report ?? []).includes('sarif') && token && repository)) {
-    if (!token || !/^[^/]+\/[^/]+$/.test(repository)) {
+  // SARIF is uploaded when a token and GITHUB_REPOSITORY are there; without them it is only written.
+  if (wantsGitHub || ((config.report ?? []).includes('sarif') && token && postTo)) {
+    if (!token || !/^[^/]+\/[^/]+$/.test(postTo)) {
       throw new ConfigError(
         '--report names a GitHub target: set GITHUB_TOKEN and GITHUB_REPOSITORY=owner/name, or report to files only',
       );
     }
-    const [owner, repo] = repository.split('/') as [string, string];
+    const [owner, repo] = postTo.split('/') as [string, string];
     github = {
       octokit: createOctokit({ token, baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', log }),
       owner,
