@@ -3,7 +3,7 @@
 // language statistics). Read from git objects at the trusted commit, never from the work tree.
 import picomatch from 'picomatch';
 import type { GitObjectReader } from './git.js';
-import type { TreeEntry } from './tree.js';
+import { SYMLINK_MODE, type TreeEntry } from './tree.js';
 
 /** true: set (`attr`, `attr=true`); false: unset (`-attr`, `attr=false`); absent: unspecified. */
 export interface LinguistAttributes {
@@ -68,7 +68,7 @@ export async function linguistAttributes(
 ): Promise<(path: string) => LinguistAttributes> {
   const files = tree
     .filter((entry) => entry.path === '.gitattributes' || entry.path.endsWith('/.gitattributes'))
-    .filter((entry) => entry.mode !== '120000');
+    .filter((entry) => entry.mode !== SYMLINK_MODE);
   const depth = (path: string): number => path.split('/').length;
   files.sort((a, b) => depth(a.path) - depth(b.path));
   const rules: Rule[] = [];

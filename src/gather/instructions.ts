@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, isBinaryContent, isCredentialPath } from './filters.js';
 import { redactSecrets } from './redact.js';
-import { entryAt } from './tree.js';
+import { entryAt, normaliseRelativePath } from './tree.js';
 
 /** Longest value still read as a path; longer values are always text. */
 const PATH_MAX_CHARS = 300;
@@ -39,7 +39,8 @@ export async function readInstructions(value: string, cwd: string, trustedCommit
   switch (entry.kind) {
     case 'file': {
       // Credential data is never read, whoever asks (the same rule as for changed files).
-      if (isCredentialPath(text)) return refuse('is a credential file by its name; it is never read');
+      if (isCredentialPath(normaliseRelativePath(text) ?? text))
+        return refuse('is a credential file by its name; it is never read');
       const content = isBinaryContent(entry.data) ? null : decodeUtf8(entry.data);
       if (content === null) return refuse(`${at} is not UTF-8 text; point instructions at a text file`);
       return (await redactSecrets(content, text)).content;
