@@ -64,6 +64,10 @@ describe('min-confidence and false-positive-classes', () => {
     // XSS in an escaping framework's component, not in plain DOM code.
     expect(heldBackClass(finding({ path: 'src/App.tsx', category: 'xss', cwe: 'CWE-79' }), all)).toBe('framework-escaped-output');
     expect(heldBackClass(finding({ path: 'src/dom.ts', category: 'xss', cwe: 'CWE-79' }), all)).toBeNull();
+    // Class names are matched as words: a stack trace is no race, client-side XSS no client-side check.
+    expect(heldBackClass(finding({ path: 'src/err.ts', category: 'stack-trace-exposure', cwe: 'CWE-209' }), all)).toBeNull();
+    expect(heldBackClass(finding({ path: 'src/dom.ts', category: 'client-side-xss', cwe: null }), all)).toBeNull();
+    expect(heldBackClass(finding({ path: 'src/pay.ts', category: 'race-condition', cwe: null }), all)).toBe('theoretical-race');
     // Test, example and doc paths, whatever the weakness.
     expect(heldBackClass(finding({ path: 'test/login.test.ts', category: 'sql-injection', cwe: 'CWE-89' }), all)).toBe(
       'test-code',

@@ -43,7 +43,7 @@ function costLine(context: ReportContext): string {
   if (resubmitted > 0) parts.push(`${resubmitted} resubmitted (reported by a later collect)`);
   if (duplicatesSkipped > 0) parts.push(`${duplicatesSkipped} already reported`);
   if (belowSeverity > 0) parts.push(`${belowSeverity} below min-severity`);
-  const batches = batchIds.length > 0 ? ` · batch ${batchIds.map((id) => `\`${id.replace(/`/g, '')}\``).join(', ')}` : '';
+  const batches = batchIds.length > 0 ? ` · batch ${batchIds.map(codeSpan).join(', ')}` : '';
   return `<sub>${parts.join(' · ')}${batches}</sub>`;
 }
 

@@ -62,9 +62,9 @@ export function describeGeneratedFiles(context: ReportContext, selection: FileSe
   lines.push(
     `overnight (\`${results.task}\`) generated ${kind} for ${new Set(selection.accepted.map((f) => f.sourcePath)).size} source file(s), on top of \`${baseCommit(context).slice(0, 12)}\`.`,
   );
-  if (state.pullRequest) lines.push(`\nFor pull request #${state.pullRequest.number} (\`${state.pullRequest.headRef}\`).`);
+  if (state.pullRequest) lines.push(`\nFor pull request #${state.pullRequest.number} (${codeSpan(state.pullRequest.headRef)}).`);
   lines.push(
-    `\nBatch(es): ${results.batchIds.length ? results.batchIds.map((id) => `\`${id}\``).join(', ') : '(interactive run)'} · window: ${sanitizeInline(state.window, options)}`,
+    `\nBatch(es): ${results.batchIds.length ? results.batchIds.map(codeSpan).join(', ') : '(interactive run)'} · window: ${sanitizeInline(state.window, options)}`,
   );
   lines.push('\n**Review before merging**: this was written by a model and has not been run.\n');
   lines.push('| File | For | What it does |', '|---|---|---|');

@@ -45,7 +45,7 @@ export const FALSE_POSITIVE_CLASSES = {
   },
   'client-side-check': {
     label: 'client-side-only checks',
-    matches: ({ category, cwe }) => cweIn(602)(cwe) || /client-side/.test(category),
+    matches: ({ category, cwe }) => cweIn(602)(cwe) || /(^|-)client-side-(check|validation|only)(-|$)/.test(category),
   },
   'framework-escaped-output': {
     label: 'output a framework already escapes (XSS in JSX, Vue, Svelte, templates)',
@@ -54,7 +54,7 @@ export const FALSE_POSITIVE_CLASSES = {
   },
   'theoretical-race': {
     label: 'theoretical races',
-    matches: ({ category, cwe }) => cweIn(362, 366, 367)(cwe) || /race|toctou/.test(category),
+    matches: ({ category, cwe }) => cweIn(362, 366, 367)(cwe) || /(^|-)(race|race-condition|toctou)(-|$)/.test(category),
   },
   'test-code': {
     label: 'test and example code',
