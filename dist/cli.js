@@ -4,7 +4,7 @@ const require = __overnightCreateRequire(import.meta.url);
 import {
   processLines,
   runCli
-} from "./chunks/chunk-LRFFNK6G.js";
+} from "./chunks/chunk-O2MBXIVX.js";
 import "./chunks/chunk-HZRO5CAA.js";
 import "./chunks/chunk-LWHE24TO.js";
 import "./chunks/chunk-2Y3VZYX5.js";

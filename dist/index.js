@@ -11,18 +11,18 @@ import {
 import {
   collect,
   failedReportLines
-} from "./chunks/chunk-HIHY7N7H.js";
+} from "./chunks/chunk-RRACXBRJ.js";
 import {
   run
-} from "./chunks/chunk-VMHMHAYH.js";
-import "./chunks/chunk-DML5M7GM.js";
+} from "./chunks/chunk-AYJXTONT.js";
+import "./chunks/chunk-PIZRJ6B4.js";
 import {
   submit
-} from "./chunks/chunk-QDKVO3CP.js";
+} from "./chunks/chunk-ZF35QOTF.js";
 import {
   severityGateLine
-} from "./chunks/chunk-XLAJU7V4.js";
-import "./chunks/chunk-EEECALWW.js";
+} from "./chunks/chunk-5ESKDSBQ.js";
+import "./chunks/chunk-LR7B56ZW.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -39,10 +39,10 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-N7XJA5CB.js";
+} from "./chunks/chunk-35P4ICNZ.js";
 import {
   PULL_REQUEST_TEXT_CAP
-} from "./chunks/chunk-XDSLYFSW.js";
+} from "./chunks/chunk-6L2I24YT.js";
 import {
   GitRefClaimer,
   readStateFile,
