@@ -52,8 +52,25 @@ export interface SourceFile {
   language: string;
   /** How many secret-looking strings were replaced before sending. */
   redactions: number;
+  /** Where the head content's secrets were redacted (lines and rules, never a value); absent when none were. */
+  secrets?: SecretSpot[];
   /** Size in bytes of the head content. */
   bytes: number;
+}
+
+/**
+ * Where a secret was redacted in a file: its lines in the real file (redaction keeps line structure)
+ * and the scanner rule that matched. Never the value, nor any part or hash of it.
+ */
+export interface SecretSpot {
+  /** 1-based line of the secret's first character. */
+  line: number;
+  /** Last line, when the secret spans lines (a PEM block). */
+  endLine?: number;
+  /** The rule, as the `[REDACTED:<rule>]` marker names it: `aws`, `github`, `private-key`, `password-assignment`... */
+  rule: string;
+  /** secretlint's message id when secretlint matched (`AWSSecretAccessKey`): which check of the rule. */
+  check?: string;
 }
 
 /**
@@ -180,6 +197,8 @@ export interface RequestRecord {
   batchId: string | null;
   /** Set by collect when the request failed for good (reported): `since: last` sends its files again. */
   failed?: boolean;
+  /** Secrets redacted in this request's files, reported as findings by collect (tasks/redaction-findings.ts). */
+  secrets?: (SecretSpot & { path: string })[];
 }
 
 export interface Finding {

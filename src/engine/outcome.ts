@@ -5,6 +5,7 @@ import type { MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/ba
 import { mayHoldSecret, redactSecrets } from '../gather/redact.js';
 import { parseAnswerText } from '../tasks/answer.js';
 import { MalformedAnswerError, type TaskDefinition } from '../tasks/task.js';
+import { addRedactionFindings } from '../tasks/redaction-findings.js';
 import type { Finding, RequestOutcome, RequestRecord, SourceFile, TaskOutput, TokenUsage } from '../types.js';
 
 export function usageOf(message: Message): TokenUsage {
@@ -122,6 +123,8 @@ export async function outcomeOfMessage(
     throw error;
   }
   const redactions = await redactOutput(output);
+  // After the scan of what the model wrote: these findings are overnight's own words, never a secret.
+  addRedactionFindings(output, task.name, record, files, customId);
   return {
     customId,
     status: 'succeeded',

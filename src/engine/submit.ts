@@ -9,6 +9,7 @@ import { runGit } from '../gather/git.js';
 import { getTask } from '../tasks/index.js';
 import { DEFAULT_PLAN_OPTIONS, type TaskDefinition } from '../tasks/task.js';
 import { dataChangeLeftOut } from '../tasks/units.js';
+import { recordRedactions } from '../tasks/redaction-findings.js';
 import { resolvePrice, retirementWarning } from '../cost/prices.js';
 import { estimatePlan } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
@@ -250,6 +251,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     }
     for (const d of dropped) deps.log.warning(`dropped ${d.paths.join(', ')}: ${d.reason}`);
   }
+  // The final requests carry their files' redactions to collect, which reports them as findings.
+  recordRedactions(task.name, requests, changeSet.files);
   return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate: estimateFor(requests, dropped) };
 }
 

@@ -143,6 +143,8 @@ export async function buildSourceFile(
     bytes: item.bytes,
   };
   if (baseContent !== undefined) file.baseContent = baseContent;
+  // Only the head's: a secret in the base or in a removed line of the diff is not at a line of the file.
+  if (head.spots.length > 0) file.secrets = head.spots;
   if (change.status === 'R' && change.previousPath) file.previousPath = change.previousPath;
   return file;
 }

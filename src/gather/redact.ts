@@ -18,6 +18,7 @@ import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-re
 import { posix } from 'node:path';
 import { formatHits } from './secret-formats.js';
 import { genericHits, type Hit } from './secret-values.js';
+import type { SecretSpot } from '../types.js';
 
 // secretlint records a performance mark per rule per file and keeps every entry: over thousands of
 // files that is gigabytes. Its own CLI turns the profiler off unless asked; so do we.
@@ -50,8 +51,17 @@ async function secretlintHits(content: string, path: string): Promise<Hit[]> {
     source: { content, filePath: path, ext, contentType: 'text' },
     options: { config: SECRETLINT_CONFIG, noPhysicFilePath: true },
   });
+  // The message id names the check (AWSSecretAccessKey); the message text itself quotes the secret.
   return result.messages.map((message) =>
-    widenToToken({ start: message.range[0], end: message.range[1], rule: shortRuleId(message.ruleId) }, content),
+    widenToToken(
+      {
+        start: message.range[0],
+        end: message.range[1],
+        rule: shortRuleId(message.ruleId),
+        ...(message.messageId ? { check: message.messageId } : {}),
+      },
+      content,
+    ),
   );
 }
 
@@ -96,15 +106,33 @@ async function findSecrets(content: string, path: string): Promise<Hit[]> {
   return mergeHits([...(await secretlintHits(content, path)), ...formatHits(content), ...genericHits(content, path)], content);
 }
 
-function replaceHits(content: string, hits: Hit[]): string {
+/** The content with every hit replaced by its marker, and where each hit was (lines and rule only). */
+function replaceHits(content: string, hits: Hit[]): { content: string; spots: SecretSpot[] } {
   let out = '';
   let cursor = 0;
+  let line = 1;
+  const spots: SecretSpot[] = [];
   for (const hit of hits) {
+    const before = content.slice(cursor, hit.start);
+    line += countLineBreaks(before);
     const lineBreaks = content.slice(hit.start, hit.end).match(/\r?\n/g) ?? [];
-    out += content.slice(cursor, hit.start) + `[REDACTED:${hit.rule}]` + lineBreaks.join('');
+    out += before + `[REDACTED:${hit.rule}]` + lineBreaks.join('');
+    spots.push({
+      line,
+      ...(lineBreaks.length > 0 ? { endLine: line + lineBreaks.length } : {}),
+      rule: hit.rule,
+      ...(hit.check ? { check: hit.check } : {}),
+    });
+    line += lineBreaks.length;
     cursor = hit.end;
   }
-  return out + content.slice(cursor);
+  return { content: out + content.slice(cursor), spots };
+}
+
+function countLineBreaks(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }
 
 /**
@@ -124,13 +152,17 @@ export function mayHoldSecret(text: string): boolean {
 
 /**
  * Replaces every secret-looking string with `[REDACTED:<rule>]`, keeping the line count and the
- * line of everything after it. `path` tells the rules what kind of file this is (any text can be
+ * line of everything after it; `spots` says where each was (its lines in `content` and its rule). `path` tells the rules what kind of file this is (any text can be
  * given: instructions, a model's answer; the path only decides whether unquoted `name: value`
  * assignments count, as they do in YAML, INI, shell...).
  */
-export async function redactSecrets(content: string, path: string): Promise<{ content: string; redactions: number }> {
-  if (!mayHoldSecret(content)) return { content, redactions: 0 };
+export async function redactSecrets(
+  content: string,
+  path: string,
+): Promise<{ content: string; redactions: number; spots: SecretSpot[] }> {
+  if (!mayHoldSecret(content)) return { content, redactions: 0, spots: [] };
   const hits = await findSecrets(content, path);
-  if (hits.length === 0) return { content, redactions: 0 };
-  return { content: replaceHits(content, hits), redactions: hits.length };
+  if (hits.length === 0) return { content, redactions: 0, spots: [] };
+  const replaced = replaceHits(content, hits);
+  return { content: replaced.content, redactions: hits.length, spots: replaced.spots };
 }

@@ -22,6 +22,8 @@ export interface Hit {
   start: number;
   end: number;
   rule: string;
+  /** Which check of the rule matched (secretlint's message id), when it says more than the rule. */
+  check?: string;
 }
 
 const PLACEHOLDER =
@@ -280,7 +282,8 @@ const AWS_DOCUMENTATION_KEY = 'AKIAIOSFODNN7EXAMPLE';
 function awsKeyIdHits(content: string, hits: Hit[]): void {
   for (const match of content.matchAll(AWS_ACCESS_KEY_ID)) {
     if (match[0] === AWS_DOCUMENTATION_KEY || (match.index! > 0 && /\w/.test(content[match.index! - 1]!))) continue;
-    push(hits, match, 0, 'aws');
+    const [start, end] = match.indices![0]!;
+    hits.push({ start, end, rule: 'aws', check: 'AWSAccessKeyID' });
   }
 }
 
