@@ -128,7 +128,7 @@ describe('redactSecrets', () => {
       'url = "postgres://user:${PASS}@host/db"',
       'const passwordMinLength = "12345678";',
     ].join('\n');
-    expect(await redactSecrets(source, 'config.py')).toEqual({ content: source, redactions: 0 });
+    expect(await redactSecrets(source, 'config.py')).toEqual({ content: source, redactions: 0, spots: [] });
   });
 
   it('redacts unquoted values only in config formats', async () => {
