@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../src/gather/redact.js';
 import { heldBackClass, FALSE_POSITIVE_CLASS_NAMES } from '../src/tasks/false-positives.js';
 import { recordRedactions, redactionFindings } from '../src/tasks/redaction-findings.js';
+import { fingerprint } from '../src/tasks/fingerprint.js';
 import type { PlannedRequest, RequestRecord, SourceFile } from '../src/types.js';
 import { plannedRequest } from './helpers/engine.js';
 import { makeFile } from './helpers/source-file.js';
@@ -110,5 +111,29 @@ describe('redactionFindings: what a state carries becomes findings', () => {
       'sec-1',
     );
     expect(heldBackClass(posted!, FALSE_POSITIVE_CLASS_NAMES)).toBeNull();
+  });
+
+  it('two lines reading the same hold two secrets: two fingerprints, the first the one a model finding there gets', async () => {
+    const other = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';
+    const file = await gathered('src/a.ts', `const token = '${TOKEN}';\nconst x = 1;\nconst token = '${other}';\n`);
+    const findings = redactionFindings(
+      'security-scan',
+      record([
+        { path: 'src/a.ts', line: 1, rule: 'github' },
+        { path: 'src/a.ts', line: 3, rule: 'github' },
+      ]),
+      [file],
+      'sec-1',
+    );
+    expect(findings).toHaveLength(2);
+    expect(findings[0]!.fingerprint).not.toBe(findings[1]!.fingerprint);
+    const modelPrint = fingerprint({
+      task: 'code-review',
+      path: 'src/a.ts',
+      category: 'x',
+      cwe: 'CWE-798',
+      code: "const token = '[REDACTED:github]';",
+    });
+    expect(findings[0]!.fingerprint).toBe(modelPrint);
   });
 });

@@ -24,7 +24,9 @@ import {
   type TaskName,
   type TaskOutput,
 } from '../types.js';
+import { splitLines } from '../prompt/format.js';
 import { makeFinding, sentFiles, type RawFinding } from './common.js';
+import { fingerprint, normaliseCode } from './fingerprint.js';
 import { FALSE_POSITIVE_CLASSES } from './false-positives.js';
 
 /** The findings tasks: a team running either expects a committed key reported. */
@@ -168,15 +170,39 @@ export function redactionFindings(task: TaskName, record: RequestRecord, files: 
     else byLines.set(key, [spot]);
   }
   const findings: Finding[] = [];
+  const lines = new Map<string, string[]>();
   for (const spots of byLines.values()) {
     const first = spots[0]!;
     const file = sent.get(first.path);
     if (!file || first.line > file.totalLines) continue;
     const range = { start: first.line, end: Math.min(first.endLine ?? first.line, file.totalLines) };
     const finding = makeFinding(task, file, rawFindingOf(spots, range.end), customId, (cwe) => cwe, range);
-    if (finding) findings.push(finding);
+    if (!finding) continue;
+    if (!lines.has(first.path)) lines.set(first.path, splitLines(file.file.content));
+    const repeat = earlierTwins(lines.get(first.path)!, first.line);
+    // Test suites repeat `const token = '[REDACTED:jwt]'` with a different token each time: each is a
+    // secret of its own, so the n-th twin gets a fingerprint of its own (still free of line numbers).
+    if (repeat > 0) {
+      finding.fingerprint = fingerprint({
+        task,
+        path: first.path,
+        category: finding.category,
+        cwe: finding.cwe,
+        code: `${lines.get(first.path)![first.line - 1]}\n#${repeat + 1}`,
+      });
+    }
+    findings.push(finding);
   }
   return findings;
+}
+
+/** How many lines above `line` read the same as it (whitespace aside): its twins. */
+function earlierTwins(lines: readonly string[], line: number): number {
+  const text = normaliseCode(lines[line - 1] ?? '');
+  if (!text) return 0;
+  let count = 0;
+  for (let index = 0; index < line - 1; index++) if (normaliseCode(lines[index]!) === text) count++;
+  return count;
 }
 
 /** Whether a model's finding is about the same secret as a redaction's: same weakness, its lines overlap. */
