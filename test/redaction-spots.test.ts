@@ -96,7 +96,7 @@ describe('redactionFindings: what a state carries becomes findings', () => {
     expect(findings.map((f) => [f.path, f.startLine, f.title])).toEqual([['src/a.ts', 2, 'Hard-coded credential: GitHub token']]);
   });
 
-  it('a key in a test file is `likely` a fixture, so the test-code class holds it back unless a team removes that class', async () => {
+  it('a key in a test file is likely a fixture, so the test-code class holds it back unless a team removes that class', async () => {
     const file = await gathered('test/auth.test.ts', `// a\nconst token = '${TOKEN}';\n`);
     const rec = { ...record([{ path: 'test/auth.test.ts', line: 2, rule: 'github' }]), paths: ['test/auth.test.ts'] };
     const [finding] = redactionFindings('security-scan', rec, [file], 'sec-1');
