@@ -7,6 +7,7 @@ import { redactSecrets } from '../src/gather/redact.js';
 import { heldBackClass, FALSE_POSITIVE_CLASS_NAMES } from '../src/tasks/false-positives.js';
 import { recordRedactions, redactionFindings } from '../src/tasks/redaction-findings.js';
 import { fingerprint } from '../src/tasks/fingerprint.js';
+import { locateFinding, refOf } from '../src/decisions/index.js';
 import type { PlannedRequest, RequestRecord, SourceFile } from '../src/types.js';
 import { plannedRequest } from './helpers/engine.js';
 import { makeFile } from './helpers/source-file.js';
@@ -135,5 +136,11 @@ describe('redactionFindings: what a state carries becomes findings', () => {
       code: "const token = '[REDACTED:github]';",
     });
     expect(findings[0]!.fingerprint).toBe(modelPrint);
+    // A later night finds each again where it now is (not "resolved" while the key is still there).
+    const moved = `// moved\n${file.content}`;
+    expect(findings.map((f) => locateFinding(moved, refOf(f)))).toEqual([
+      { start: 2, end: 2 },
+      { start: 4, end: 4 },
+    ]);
   });
 });

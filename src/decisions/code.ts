@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { GitObjectReader } from '../gather/git.js';
 import { redactSecrets } from '../gather/redact.js';
 import { splitLines } from '../prompt/format.js';
-import { fingerprint } from '../tasks/fingerprint.js';
+import { fingerprint, twinCode } from '../tasks/fingerprint.js';
 import type { LineRange, TaskName } from '../types.js';
 
 /** What a report keeps about each finding so that a later run can look for it again. */
@@ -80,11 +80,25 @@ function windows(content: string, ref: FindingRef): Map<string, LineRange> {
   const lines = splitLines(content);
   const size = Math.max(1, ref.lines);
   const found = new Map<string, LineRange>();
+  const seen = new Map<string, number>();
   for (let start = 1; start + size - 1 <= lines.length; start++) {
     const code = lines.slice(start - 1, start - 1 + size).join('\n');
     if (!code.trim()) continue;
     const print = fingerprint({ task: ref.task, path: ref.path, category: ref.category, cwe: ref.cwe ?? null, code });
     if (!found.has(print)) found.set(print, { start, end: start + size - 1 });
+    // The n-th line reading the same may be a finding of its own (a repeated redacted secret).
+    const repeat = size === 1 ? (seen.get(print) ?? 0) : 0;
+    seen.set(print, repeat + 1);
+    if (repeat > 0) {
+      const twin = fingerprint({
+        task: ref.task,
+        path: ref.path,
+        category: ref.category,
+        cwe: ref.cwe ?? null,
+        code: twinCode(code, repeat + 1),
+      });
+      if (!found.has(twin)) found.set(twin, { start, end: start });
+    }
   }
   return found;
 }

@@ -33,6 +33,15 @@ export function fingerprint(input: FingerprintInput): string {
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }
 
+/**
+ * The code a fingerprint hashes for the n-th (n ≥ 2) of several lines that read the same, when each is
+ * a problem of its own (a redacted secret repeated with another value: tasks/redaction-findings.ts);
+ * decisions/code.ts finds such a twin again the same way.
+ */
+export function twinCode(code: string, n: number): string {
+  return `${code}\n#${n}`;
+}
+
 /** Lines `start`..`end` (1-based, inclusive, clamped to the file) of `content`, joined by newlines. */
 export function codeAt(content: string, start: number, end: number): string {
   const from = Math.max(1, Math.min(start, end));

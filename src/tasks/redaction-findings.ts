@@ -26,7 +26,7 @@ import {
 } from '../types.js';
 import { splitLines } from '../prompt/format.js';
 import { makeFinding, sentFiles, type RawFinding } from './common.js';
-import { fingerprint, normaliseCode } from './fingerprint.js';
+import { fingerprint, normaliseCode, twinCode } from './fingerprint.js';
 import { FALSE_POSITIVE_CLASSES } from './false-positives.js';
 
 /** The findings tasks: a team running either expects a committed key reported. */
@@ -179,17 +179,13 @@ export function redactionFindings(task: TaskName, record: RequestRecord, files: 
     const finding = makeFinding(task, file, rawFindingOf(spots, range.end), customId, (cwe) => cwe, range);
     if (!finding) continue;
     if (!lines.has(first.path)) lines.set(first.path, splitLines(file.file.content));
-    const repeat = earlierTwins(lines.get(first.path)!, first.line);
+    const fileLines = lines.get(first.path)!;
+    const repeat = range.start === range.end ? earlierTwins(fileLines, first.line) : 0;
     // Test suites repeat `const token = '[REDACTED:jwt]'` with a different token each time: each is a
     // secret of its own, so the n-th twin gets a fingerprint of its own (still free of line numbers).
     if (repeat > 0) {
-      finding.fingerprint = fingerprint({
-        task,
-        path: first.path,
-        category: finding.category,
-        cwe: finding.cwe,
-        code: `${lines.get(first.path)![first.line - 1]}\n#${repeat + 1}`,
-      });
+      const code = twinCode(fileLines[first.line - 1]!, repeat + 1);
+      finding.fingerprint = fingerprint({ task, path: first.path, category: finding.category, cwe: finding.cwe, code });
     }
     findings.push(finding);
   }
