@@ -11,6 +11,7 @@ import type { Log } from 'sarif';
 import { collect } from '../src/engine/collect.js';
 import { severityGateLine } from '../src/engine/publish.js';
 import { submit } from '../src/engine/submit.js';
+import { run } from '../src/engine/run.js';
 import { startAnthropicEmulator, type Responder } from '../src/emulator/anthropic/index.js';
 import { createOctokit } from '../src/github/octokit.js';
 import { readFingerprints } from '../src/reports/markers.js';
@@ -306,5 +307,16 @@ describe('redacted secrets become findings', () => {
     expect(inline.map((c) => [c.path, c.line, c.commit_id])).toEqual([['src/notify.ts', 3, headSha]]);
     const posted = JSON.stringify([s.gh.store.reviewComments, s.gh.store.reviews, s.gh.store.comments]);
     expect(leaks(posted)).toEqual([]);
+  });
+
+  it('the interactive run reports it too', async () => {
+    const s = await setup();
+    await s.git.commit({ 'src/notify.ts': notify() }, { date: new Date(s.clock.now().getTime() - 3_600_000) });
+    const result = await run(testConfig({ mode: 'run', task: 'code-review', report: 'summary' }), s.engine.deps);
+    expect(result.mode).toBe('run');
+    const found = credentialFindings(result.collected!.results!.findings);
+    expect(found.map((f) => [f.path, f.startLine, f.title])).toEqual([
+      ['src/notify.ts', 3, 'Hard-coded credential: GitHub token'],
+    ]);
   });
 });
