@@ -24,6 +24,7 @@ import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 import { plural } from '../reports/format.js';
+import { openCheckRun } from '../reports/check-run.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -415,5 +416,7 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
     `submitted ${plural(work.requests.length, 'request')} in ${plural(batchIds.length, 'batch', 'batches')}; state saved to ${deps.store.describe(stateId!)}`,
   );
   await reportPlan(work, deps, false, state.batches);
+  // A pull request shows the review as queued until collect completes it (needs `checks: write`).
+  await openCheckRun(deps.github, state, deps.log, deps.context.runUrl);
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
 }
