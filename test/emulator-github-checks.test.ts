@@ -76,7 +76,13 @@ describe('check runs', () => {
     expect((await failure(octokit.rest.checks.create({ owner, repo, name: 'x', head_sha: 'f'.repeat(40) }))).status).toBe(422);
     expect((await failure(octokit.rest.checks.update({ owner, repo, check_run_id: 1, status: 'in_progress' }))).status).toBe(404);
     const bad = await failure(
-      octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner, repo, name: 'x', head_sha: sha, conclusion: 'passed' }),
+      octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+        owner,
+        repo,
+        name: 'x',
+        head_sha: sha,
+        conclusion: 'passed' as 'success' /* not a conclusion GitHub knows */,
+      }),
     );
     expect(bad.status).toBe(422);
     expect(emulator.violations).toEqual([expect.stringContaining('POST /repos/{owner}/{repo}/check-runs: body /conclusion')]);
