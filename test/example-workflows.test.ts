@@ -302,6 +302,17 @@ describe('the example workflows', () => {
     }
   });
 
+  it('check out with persist-credentials: false (no later step finds the token in .git/config)', () => {
+    for (const { where, workflow } of all) {
+      for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('actions/checkout@')) continue;
+          expect(step.with?.['persist-credentials'], `${where} job ${name}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it('point every use of this action at the checkout (here) or the released major (README), with inputs action.yml declares', () => {
     for (const { where, workflow } of all) {
       for (const [name, job] of overnightJobs(workflow)) {
