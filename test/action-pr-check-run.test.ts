@@ -98,7 +98,8 @@ afterAll(async () => {
   await anthropic?.close();
 });
 
-describe.concurrent('the pull request check run (dist/index.js)', () => {
+// Two action runs per case, three cases side by side on a shared machine: more than the default 30 s.
+describe.concurrent('the pull request check run (dist/index.js)', { timeout: 120_000 }, () => {
   it('submit opens it queued on the head commit; collect completes the same run with the verdict and a link to the review', async ({
     expect,
   }) => {
@@ -217,6 +218,48 @@ describe.concurrent('the pull request check run (dist/index.js)', () => {
         `GET /repos/${OWNER}/${REPO}/commits/${headSha}/check-runs`,
         `POST /repos/${OWNER}/${REPO}/statuses/${headSha}`,
       ]);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('a submit that could show nothing leaves it to the collect, which creates the run completed', async ({ expect }) => {
+    const github = await emulatorWithPullRequest();
+    try {
+      github.setPermissions({ contents: 'read', 'pull-requests': 'read', actions: 'read' });
+      const submitted = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 1, 'pull_request'),
+        inputs: inputs('submit'),
+        event: prEvent(),
+      });
+      expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
+      expect(github.store.checkRuns).toEqual([]);
+      expect(github.store.commitStatuses).toEqual([]);
+      expect(warnings(submitted.stdout)).toEqual([
+        "::warning::check run 'overnight code-review': the token may write neither checks nor commit statuses, so the pull request shows no status from overnight; grant `checks: write` to this job",
+      ]);
+
+      github.setPermissions({ contents: 'write', actions: 'read', 'pull-requests': 'write', issues: 'write', checks: 'write' });
+      const collected = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: env(github, 2, 'schedule'),
+        inputs: inputs('collect'),
+      });
+      expect(collected.code, collected.stdout + collected.stderr).toBe(0);
+      expect(github.store.checkRuns).toHaveLength(1);
+      // Findings without fail-on-severity: there is something to read, nothing failed the step.
+      expect(github.store.checkRuns[0]).toMatchObject({
+        name: CHECK_NAME,
+        head_sha: headSha,
+        status: 'completed',
+        conclusion: 'neutral',
+        updates: 0,
+      });
+      expect(warnings(collected.stdout)).toEqual([]);
       expect(github.violations).toEqual([]);
     } finally {
       await github.close();
