@@ -30,7 +30,9 @@ export function checkRunName(task: TaskName): string {
 interface CheckSignal {
   name: string;
   headSha: string;
-  /** null while the batch runs. */
+  /** queued while the batch runs; in_progress while resubmitted requests are still to come. */
+  status: 'queued' | 'in_progress' | 'completed';
+  /** Set when completed. */
   conclusion: CheckConclusion | null;
   title: string;
   summary: string;
@@ -57,6 +59,7 @@ export function queuedSignal(state: RunState, runUrl?: string): CheckSignal | nu
   return {
     name: checkRunName(state.task),
     headSha: state.pullRequest.headSha,
+    status: 'queued',
     conclusion: null,
     title: `overnight: ${taskTitle(state.task).toLowerCase()} queued, results by ${due}`,
     summary: [
@@ -75,7 +78,11 @@ export interface CompletedCheckOptions {
   runUrl?: string;
 }
 
-/** The verdict collect writes: failure when fail-on-severity trips, neutral when there is anything to read, else success. */
+/**
+ * The verdict collect writes: failure when fail-on-severity trips, neutral when there is anything to
+ * read, else success. While resubmitted requests are still to come, the run stays in progress with
+ * what is known so far (the collect that receives them completes it).
+ */
 export function completedSignal(state: RunState, results: CollectedResults, options: CompletedCheckOptions): CheckSignal | null {
   if (!state.pullRequest) return null;
   const invalid = results.verdicts.filter((v) => v.verdict === 'INVALID').length;
@@ -87,11 +94,15 @@ export function completedSignal(state: RunState, results: CollectedResults, opti
   }
   if (results.files.length > 0) parts.push(plural(results.files.length, 'file') + ' generated');
   if (results.failures.length > 0) parts.push(`${plural(results.failures.length, 'request')} failed`);
-  const conclusion: CheckConclusion = options.gateLine
-    ? 'failure'
-    : findings > 0 || invalid > 0 || results.failures.length > 0
-      ? 'neutral'
-      : 'success';
+  const pending = results.resubmitted > 0;
+  if (pending) parts.push(`${plural(results.resubmitted, 'request')} resubmitted, still to come`);
+  const conclusion: CheckConclusion | null = pending
+    ? null
+    : options.gateLine
+      ? 'failure'
+      : findings > 0 || invalid > 0 || results.failures.length > 0
+        ? 'neutral'
+        : 'success';
   const report = options.links.map((l) => `[${l.label}](${l.url})`);
   if (options.runUrl) report.push(`[the run's job summary](${options.runUrl})`);
   const summary = [
@@ -103,6 +114,7 @@ export function completedSignal(state: RunState, results: CollectedResults, opti
   return {
     name: checkRunName(state.task),
     headSha: state.pullRequest.headSha,
+    status: conclusion ? 'completed' : 'in_progress',
     conclusion,
     title: `overnight: ${parts.join(', ')}`,
     summary: summary.join('\n\n'),
@@ -136,10 +148,10 @@ async function writeCheckRun(github: GitHubContext, signal: CheckSignal): Promis
     repo: github.repo,
     ...(signal.detailsUrl ? { details_url: signal.detailsUrl } : {}),
     output: { title: signal.title, summary: signal.summary },
-    ...(signal.conclusion ? { conclusion: signal.conclusion } : { status: 'queued' as const }),
+    ...(signal.conclusion ? { conclusion: signal.conclusion } : { status: signal.status }),
   };
   // A queued signal on a commit whose run already completed is a new review of the same commit: a new run.
-  if (found && (signal.conclusion || !found.completed)) {
+  if (found && (signal.status !== 'queued' || !found.completed)) {
     const { data } = await github.octokit.rest.checks.update({ ...fields, check_run_id: found.id });
     return data.html_url ?? '';
   }
@@ -179,7 +191,7 @@ export interface SignalResult {
 export async function postSignal(github: GitHubContext, signal: CheckSignal): Promise<SignalResult> {
   try {
     const url = await writeCheckRun(github, signal);
-    const what = signal.conclusion ? `completed (${signal.conclusion})` : 'queued';
+    const what = signal.conclusion ? `completed (${signal.conclusion})` : signal.status.replace('_', ' ');
     return { ...(url ? { url } : {}), note: `check run '${signal.name}' ${what}` };
   } catch (error) {
     if (httpStatus(error) !== 403) {
