@@ -427,7 +427,9 @@ describe('plan estimate', () => {
     expect(text).toContain('| Nightly for 30 days | $3.20 |');
     expect(text).toContain('| Batch on `claude-haiku-4-5` | $0.0375 |');
     expect(text).toContain('cached (1h)');
-    expect(text).toContain("- `src/big'file.ts`: budget $0.10 reached");
+    // Counted here; the files themselves are listed once, with every unsent file (the plan's Skipped files).
+    expect(text).toContain('**Dropped to fit the budget**: 1 request (1 file), listed under skipped files as over max-cost-usd.');
+    expect(text).not.toContain('big');
   });
 
   it('projects nightly runs from the window length, not from this run alone (a week, two years, a pull request)', () => {

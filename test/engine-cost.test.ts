@@ -104,11 +104,20 @@ describe('budget', () => {
     expect(result.estimate!.dropped.length).toBe(full.requestCount - result.requestCount);
     expect(emulator.batches().reduce((n, b) => n + b.requests.length, 0)).toBe(result.requestCount);
     for (const d of result.estimate!.dropped) expect(d.reason).toMatch(/budget/);
-    expect(engine.logs.filter((l) => l.level === 'warning' && /^dropped /.test(l.message))).toHaveLength(
-      result.estimate!.dropped.length,
-    );
-    // The job summary lists what was dropped.
-    expect(engine.summaries.join('\n')).toMatch(/dropped|Dropped/);
+    // One warning, however many were dropped (issue 15 item 4).
+    expect(engine.logs.filter((l) => l.level === 'warning')).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          new RegExp(`^max-cost-usd \\$[\\d.]+: left out ${result.estimate!.dropped.length} of ${full.requestCount} requests `),
+        ),
+      }),
+    ]);
+    // The job summary lists each dropped file once, as over max-cost-usd.
+    const summary = engine.summaries.at(-1)!;
+    expect(summary).toMatch(/over max-cost-usd\*\* \(\d+\)/);
+    for (const path of result.estimate!.dropped.flatMap((d) => d.paths)) {
+      expect(summary.split(`\`${path}\``).length - 1, path).toBe(1);
+    }
   });
 
   it('refuses with one line when not even one request fits', async () => {

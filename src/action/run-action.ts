@@ -108,6 +108,7 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     ref: env.GITHUB_REF ?? null,
     runLabel: `run ${runId}`,
     outputDir: join(temp, 'overnight'),
+    ...(runId > 0 ? { runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` } : {}),
   };
   const store = new ArtifactStateStore({
     octokit,

@@ -129,9 +129,6 @@ const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** Paths are user data: keep them from breaking out of their code span. */
 const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
-/** How many dropped requests the rendering lists by name before it summarises the rest. */
-const DROPPED_LISTED = 10;
-
 /** "7-day", "12-hour": a window's length as the projection names it. */
 function windowLength(days: number): string {
   if (days < 1) return `${Math.max(1, Math.round(days * 24))}-hour`;
@@ -180,12 +177,12 @@ export function renderEstimate(estimate: CostEstimate): string {
     lines.push('', `No price is known for ${code(estimate.model)}: add it with \`price-overrides\` to get a cost.`);
   }
   if (estimate.dropped.length > 0) {
-    lines.push('', `**Dropped to fit the budget** (${count(estimate.dropped.length)}):`);
-    for (const item of estimate.dropped.slice(0, DROPPED_LISTED)) {
-      lines.push(`- ${item.paths.map(code).join(', ')}: ${item.reason}`);
-    }
-    const rest = estimate.dropped.length - DROPPED_LISTED;
-    if (rest > 0) lines.push(`- … and ${count(rest)} more`);
+    // Their files are listed once, where every unsent file is (the plan's Skipped files).
+    const files = new Set(estimate.dropped.flatMap((item) => item.paths)).size;
+    lines.push(
+      '',
+      `**Dropped to fit the budget**: ${count(estimate.dropped.length)} request${estimate.dropped.length === 1 ? '' : 's'} (${count(files)} file${files === 1 ? '' : 's'}), listed under skipped files as over max-cost-usd.`,
+    );
   }
   return lines.join('\n');
 }

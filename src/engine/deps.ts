@@ -20,6 +20,8 @@ export interface RunContext {
   runLabel: string;
   /** Where reports, results and patches are written. */
   outputDir: string;
+  /** The workflow run's page (the action); what a check run links to when no report has a URL. */
+  runUrl?: string;
 }
 
 export interface EngineDeps {

@@ -127,9 +127,16 @@ export function planRequests(input: PlanInput): Plan {
  * The caching decision made again on the prefix's size as the API counts it (count_tokens, when a key
  * is set): the heuristic can put a prefix over the model's minimum that the API counts under it, and
  * then the breakpoint is silently ignored and every request pays a cache write that never pays back.
+ * Also made again for the requests max-cost-usd keeps (fewer readers of the prefix): `source` says
+ * where the prefix's size came from, null when it is the estimate.
  * The requests are updated in place (their system blocks gain or lose the breakpoint).
  */
-export function decideCachingAgain(plan: Plan, countedPrefixTokens: number, price: ModelPrice | undefined): Plan {
+export function decideCachingAgain(
+  plan: Plan,
+  countedPrefixTokens: number,
+  price: ModelPrice | undefined,
+  source: string | null = 'counted by the API',
+): Plan {
   const decision = cachingDecision(countedPrefixTokens, plan.requests.length, price);
   const system = decision.cache ? applyCacheControl(plan.system) : plan.system;
   for (const request of plan.requests) request.params = { ...request.params, system };
@@ -137,6 +144,6 @@ export function decideCachingAgain(plan: Plan, countedPrefixTokens: number, pric
     ...plan,
     prefixTokens: countedPrefixTokens,
     cached: decision.cache,
-    cachingReason: `${decision.reason} (counted by the API)`,
+    cachingReason: source ? `${decision.reason} (${source})` : decision.reason,
   };
 }

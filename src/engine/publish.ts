@@ -125,13 +125,22 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
     deps.log.info(`results saved: ${saved}`);
 
     const reports: ReportResult[] = [];
-    for (const reporter of reportersFor(targets, task.name, () => reports, deps.context.cwd)) {
+    // A pull request's round completes the check run its submit opened, whatever `report` says.
+    const checkRun =
+      state.pullRequest && deps.github
+        ? {
+            gateLine: (collected: CollectedResults) => severityGateLine([{ results: collected }], config),
+            ...(deps.context.runUrl ? { runUrl: deps.context.runUrl } : {}),
+          }
+        : undefined;
+    for (const reporter of reportersFor(targets, task.name, () => reports, deps.context.cwd, checkRun)) {
       const publishedKey = `${roundKey}:${reporter.target}`;
       try {
         const result = await reporter.publish(context);
         reports.push(result);
         state.published[publishedKey] = result.url ?? result.path ?? result.note;
-        deps.log.info(`${reporter.target}: ${result.note}`);
+        if (result.warn) deps.log.warning(`${reporter.target}: ${result.note}`);
+        else deps.log.info(`${reporter.target}: ${result.note}`);
       } catch (error) {
         const message = `${reporter.target}: ${(error as Error).message}`;
         deps.log.warning(message);

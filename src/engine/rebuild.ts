@@ -2,7 +2,9 @@
 // artifact expired after retention-days, was deleted, or the CLI's state file was lost). The batch
 // still holds everything a report needs except what the request was about:
 // - the task, from the custom_id prefix (TASK_ID_PREFIX);
-// - the files, from the answers themselves (the paths of the findings, verdicts and generated files);
+// - the files: those a submit at the batch's creation would plan from this checkout, matched by
+//   custom_id (a hash of the task, the paths and their contents: exact while the files are unchanged),
+//   else those the answer names (the paths of the findings, verdicts and generated files);
 // - the reviewed commit is unknown: the files are read at this checkout's HEAD, findings link there,
 //   and every report says so (the state's `window` line).
 // Nothing is resubmitted from such a state: the exact request (system prefix, diff) cannot be rebuilt.
@@ -13,12 +15,13 @@ import { FatalApiError } from '../batch/retry.js';
 import { parseAnswerText } from '../tasks/answer.js';
 import { TASK_ID_PREFIX } from '../tasks/units.js';
 import { STATE_VERSION, type RunState } from '../state/state.js';
-import type { LineRange, RequestRecord, TaskName } from '../types.js';
+import type { LineRange, Logger, RequestRecord, TaskName } from '../types.js';
 import { GitObjectReader, runGit } from '../gather/git.js';
 import type { EngineDeps } from './deps.js';
 import { messageText } from './outcome.js';
 import { checkBatch } from './poll.js';
 import { plural } from '../reports/format.js';
+import { prepareWork } from './submit.js';
 
 /** The `event` of a rebuilt state: collect never resubmits from it. */
 export const REBUILT_EVENT = 'rebuilt-from-batch';
@@ -122,6 +125,11 @@ export async function rebuildStateFromBatch(
 
   const cwd = deps.context.cwd;
   const head = await runGit(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']).catch(() => 'HEAD');
+  // A clean answer names no file: find its files again by planning as the submit did.
+  const planned = await plannedPaths(batchId, task, config, deps);
+  for (const item of answered) {
+    for (const path of planned.get(item.customId) ?? []) if (!item.paths.has(path)) item.paths.set(path, 0);
+  }
   const requests: Record<string, RequestRecord> = {};
   const hashes = await contentHashesAt(cwd, head, new Set(answered.flatMap((a) => [...a.paths.keys()])));
   for (const { customId, paths } of answered) {
@@ -147,8 +155,13 @@ export async function rebuildStateFromBatch(
   const model = answered.find((a) => a.model)?.model ?? config.model ?? '';
   const now = deps.now().toISOString();
   const files = new Set(answered.flatMap((a) => [...a.paths.keys()])).size;
+  const unknown = answered.filter((a) => a.paths.size === 0).length;
+  const unknownNote =
+    unknown > 0
+      ? ` (and ${plural(unknown, 'request')} whose files are unknown: the checkout changed since, and the answer names none)`
+      : '';
   deps.log.warning(
-    `batch ${batchId}: no saved state (expired or lost); rebuilt one from the batch alone: ${plural(answered.length, `${task} request`)} about ${plural(files, 'file')}; the reviewed commit is unknown, so findings link to this checkout's HEAD ${head.slice(0, 12)}`,
+    `batch ${batchId}: no saved state (expired or lost); rebuilt one from the batch alone: ${plural(answered.length, `${task} request`)} about ${plural(files, 'file')}${unknownNote}; the reviewed commit is unknown, so findings link to this checkout's HEAD ${head.slice(0, 12)}`,
   );
   const state: RunState = {
     version: STATE_VERSION,
@@ -201,6 +214,35 @@ export async function rebuildStateFromBatch(
     skipped: [],
   };
   return { state };
+}
+
+const QUIET: Logger = { debug: () => undefined, info: () => undefined, warning: () => undefined, error: () => undefined };
+
+/**
+ * custom_id → paths of every request a submit of `task` would have planned from this checkout when
+ * the batch was created (the same `since`, no budget, nothing counted or sent, nothing logged). A
+ * custom_id hashes the task, the paths and their contents, so a match is exact; a file changed since
+ * matches nothing. Empty when planning fails: the answers' own paths are what is left.
+ */
+async function plannedPaths(batchId: string, task: TaskName, config: Config, deps: EngineDeps): Promise<Map<string, string[]>> {
+  try {
+    const createdAt = await deps
+      .anthropic()
+      .retrieve(batchId)
+      .then((batch) => new Date(batch.created_at))
+      .catch(() => deps.now());
+    const work = await prepareWork(
+      { ...config, task, apiKey: '', maxCostUsd: 0, dryRun: true },
+      { ...deps, log: QUIET, progress: undefined, now: () => createdAt },
+      false,
+    );
+    return new Map(work.plan.requests.map((r) => [r.customId, r.record.paths]));
+  } catch (error) {
+    deps.log.debug(
+      `batch ${batchId}: could not plan this checkout again (${(error as Error).message}); files come from the answers`,
+    );
+    return new Map();
+  }
 }
 
 /**

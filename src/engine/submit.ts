@@ -25,6 +25,8 @@ import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 import { plural } from '../reports/format.js';
+import { formatUsd } from '../cost/usage.js';
+import { openCheckRun } from '../reports/check-run.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -249,7 +251,16 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
         `max-cost-usd: even the cheapest request costs more than the budget of $${config.maxCostUsd}; raise max-cost-usd or narrow include`,
       );
     }
-    for (const d of dropped) deps.log.warning(`dropped ${d.paths.join(', ')}: ${d.reason}`);
+    if (dropped.length > 0) {
+      // Caching is decided for the requests that are sent: fewer of them read the shared prefix.
+      const source = tokenSource === 'count_tokens' ? 'counted by the API' : null;
+      plan = { ...decideCachingAgain({ ...plan, requests }, plan.prefixTokens, price, source), requests: plan.requests };
+      // One line, however many were cut: the full plan lists every file left out (Skipped files).
+      const files = new Set(dropped.flatMap((d) => d.paths)).size;
+      deps.log.warning(
+        `max-cost-usd ${formatUsd(config.maxCostUsd)}: left out ${dropped.length} of ${plural(plan.requests.length, 'request')} (${plural(files, 'file')}), estimated ${formatUsd(fitted.totalUsd)} for all; the full plan lists them as over max-cost-usd`,
+      );
+    }
   }
   // The final requests carry their files' redactions to collect, which reports them as findings.
   recordRedactions(task.name, requests, changeSet.files);
@@ -418,5 +429,7 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
     `submitted ${plural(work.requests.length, 'request')} in ${plural(batchIds.length, 'batch', 'batches')}; state saved to ${deps.store.describe(stateId!)}`,
   );
   await reportPlan(work, deps, false, state.batches);
+  // A pull request shows the review as queued until collect completes it (needs `checks: write`).
+  await openCheckRun(deps.github, state, deps.log, deps.context.runUrl);
   return { status: 'submitted', stateId, batchIds, requestCount: work.requests.length, estimate: work.estimate };
 }

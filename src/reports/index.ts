@@ -2,7 +2,8 @@
 // posts, and the job summary last so it can link to what the others published.
 import { writesFiles } from '../tasks/paths.js';
 import type { ReportTarget, TaskName } from '../types.js';
-import type { Reporter, ReportResult } from './reporter.js';
+import type { CollectedResults, Reporter, ReportResult } from './reporter.js';
+import { createCheckRunReporter } from './check-run.js';
 import { issueReporter } from './issue.js';
 import { prCommentReporter } from './pr-comment.js';
 import { prReviewReporter } from './pr-review.js';
@@ -12,6 +13,12 @@ import { createSummaryReporter } from './summary.js';
 
 /** Targets that write to GitHub (the CLI drops them unless a token and repository are set). */
 export const GITHUB_TARGETS: ReadonlySet<ReportTarget> = new Set(['issue', 'pr-review', 'pr-comment', 'sarif', 'pull-request']);
+
+/** A pull request round's check run (check-run.ts): completed after the other posts, linking to them. */
+export interface CheckRunOptions {
+  gateLine: (results: CollectedResults) => string | null;
+  runUrl?: string;
+}
 
 /**
  * The reporters for `targets`, in publishing order. `artifact` means: generated files as a patch in the
@@ -23,6 +30,7 @@ export function reportersFor(
   task: TaskName,
   earlier: () => ReportResult[],
   repoRoot?: string,
+  checkRun?: CheckRunOptions,
 ): Reporter[] {
   const wanted = new Set(targets);
   const list: Reporter[] = [];
@@ -33,6 +41,17 @@ export function reportersFor(
   if (wanted.has('pr-comment')) list.push(prCommentReporter);
   if (writesFiles(task) && (wanted.has('pull-request') || wanted.has('artifact'))) {
     list.push(createPullRequestReporter({ preferPatch: !wanted.has('pull-request'), ...(repoRoot ? { repoRoot } : {}) }));
+  }
+  if (checkRun) {
+    list.push(
+      createCheckRunReporter({
+        ...checkRun,
+        links: () =>
+          earlier()
+            .filter((r) => r.url)
+            .map((r) => ({ label: r.target, url: r.url! })),
+      }),
+    );
   }
   if (wanted.has('summary')) {
     list.push({

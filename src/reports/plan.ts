@@ -119,9 +119,6 @@ export function renderPlanLines(input: PlanReportInput, fullPlanAt?: string): st
       `  on other models (batch): ${input.estimate.otherModels.map((other) => `${other.model} ${formatUsd(other.batchUsd)}`).join(', ')}`,
     );
   }
-  if (input.estimate.dropped.length > 0) {
-    lines.push(`Dropped to fit max-cost-usd: ${plural(input.estimate.dropped.length, 'request')} (listed in the full plan)`);
-  }
   for (const note of input.notes ?? []) lines.push(plainLine(note, 300));
   if (fullPlanAt) lines.push(`Full plan (every file and why): ${plainLine(fullPlanAt, 500)}`);
   return lines;

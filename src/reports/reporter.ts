@@ -72,8 +72,11 @@ export interface ReportContext {
   noise?: NoiseOptions;
 }
 
+/** A report target, or the pull request's check run (check-run.ts), which every PR round completes whatever `report` says. */
+export type ReporterName = ReportTarget | 'check-run';
+
 export interface ReportResult {
-  target: ReportTarget;
+  target: ReporterName;
   /** Where it went: an issue/PR URL, a file path. */
   url?: string;
   path?: string;
@@ -81,9 +84,11 @@ export interface ReportResult {
   note: string;
   /** Set when publishing failed (the note says why): the job fails, and a collect's round stays open. */
   failed?: true;
+  /** Set when the note is a warning (a permission to grant), logged as such. */
+  warn?: true;
 }
 
 export interface Reporter {
-  target: ReportTarget;
+  target: ReporterName;
   publish(context: ReportContext): Promise<ReportResult>;
 }

@@ -6,11 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { ArtifactService, BLOB_PREFIX, TWIRP_PREFIX, runtimeToken, type ServiceResponse } from './artifacts.js';
 import { matchRoute, validateRequest } from './openapi.js';
 import { HttpError, Views, errorBody, handlers, type RestContext, type RestResponse } from './rest.js';
+import { checkHandlers } from './checks.js';
+import { missingPermission, type TokenPermissions } from './permissions.js';
 import { GitHubStore, REPOSITORY_ID, type SeedPullRequest, type SeedWorkflowRun, type StoredPull } from './store.js';
 
 export { GitHubStore } from './store.js';
 export type * from './store.js';
 export { MAX_BODY_LENGTH } from './rest.js';
+export type { TokenPermissions } from './permissions.js';
 
 /** Which requests a fault applies to (REST, Twirp and blob alike); `path` is tested against the pathname, without the query. */
 export interface FaultMatch {
@@ -49,6 +52,8 @@ export interface GitHubEmulatorOptions {
    * `windowMs` (default 80 per 60 s) and `perHour` per hour (default 500). Tests shrink the window.
    */
   contentCreation?: { perWindow?: number; windowMs?: number; perHour?: number };
+  /** The token's permissions (a job's `permissions:` block); default: every permission. */
+  permissions?: TokenPermissions;
 }
 
 export interface GitHubEmulator {
@@ -84,6 +89,11 @@ export interface GitHubEmulator {
   completeRun(runId: number): void;
   /** Fail writes with 403 'Resource not accessible by integration' (a fork's read-only token). */
   setReadOnly(readOnly: boolean): void;
+  /**
+   * The token's permissions from now on, as a job's `permissions:` block grants them (scopes left out
+   * are `none`; undefined: every permission). A request outside them is GitHub's 403.
+   */
+  setPermissions(permissions: TokenPermissions | undefined): void;
   /** Whether POST /repos/{o}/{r}/pulls is allowed (repository setting; off by default = 403). */
   allowActionsToCreatePullRequests(allowed: boolean): void;
   seedPullRequest(seed: SeedPullRequest): StoredPull;
@@ -128,6 +138,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   const perHour = options.contentCreation?.perHour ?? 500;
   const contentCreatedAt: number[] = [];
   let readOnly = false;
+  let permissions = options.permissions;
   let baseUrl = '';
   let requestCounter = 0;
   const hooks: {
@@ -231,9 +242,17 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     const write = method !== 'GET' && method !== 'HEAD';
     if (write && !req.headers.authorization) return { status: 401, body: errorBody(401, 'Requires authentication') };
     if (write && readOnly) return { status: 403, body: errorBody(403, 'Resource not accessible by integration') };
+    const missing = missingPermission(permissions, match.operation.operationId, write);
+    if (missing) {
+      return {
+        status: 403,
+        body: errorBody(403, 'Resource not accessible by integration'),
+        headers: { 'x-accepted-github-permissions': missing },
+      };
+    }
     const local = localHandlers[match.operation.operationId];
     if (local) return local({ params });
-    const handler = handlers[match.operation.operationId];
+    const handler = handlers[match.operation.operationId] ?? checkHandlers[match.operation.operationId];
     if (!handler) {
       violations.push(
         `${where}: ${match.operation.operationId} (${match.operation.method} ${match.operation.template}) is a real GitHub route this emulator does not implement`,
@@ -364,6 +383,9 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     },
     setReadOnly(value) {
       readOnly = value;
+    },
+    setPermissions(value) {
+      permissions = value;
     },
     allowActionsToCreatePullRequests(allowed) {
       store.actionsCanCreatePullRequests = allowed;

@@ -46,6 +46,32 @@ export interface StoredComment {
   updated_at: string;
 }
 
+export interface StoredCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  conclusion: string | null;
+  details_url: string | null;
+  external_id: string | null;
+  started_at: string;
+  completed_at: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  /** How many times the run was updated (PATCH), so tests see an update in place. */
+  updates: number;
+}
+
+export interface StoredCommitStatus {
+  id: number;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  context: string;
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface StoredPullFile {
   filename: string;
   status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
@@ -178,6 +204,9 @@ export class GitHubStore {
   readonly reviews: StoredReview[] = [];
   readonly reviewComments: StoredReviewComment[] = [];
   readonly sarifUploads: StoredSarifUpload[] = [];
+  /** Check runs and commit statuses (checks.ts). */
+  readonly checkRuns: StoredCheckRun[] = [];
+  readonly commitStatuses: StoredCommitStatus[] = [];
   readonly artifacts: StoredArtifact[] = [];
   readonly blobs = new Map<string, StoredBlob>();
   readonly workflowRuns = new Map<number, StoredWorkflowRun>();
