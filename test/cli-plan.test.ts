@@ -240,8 +240,10 @@ describe('the nightly projection', () => {
       () => repo.cleanup(),
       () => emulator.close(),
     );
-    const base = await repo.commit({ 'README.md': '# app\n' }, { date: new Date(Date.now() - 12 * 86_400_000) });
-    await repo.commit(FILES, { date: new Date(Date.now() - 2 * 86_400_000) });
+    // One instant for both dates: under load, two Date.now() calls a second apart made the window 10.0 days.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const base = await repo.commit({ 'README.md': '# app\n' }, { date: new Date(now - 12 * 86_400_000) });
+    await repo.commit(FILES, { date: new Date(now - 2 * 86_400_000) });
     const clock = new TestClock();
     const range = await cli(repo.dir, emulator, clock, ['estimate', '--since', base], {});
     expect(range.code, range.stderr.join('\n')).toBe(0);

@@ -132,7 +132,9 @@ const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/[\r
 /** "7-day", "12-hour": a window's length as the projection names it. */
 function windowLength(days: number): string {
   if (days < 1) return `${Math.max(1, Math.round(days * 24))}-hour`;
-  return `${Number.isInteger(days) ? days : days.toFixed(1)}-day`;
+  // Rounded first: a window of 10 days and a second is "10-day", not "10.0-day".
+  const tenths = Math.round(days * 10) / 10;
+  return `${Number.isInteger(tenths) ? tenths : tenths.toFixed(1)}-day`;
 }
 
 /** The projection's row label; null when there is none (a pull request, the whole history, an old state). */
