@@ -39,9 +39,9 @@ function indent(text: string, prefix: string): string {
 /** Category (a short machine word: anything else is dropped, not escaped), CWE, and the short fingerprint a user copies to dismiss it. */
 export function findingTags(finding: Finding): string[] {
   const category = finding.category.replace(/[^A-Za-z0-9_.:/-]+/g, '-').slice(0, 60);
-  const tags = category ? [`\`${category}\``] : [];
+  const tags = category ? [codeSpan(category)] : [];
   if (finding.cwe && /^CWE-\d{1,5}$/.test(finding.cwe)) tags.push(finding.cwe);
-  if (/^[0-9a-f]{8,}$/.test(finding.fingerprint)) tags.push(`fp \`${shortFingerprint(finding.fingerprint)}\``);
+  if (/^[0-9a-f]{8,}$/.test(finding.fingerprint)) tags.push(`fp ${codeSpan(shortFingerprint(finding.fingerprint))}`);
   return tags;
 }
 

@@ -1,6 +1,7 @@
 // The findings answer (code-review, security-scan): a small rule set of recognisable defects, each
 // reported on the real line that was sent, with an explanation that quotes it and a suggested fix.
 import type { ParsedFileBlock } from '../../../prompt/format.js';
+import { delimitCodeSpan } from '../../../reports/code-delimiters.js';
 import { codeOnly, languageFamily, type LanguageFamily } from './prompt.js';
 
 export interface FindingAnswer {
@@ -377,7 +378,7 @@ export function findDefects(block: ParsedFileBlock, options: FindingsOptions): F
         confidence: rule.confidence,
         category: rule.category,
         title: typeof rule.title === 'string' ? rule.title : rule.title(line),
-        explanation: `Line ${n}, \`${quote(text)}\`, ${rule.why}`,
+        explanation: `Line ${n}, ${delimitCodeSpan(quote(text))}, ${rule.why}`,
         suggested_fix: rule.fix,
         cwe: rule.cwe,
       });
