@@ -92,12 +92,21 @@ export function codeBlock(code: string, language = ''): string {
   return fencedBlock(code, language, '');
 }
 
+/**
+ * A GitHub suggestion (the commit button of an inline review comment) replacing the comment's lines
+ * with `code`: only for code overnight decided to offer (the model's own fences never become one),
+ * in a fence nothing inside can close, marker look-alikes defused like any code.
+ */
+export function suggestionBlock(code: string): string {
+  return fencedBlock(code, 'suggestion', '', true);
+}
+
 /** codeBlock with every line indented by `indent` (a fence inside a list item stays inside it). */
-function fencedBlock(code: string, language: string, indent: string): string {
+function fencedBlock(code: string, language: string, indent: string, rendered = false): string {
   const content = neutraliseCode(normaliseInput(code)).replace(/\n+$/, '');
   const fence = codeFence(content);
   const info = language.replace(/[^A-Za-z0-9_+#.-]/g, '').slice(0, 30);
-  const shownInfo = RENDERED_LANGUAGES.has(info.toLowerCase()) ? '' : info;
+  const shownInfo = rendered || !RENDERED_LANGUAGES.has(info.toLowerCase()) ? info : '';
   const lines = [`${fence}${shownInfo}`, ...(content ? content.split('\n') : []), fence];
   return lines.map((line) => `${indent}${line}`).join('\n');
 }
