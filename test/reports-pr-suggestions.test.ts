@@ -126,6 +126,14 @@ describe('committable fixes on a pull request', () => {
     expect(codeBlocks(renderMarkdownReport(ctx))).toEqual([['typescript', 'if (a === b) go();\n']]);
   });
 
+  it('a replacement too long to show is not offered: one-line comment pointing to the results', async () => {
+    await prReviewReporter.publish(context([finding(2, 3, { replacement: `// ${'x'.repeat(5_000)}` })]));
+    const comment = commentAt(3);
+    expect(comment.start_line).toBeNull();
+    expect(codeBlocks(comment.body)).toEqual([]);
+    expect(comment.body).toContain('A replacement for lines 2-3 is in the results document');
+  });
+
   it('a fix without replacement code stays prose: no fence anywhere', async () => {
     await prReviewReporter.publish(context([finding(2, 2, { suggestedFix: 'Check `v` for null before use.' })]));
     const comment = commentAt(2);

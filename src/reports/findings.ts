@@ -32,6 +32,8 @@ export interface FindingLimits {
 }
 
 const REPORT_LIMITS: FindingLimits = { explanation: 6_000, fix: 8_000 };
+/** What a finding under its own heading (PR comment, inline review comment) shows at most. */
+export const DETAIL_LIMITS: FindingLimits = { explanation: 4_000, fix: 4_000 };
 
 function indent(text: string, prefix: string): string {
   return text
@@ -99,7 +101,7 @@ export function renderFindingDetails(
   finding: Finding,
   link: string,
   options: SanitizeOptions,
-  limits: FindingLimits = { explanation: 4_000, fix: 4_000 },
+  limits: FindingLimits = DETAIL_LIMITS,
   shown: ReplacementShown = 'block',
 ): string {
   return [

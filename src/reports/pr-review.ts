@@ -22,7 +22,7 @@ import {
 } from './diff-lines.js';
 import { fingerprintsMarker, marker, readFingerprints } from './markers.js';
 import { upsertStickyComment } from './pr-comment.js';
-import { renderFindingDetails } from './findings.js';
+import { DETAIL_LIMITS, renderFindingDetails } from './findings.js';
 import { permalink } from './group.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { capBody, type SanitizeOptions } from './sanitize.js';
@@ -46,8 +46,11 @@ export function inlineCommentBody(finding: Finding, link: string, options: Sanit
  * lines with it); otherwise it sits on one line and the replacement is shown as code.
  */
 function reviewComment(finding: Finding, line: number, diff: DiffLineMap, link: string, options: SanitizeOptions) {
+  // A replacement too long to show is not offered: the comment would span lines it does not change.
   const committable =
-    finding.replacement !== undefined && rangeOnRightSide(diff, finding.path, finding.startLine, finding.endLine);
+    finding.replacement !== undefined &&
+    finding.replacement.length <= DETAIL_LIMITS.fix &&
+    rangeOnRightSide(diff, finding.path, finding.startLine, finding.endLine);
   const span =
     committable && finding.startLine < finding.endLine ? { start_line: finding.startLine, start_side: 'RIGHT' as const } : {};
   return {
