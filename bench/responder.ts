@@ -25,6 +25,7 @@ const EXPLANATION =
   'request poisons the entry for every later caller until the process restarts. Validate the ' +
   'argument before scaling it and return early with an explicit error, or document that zero is a ' +
   'valid sentinel and make every caller handle it.';
+const FIX_EXPLANATION = 'Reject an empty value before scaling, with a RangeError that names the argument.';
 const FIX = "if (value === undefined || value.length === 0) {\n  throw new RangeError('value must not be empty');\n}";
 
 export const benchResponder: Responder = (params) => {
@@ -53,7 +54,8 @@ export const benchResponder: Responder = (params) => {
       category: CATEGORIES[Math.floor(random() * CATEGORIES.length)],
       title: `Unchecked empty input reaches the scaling branch (${i + 1})`,
       explanation: EXPLANATION.slice(0, 250 + Math.floor(random() * (EXPLANATION.length - 250))),
-      suggested_fix: random() < 0.7 ? FIX : null,
+      // One roll for both fields: the bench's random sequence (and so its answers) stays as it was.
+      ...(random() < 0.7 ? { fix_explanation: FIX_EXPLANATION, replacement: FIX } : { fix_explanation: null, replacement: null }),
       cwe: null,
     };
   });

@@ -211,7 +211,13 @@ export interface Finding {
   category: string;
   title: string;
   explanation: string;
+  /** How to fix it, prose (results written before issue 15 item 7 may hold code here: shown as prose). */
   suggestedFix: string | null;
+  /**
+   * Code that replaces exactly startLine..endLine, when the model gave one for the lines it cited: a
+   * pull request shows it as a committable suggestion, other reports as a block in the file's language.
+   */
+  replacement?: string;
   /** 'CWE-89' style, security-scan mostly. */
   cwe: string | null;
   /** Stable across line shifts and whitespace: task, path, category, normalised code. */

@@ -125,11 +125,11 @@ describe('renderMarkdownReport', () => {
     expect(md).not.toContain('/blob/');
   });
 
-  it('shows the suggested fix in a fenced block that the fix cannot break out of', () => {
+  it('shows the replacement code in a fenced block of the file language that the code cannot break out of', () => {
     const md = renderMarkdownReport(
-      makeContext(makeResults({ findings: [finding('high', 'a.ts', 3, { suggestedFix: 'const s = "```";\n<b>ok</b>' })] })),
+      makeContext(makeResults({ findings: [finding('high', 'a.ts', 3, { replacement: 'const s = "```";\n<b>ok</b>' })] })),
     );
-    expect(md).toContain('  ````ts\n  const s = "```";\n  <b>ok</b>\n  ````');
+    expect(md).toContain('  Replacement for lines 3-5:\n\n  ````typescript\n  const s = "```";\n  <b>ok</b>\n  ````');
   });
 
   it('sanitises model text: mentions, HTML, foreign links', () => {

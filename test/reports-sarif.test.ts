@@ -56,8 +56,8 @@ describe('SARIF document', () => {
     const rules = run.tool.driver.rules!;
     expect(rules.map((rule) => rule.id)).toEqual(['sql-injection', 'hard-coded-secret', 'style']);
     const sql = rules[0]!;
-    expect(sql.name).toBe('SqlInjection');
-    expect(sql.shortDescription?.text).toBe('Sql injection');
+    expect(sql.name).toBe('SqlQueryBuiltFromInput');
+    expect(sql.shortDescription?.text).toBe('SQL query built from untrusted input');
     expect(sql.defaultConfiguration?.level).toBe('error');
     expect(sql.properties?.tags).toEqual(['security-scan', 'security', 'external/cwe/cwe-89']);
     expect(sql.properties?.['security-severity']).toBe('9.5');

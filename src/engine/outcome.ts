@@ -58,6 +58,7 @@ export async function redactOutput(output: TaskOutput): Promise<number> {
     add(finding.explanation, PROSE, (t) => (finding.explanation = t));
     add(finding.category, PROSE, (t) => (finding.category = t));
     if (finding.suggestedFix !== null) add(finding.suggestedFix, finding.path, (t) => (finding.suggestedFix = t));
+    if (finding.replacement !== undefined) add(finding.replacement, finding.path, (t) => (finding.replacement = t));
   };
   add(output.summary, PROSE, (t) => (output.summary = t));
   if (output.kind === 'findings') {

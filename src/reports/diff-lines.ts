@@ -78,6 +78,17 @@ export function commentableLine(map: DiffLineMap, path: string, start: number, e
   return best;
 }
 
+/**
+ * Whether every line of `start..end` is on the right side of `path`'s diff: only then can a review
+ * comment span them all, and a suggestion on it replace exactly those lines.
+ */
+export function rangeOnRightSide(map: DiffLineMap, path: string, start: number, end: number): boolean {
+  const lines = map.get(path);
+  if (!lines || start < 1 || end < start || end - start >= lines.size) return false;
+  for (let line = start; line <= end; line++) if (!lines.has(line)) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Placement: which findings are inline review comments and which belong in the sticky comment.
 //

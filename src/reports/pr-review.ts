@@ -11,10 +11,18 @@
 //   (422) are handed to the sticky comment: this reporter updates it itself (upsertStickyComment), so
 //   nothing is lost whatever order the engine runs the reporters in, or when `report` lacks pr-comment.
 import type { Finding } from '../types.js';
-import { demote, OUTSIDE_DIFF, placementFor, reportedFindings, type InlinePlacement } from './diff-lines.js';
+import {
+  demote,
+  OUTSIDE_DIFF,
+  placementFor,
+  rangeOnRightSide,
+  reportedFindings,
+  type DiffLineMap,
+  type InlinePlacement,
+} from './diff-lines.js';
 import { fingerprintsMarker, marker, readFingerprints } from './markers.js';
 import { upsertStickyComment } from './pr-comment.js';
-import { renderFindingDetails } from './findings.js';
+import { DETAIL_LIMITS, renderFindingDetails } from './findings.js';
 import { permalink } from './group.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { capBody, type SanitizeOptions } from './sanitize.js';
@@ -23,10 +31,35 @@ import { sanitizeOptionsFor } from './format.js';
 
 export const MAX_COMMENTS_PER_REVIEW = 30;
 
-/** The body of one inline comment: fingerprint marker first, then the finding in full. */
-export function inlineCommentBody(finding: Finding, link: string, options: SanitizeOptions): string {
-  const body = `${fingerprintsMarker([finding.fingerprint])}\n${renderFindingDetails(finding, link, options)}`;
-  return capBody(body).body;
+/**
+ * The body of one inline comment: fingerprint marker first, then the finding in full; its replacement
+ * as a committable suggestion when `committable` (the comment spans exactly the replaced lines).
+ */
+export function inlineCommentBody(finding: Finding, link: string, options: SanitizeOptions, committable = false): string {
+  const details = renderFindingDetails(finding, link, options, undefined, committable ? 'suggestion' : 'block');
+  return capBody(`${fingerprintsMarker([finding.fingerprint])}\n${details}`).body;
+}
+
+/**
+ * The review comment for one finding. With a replacement and every line of the finding on the diff's
+ * right side, the comment spans start..end and carries a suggestion (GitHub replaces the commented
+ * lines with it); otherwise it sits on one line and the replacement is shown as code.
+ */
+function reviewComment(finding: Finding, line: number, diff: DiffLineMap, link: string, options: SanitizeOptions) {
+  // A replacement too long to show is not offered: the comment would span lines it does not change.
+  const committable =
+    finding.replacement !== undefined &&
+    finding.replacement.length <= DETAIL_LIMITS.fix &&
+    rangeOnRightSide(diff, finding.path, finding.startLine, finding.endLine);
+  const span =
+    committable && finding.startLine < finding.endLine ? { start_line: finding.startLine, start_side: 'RIGHT' as const } : {};
+  return {
+    path: finding.path,
+    line: committable ? finding.endLine : line,
+    side: 'RIGHT' as const,
+    ...span,
+    body: inlineCommentBody(finding, link, options, committable),
+  };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -86,16 +119,15 @@ async function postReviews(context: ReportContext, placement: InlinePlacement): 
         commit_id: sha,
         event: 'COMMENT',
         body,
-        comments: part.map(({ finding, line }) => ({
-          path: finding.path,
-          line,
-          side: 'RIGHT' as const,
-          body: inlineCommentBody(
+        comments: part.map(({ finding, line }) =>
+          reviewComment(
             finding,
+            line,
+            placement.diff,
             permalink(github.serverUrl, owner, repo, sha, finding.path, finding.startLine, finding.endLine),
             options,
           ),
-        })),
+        ),
       });
       outcome.posted += part.length;
       outcome.reviews += 1;

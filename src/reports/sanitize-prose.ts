@@ -23,6 +23,8 @@
 // Emphasis (`*`, `_`, `~`) is kept as written: it only styles text and cannot link or notify; GitHub
 // splits text at emphasis, so the checks above look for patterns anywhere, without context.
 
+import { delimitCodeSpan } from './code-delimiters.js';
+
 export interface RepositoryScope {
   origin: string;
   /** `/owner/repo` (with the server's base path), lower-cased. */
@@ -54,7 +56,7 @@ const isPlain = (atom: Atom | undefined, c: string): boolean => atom?.kind === '
 
 /** A code span that shows `text` verbatim and that nothing (not even a table cell) can split. */
 export function inertCode(text: string): Atom {
-  return { kind: 'code', raw: `\x60${neutraliseCode(text.replace(/\x60/g, '%60').replace(/\|/g, '%7C'))}\x60` };
+  return { kind: 'code', raw: delimitCodeSpan(neutraliseCode(text.replace(/\x60/g, '%60').replace(/\|/g, '%7C'))) };
 }
 
 /** A repository URL we can write as a link that reads back the same (destination within the bound). */

@@ -14,6 +14,7 @@
 // - The result is a fixed point: sanitising it again changes nothing (so nothing our edits join
 //   together is left unjudged). The tests render it with micromark + GFM and check GitHub's rules.
 
+import { codeFence, delimitCodeSpan } from './code-delimiters.js';
 import { neutraliseCode, sanitizeProseLine, type RepositoryScope } from './sanitize-prose.js';
 
 export interface SanitizeOptions {
@@ -69,11 +70,12 @@ function normaliseInput(text: string): string {
 
 /**
  * Inline code for our own data that may still come from outside (file paths from a pull request,
- * request ids): backticks and line breaks cannot end the span, and a marker look-alike in a file
- * name cannot be read back as one of our markers.
+ * request ids, quoted code): it shows exactly as written, backticks included (the span's delimiter
+ * is longer than any run inside), a line break cannot end the span (it becomes the space a reader
+ * would show), and a marker look-alike cannot be read back as one of our markers.
  */
 export function codeSpan(text: string): string {
-  return `\x60${neutraliseCode(text.replace(/[\x60\r\n]/g, '?').replace(CONTROL_CHARS, '?'))}\x60`;
+  return delimitCodeSpan(neutraliseCode(text.replace(/\r\n?|\n/g, ' ').replace(CONTROL_CHARS, '?')));
 }
 
 /**
@@ -90,13 +92,21 @@ export function codeBlock(code: string, language = ''): string {
   return fencedBlock(code, language, '');
 }
 
+/**
+ * A GitHub suggestion (the commit button of an inline review comment) replacing the comment's lines
+ * with `code`: only for code overnight decided to offer (the model's own fences never become one),
+ * in a fence nothing inside can close, marker look-alikes defused like any code.
+ */
+export function suggestionBlock(code: string): string {
+  return fencedBlock(code, 'suggestion', '', true);
+}
+
 /** codeBlock with every line indented by `indent` (a fence inside a list item stays inside it). */
-function fencedBlock(code: string, language: string, indent: string): string {
+function fencedBlock(code: string, language: string, indent: string, rendered = false): string {
   const content = neutraliseCode(normaliseInput(code)).replace(/\n+$/, '');
-  const longestRun = Math.max(0, ...[...content.matchAll(/\x60+/g)].map((match) => match[0].length));
-  const fence = '\x60'.repeat(Math.max(3, longestRun + 1));
+  const fence = codeFence(content);
   const info = language.replace(/[^A-Za-z0-9_+#.-]/g, '').slice(0, 30);
-  const shownInfo = RENDERED_LANGUAGES.has(info.toLowerCase()) ? '' : info;
+  const shownInfo = rendered || !RENDERED_LANGUAGES.has(info.toLowerCase()) ? info : '';
   const lines = [`${fence}${shownInfo}`, ...(content ? content.split('\n') : []), fence];
   return lines.map((line) => `${indent}${line}`).join('\n');
 }

@@ -11,7 +11,8 @@ import { sortFindings } from './group.js';
 import { reportedFindings } from './diff-lines.js';
 import type { Reporter, ReportContext, ReportResult } from './reporter.js';
 import { sanitizeInline } from './sanitize.js';
-import { sanitizeOptionsFor } from './format.js';
+import { repositoryOf, sanitizeOptionsFor, taskTitle } from './format.js';
+import { ruleText } from './sarif-rules.js';
 import { errorMessage, httpStatus } from '../github/errors.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -51,10 +52,16 @@ export function sarifUri(path: string): string {
     .join('/');
 }
 
+/** 'CWE-89', 'cwe_89', '89' → 89; else null. */
+function cweNumber(cwe: string | null): number | null {
+  const match = cwe?.trim().match(/^(?:cwe)?[-_ ]?(\d{1,5})$/i);
+  return match && Number(match[1]) > 0 ? Number(match[1]) : null;
+}
+
 /** 'CWE-89', 'cwe_89', '89' → 'external/cwe/cwe-89' (the tag code scanning links to MITRE); else null. */
 export function cweTag(cwe: string | null): string | null {
-  const match = cwe?.trim().match(/^(?:cwe)?[-_ ]?(\d{1,5})$/i);
-  return match ? `external/cwe/cwe-${Number(match[1])}` : null;
+  const number = cweNumber(cwe);
+  return number === null ? null : `external/cwe/cwe-${number}`;
 }
 
 /** A rule id from a model-chosen category: lowercase, dashes, never empty. */
@@ -65,18 +72,6 @@ export function ruleId(category: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 64);
   return id || 'uncategorised';
-}
-
-function ruleName(id: string): string {
-  return id
-    .split('-')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
-}
-
-function humanise(id: string): string {
-  const words = id.replace(/-/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function isSecurity(task: TaskName, finding: Finding): boolean {
@@ -90,6 +85,11 @@ export interface SarifInput {
   serverUrl: string;
   owner: string;
   repo: string;
+  /**
+   * What was analysed (SARIF versionControlProvenance): the repository's URL, the commit and the
+   * branch. Absent for a local repository with no GitHub remote known.
+   */
+  provenance?: { repositoryUri: string; revisionId: string; branch?: string; mappedTo: { uriBaseId: string } };
 }
 
 /** The SARIF document for one collect: one run, one rule per category, one result per finding. */
@@ -99,6 +99,7 @@ export function buildSarif(input: SarifInput): Log {
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
   const ruleWorst = new Map<string, Severity>();
+  const ruleWeakness = new Map<string, string>();
 
   for (const finding of findings) {
     const id = ruleId(finding.category);
@@ -108,13 +109,14 @@ export function buildSarif(input: SarifInput): Log {
       ruleIndex.set(id, index);
       // Findings are sorted worst first: the first one of a category sets its default level.
       ruleWorst.set(id, finding.severity);
+      const { cwe: ruleCwe, ...text } = ruleText(id, taskTitle(input.task), cweNumber(finding.cwe));
       rules.push({
         id,
-        name: ruleName(id),
-        shortDescription: { text: humanise(id) },
+        ...text,
         defaultConfiguration: { level: sarifLevel(finding.severity) },
         properties: { tags: [input.task] },
       });
+      if (ruleCwe) ruleWeakness.set(id, `external/cwe/cwe-${ruleCwe}`);
     }
     const rule = rules[index]!;
     const tags = rule.properties!.tags!;
@@ -124,6 +126,11 @@ export function buildSarif(input: SarifInput): Log {
     }
     const cwe = cweTag(finding.cwe);
     if (cwe && !tags.includes(cwe)) tags.push(cwe);
+  }
+  // The weakness the rule's help links to is tagged too (after the findings' own tags).
+  for (const [id, tag] of ruleWeakness) {
+    const tags = rules[ruleIndex.get(id)!]!.properties!.tags!;
+    if (!tags.includes(tag)) tags.push(tag);
   }
 
   const results: Result[] = findings.map((finding) => {
@@ -166,10 +173,29 @@ export function buildSarif(input: SarifInput): Log {
         },
         // One analysis category per task: a code-review upload never replaces security-scan alerts.
         automationDetails: { id: `overnight/${input.task}/` },
+        ...(input.provenance ? { versionControlProvenance: [input.provenance] } : {}),
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
         results,
       },
     ],
+  };
+}
+
+/** The repository, commit and branch analysed, when the repository is known (see SarifInput). */
+function provenanceOf(context: ReportContext): Pick<SarifInput, 'provenance'> {
+  const repository = repositoryOf(context);
+  if (!repository) return {};
+  const { state } = context;
+  const branch = state.pullRequest?.headRef ?? state.ref?.replace(/^refs\/heads\//, '') ?? undefined;
+  const repositoryUri = `${repository.serverUrl.replace(/\/+$/, '')}/${repository.owner}/${repository.repo}`;
+  return {
+    provenance: {
+      repositoryUri,
+      revisionId: state.pullRequest?.headSha ?? state.headSha,
+      ...(branch && !branch.startsWith('refs/') ? { branch } : {}),
+      // Result paths are relative to %SRCROOT%, which is this repository's root.
+      mappedTo: { uriBaseId: '%SRCROOT%' },
+    },
   };
 }
 
@@ -179,6 +205,7 @@ export async function writeSarif(context: ReportContext): Promise<Log> {
     task: context.results.task,
     findings: reportedFindings(context.results),
     ...sanitizeOptionsFor(context),
+    ...provenanceOf(context),
   });
   await mkdir(dirname(context.sarifPath), { recursive: true });
   await writeFile(context.sarifPath, `${JSON.stringify(log, null, 2)}\n`, 'utf8');

@@ -16,7 +16,7 @@ What to look for, most important first:
 Focus on the changed lines (see <diff>); report a problem in unchanged code only when the change makes it reachable or wrong.
 ${PRECISION_RULES}
 
-Each finding: path and line range it is about, the quoted code, the trigger, severity, confidence, a short kebab-case category (e.g. "null-dereference", "race-condition", "error-handling", "sql-injection"), a one-line title, an explanation of what goes wrong, and a suggested fix when you have a concrete one (else null).
+Each finding: path and line range it is about, the quoted code, the trigger, severity, confidence, a short kebab-case category (e.g. "null-dereference", "race-condition", "error-handling", "sql-injection"), a one-line title, an explanation of what goes wrong, a fix explanation in prose when you have a concrete one (else null), and the replacement code for exactly the cited lines when the fix is a drop-in change of them (else null).
 ${COMMON_RULES}`;
 
 const answerContract = findingsAnswerContract(

@@ -17,7 +17,7 @@ import { locateByQuote } from './evidence.js';
 import { codeAt, fingerprint } from './fingerprint.js';
 import { assertMatchesSchema, compileAnswerSchema, findingsSchema } from './schemas.js';
 import type { NormaliseContext, TaskDefinition } from './task.js';
-import { LIMITS, cleanLine, cleanNullable, cleanText, normaliseCategory, normaliseCwe } from './text.js';
+import { LIMITS, cleanCode, cleanLine, cleanNullable, cleanText, normaliseCategory, normaliseCwe } from './text.js';
 
 // ---- prompts -------------------------------------------------------------------------------------
 
@@ -180,7 +180,10 @@ export interface RawFinding {
   category: string;
   title: string;
   explanation: string;
-  suggested_fix: string | null;
+  /** How to fix it, in prose. */
+  fix_explanation: string | null;
+  /** Code replacing exactly start_line..end_line (a committable suggestion on a pull request). */
+  replacement: string | null;
   cwe: string | null;
 }
 
@@ -216,13 +219,25 @@ export function makeFinding(
     category,
     title,
     explanation: withTrigger(raw.explanation, raw.trigger),
-    suggestedFix: cleanNullable(raw.suggested_fix, LIMITS.suggestedFix),
+    suggestedFix: cleanNullable(raw.fix_explanation, LIMITS.suggestedFix),
+    ...replacementFor(raw, anchored),
     cwe,
     fingerprint: fingerprint({ task, path: sent.file.path, category, cwe, code: codeOrTitle(sent.file, anchored, title) }),
     customId,
     ...(raw.confidence ? { confidence: raw.confidence } : {}),
     ...(raw.trigger?.trim() ? { trigger: cleanLine(raw.trigger, LIMITS.trigger) } : {}),
   };
+}
+
+/**
+ * The replacement, kept only for the very lines the model cited: it was written to replace those, so
+ * once the finding is anchored elsewhere (moved to its quote, clamped to the sent lines) committing it
+ * would overwrite other code.
+ */
+function replacementFor(raw: Omit<RawFinding, 'path'>, anchored: LineRange): { replacement?: string } {
+  const code = cleanCode(raw.replacement, LIMITS.replacement);
+  const cited = anchored.start === raw.start_line && anchored.end === raw.end_line;
+  return code !== null && cited ? { replacement: code } : {};
 }
 
 /** The explanation as reports show it: the trigger (exploit path) first, on its own line, within the one cap. */
@@ -299,6 +314,27 @@ export function normaliseFindingsAnswer(
   };
 }
 
+/**
+ * A batch submitted before the fix was split (issue 15 item 7) answers with `suggested_fix`: read as
+ * the fix's explanation (it may be code or prose, so it is never offered as a replacement). Anything
+ * else about the answer is left for the schema to judge.
+ */
+export function upgradeLegacyFixes(answer: unknown): unknown {
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isRecord(answer) || !Array.isArray(answer.findings)) return answer;
+  return {
+    ...answer,
+    findings: answer.findings.map((finding: unknown) => {
+      if (!isRecord(finding) || !('suggested_fix' in finding) || 'fix_explanation' in finding || 'replacement' in finding) {
+        return finding;
+      }
+      const { suggested_fix: fix, ...rest } = finding;
+      return { ...rest, fix_explanation: fix, replacement: null };
+    }),
+  };
+}
+
 // ---- the findings tasks --------------------------------------------------------------------------
 
 /** Where a findings task reports unless configured: on the pull request it ran for, else an issue. */
@@ -319,6 +355,11 @@ export function findingsAnswerContract(
   return {
     outputSchema,
     normalise: (answer, context) =>
-      normaliseFindingsAnswer(task, assertMatchesSchema<FindingsAnswer>(validate, answer, task), context, normaliseCwe),
+      normaliseFindingsAnswer(
+        task,
+        assertMatchesSchema<FindingsAnswer>(validate, upgradeLegacyFixes(answer), task),
+        context,
+        normaliseCwe,
+      ),
   };
 }

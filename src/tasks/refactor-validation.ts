@@ -130,7 +130,7 @@ export const refactorValidation: TaskDefinition = {
         const finding = makeFinding(
           'refactor-validation',
           sent.get(path)!,
-          { ...problem, category: problem.kind, suggested_fix: null, cwe: null },
+          { ...problem, category: problem.kind, fix_explanation: null, replacement: null, cwe: null },
           context.customId,
           () => null,
         );

@@ -64,7 +64,10 @@ export function findingsSchema(cweDescription: string, triggerDescription: strin
         cwe: nullableString(cweDescription),
         title: { type: 'string', description: 'One line, at most 100 characters.' },
         explanation: { type: 'string', description: 'Why it matters, briefly.' },
-        suggested_fix: nullableString('A concrete fix (prose or a short code snippet), or null.'),
+        fix_explanation: nullableString('How to fix it, in prose (name code in backticks), or null.'),
+        replacement: nullableString(
+          'Code replacing exactly lines start_line..end_line (every line, original indentation, no "N| ", no fence), ready to commit; null unless the fix is such a drop-in.',
+        ),
       }),
     },
   });

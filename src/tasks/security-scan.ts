@@ -21,7 +21,7 @@ Scope: report what this change introduces or makes reachable (the changed lines,
 Known false-positive classes: ${FALSE_POSITIVE_CLASS_TEXT}. Report one of these only with a concrete attack path in trigger and confidence certain.
 ${PRECISION_RULES}
 
-Each finding: path and line range, the quoted code, the trigger as source → sink → impact, severity, confidence, a short kebab-case category (e.g. "sql-injection", "missing-authorization", "hardcoded-secret", "weak-crypto", "race-condition", "information-leak"), a one-line title, the explanation (attack and impact), a concrete suggested fix when you have one (else null), and the CWE id in the form "CWE-<number>" (e.g. "CWE-89" for SQL injection), or null when none fits.
+Each finding: path and line range, the quoted code, the trigger as source → sink → impact, severity, confidence, a short kebab-case category (e.g. "sql-injection", "missing-authorization", "hardcoded-secret", "weak-crypto", "race-condition", "information-leak"), a one-line title, the explanation (attack and impact), a concrete fix explanation in prose when you have one (else null), the replacement code for exactly the cited lines when the fix is a drop-in change of them (else null), and the CWE id in the form "CWE-<number>" (e.g. "CWE-89" for SQL injection), or null when none fits.
 ${COMMON_RULES}`;
 
 const answerContract = findingsAnswerContract(

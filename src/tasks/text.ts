@@ -7,6 +7,8 @@ export const LIMITS = {
   trigger: 400,
   explanation: 4000,
   suggestedFix: 4000,
+  /** A longer replacement is dropped, not cut: a cut one would commit broken code. */
+  replacement: 8000,
   category: 64,
   description: 1000,
   /** A generated file larger than this is not a reviewable change. */
@@ -34,6 +36,20 @@ export function cleanNullable(value: string | null, max: number): string | null 
   if (value === null) return null;
   const text = cleanText(value, max);
   return text === '' ? null : text;
+}
+
+/**
+ * Code the model wrote to be committed: unsafe characters stripped and line ends normalised, but
+ * indentation kept (cleanText's trim would shift the first line). Null when blank or over `max`
+ * (a truncated replacement is wrong code).
+ */
+export function cleanCode(value: string | null, max: number): string | null {
+  if (value === null) return null;
+  const code = value
+    .replace(/\r\n?/g, '\n')
+    .replace(UNSAFE_TEXT_CHARS, '')
+    .replace(/^(?:[ \t]*\n)+|\s+$/g, '');
+  return code.trim() === '' || code.length > max ? null : code;
 }
 
 /** kebab-case category ("SQL Injection" → "sql-injection"); "other" when nothing is left. */

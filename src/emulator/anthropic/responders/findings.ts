@@ -1,6 +1,7 @@
 // The findings answer (code-review, security-scan): a small rule set of recognisable defects, each
 // reported on the real line that was sent, with an explanation that quotes it and a suggested fix.
 import type { ParsedFileBlock } from '../../../prompt/format.js';
+import { delimitCodeSpan } from '../../../reports/code-delimiters.js';
 import { codeOnly, languageFamily, type LanguageFamily } from './prompt.js';
 
 export interface FindingAnswer {
@@ -14,7 +15,9 @@ export interface FindingAnswer {
   category: string;
   title: string;
   explanation: string;
-  suggested_fix: string | null;
+  fix_explanation: string | null;
+  /** Code replacing exactly start_line..end_line, when the fix is a drop-in change of the line. */
+  replacement: string | null;
   cwe: string | null;
 }
 
@@ -40,6 +43,8 @@ interface Rule {
   title: string | ((line: LineContext) => string);
   why: string;
   fix: string;
+  /** The line rewritten by the fix (indentation kept), when the fix is that mechanical; else null. */
+  replace?: (text: string) => string | null;
 }
 
 const SQL_KEYWORDS = /\b(select\s[\s\S]*\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b/i;
@@ -233,6 +238,7 @@ const RULES: Rule[] = [
     title: 'Loop runs one past the end of the array',
     why: 'iterates while the index is <= length, so the last pass reads an element that does not exist (undefined).',
     fix: 'Use `<` instead of `<=` (or iterate with for...of).',
+    replace: (text) => text.replace(/(;\s*[\w$]+\s*)<=(\s*[\w$.[\]]+\.length\s*;)/, '$1<$2'),
   },
   {
     category: 'loose-equality',
@@ -246,6 +252,13 @@ const RULES: Rule[] = [
       /(==|!=)\s*null\b/.test(code) ? 'Loose comparison with null also matches undefined' : 'Loose equality comparison',
     why: 'compares with == / !=, which coerces types and can make unequal values compare equal.',
     fix: 'Use === / !== (and compare with both null and undefined explicitly where both are meant).',
+    // Only a line whose sole comparison is outside strings: `== null` may mean both null and undefined.
+    replace: (text) => {
+      const code = codeOnly(text, 'js');
+      if (/(==|!=)\s*null\b/.test(code) || code.match(/(?<![=!<>])(==|!=)(?!=)/g)?.length !== 1) return null;
+      const at = code.search(/(?<![=!<>])(==|!=)(?!=)/);
+      return `${text.slice(0, at + 2)}=${text.slice(at + 2)}`;
+    },
   },
   {
     category: 'swallowed-error',
@@ -315,6 +328,7 @@ const RULES: Rule[] = [
     title: 'Unescaped HTML written into the page',
     why: 'assigns markup to innerHTML, so any user-controlled part of it can run script in the page.',
     fix: 'Set textContent instead, or sanitise the markup (e.g. DOMPurify) before inserting it.',
+    replace: (text) => (/\.innerHTML\s*=(?!=)/.test(text) ? text.replace(/\.innerHTML(\s*=)(?!=)/, '.textContent$1') : null),
   },
   {
     category: 'log-injection',
@@ -349,6 +363,11 @@ function quote(text: string): string {
   return trimmed.length > 160 ? `${trimmed.slice(0, 157)}...` : trimmed;
 }
 
+function replacementOf(rule: Rule, text: string): string | null {
+  const replaced = rule.replace?.(text) ?? null;
+  return replaced !== null && replaced !== text ? replaced : null;
+}
+
 export interface FindingsOptions {
   /** security-scan: report only rules with a CWE. */
   securityOnly: boolean;
@@ -377,8 +396,9 @@ export function findDefects(block: ParsedFileBlock, options: FindingsOptions): F
         confidence: rule.confidence,
         category: rule.category,
         title: typeof rule.title === 'string' ? rule.title : rule.title(line),
-        explanation: `Line ${n}, \`${quote(text)}\`, ${rule.why}`,
-        suggested_fix: rule.fix,
+        explanation: `Line ${n}, ${delimitCodeSpan(quote(text))}, ${rule.why}`,
+        fix_explanation: rule.fix,
+        replacement: replacementOf(rule, text),
         cwe: rule.cwe,
       });
     }
