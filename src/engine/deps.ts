@@ -20,6 +20,8 @@ export interface RunContext {
   runLabel: string;
   /** Where reports, results and patches are written. */
   outputDir: string;
+  /** This workflow run's page (a notice links to it when no issue or pull request was posted); absent outside Actions. */
+  runUrl?: string | null;
 }
 
 export interface EngineDeps {
