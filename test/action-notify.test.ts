@@ -80,6 +80,10 @@ describe('notify-url in the action (dist/index.js)', () => {
     const issue = github.store.issues[0]!;
     expect(received[0]!.text).toMatch(/^overnight code-review on acme\/shop: 1 finding \(1 medium\)/);
     expect(received[0]!.text).toContain(`/issues/${issue.number}|report>`);
+    // The issue carries the run report as a paragraph; the job summary in full.
+    expect(issue.body).toMatch(/\*\*Run\*\*: 1 planned unit: 1 with findings\./);
+    expect(issue.body).toMatch(/Cost \$[\d.]+ \(input \$[\d.]+, output \$[\d.]+, cache write \$[\d.]+, cache read \$[\d.]+\)/);
+    expect(collected.summary).toMatch(/^#### Expected against actual/m);
     expect(collected.stdout).toContain(`::add-mask::${hookUrl}`);
     for (const run of runs) {
       const leaks = `${run.stdout}\n${run.stderr}`

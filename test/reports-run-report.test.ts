@@ -9,7 +9,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../src/emulator/anthropic/index.js';
 import { submit } from '../src/engine/submit.js';
 import { collect } from '../src/engine/collect.js';
-import type { RunReport } from '../src/reports/run-report.js';
+import { prefixParts, type RunReport } from '../src/reports/run-report.js';
+import { run } from '../src/engine/run.js';
+import { sharedPrefix } from '../src/engine/plan.js';
+import { getTask } from '../src/tasks/index.js';
+import { resolvePrice } from '../src/cost/prices.js';
+import { sumUsage, UsageAccumulator, usageCost, usageCostByCategory } from '../src/cost/usage.js';
+import fc from 'fast-check';
 import { makeRepo, type TestRepo } from './helpers/git-repo.js';
 import { reportRounds, TEST_API_KEY, testConfig, testEngine, testGenerationModel, type TestEngine } from './helpers/engine.js';
 
@@ -169,5 +175,83 @@ describe('the run report of a collected round', () => {
     expect(second.retries.retryUsd).toBeCloseTo(second.cost.totalUsd, 9);
     expect(second.retries.firstPass).toBeNull();
     expect(second.units).toMatchObject({ planned: 1, withOutput: 1, failed: 0, retrying: 0, cutByBudget: 0, unaccounted: 0 });
+  });
+});
+
+describe('the run report of an interactive run', () => {
+  it('says the interactive API, with no batch time, and still accounts for every unit', async () => {
+    await run(testConfig({ task: 'code-review', since: '24h', mode: 'run', report: 'summary' }), engine.deps);
+    const [round] = await reportRounds(engine.outputDir);
+    const { report, markdown } = await runReportOf(round!);
+    expect(report.processing.mode).toBe('interactive');
+    expect(report.processing.batchSeconds).toBeNull();
+    expect(markdown).toContain('through the interactive API');
+    expect(markdown).not.toContain('Batch processing time');
+    const u = report.units;
+    expect(u.planned).toBeGreaterThan(0);
+    expect(u.withOutput + u.withNone).toBe(u.planned);
+    // Interactive prices: the cost is the interactive baseline less what caching saved.
+    expect(report.cost.savedVsInteractiveUsd).toBeCloseTo(report.cost.cachingSavedUsd, 9);
+  });
+});
+
+describe('pieces of the run report', () => {
+  it('prices every billing line so that the lines add up to the cost, whatever the usage', () => {
+    const price = resolvePrice('claude-sonnet-4-6')!;
+    fc.assert(
+      fc.property(
+        fc.record({
+          inputTokens: fc.nat(2_000_000),
+          outputTokens: fc.nat(200_000),
+          cacheCreationInputTokens: fc.nat(200_000),
+          cacheReadInputTokens: fc.nat(2_000_000),
+          cacheCreation1hInputTokens: fc.nat(200_000),
+        }),
+        fc.boolean(),
+        (usage, batch) => {
+          const lines = usageCostByCategory(usage, price, { batch });
+          const sum = lines.input + lines.output + lines.cacheWrite + lines.cacheRead;
+          expect(Math.abs(sum - usageCost(usage, price, { batch }))).toBeLessThan(1e-9);
+        },
+      ),
+    );
+  });
+
+  it('has no cost by line for rounds merged with results saved before it existed (never a guess)', () => {
+    const accumulator = new UsageAccumulator();
+    accumulator.add(
+      {
+        inputTokens: 1000,
+        outputTokens: 100,
+        cacheCreationInputTokens: 0,
+        cacheReadInputTokens: 0,
+        cacheCreation1hInputTokens: 0,
+      },
+      'claude-sonnet-4-6',
+      { batch: true },
+    );
+    const current = accumulator.summary();
+    const { costByCategoryUsd: _none, cacheCreation1hInputTokens: _old, ...older } = current;
+    expect(sumUsage([current, current]).costByCategoryUsd?.input).toBeCloseTo(2 * current.costByCategoryUsd!.input, 12);
+    expect(sumUsage([current, older]).costByCategoryUsd).toBeUndefined();
+  });
+
+  it('reads the shared prefix back into its parts: rules, instructions, each context file, the pull request', () => {
+    const task = getTask('code-review');
+    const docs = [
+      { path: 'docs/a "quoted".md', content: '# A\n\nalpha\n' },
+      { path: 'CLAUDE.md', content: 'Use tabs.' },
+    ];
+    const system = sharedPrefix(task, 'Be brief.', docs, { number: 7, title: 'Fix it', body: 'Because.' });
+    const parts = prefixParts(system);
+    expect(parts.map((part) => [part.kind, part.path])).toEqual([
+      ['task rules', null],
+      ['instructions', null],
+      ['context file', 'docs/a "quoted".md'],
+      ['context file', 'CLAUDE.md'],
+      ['pull request', null],
+    ]);
+    expect(parts[2]!.bytes).toBe(Buffer.byteLength('# A\n\nalpha'));
+    expect(parts[3]!.bytes).toBe(Buffer.byteLength('Use tabs.'));
   });
 });

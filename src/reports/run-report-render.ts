@@ -125,6 +125,11 @@ function unitsSection(report: RunReport, h: string, sanitize: SanitizeOptions): 
     ...(u.unaccounted > 0 ? [`| **No answer received** | **${formatCount(u.unaccounted)}** |`] : []),
   ];
   const parts = [`${h}# Expected against actual\n\n| Units | Requests |\n|---|---:|\n${rows.join('\n')}`];
+  if (u.counted && u.withOutput > 0 && !writesFiles(report.task) && report.task !== 'refactor-validation') {
+    parts.push(
+      '_An answer with findings counts whatever it found, findings left out by min-severity, min-confidence or as duplicates included._',
+    );
+  }
   const paths = (list: readonly string[]): string => (list.length > 0 ? list.map(codeSpan).join(', ') : '(no file recorded)');
   if (u.noOutputUnits.length > 0) {
     const listed = u.noOutputUnits.slice(0, UNITS_LISTED).map((unit) => {
