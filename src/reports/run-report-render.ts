@@ -167,7 +167,7 @@ function retriesSection(report: RunReport, h: string): string {
   lines.push(
     r.firstPass
       ? `First-pass success rate: ${percent(r.firstPass.rate)} (${formatCount(r.firstPass.succeeded)} of ${plural(r.firstPass.total, 'request')}; warning below ${percent(r.minRate)}).`
-      : 'First-pass success rate: not in this round (it collects resubmissions only).',
+      : 'This round collects resubmissions only: the first pass was reported with the round that received it.',
   );
   if (c.priced) {
     lines.push(`Resubmissions answered in this round: ${formatCount(r.retryAnswers)}, costing ${formatUsd(r.retryUsd)}.`);
