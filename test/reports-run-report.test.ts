@@ -138,6 +138,8 @@ describe('the run report of a collected round', () => {
     });
     expect(report.retries.warning).toMatch(/First-pass success rate \d+(\.\d)?% is below the 90% threshold/);
     expect(report.retries.warning).toMatch(/commonest failure: (errored: overloaded_error|malformed answer) \(1 of 2\)/);
+    // Said once in the log as a warning (an annotation in Actions).
+    expect(engine.logs.filter((line) => line.level === 'warning' && line.message === report.retries.warning)).toHaveLength(1);
     // The malformed answer was billed and gave nothing: the net saving pays for it.
     expect(report.retries.failedAnswersUsd).toBeGreaterThan(0);
     expect(report.retries.netSavingUsd).toBeCloseTo(report.retries.usefulInteractiveUsd - report.cost.totalUsd, 9);

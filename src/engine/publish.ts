@@ -123,6 +123,8 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
       { now: deps.now(), priceOverrides: config.priceOverrides, minFirstPassRate: config.minFirstPassRate },
     ),
   };
+  // A first pass under min-first-pass-rate is worth a warning in the log (an annotation in Actions) too.
+  if (context.runReport?.retries.warning) deps.log.warning(context.runReport.retries.warning);
   const dismissedLine = dismissedNote(dismissed);
   try {
     // Save the results before any report is posted: nothing paid for is lost (results.json keeps every finding).
