@@ -5,6 +5,7 @@ import { CONFIDENCES, MODES, REPORT_TARGETS, SEVERITIES, TASK_NAMES } from './ty
 import type { Confidence, Mode, ReportTarget, Severity, TaskName } from './types.js';
 import { UsageError } from './errors.js';
 import { parsePriceOverrides } from './cost/prices.js';
+import { checkNotifyUrl } from './reports/notify-url.js';
 import type { ModelPrice } from './cost/types.js';
 
 export interface InputSpec {
@@ -122,6 +123,18 @@ export const INPUTS: InputSpec[] = [
       'Most findings shown in one issue, worst first; the rest are summarised by severity and file (all are in the results artifact). 0 = no cap.',
   },
   { name: 'max-retries', default: '2', description: 'Resubmissions of errored (retryable) and expired requests.' },
+  {
+    name: 'min-first-pass-rate',
+    default: '90',
+    description:
+      'Percent of requests that must succeed on their first try; below it the run report warns, naming the commonest failure. 0 = never warn.',
+  },
+  {
+    name: 'notify-url',
+    default: '',
+    description:
+      'A Slack-compatible incoming webhook (https) that gets one short message per published round: counts by severity, cost, link. Secret: pass it from a secret; it is masked and never logged.',
+  },
   { name: 'state-name', default: 'overnight-state', description: 'Name prefix of the state artifacts.' },
   { name: 'retention-days', default: '7', description: 'Days the state artifact is kept (a batch must be collected before).' },
   {
@@ -173,6 +186,10 @@ export interface Config {
   /** Findings shown per issue report, worst first; 0 = all. */
   maxFindings: number;
   maxRetries: number;
+  /** 0..1: the first-pass success rate under which the run report warns. */
+  minFirstPassRate: number;
+  /** The webhook a published round is announced to (a secret); null: none. */
+  notifyUrl: string | null;
   stateName: string;
   retentionDays: number;
   sarifPath: string;
@@ -208,6 +225,16 @@ function amount(name: string, value: string): number {
     throw new UsageError(`${name}: '${value}' is not an amount in USD; give 0 (no budget) or a positive number like 2.50`);
   }
   return n;
+}
+
+/** "90", "90%" or "99.5" → 0.9 / 0.995. */
+function percentage(name: string, value: string): number {
+  const text = value.trim().replace(/%$/, '');
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || n < 0 || n > 100) {
+    throw new UsageError(`${name}: '${value}' is not a percentage; give a number from 0 to 100 like 90`);
+  }
+  return n / 100;
 }
 
 function bool(name: string, value: string): boolean {
@@ -325,6 +352,8 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     }, null),
     maxFindings: checked(() => wholeNumber('max-findings', get('max-findings'), 0, 100_000), 0),
     maxRetries: checked(() => wholeNumber('max-retries', get('max-retries'), 0, 10), 0),
+    minFirstPassRate: checked(() => percentage('min-first-pass-rate', get('min-first-pass-rate')), 0.9),
+    notifyUrl: checked(() => checkNotifyUrl(get('notify-url') || env.OVERNIGHT_NOTIFY_URL || ''), null),
     stateName: checked(() => {
       const name = get('state-name').trim();
       if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {

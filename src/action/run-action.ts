@@ -20,6 +20,7 @@ import { run } from '../engine/run.js';
 import { severityGateLine } from '../engine/publish.js';
 import type { Logger, PullRequestInfo } from '../types.js';
 import { escapeLogText, maskSecrets, MIN_MASKED_LENGTH } from '../io/safe-text.js';
+import { notifySecrets } from '../reports/notify-url.js';
 
 interface PullRequestPayload {
   number: number;
@@ -50,6 +51,15 @@ export function pullRequestFromEvent(eventName: string, eventPath: string | unde
 
 /** The action's secrets: registered with the runner (::add-mask::) and masked in every line logged. */
 const actionSecrets: string[] = [];
+
+/** The parts of a notify-url to mask; none for a value that is not a URL (it is masked whole). */
+function notifySecretsOf(value: string | undefined): string[] {
+  try {
+    return value?.trim() ? notifySecrets(new URL(value.trim()).toString()) : [];
+  } catch {
+    return [];
+  }
+}
 
 function addSecret(value: string | undefined): void {
   const secret = value?.trim() ?? '';
@@ -150,6 +160,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     // Before the inputs are parsed: an input error may echo a key given in the wrong input.
     for (const secret of [inputs['anthropic-api-key'], inputs['github-token'], env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN]) {
       addSecret(secret);
+    }
+    // notify-url is a credential (a webhook's path): masked whole and by its path, even when malformed.
+    for (const secret of [inputs['notify-url'], env.OVERNIGHT_NOTIFY_URL]) {
+      addSecret(secret);
+      for (const part of notifySecretsOf(secret)) addSecret(part);
     }
     const config = parseConfig(inputs, env);
     const workspace = env.GITHUB_WORKSPACE || process.cwd();

@@ -10,6 +10,7 @@ import type { GitHubContext } from '../github/context.js';
 import type { EngineDeps, RunContext } from '../engine/deps.js';
 import type { Logger, ReportTarget } from '../types.js';
 import { escapeTerminalText, maskSecrets } from '../io/safe-text.js';
+import { notifySecrets } from '../reports/notify-url.js';
 import type { TerminalProgress } from './terminal.js';
 import { githubOrigin, packageVersion } from './environment.js';
 
@@ -72,7 +73,17 @@ const PLANNING = [
   'anthropic-base-url',
 ];
 /** The inputs that decide what is published and how (collect, run). */
-const PUBLISHING = ['report', 'min-severity', 'min-confidence', 'fail-on-severity', 'max-findings', 'issue-labels', 'sarif-path'];
+const PUBLISHING = [
+  'report',
+  'min-severity',
+  'min-confidence',
+  'fail-on-severity',
+  'max-findings',
+  'issue-labels',
+  'sarif-path',
+  'min-first-pass-rate',
+  'notify-url',
+];
 
 /**
  * The options each command reads, in the order its help lists them. The artifact store's inputs
@@ -330,7 +341,7 @@ export async function cliDeps(
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? ''];
+  let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? '', io.env.OVERNIGHT_NOTIFY_URL ?? ''];
   let log = makeLogger(io, false, secrets);
   try {
     const parsed = await parseCommandLine(argv, io);
@@ -339,7 +350,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     const { command, config, local } = parsed;
-    secrets = [...secrets, config.apiKey, config.githubToken];
+    secrets = [...secrets, config.apiKey, config.githubToken, ...notifySecrets(config.notifyUrl)];
     log = makeLogger(io, local.verbose, secrets);
     // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
     // --help and bad usage answer from this module alone (the cold-start figure in bench/).

@@ -54,4 +54,16 @@ export interface UsageSummary {
   savingsUsd: number;
   /** cacheRead / (input + cacheWrite + cacheRead), 0..1. */
   cacheHitRate: number;
+  /** Of cacheCreationInputTokens, those written with the 1h TTL (absent in older results). */
+  cacheCreation1hInputTokens?: number;
+  /** costUsd by what was billed (absent in older results); the four add up to costUsd. */
+  costByCategoryUsd?: CostByCategory;
+}
+
+/** Dollars by billing line: uncached input, output, cache writes (5m and 1h), cache reads. */
+export interface CostByCategory {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
 }

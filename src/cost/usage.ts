@@ -2,7 +2,7 @@
 // number of dollars all the way through; only formatUsd rounds, for display.
 import type { TokenUsage } from '../types.js';
 import { BATCH_DISCOUNT, resolvePrice } from './prices.js';
-import type { ModelPrice, UsageSummary } from './types.js';
+import type { CostByCategory, ModelPrice, UsageSummary } from './types.js';
 
 const PER_MILLION = 1_000_000;
 
@@ -17,16 +17,39 @@ function cacheWrites(usage: TokenUsage): { write5m: number; write1h: number } {
   return { write5m: Math.max(0, usage.cacheCreationInputTokens - write1h), write1h };
 }
 
+/** Cost in USD of one usage record by billing line: input, output, 5m + 1h cache writes, cache reads. */
+export function usageCostByCategory(usage: TokenUsage, price: ModelPrice, options: RateOptions): CostByCategory {
+  const { write5m, write1h } = cacheWrites(usage);
+  const rate = (options.batch ? BATCH_DISCOUNT : 1) / PER_MILLION;
+  return {
+    input: usage.inputTokens * price.input * rate,
+    output: usage.outputTokens * price.output * rate,
+    cacheWrite: (write5m * price.cacheWrite5m + write1h * price.cacheWrite1h) * rate,
+    cacheRead: usage.cacheReadInputTokens * price.cacheRead * rate,
+  };
+}
+
 /** Cost in USD of one usage record: input, 5m and 1h cache writes, cache reads and output. */
 export function usageCost(usage: TokenUsage, price: ModelPrice, options: RateOptions): number {
-  const { write5m, write1h } = cacheWrites(usage);
-  const standard =
-    usage.inputTokens * price.input +
-    write5m * price.cacheWrite5m +
-    write1h * price.cacheWrite1h +
-    usage.cacheReadInputTokens * price.cacheRead +
-    usage.outputTokens * price.output;
-  return (standard / PER_MILLION) * (options.batch ? BATCH_DISCOUNT : 1);
+  const lines = usageCostByCategory(usage, price, options);
+  return lines.input + lines.output + lines.cacheWrite + lines.cacheRead;
+}
+
+/** The same tokens billed as plain input (no cache writes or reads): what a run without caching pays. */
+export function uncachedCost(usage: TokenUsage, price: ModelPrice, options: RateOptions): number {
+  const promptTokens = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
+  return ((promptTokens * price.input + usage.outputTokens * price.output) / PER_MILLION) * (options.batch ? BATCH_DISCOUNT : 1);
+}
+
+/** The token usage a summary adds up (for pricing the same tokens again, on another model or without caching). */
+export function usageOfSummary(summary: UsageSummary): TokenUsage {
+  return {
+    inputTokens: summary.inputTokens,
+    outputTokens: summary.outputTokens,
+    cacheCreationInputTokens: summary.cacheCreationInputTokens,
+    cacheReadInputTokens: summary.cacheReadInputTokens,
+    cacheCreation1hInputTokens: summary.cacheCreation1hInputTokens ?? 0,
+  };
 }
 
 /** The same tokens sent through the interactive API with no caching: every prompt token at input price. */
@@ -73,7 +96,16 @@ function emptySummary(): UsageSummary {
     interactiveUsd: 0,
     savingsUsd: 0,
     cacheHitRate: 0,
+    cacheCreation1hInputTokens: 0,
+    costByCategoryUsd: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
   };
+}
+
+function addCategories(total: CostByCategory, part: CostByCategory): void {
+  total.input += part.input;
+  total.output += part.output;
+  total.cacheWrite += part.cacheWrite;
+  total.cacheRead += part.cacheRead;
 }
 
 /**
@@ -96,9 +128,12 @@ export class UsageAccumulator {
     summary.outputTokens += usage.outputTokens;
     summary.cacheCreationInputTokens += usage.cacheCreationInputTokens;
     summary.cacheReadInputTokens += usage.cacheReadInputTokens;
+    summary.cacheCreation1hInputTokens = (summary.cacheCreation1hInputTokens ?? 0) + usage.cacheCreation1hInputTokens;
     const price = this.priceOf(model);
     if (price) {
-      summary.costUsd += usageCost(usage, price, options);
+      const lines = usageCostByCategory(usage, price, options);
+      addCategories((summary.costByCategoryUsd ??= { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }), lines);
+      summary.costUsd += lines.input + lines.output + lines.cacheWrite + lines.cacheRead;
       summary.interactiveUsd += interactiveBaseline(usage, price);
       summary.savingsUsd = summary.interactiveUsd - summary.costUsd;
     } else {
@@ -135,10 +170,14 @@ export function sumUsage(parts: readonly UsageSummary[]): UsageSummary {
     total.outputTokens += part.outputTokens;
     total.cacheCreationInputTokens += part.cacheCreationInputTokens;
     total.cacheReadInputTokens += part.cacheReadInputTokens;
+    total.cacheCreation1hInputTokens! += part.cacheCreation1hInputTokens ?? 0;
+    if (part.costByCategoryUsd) addCategories(total.costByCategoryUsd!, part.costByCategoryUsd);
     total.costUsd += part.costUsd;
     total.interactiveUsd += part.interactiveUsd;
   }
   total.savingsUsd = total.interactiveUsd - total.costUsd;
   total.cacheHitRate = cacheHitRate(total);
+  // A part from an older results file has no breakdown: then the total has none either (never a guess).
+  if (parts.some((part) => !part.costByCategoryUsd)) delete total.costByCategoryUsd;
   return total;
 }

@@ -27,6 +27,8 @@ import {
 } from '../decisions/index.js';
 import type { EngineDeps } from './deps.js';
 import type { CollectedRound } from './rounds.js';
+import { buildRunReport } from '../reports/run-report.js';
+import { noticeText, sendNotice } from '../reports/notify.js';
 
 /** The targets of a round: `report`, or the task's default; without GitHub, defaults become files. */
 function reportTargets(config: Config, task: TaskDefinition, state: RunState, hasGitHub: boolean): ReportTarget[] {
@@ -105,7 +107,24 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
     github: deps.github,
     log: deps.log,
     noise,
+    // Computed on every result of the round (dismissals change what is posted, not what was paid for).
+    runReport: buildRunReport(
+      {
+        state,
+        stateId,
+        round: roundKey,
+        results,
+        issueLabels: [],
+        outputDir: roundDir,
+        sarifPath: '',
+        github: null,
+        log: deps.log,
+      },
+      { now: deps.now(), priceOverrides: config.priceOverrides, minFirstPassRate: config.minFirstPassRate },
+    ),
   };
+  // A first pass under min-first-pass-rate is worth a warning in the log (an annotation in Actions) too.
+  if (context.runReport?.retries.warning) deps.log.warning(context.runReport.retries.warning);
   const dismissedLine = dismissedNote(dismissed);
   try {
     // Save the results before any report is posted: nothing paid for is lost (results.json keeps every finding).
@@ -147,10 +166,36 @@ export async function publishRoundReporting(input: RoundInput): Promise<Publishe
         reports.push({ target: reporter.target, note: `failed: ${(error as Error).message}`, failed: true });
       }
     }
+    await notifyRound(input, context, reports);
     return { reports, reported };
   } finally {
     noise.code?.close();
   }
+}
+
+/**
+ * notify-url: one notice per round. What was sent is recorded with the round (`<round>:notify`), so the
+ * collect that publishes a failed report again does not announce the round twice. A notice that fails
+ * is one warning; it never fails the publish.
+ */
+async function notifyRound(input: RoundInput, context: ReportContext, reports: ReportResult[]): Promise<void> {
+  const { config, deps, state, roundKey } = input;
+  const key = `${roundKey}:notify`;
+  if (!config.notifyUrl || state.published[key]) return;
+  const text = noticeText({
+    repository: state.repository,
+    results: context.results,
+    reports,
+    ...(context.runReport ? { runReport: context.runReport } : {}),
+    runUrl: deps.context.runUrl ?? null,
+  });
+  const failure = await sendNotice(config.notifyUrl, text);
+  if (failure) {
+    deps.log.warning(failure);
+    return;
+  }
+  state.published[key] = 'sent';
+  deps.log.info(`notify-url: notice sent to ${new URL(config.notifyUrl).host}`);
 }
 
 /** The outputs of what was published (collect and the interactive run alike): counts, cost, links, paths. */

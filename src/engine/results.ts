@@ -1,8 +1,8 @@
 // Where a collect round's outcomes go: one JSONL line per request written as it arrives (so 100,000
 // results never sit in memory), and a running aggregate of what the reports need.
 import { ChunkedFileWriter } from '../io/lines.js';
-import type { CollectedResults, FailedItem } from '../reports/reporter.js';
-import { UsageAccumulator } from '../cost/usage.js';
+import type { CollectedResults, FailedItem, RoundAccounting } from '../reports/reporter.js';
+import { sumUsage, UsageAccumulator } from '../cost/usage.js';
 import type { ModelPrice } from '../cost/types.js';
 import { meetsSeverity } from '../reports/group.js';
 import {
@@ -25,6 +25,42 @@ export const MAX_FINDINGS_KEPT = 5000;
 /** Findings under min-confidence listed in the job summary's tail; the rest are counted (all are in results.jsonl). */
 export const MAX_HELD_BACK = 50;
 
+/** Units answered with no output named in a report (the rest are counted; results.jsonl has them all). */
+export const MAX_NO_OUTPUT_LISTED = 200;
+
+/**
+ * The kind of a failed answer, for counting ("the commonest failure"): an error by its API error type,
+ * a malformed answer by what was wrong with it in general terms (not the model's words).
+ */
+export function failureKind(outcome: Extract<RequestOutcome, { reason: string }>): string {
+  if (outcome.status === 'errored') {
+    const type = /^([a-z_]+):/.exec(outcome.reason)?.[1];
+    return type ? `errored: ${type}` : 'errored';
+  }
+  if (outcome.status !== 'malformed') return outcome.status;
+  if (outcome.reason.startsWith('answer cut off')) return 'cut off at max-output-tokens';
+  if (outcome.reason.startsWith('the model declined')) return 'refused by the model';
+  return 'malformed answer';
+}
+
+/** The accounting of several rounds published as one (a night's submissions merged into one report). */
+export function mergeAccounting(parts: readonly (RoundAccounting | undefined)[]): RoundAccounting | undefined {
+  const present = parts.filter((part): part is RoundAccounting => part !== undefined);
+  if (present.length === 0 || present.length < parts.length) return undefined;
+  const failureKinds: Record<string, number> = {};
+  for (const part of present)
+    for (const [kind, n] of Object.entries(part.failureKinds)) failureKinds[kind] = (failureKinds[kind] ?? 0) + n;
+  return {
+    withOutput: present.reduce((n, part) => n + part.withOutput, 0),
+    withNone: present.reduce((n, part) => n + part.withNone, 0),
+    noOutput: present.reduce((n, part) => n + part.noOutput, 0),
+    noOutputUnits: present.flatMap((part) => part.noOutputUnits).slice(0, MAX_NO_OUTPUT_LISTED),
+    failureKinds,
+    retryUsage: sumUsage(present.map((part) => part.retryUsage)),
+    failedUsage: sumUsage(present.map((part) => part.failedUsage)),
+  };
+}
+
 /** What a finding must reach to be posted: min-severity and min-confidence. */
 export interface PostingBar {
   severity: Severity;
@@ -44,6 +80,9 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 export class ResultsWriter {
   private file: ChunkedFileWriter | null = null;
   private readonly usage: UsageAccumulator;
+  private readonly retryUsage: UsageAccumulator;
+  private readonly failedUsage: UsageAccumulator;
+  private readonly accounting: RoundAccounting;
   /**
    * Once the cap is full, the rank of the least severe finding kept: a later finding of that
    * severity or lower can never be kept (earlier ones win within a severity), so it is counted at
@@ -61,6 +100,17 @@ export class ResultsWriter {
     private readonly maxFindings: number = MAX_FINDINGS_KEPT,
   ) {
     this.usage = new UsageAccumulator(priceOverrides);
+    this.retryUsage = new UsageAccumulator(priceOverrides);
+    this.failedUsage = new UsageAccumulator(priceOverrides);
+    this.accounting = {
+      withOutput: 0,
+      withNone: 0,
+      noOutput: 0,
+      noOutputUnits: [],
+      failureKinds: {},
+      retryUsage: this.retryUsage.summary(),
+      failedUsage: this.failedUsage.summary(),
+    };
     this.results = {
       task,
       findings: [],
@@ -89,7 +139,13 @@ export class ResultsWriter {
   async add(outcome: RequestOutcome, record: RequestRecord, final: boolean): Promise<void> {
     const r = this.results;
     r.received += 1;
-    if (outcome.usage && outcome.model) this.usage.add(outcome.usage, outcome.model, { batch: this.batchRate });
+    if (outcome.usage && outcome.model) {
+      const rate = { batch: this.batchRate };
+      this.usage.add(outcome.usage, outcome.model, rate);
+      if (record.attempt > 0) this.retryUsage.add(outcome.usage, outcome.model, rate);
+      if (outcome.status !== 'succeeded') this.failedUsage.add(outcome.usage, outcome.model, rate);
+    }
+    this.count(outcome, record);
     // The line is composed as text, not as a spread copy of the outcome: V8 may pretenure such a
     // per-result object literal into the old generation, and a dead old copy keeps everything it
     // points to (the answer, its findings) alive through scavenges until a full GC — ~90 MB of old
@@ -134,6 +190,31 @@ export class ResultsWriter {
     r.failures.push(failure);
   }
 
+  /** The fate of one answer, for the run report's expected-against-actual accounting. */
+  private count(outcome: RequestOutcome, record: RequestRecord): void {
+    const a = this.accounting;
+    if (outcome.status !== 'succeeded') {
+      const kind = failureKind(outcome);
+      a.failureKinds[kind] = (a.failureKinds[kind] ?? 0) + 1;
+      return;
+    }
+    const output = outcome.output;
+    const produced =
+      output.kind === 'findings'
+        ? output.findings.length
+        : output.kind === 'files'
+          ? output.files.length
+          : output.verdicts.length;
+    if (produced > 0) a.withOutput += 1;
+    else if (output.kind === 'findings') a.withNone += 1;
+    else {
+      a.noOutput += 1;
+      if (a.noOutputUnits.length < MAX_NO_OUTPUT_LISTED) {
+        a.noOutputUnits.push({ customId: outcome.customId, paths: record.paths, summary: output.summary.slice(0, 500) });
+      }
+    }
+  }
+
   /** A finding under min-confidence: counted, and the first MAX_HELD_BACK kept for the summary's tail. */
   private holdBack(finding: Finding): void {
     const r = this.results;
@@ -161,6 +242,11 @@ export class ResultsWriter {
     this.file ??= await ChunkedFileWriter.create(this.path);
     this.file.close();
     this.results.usage = this.usage.summary();
+    this.results.accounting = {
+      ...this.accounting,
+      retryUsage: this.retryUsage.summary(),
+      failedUsage: this.failedUsage.summary(),
+    };
     return this.results;
   }
 }

@@ -17,7 +17,7 @@ import { CodeReader, locateFinding, refOf } from '../decisions/index.js';
 import type { EngineDeps } from './deps.js';
 import { roundKeyOf, type StreamedState } from './stream.js';
 import { publishRoundReporting, type RoundInput } from './publish.js';
-import { MAX_HELD_BACK } from './results.js';
+import { MAX_HELD_BACK, mergeAccounting } from './results.js';
 
 export interface StateCollectResult {
   stateId: string;
@@ -136,6 +136,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
   }
   const all = members.map((m) => m.results);
   const sum = (f: (r: CollectedResults) => number): number => all.reduce((n, r) => n + f(r), 0);
+  const accounting = mergeAccounting(all.map((r) => r.accounting));
   const results: CollectedResults = {
     task: newest.results.task,
     findings,
@@ -153,6 +154,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     moved: sum((r) => r.moved ?? 0),
     mislocated: sum((r) => r.mislocated ?? 0),
     usage: sumUsage(all.map((r) => r.usage)),
+    ...(accounting ? { accounting } : {}),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
   };

@@ -271,6 +271,7 @@ export const issueReporter: Reporter = {
           notes,
           resultsLocation: RESULTS_LOCATION,
           findingMarkers: true,
+          runReport: 'compact',
           skipped: { maxPaths: MAX_SKIPPED_LISTED, fullListAt: `results.json in ${RESULTS_LOCATION}` },
           afterFindings: [...overflowBlock(overflow, shown.length, max), ...resolvedBlock(resolvedMap, context.state.headSha)],
         });

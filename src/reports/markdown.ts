@@ -21,6 +21,7 @@ import {
 import { writesFiles } from '../tasks/paths.js';
 import { skippedBlocks, skippedOf, type SkippedListOptions } from './skipped.js';
 import { findingRefMarker } from '../decisions/index.js';
+import { runReportBlocks, runReportCompact } from './run-report-render.js';
 
 export const RESULTS_JSON_VERSION = 1;
 
@@ -46,6 +47,8 @@ export interface MarkdownOptions {
   afterFindings?: ReportBlock[];
   /** How the skipped files are listed (a size-limited target lists up to a number and says where the rest are). */
   skipped?: SkippedListOptions;
+  /** The run report's sections in full (report.md, the job summary; default) or as a paragraph (the issue). */
+  runReport?: 'full' | 'compact';
 }
 
 export interface ReportBlock {
@@ -293,6 +296,8 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
       `First-pass success rate: ${percent}% (${formatCount(firstPass.succeeded)} of ${plural(firstPass.total, 'request')} answered usefully on the first try).`,
     );
   }
+  const warning = context.runReport?.retries.warning;
+  if (warning) lines.push(`⚠️ ${warning}`);
   if ((state.redactions ?? 0) > 0) {
     lines.push(`${plural(state.redactions, 'secret-looking string')} redacted before sending (the files were still reviewed).`);
   }
@@ -334,6 +339,13 @@ export function renderReportBlocks(context: ReportContext, options: MarkdownOpti
   blocks.push(...verdictBlocks(context, 2));
   blocks.push(...failureBlocks(context, 2));
   blocks.push(...skippedBlocks(skippedOf(context.state), 2, options.skipped));
+  if (context.runReport) {
+    blocks.push(
+      ...(options.runReport === 'compact'
+        ? [{ text: runReportCompact(context.runReport), fingerprints: [] }]
+        : runReportBlocks(context.runReport, 2, sanitizeOptionsFor(context))),
+    );
+  }
   blocks.push(...linksBlock(options.links, 2));
   const location = options.resultsLocation ?? (context.results.resultsPath ? inlinePath(context.results.resultsPath) : null);
   if (location) {
@@ -412,6 +424,8 @@ export function renderResultsJson(context: ReportContext): string {
     },
     belowConfidence: sortFindings(results.belowConfidence ?? []).map(findingJson),
     usage: results.usage,
+    // The run report as computed for the Markdown (processing, tokens, cost by category, units, retries).
+    runReport: context.runReport ?? null,
     findings: sortFindings(results.findings).map(findingJson),
     files: results.files,
     verdicts: results.verdicts.map((verdict) => ({ ...verdict, findings: sortFindings(verdict.findings).map(findingJson) })),

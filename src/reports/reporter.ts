@@ -5,6 +5,7 @@ import type { RunState } from '../state/state.js';
 import type { GitHubContext } from '../github/context.js';
 import type { UsageSummary } from '../cost/types.js';
 import type { NoiseOptions } from '../decisions/index.js';
+import type { RunReport } from './run-report.js';
 
 /** A request that did not produce a usable answer, as listed in every report. */
 export interface FailedItem {
@@ -46,9 +47,37 @@ export interface CollectedResults {
   /** Secret-looking strings replaced in the model's answers (engine/outcome.ts) before publishing. */
   answerRedactions?: number;
   usage: UsageSummary;
+  /** How each answered request came out, and what retries and failed answers cost (absent in older results). */
+  accounting?: RoundAccounting;
   batchIds: string[];
   /** Local path of the results JSONL (saved before any report is posted). */
   resultsPath: string;
+}
+
+/** A unit answered with nothing to publish (no test written, no doc changed, no verdict). */
+export interface NoOutputUnit {
+  customId: string;
+  paths: string[];
+  /** The model's own summary of its answer (untrusted text: sanitise before rendering). */
+  summary: string;
+}
+
+/** The fate of every answered request of a round, for the run report (engine/results.ts counts it). */
+export interface RoundAccounting {
+  /** Answered with at least one finding, generated file or verdict. */
+  withOutput: number;
+  /** A findings task answered with no finding. */
+  withNone: number;
+  /** A file-writing or verdict task answered with nothing: a test-generation unit that wrote no test, a docs unit that changed nothing. */
+  noOutput: number;
+  /** The first of them (MAX_NO_OUTPUT_LISTED), with the model's summary. */
+  noOutputUnits: NoOutputUnit[];
+  /** Failed answers by kind ("errored: overloaded_error", "expired", "malformed answer"), resubmitted ones included. */
+  failureKinds: Record<string, number>;
+  /** Answers to resubmitted requests (attempt > 0) received in this round: what the retries cost. */
+  retryUsage: UsageSummary;
+  /** Answers billed that gave nothing usable (malformed, cut off, refused). */
+  failedUsage: UsageSummary;
 }
 
 export interface ReportContext {
@@ -70,6 +99,8 @@ export interface ReportContext {
   log: Logger;
   /** What keeps the round quiet (dismissals, issue memory, max-findings); collect always sets it, unit tests may not. */
   noise?: NoiseOptions;
+  /** The round's accounting (run-report.ts); collect and run always set it, unit tests may not. */
+  runReport?: RunReport;
 }
 
 /** A report target, or the pull request's check run (check-run.ts), which every PR round completes whatever `report` says. */
