@@ -151,8 +151,9 @@ function rawFindingOf(spots: RecordedSpot[], endLine: number): Omit<RawFinding, 
     explanation:
       `overnight's secret scanner (${rules.length > 1 ? 'rules' : 'rule'} ${rules.join(', ')}) found ${labels.length > 1 ? 'credentials' : 'a credential'} committed here: ${what}. ` +
       'The value was redacted before anything was sent and is never shown in a report. Whoever can read the repository, a clone or its history has it: treat it as exposed.',
-    suggested_fix:
+    fix_explanation:
       'Revoke and rotate the credential, remove it from the code, and read it from the environment or a secret manager. Removing it from the history does not undo the exposure.',
+    replacement: null,
     cwe: REDACTION_CWE,
   };
 }
