@@ -18,6 +18,7 @@ import type { EngineDeps } from './deps.js';
 import { roundKeyOf, type StreamedState } from './stream.js';
 import { publishRoundReporting, type RoundInput } from './publish.js';
 import { MAX_HELD_BACK } from './results.js';
+import { mergeVerification } from './verify-round.js';
 
 export interface StateCollectResult {
   stateId: string;
@@ -136,6 +137,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
   }
   const all = members.map((m) => m.results);
   const sum = (f: (r: CollectedResults) => number): number => all.reduce((n, r) => n + f(r), 0);
+  const verification = mergeVerification(all.map((r) => r.verification));
   const results: CollectedResults = {
     task: newest.results.task,
     findings,
@@ -153,6 +155,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     moved: sum((r) => r.moved ?? 0),
     mislocated: sum((r) => r.mislocated ?? 0),
     usage: sumUsage(all.map((r) => r.usage)),
+    ...(verification ? { verification } : {}),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
   };
@@ -177,6 +180,8 @@ async function finishState(
   const { state } = item.stored;
   Object.assign(state.published, published);
   const failedReports = reports.some((r) => r.failed);
+  // A verified night is done once published; a failed report keeps the record for the re-run.
+  if (item.verifying && !failedReports) delete state.verification;
   // A report that could not be published keeps its round open: the next collect streams the results
   // again (free) and publishes what is missing; markers keep what did go out from going out twice.
   if (!failedReports) for (const batch of item.ready) batch.resultsSaved = true;

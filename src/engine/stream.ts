@@ -49,6 +49,8 @@ export interface StreamedState {
   roundDir: string;
   results: CollectedResults;
   lost: string[];
+  /** The round of a verification pass (verify-round.ts): publishing it ends the pass. */
+  verifying?: boolean;
 }
 
 /** The batches of a state whose results are in and not yet saved. */
