@@ -8,6 +8,7 @@
 // and saving it leaves a record the next collect resumes by adopting that batch, not paying twice.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Log } from 'sarif';
 import {
   isVerificationRequest,
@@ -104,6 +105,7 @@ async function night(): Promise<Night> {
     return engine;
   };
   const engine = await newEngine();
+  sarifDir = engine.workDir;
   cleanups.push(
     git.cleanup,
     () => anthropic.close(),
@@ -116,8 +118,15 @@ async function night(): Promise<Night> {
   return { anthropic, gh, engine, newEngine: () => newEngine(engine.workDir) };
 }
 
+let sarifDir = '';
 const collectConfig = (extra: Record<string, string> = {}) =>
-  testConfig({ mode: 'collect', task: 'security-scan', report: 'issue,sarif,summary', ...extra });
+  testConfig({
+    mode: 'collect',
+    task: 'security-scan',
+    report: 'issue,sarif,summary',
+    'sarif-path': join(sarifDir, 'overnight.sarif'),
+    ...extra,
+  });
 
 async function onlyState(engine: TestEngine): Promise<RunState> {
   const states = await engine.states();

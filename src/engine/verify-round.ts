@@ -34,6 +34,7 @@ import {
 } from '../tasks/verify.js';
 import { plural } from '../reports/format.js';
 import { FileSource } from './file-source.js';
+import { isRebuilt } from './rebuild.js';
 import { messageText, usageOf } from './outcome.js';
 import type { EngineDeps } from './deps.js';
 import { readyBatches, roundKeyOf, type StreamedState } from './stream.js';
@@ -126,6 +127,11 @@ export async function holdForVerification(
   const { stored, results } = item;
   const { state } = stored;
   if (item.verifying || !verifies(state.task, config) || !results.findings.some((f) => VERIFIED_SEVERITIES.has(f.severity))) {
+    return false;
+  }
+  if (isRebuilt(state)) {
+    // A lost state is published at once: the files as sent (the reviewed commit) are unknown.
+    results.verification = skipped('the state was rebuilt from the batch alone, so the files as sent are unknown');
     return false;
   }
   const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));
