@@ -93,10 +93,18 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     members.map((m) => m.results.resultsPath),
     resultsPath,
   );
+  // Only a review whose answer is in (streamed in this round, or published before) and did not fail
+  // supersedes: a newer review that failed, or is still out (resubmitted), has nothing to replace the
+  // older findings with.
   const reviewedLast = new Map<string, number>();
   members.forEach((member, index) => {
-    for (const record of Object.values(member.stored.state.requests))
+    const answered = new Set(
+      member.stored.state.batches.filter((b) => b.resultsSaved || member.ready.includes(b)).map((b) => b.id),
+    );
+    for (const record of Object.values(member.stored.state.requests)) {
+      if (record.failed || record.batchId === null || !answered.has(record.batchId)) continue;
       for (const path of record.paths) reviewedLast.set(path, index);
+    }
   });
   const code = new CodeReader(deps.context.cwd);
   const findings: Finding[] = [];
