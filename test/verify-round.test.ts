@@ -8,7 +8,7 @@
 // and saving it leaves a record the next collect resumes by adopting that batch, not paying twice.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Log } from 'sarif';
 import {
   isVerificationRequest,
@@ -22,8 +22,9 @@ import { submit } from '../src/engine/submit.js';
 import { collect } from '../src/engine/collect.js';
 import type { RunState } from '../src/state/state.js';
 import { makeRepo } from './helpers/git-repo.js';
-import { firstLineFindings, quietLog, TestClock, testConfig, testEngine, type TestEngine } from './helpers/engine.js';
+import { filesUnder, firstLineFindings, quietLog, TestClock, testConfig, testEngine, type TestEngine } from './helpers/engine.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { buildSecretsCorpus } from './helpers/secrets-corpus.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -67,12 +68,17 @@ const firstPass: Responder = (params) => {
   return JSON.stringify({ summary: 'checked', findings });
 };
 
-/** The verifier drops the finding on dropped.js and keeps the rest. */
+/** A token the verifier repeats in a reason: scanned out like any text a model writes. */
+const TOKEN = buildSecretsCorpus(19).secrets.find((s) => s.kind === 'github-pat')!.value;
+
+/** The verifier drops the finding on dropped.js and keeps the rest (quoting a token in one reason). */
 const model = verifyingResponder(
   (finding) =>
     finding.title.includes('dropped.js')
       ? { decision: 'drop', reason: 'id is cast to a number two lines up; the query cannot be injected', confidence: 'certain' }
-      : 'keep',
+      : finding.title.includes('kept.js')
+        ? { decision: 'keep', reason: `line 3 builds the query from req.query.id (deploy token ${TOKEN})`, confidence: 'certain' }
+        : 'keep',
   firstPass,
 );
 
@@ -175,6 +181,7 @@ describe('the verification round', () => {
     expect(body).toContain('Injection in src/errored.js');
     expect(body).toContain('Unvalidated id in src/kept.js');
     expect(body).not.toContain('Injection in src/dropped.js');
+    expect(body).toContain('1 finding dropped by the verification pass');
     // SARIF: the same three.
     const sarif = JSON.parse(readFileSync(engine.outputs['sarif-path']!, 'utf8')) as Log;
     const messages = sarif.runs[0]!.results!.map((r) => r.message.text ?? '');
@@ -185,6 +192,16 @@ describe('the verification round', () => {
     const jsonl = readFileSync(round.results.resultsPath, 'utf8');
     expect(jsonl).toContain('Injection in src/dropped.js');
     expect(jsonl).toContain('id is cast to a number two lines up');
+    const resultsJson = JSON.parse(readFileSync(join(dirname(round.results.resultsPath), 'results.json'), 'utf8')) as {
+      verification: { dropped: { finding: { path: string }; reason: string }[] };
+    };
+    expect(resultsJson.verification.dropped).toMatchObject([
+      { finding: { path: 'src/dropped.js' }, reason: 'id is cast to a number two lines up; the query cannot be injected' },
+    ]);
+    // The kept finding carries the verifier's reason, the token in it redacted everywhere.
+    const kept = round.results.findings.find((f) => f.path === 'src/kept.js' && f.severity === 'high');
+    expect(kept?.verification).toMatchObject({ decision: 'kept', reason: expect.stringContaining('line 3 builds the query') });
+    for (const path of await filesUnder(engine.workDir)) expect(readFileSync(path, 'utf8')).not.toContain(TOKEN);
     const verification = round.results.verification!;
     expect(verification.dropped.map((d) => d.finding.path)).toEqual(['src/dropped.js']);
     expect(verification.kept).toBe(1);

@@ -33,6 +33,7 @@ import {
   type VerificationCheck,
 } from '../tasks/verify.js';
 import { plural } from '../reports/format.js';
+import { redactSecrets } from '../gather/redact.js';
 import { FileSource } from './file-source.js';
 import { isRebuilt } from './rebuild.js';
 import { messageText, usageOf } from './outcome.js';
@@ -246,7 +247,11 @@ export function verificationUnsent(state: RunState): boolean {
  * whose batch was never saved, the first answers' round that planned it (the one its sender held).
  */
 export function claimKeyOf(state: RunState): string {
-  return verificationUnsent(state) ? state.verification!.roundKey : roundKeyOf(readyBatches(state).map((b) => b.id));
+  if (!state.verification) return roundKeyOf(readyBatches(state).map((b) => b.id));
+  if (verificationUnsent(state)) return state.verification.roundKey;
+  // Only the verification batches are published while a verification is under way (a retry batch
+  // that ended meanwhile waits): two collects must claim the same key whatever else has ended.
+  return roundKeyOf(readyVerification(state).map((b) => b.id));
 }
 
 /** Per finding index: the check, or why it has none. */
@@ -308,6 +313,8 @@ export async function streamVerification(
             fail(line.custom_id, error.message);
             continue;
           }
+          // A reason is published (results, job summary): scanned like every other text a model wrote.
+          for (const check of checks.values()) check.reason = (await redactSecrets(check.reason, 'answer.md')).content;
           const lines = request.findings.map((index, i) => {
             const check = checks.get(i);
             outcomes.set(index, check ?? { failed: 'the verification answer did not check it' });
