@@ -21,6 +21,7 @@ import { createOctokit } from '../src/github/octokit.js';
 import { submit } from '../src/engine/submit.js';
 import { collect } from '../src/engine/collect.js';
 import type { RunState } from '../src/state/state.js';
+import { FatalApiError } from '../src/batch/retry.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { filesUnder, firstLineFindings, quietLog, TestClock, testConfig, testEngine, type TestEngine } from './helpers/engine.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
@@ -257,6 +258,28 @@ describe('the verification round', () => {
     expect(gh.store.issues).toHaveLength(1);
     expect(gh.store.issues[0]!.body).not.toContain('Injection in src/dropped.js');
     expect(verificationBatches(anthropic)).toHaveLength(1);
+  });
+
+  it('a verification batch whose results are gone publishes its findings, all unverified', async () => {
+    const { gh, engine } = await night();
+    expect((await collect(collectConfig(), engine.deps)).status).toBe('pending');
+    const [verifyBatch] = (await onlyState(engine)).verification!.batchIds;
+    const make = engine.deps.anthropic;
+    engine.deps.anthropic = () => {
+      const client = make();
+      const read = client.results.bind(client);
+      client.results = (id: string) => {
+        if (id === verifyBatch) throw new FatalApiError(`results of ${id} not found (404)`, 404);
+        return read(id);
+      };
+      return client;
+    };
+    const published = await collect(collectConfig(), engine.deps);
+    expect(published.status).toBe('collected');
+    const verification = published.rounds[0]!.results.verification!;
+    expect(verification).toMatchObject({ checked: 0, kept: 0, dropped: [], unverified: 3 });
+    const body = gh.store.issues[0]!.body ?? '';
+    for (const name of ['kept', 'dropped', 'errored']) expect(body).toContain(`Injection in src/${name}.js`);
   });
 
   it('with verify: false, or over max-cost-usd, the first collect publishes at once; over budget it says why', async () => {

@@ -212,6 +212,7 @@ async function sendVerification(
       verify: true,
     });
     record.batchIds.push(batch.id);
+    for (const request of group) record.requests[request.customId]!.batchId = batch.id;
     await deps.store.update(stored.id, state);
   }
 }
@@ -327,8 +328,9 @@ export async function streamVerification(
       } catch (error) {
         if (!(error instanceof FatalApiError) || error.status !== 404) throw error;
         deps.log.warning(error.message);
-        for (const customId of Object.keys(record.requests))
-          if (!seen.has(customId)) fail(customId, `results gone: ${error.message}`);
+        for (const [customId, request] of Object.entries(record.requests)) {
+          if (request.batchId === batch.id && !seen.has(customId)) fail(customId, `results gone: ${error.message}`);
+        }
       }
     }
   } finally {

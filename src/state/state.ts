@@ -34,7 +34,7 @@ export interface VerificationRecord {
   /** The first answers as collected; published, with what verification decided, by the next collect. */
   results: Omit<CollectedResults, 'resultsPath'>;
   /** Verification custom_id → the file and the indexes in results.findings it checks. */
-  requests: Record<string, { path: string; findings: number[] }>;
+  requests: Record<string, { path: string; findings: number[]; batchId?: string }>;
   /** The verification batches; empty until created. */
   batchIds: string[];
   estimatedUsd: number;
