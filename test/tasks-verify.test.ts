@@ -6,6 +6,10 @@ import { drops, MAX_WHOLE_FILE_LINES, parseVerifyAnswer, verifyCustomId, verifyR
 import { checkedFindings, defaultResponder } from '../src/emulator/anthropic/index.js';
 import type { Finding } from '../src/types.js';
 import { makeFile as sourceFile } from './helpers/source-file.js';
+import { verifies } from '../src/engine/verify-round.js';
+import { runCli } from '../src/cli/index.js';
+import { recordingIO, testConfig } from './helpers/engine.js';
+import { makeRepo } from './helpers/git-repo.js';
 
 const finding = (over: Partial<Finding> = {}): Finding => ({
   task: 'security-scan',
@@ -95,5 +99,34 @@ describe('verification answers', () => {
     expect(drops({ decision: 'drop', reason: 'r', confidence: 'possible' })).toBe(false);
     expect(drops({ decision: 'keep', reason: 'r', confidence: 'certain' })).toBe(false);
     expect(drops(undefined)).toBe(false);
+  });
+});
+
+describe('the verify input', () => {
+  it('defaults to on for security-scan only; true and false override it; anything else is one usage line', () => {
+    const collectWith = (verify?: string) => testConfig({ mode: 'collect', ...(verify === undefined ? {} : { verify }) });
+    expect(verifies('security-scan', collectWith())).toBe(true);
+    expect(verifies('code-review', collectWith())).toBe(false);
+    expect(verifies('code-review', collectWith('true'))).toBe(true);
+    expect(verifies('security-scan', collectWith('false'))).toBe(false);
+    expect(verifies('test-generation', collectWith('true'))).toBe(false);
+    expect(() => collectWith('maybe')).toThrow("verify: 'maybe' is not true or false");
+  });
+
+  it('is --verify / --no-verify on the command line', async () => {
+    const repo = await makeRepo();
+    try {
+      for (const flag of ['--verify', '--no-verify', '--verify=false']) {
+        const io = recordingIO(repo.dir, { ANTHROPIC_API_KEY: 'k' });
+        expect(await runCli(['collect', flag], io), io.stderr.join('\n')).toBe(0);
+      }
+      const bad = recordingIO(repo.dir, { ANTHROPIC_API_KEY: 'k' });
+      expect(await runCli(['collect', '--verify', 'maybe'], bad)).toBe(2);
+      expect(bad.stderr).toEqual([expect.stringMatching(/verify: 'maybe' is not true or false/)]);
+      const submitting = recordingIO(repo.dir, { ANTHROPIC_API_KEY: 'k' });
+      expect(await runCli(['submit', '--no-verify'], submitting)).toBe(2);
+    } finally {
+      await repo.cleanup();
+    }
   });
 });
