@@ -7,6 +7,7 @@ import { githubScenario } from './scenarios/github.js';
 import { pollsScenario } from './scenarios/polls.js';
 import { costScenario } from './scenarios/cost.js';
 import { realHistoryScenario } from './scenarios/real-history.js';
+import { verifyScenario } from './scenarios/verify.js';
 
 const scenarios: Record<string, (args: never) => Promise<void>> = {
   noop: async () => {
@@ -21,6 +22,7 @@ const scenarios: Record<string, (args: never) => Promise<void>> = {
   polls: pollsScenario,
   cost: costScenario,
   real: realHistoryScenario,
+  verify: verifyScenario,
 };
 
 const [name, json] = process.argv.slice(2);

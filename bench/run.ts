@@ -14,7 +14,7 @@ import { ASSUMPTIONS, FIXED } from './notes.js';
 import { REAL_REPO_HOWTO, REAL_REPOSITORY, REAL_TARGET_RATIO, REAL_WINDOWS, realRepoProblem } from './scenarios/real-history.js';
 import { measureStartup } from './startup.js';
 
-const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost', 'real', 'startup'] as const;
+const SCENARIOS = ['gather', 'submit', 'collect', 'github', 'polls', 'cost', 'real', 'startup', 'verify'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -328,6 +328,35 @@ if (wanted('startup')) {
     figure: 'JavaScript loaded (dist/cli.js and its static chunks)',
     value: `${(r.helpBytes / 1024).toFixed(0)} KB`,
   });
+}
+
+// 9. the verification round's extra cost per night (security-scan on the pinned windows of honojs/hono)
+if (wanted('verify')) {
+  const realRepo = values['real-repo'] ?? process.env.BENCH_REAL_REPO;
+  const problem = realRepo ? await realRepoProblem(realRepo) : 'no clone given (--real-repo or BENCH_REAL_REPO)';
+  if (problem) {
+    row({ scenario: '9 verification round', figure: `skipped: ${problem}; ${REAL_REPO_HOWTO}`, value: '' });
+  } else {
+    progress('verify: security-scan nights of the real history, with the verification round');
+    const r = await runChild('verify', { repoDir: realRepo });
+    type VerifiedNight = {
+      label: string;
+      files: number;
+      findings: number;
+      verified: number;
+      requests: number;
+      firstPassUsd: number;
+      verificationUsd: number;
+    };
+    for (const n of r.nights as VerifiedNight[]) {
+      const share = n.firstPassUsd > 0 ? n.verificationUsd / n.firstPassUsd : 0;
+      row({
+        scenario: `9 verification round: ${n.label}, ${n.files} files`,
+        figure: `security-scan, emulator model: ${n.findings} findings, ${n.verified} verified in ${n.requests} requests; extra cost / first pass ($${n.verificationUsd.toFixed(4)} / $${n.firstPassUsd.toFixed(4)}${n.verified > 0 ? `; $${(n.verificationUsd / n.verified).toFixed(4)} per verified finding` : ''})`,
+        value: `${(share * 100).toFixed(1)}%`,
+      });
+    }
+  }
 }
 
 for (const dir of cleanups) await rm(dir, { recursive: true, force: true });

@@ -111,6 +111,12 @@ export const INPUTS: InputSpec[] = [
       'Post only findings at least this sure: certain, likely, possible. Less sure ones stay in the results file and the job summary.',
   },
   {
+    name: 'verify',
+    default: '',
+    description:
+      'Collect: check findings at or above medium in a second batch (whole file, finding, evidence: keep or drop) before publishing them: true or false; empty = on for security-scan, off for code-review.',
+  },
+  {
     name: 'fail-on-severity',
     default: 'none',
     description:
@@ -181,6 +187,8 @@ export interface Config {
   issueLabels: string[];
   minSeverity: Severity;
   minConfidence: Confidence;
+  /** The verification pass: true, false, or null for the task's default (on for security-scan only). */
+  verify: boolean | null;
   /** null: never fail the step on findings. */
   failOnSeverity: Exclude<Severity, 'info'> | null;
   /** Findings shown per issue report, worst first; 0 = all. */
@@ -340,6 +348,7 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     }, []),
     minSeverity: checked(() => oneOf('min-severity', get('min-severity').trim(), SEVERITIES), 'low'),
     minConfidence: checked(() => oneOf('min-confidence', get('min-confidence').trim(), CONFIDENCES), 'likely'),
+    verify: checked(() => (get('verify').trim() === '' ? null : bool('verify', get('verify'))), null),
     failOnSeverity: checked(() => {
       const level = oneOf('fail-on-severity', get('fail-on-severity').trim(), [
         'none',

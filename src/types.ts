@@ -227,6 +227,8 @@ export interface Finding {
   confidence?: Confidence;
   /** What triggers it: input or state → what happens → impact (source → sink → impact for security). */
   trigger?: string;
+  /** What the verification pass said of it: kept (with why), or unverified (its check failed). Absent: not verified. */
+  verification?: { decision: 'kept' | 'unverified'; reason: string };
 }
 
 export interface GeneratedFile {

@@ -1,6 +1,6 @@
 // security-scan on a schedule through the bundled action as a runner runs it, with
-// `report: issue,sarif,summary`: the nightly submit (run 1) and the collect (run 2, another process)
-// write a SARIF 2.1.0 file at `sarif-path`, upload it to code scanning for the reviewed commit and
+// `report: issue,sarif,summary`: the nightly submit (run 1), the collect that sends the verification
+// round (run 2) and the collect that publishes (run 3, each another process) write a SARIF 2.1.0 file at `sarif-path`, upload it to code scanning for the reviewed commit and
 // branch, open one issue and write the job summary.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -58,9 +58,19 @@ describe('security-scan on schedule with report: issue,sarif,summary (dist/index
     const sent = JSON.stringify(anthropic.batches()[0]!.requests);
     expect(sent).not.toContain('sk_live_demo');
 
-    const collected = await runBundledAction({ workspace, token: TOKEN, env: env(2), inputs: { ...inputs, mode: 'collect' } });
+    // security-scan is verified: the first collect (run 2) sends the findings at or above medium to a
+    // verification batch and publishes nothing; the next one (run 3, another process) publishes.
+    const verifying = await runBundledAction({ workspace, token: TOKEN, env: env(2), inputs: { ...inputs, mode: 'collect' } });
+    expect(verifying.code, verifying.stdout + verifying.stderr).toBe(0);
+    expect(verifying.outputs.status).toBe('pending');
+    expect(github.store.issues).toHaveLength(0);
+    expect(github.store.sarifUploads).toHaveLength(0);
+    expect(anthropic.batches()).toHaveLength(2);
+
+    const collected = await runBundledAction({ workspace, token: TOKEN, env: env(3), inputs: { ...inputs, mode: 'collect' } });
     expect(collected.code, collected.stdout + collected.stderr).toBe(0);
     expect(collected.outputs.status).toBe('collected');
+    expect(collected.summary).toMatch(/\| of which verification \(\d+ requests?: \d+ kept, 0 dropped, 0 unverified\) \|/);
     const findings = Number(collected.outputs['findings-count']);
     expect(findings).toBeGreaterThan(0);
 

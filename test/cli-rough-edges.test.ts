@@ -100,6 +100,8 @@ describe('where the results went', () => {
     expect(ran.stdout.filter((l) => l.startsWith('sarif: '))).toEqual([`sarif: SARIF written to ${sarifPath}`]);
     expect(existsSync(sarifPath)).toBe(true);
     expect((await cli('submit', '--task', 'security-scan', '--since', '24h')).code).toBe(0);
+    // The first collect sends the verification round (exit 3, still pending); the next one publishes.
+    expect((await cli('collect')).code).toBe(3);
     const collected = await cli('collect');
     expect(collected.stdout.filter((l) => l.startsWith('sarif: '))).toEqual([`sarif: SARIF written to ${sarifPath}`]);
   });

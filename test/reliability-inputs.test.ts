@@ -261,6 +261,8 @@ describe('bad CLI input: one line per problem, all at once, exit 2, no API call'
   it('an explicitly empty --task on collect means every task, not the default one', async () => {
     const { cli } = await setup();
     expect((await cli(['submit', '--task', 'security-scan', '--since', '24h'])).code).toBe(0);
+    // security-scan is verified: the first collect sends the verification (still pending, exit 3).
+    expect((await cli(['collect'])).code).toBe(3);
     const collected = await cli(['collect']);
     expect(collected.code).toBe(0);
     expect(collected.stdout.join('\n')).toMatch(/report: .*report\.md/);

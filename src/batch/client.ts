@@ -152,6 +152,8 @@ export function batchBody(
 
 /** Batches this process created or adopted: a lost answer never adopts one of them. */
 const knownBatches = new Set<string>();
+/** Batches this process adopted: never adopted twice. */
+const adoptedBatches = new Set<string>();
 
 export class BatchClient {
   readonly sdk: Anthropic;
@@ -211,15 +213,32 @@ export class BatchClient {
     );
   }
 
+  /**
+   * A batch of `count` requests created since `sinceMs` that is neither in `exclude` nor adopted yet:
+   * the batch a process killed between creating it and saving its id left behind (engine/verify-round.ts
+   * saves when it began before creating one).
+   */
+  adoptCreatedSince(sinceMs: number, count: number, exclude: ReadonlySet<string>): Promise<MessageBatch | null> {
+    // Not `knownBatches`: the process that created the batch may be this one (a collect whose save
+    // failed, run again in-process); the state's own batch ids are what rule a batch out.
+    const skip = (id: string): boolean => exclude.has(id) || adoptedBatches.has(id);
+    return withRetries('listing batches', () => this.findCreatedSince(sinceMs, count, skip), this.policy);
+  }
+
   /** A batch of `count` requests created since `sinceMs` that this client has not adopted yet. */
-  private async findCreatedSince(sinceMs: number, count: number): Promise<MessageBatch | null> {
+  private async findCreatedSince(
+    sinceMs: number,
+    count: number,
+    skip: (id: string) => boolean = (id) => knownBatches.has(id),
+  ): Promise<MessageBatch | null> {
     const page = await this.sdk.messages.batches.list({ limit: 20 });
     for (const batch of page.data) {
       // Server and runner clocks differ a little: a few seconds of slack.
-      if (Date.parse(batch.created_at) < sinceMs - 10_000 || knownBatches.has(batch.id)) continue;
+      if (Date.parse(batch.created_at) < sinceMs - 10_000 || skip(batch.id)) continue;
       const c = batch.request_counts;
       if (c.processing + c.succeeded + c.errored + c.canceled + c.expired === count) {
         knownBatches.add(batch.id);
+        adoptedBatches.add(batch.id);
         return batch;
       }
     }

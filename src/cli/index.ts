@@ -77,6 +77,7 @@ const PUBLISHING = [
   'report',
   'min-severity',
   'min-confidence',
+  'verify',
   'fail-on-severity',
   'max-findings',
   'issue-labels',
@@ -188,6 +189,11 @@ async function parseCommandLine(argv: string[], io: CliIO): Promise<Parsed | { h
   for (let i = 0; i < rest.length; i++) {
     const arg = short[rest[i]!] ?? rest[i]!;
     const next = rest[i + 1];
+    // --verify / --no-verify are switches on the command line, `verify: true|false` in the action.
+    if (arg === '--no-verify' || (arg === '--verify' && (next === undefined || next.startsWith('-')))) {
+      args.push(`--verify=${arg === '--verify'}`);
+      continue;
+    }
     const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : null;
     if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       args.push(`${arg}=${next}`);

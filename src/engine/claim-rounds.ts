@@ -6,7 +6,8 @@ import type { StoredState } from '../state/store.js';
 import type { RunState } from '../state/state.js';
 import type { RoundClaim } from '../state/claims.js';
 import type { EngineDeps } from './deps.js';
-import { readyBatches, roundKeyOf } from './stream.js';
+import { readyBatches } from './stream.js';
+import { claimKeyOf, verificationUnsent } from './verify-round.js';
 import { groupKeyOf, untouched, type StateCollectResult } from './rounds.js';
 
 /**
@@ -26,7 +27,7 @@ export async function claimRounds(
   const lostGroups = new Set<string>();
   for (const stored of ready) {
     const group = groupKeyOf(stored);
-    const roundKey = roundKeyOf(readyBatches(stored.state).map((b) => b.id));
+    const roundKey = claimKeyOf(stored.state);
     if (lostGroups.has(group)) {
       deps.log.info(`${stored.id}: left to the collect that holds the rest of its report`);
       byId.set(stored.id, untouched(stored.id, 'pending'));
@@ -89,7 +90,7 @@ export async function reloadClaimed(
         batch.endedAt = seen.endedAt;
       }
     }
-    if (now.state.collectedAt || readyBatches(now.state).length === 0) {
+    if (now.state.collectedAt || (readyBatches(now.state).length === 0 && !verificationUnsent(now.state))) {
       deps.log.info(`${stored.id}: published meanwhile by another collect; nothing left to do`);
       byId.set(stored.id, untouched(stored.id, 'collected'));
       continue;

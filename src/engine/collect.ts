@@ -7,6 +7,8 @@
 // request's submission one of its own (rounds.ts); each round's results are saved before anything
 // is posted, then its reports are published, each carrying a marker so a re-run never posts twice
 // (publish.ts); last, every state gets a new revision (collected when no batch is outstanding).
+// A findings task verified (verify-round.ts) publishes one collect later: the collect that receives
+// the first answers sends their findings to a verification batch; the next one publishes the night.
 // A batch-id whose saved state is gone (the artifact expired) is rebuilt from the batch (rebuild.ts).
 import type { Config } from '../config.js';
 import type { ListOptions, StoredState } from '../state/store.js';
@@ -18,6 +20,7 @@ import { claimRounds, headKey, reloadClaimed } from './claim-rounds.js';
 import { readyBatches, refreshBatches, streamState, type StreamedState } from './stream.js';
 import { groupStreamed, publishGroup, untouched, type CollectedRound, type StateCollectResult } from './rounds.js';
 import { setRoundOutputs } from './publish.js';
+import { holdForVerification, resumeVerification, streamVerification, verificationUnsent } from './verify-round.js';
 
 export type { CollectedRound, StateCollectResult } from './rounds.js';
 
@@ -36,21 +39,28 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   const client = deps.anthropic();
   for (const stored of targets) await refreshBatches(stored.state, client, config, deps);
   const byId = new Map<string, StateCollectResult>();
-  for (const stored of targets) if (readyBatches(stored.state).length === 0) byId.set(stored.id, untouched(stored.id, 'pending'));
+  // A state has work when a batch ended, or when a verification's batch was planned but never saved.
+  const hasWork = (state: RunState): boolean => readyBatches(state).length > 0 || verificationUnsent(state);
+  for (const stored of targets) if (!hasWork(stored.state)) byId.set(stored.id, untouched(stored.id, 'pending'));
   const rounds: CollectedRound[] = [];
   // Claims are given up once the round's state revision is saved, or when anything fails (a re-run
   // must not wait for them); a collect killed outright leaves them to be taken over (claims.ts).
   const claims: RoundClaim[] = [];
   try {
-    const ready = targets.filter((t) => readyBatches(t.state).length > 0);
+    const ready = targets.filter((t) => hasWork(t.state));
     const claimed = await claimRounds(ready, deps, claims, byId);
     const working = await reloadClaimed(claimed, config, deps, byId, listedHeads);
     // Stream every state first (each one's results saved, its retries resubmitted), then publish one
     // report per task for the scheduled submissions collected together: one issue a night.
     const streamed: StreamedState[] = [];
     for (const stored of working) {
-      const item = await streamState(stored, config, deps, client);
-      if (item) streamed.push(item);
+      // A verified night: its checks are published when they are in; the first answers wait for them
+      // (verify-round.ts), and a verification sent now makes the next collect the one that publishes.
+      if (stored.state.verification) await resumeVerification(stored, deps, client);
+      const item = stored.state.verification
+        ? await streamVerification(stored, config, deps, client)
+        : await streamState(stored, config, deps, client);
+      if (item && !(await holdForVerification(item, config, deps, client))) streamed.push(item);
       else byId.set(stored.id, untouched(stored.id, 'pending'));
     }
     for (const group of groupStreamed(streamed)) {

@@ -110,9 +110,17 @@ export async function resubmit(stored: StoredState, customIds: string[], input: 
       results.failures.push({ customId, paths: record.paths, status: 'errored', reason: cannotResubmit(record, state) });
     }
   }
-  if (rebuilt.length === 0) return;
-  const attempt = Math.max(...rebuilt.map((r) => r.record.attempt)) + 1;
-  await sendBatches(state, rebuilt, deps, attempt);
-  await deps.store.update(stored.id, state);
-  deps.log.info(`resubmitted ${plural(rebuilt.length, 'failed request')} (attempt ${attempt} of ${config.maxRetries})`);
+  // Each request goes out as its own next attempt: one failing for the first time is not charged the
+  // retries of another that failed before (max-retries is counted per request).
+  const byAttempt = new Map<number, PlannedRequest[]>();
+  for (const request of rebuilt) {
+    const attempt = request.record.attempt + 1;
+    byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), request]);
+  }
+  for (const [attempt, requests] of [...byAttempt].sort(([a], [b]) => a - b)) {
+    await sendBatches(state, requests, deps, attempt);
+    // Saved at once: a crash must not lose the batch just made.
+    await deps.store.update(stored.id, state);
+    deps.log.info(`resubmitted ${plural(requests.length, 'failed request')} (attempt ${attempt} of ${config.maxRetries})`);
+  }
 }

@@ -18,6 +18,7 @@ import type { EngineDeps } from './deps.js';
 import { roundKeyOf, type StreamedState } from './stream.js';
 import { publishRoundReporting, type RoundInput } from './publish.js';
 import { MAX_HELD_BACK, mergeAccounting } from './results.js';
+import { mergeVerification } from './verify-round.js';
 
 export interface StateCollectResult {
   stateId: string;
@@ -92,10 +93,18 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     members.map((m) => m.results.resultsPath),
     resultsPath,
   );
+  // Only a review whose answer is in (streamed in this round, or published before) and did not fail
+  // supersedes: a newer review that failed, or is still out (resubmitted), has nothing to replace the
+  // older findings with.
   const reviewedLast = new Map<string, number>();
   members.forEach((member, index) => {
-    for (const record of Object.values(member.stored.state.requests))
+    const answered = new Set(
+      member.stored.state.batches.filter((b) => b.resultsSaved || member.ready.includes(b)).map((b) => b.id),
+    );
+    for (const record of Object.values(member.stored.state.requests)) {
+      if (record.failed || record.batchId === null || !answered.has(record.batchId)) continue;
       for (const path of record.paths) reviewedLast.set(path, index);
+    }
   });
   const code = new CodeReader(deps.context.cwd);
   const findings: Finding[] = [];
@@ -137,6 +146,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
   const all = members.map((m) => m.results);
   const sum = (f: (r: CollectedResults) => number): number => all.reduce((n, r) => n + f(r), 0);
   const accounting = mergeAccounting(all.map((r) => r.accounting));
+  const verification = mergeVerification(all.map((r) => r.verification));
   const results: CollectedResults = {
     task: newest.results.task,
     findings,
@@ -155,6 +165,7 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     mislocated: sum((r) => r.mislocated ?? 0),
     usage: sumUsage(all.map((r) => r.usage)),
     ...(accounting ? { accounting } : {}),
+    ...(verification ? { verification } : {}),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
   };
@@ -179,6 +190,8 @@ async function finishState(
   const { state } = item.stored;
   Object.assign(state.published, published);
   const failedReports = reports.some((r) => r.failed);
+  // A verified night is done once published; a failed report keeps the record for the re-run.
+  if (item.verifying && !failedReports) delete state.verification;
   // A report that could not be published keeps its round open: the next collect streams the results
   // again (free) and publishes what is missing; markers keep what did go out from going out twice.
   if (!failedReports) for (const batch of item.ready) batch.resultsSaved = true;

@@ -49,6 +49,8 @@ export interface StreamedState {
   roundDir: string;
   results: CollectedResults;
   lost: string[];
+  /** The round of a verification pass (verify-round.ts): publishing it ends the pass. */
+  verifying?: boolean;
 }
 
 /** The batches of a state whose results are in and not yet saved. */
@@ -87,11 +89,14 @@ export async function streamState(
   try {
     for (const batch of ready) {
       writer.results.batchIds.push(batch.id);
+      // What this batch's stream already gave: counted once, and never reported lost after a 404.
+      const seen = new Set<string>();
       try {
         for await (const line of client.results(batch.id)) {
           const record = state.requests[line.custom_id];
           // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch.
-          if (!record || record.batchId !== batch.id) continue;
+          if (!record || record.batchId !== batch.id || seen.has(line.custom_id)) continue;
+          seen.add(line.custom_id);
           const unitFiles = line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [];
           const outcome = await outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
           const retry = await retryOrReport(outcome, record, state, files, config);
@@ -100,11 +105,11 @@ export async function streamState(
         }
       } catch (error) {
         if (!(error instanceof FatalApiError) || error.status !== 404) throw error;
-        // Results gone for good (archived or deleted): report every request of the batch, once.
+        // Results gone for good (archived or deleted): report every request of the batch not read yet, once.
         deps.log.warning(error.message);
         lost.push(batch.id);
         for (const [customId, record] of Object.entries(state.requests)) {
-          if (record.batchId !== batch.id) continue;
+          if (record.batchId !== batch.id || seen.has(customId)) continue;
           await writer.add(
             { customId, status: 'expired', reason: error.message, retryable: false, usage: null, model: null, batchId: batch.id },
             record,

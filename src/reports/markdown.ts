@@ -284,6 +284,11 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
     );
   if (results.mislocated)
     leftOut.push(`${plural(results.mislocated, 'finding')} whose quoted code is not on the lines sent (mislocated)`);
+  const dropped = results.verification?.dropped.length ?? 0;
+  if (dropped > 0)
+    leftOut.push(
+      `${plural(dropped, 'finding')} dropped by the verification pass (with its reason in the results file and the job summary)`,
+    );
   if (results.findingsNotKept)
     leftOut.push(
       `${plural(results.findingsNotKept, 'less severe finding')} beyond the ${formatCount(results.findings.length)} kept for reports (all are in the results file)`,
@@ -423,6 +428,13 @@ export function renderResultsJson(context: ReportContext): string {
       mislocated: results.mislocated ?? 0,
     },
     belowConfidence: sortFindings(results.belowConfidence ?? []).map(findingJson),
+    // The verification pass: its counts and cost, and every finding it dropped with the reason.
+    verification: results.verification
+      ? {
+          ...results.verification,
+          dropped: results.verification.dropped.map((d) => ({ ...d, finding: findingJson(d.finding) })),
+        }
+      : null,
     usage: results.usage,
     // The run report as computed for the Markdown (processing, tokens, cost by category, units, retries).
     runReport: context.runReport ?? null,

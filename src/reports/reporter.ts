@@ -49,6 +49,8 @@ export interface CollectedResults {
   usage: UsageSummary;
   /** How each answered request came out, and what retries and failed answers cost (absent in older results). */
   accounting?: RoundAccounting;
+  /** The verification pass of this round (engine/verify-round.ts), when one ran or was skipped. */
+  verification?: VerificationSummary;
   batchIds: string[];
   /** Local path of the results JSONL (saved before any report is posted). */
   resultsPath: string;
@@ -78,6 +80,20 @@ export interface RoundAccounting {
   retryUsage: UsageSummary;
   /** Answers billed that gave nothing usable (malformed, cut off, refused). */
   failedUsage: UsageSummary;
+}
+
+/** What the verification pass did: findings checked, dropped (with the reason), left unverified, its cost. */
+export interface VerificationSummary {
+  /** Why no verification ran (budget, nothing at or above medium); absent when one ran. */
+  skipped?: string;
+  requests: number;
+  checked: number;
+  kept: number;
+  /** Dropped findings: off GitHub, listed in the job summary's tail and results.json with why. */
+  dropped: { finding: Finding; reason: string; confidence: string }[];
+  /** Findings whose check failed (errored, expired, malformed answer): kept, marked unverified. */
+  unverified: number;
+  usage: UsageSummary;
 }
 
 export interface ReportContext {

@@ -87,7 +87,7 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
     .filter((batch) => results.batchIds.includes(batch.id))
     .map(
       (batch) =>
-        `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} | ${batch.attempt === 0 ? 'first' : `retry ${batch.attempt}`} | ${batch.status} |`,
+        `| ${codeSpan(batch.id)} | ${formatCount(batch.requestCount)} | ${batch.verify ? 'verification' : batch.attempt === 0 ? 'first' : `retry ${batch.attempt}`} | ${batch.status} |`,
     );
   if (batchRows.length > 0) {
     sections.push(['| Batch | Requests | Attempt | Status |', '|---|---:|---|---|', ...batchRows].join('\n'));
@@ -103,8 +103,11 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
       `| Same tokens, interactive, no caching | ${formatUsd(usage.interactiveUsd)} |`,
       `| Saved | ${formatUsd(usage.savingsUsd)} |`,
       `| Cache hit rate | ${Math.round(usage.cacheHitRate * 100)}% |`,
+      ...verificationCostRows(results),
     ].join('\n'),
   );
+  if (results.verification?.skipped)
+    sections.push(`_Verification skipped: ${sanitizeInline(results.verification.skipped, sanitizeOptionsFor(context))}._`);
 
   // Findings, files, verdicts and failures, one level below the summary's own heading.
   const links = [...publishedLinks(context), ...(options.links ?? [])].filter(
@@ -138,7 +141,34 @@ export function renderJobSummary(context: ReportContext, options: JobSummaryOpti
     );
     sections.push(joinBlocks(findingBlocks(held, context, 4)));
   }
+  // The tail, too: findings the verification pass dropped, with its reason (results.json has them all).
+  const dropped = results.verification?.dropped ?? [];
+  if (dropped.length > 0) {
+    const shownDropped = dropped.slice(0, JOB_SUMMARY_MAX_FINDINGS);
+    sections.push(`### Dropped by verification, not posted (${formatCount(dropped.length)})`);
+    sections.push(
+      joinBlocks(
+        findingBlocks(
+          shownDropped.map(({ finding, reason, confidence }) => ({
+            ...finding,
+            explanation: `${finding.explanation}\n\nVerification (${confidence}): ${reason}`,
+          })),
+          context,
+          4,
+        ),
+      ),
+    );
+  }
   return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
+}
+
+/** The cost table's line for the verification pass (included in the paid total above it). */
+function verificationCostRows(results: ReportContext['results']): string[] {
+  const v = results.verification;
+  if (!v || v.skipped) return [];
+  return [
+    `| of which verification (${plural(v.requests, 'request')}: ${v.kept} kept, ${v.dropped.length} dropped, ${v.unverified} unverified) | ${formatUsd(v.usage.costUsd)} |`,
+  ];
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { LineRange, PullRequestInfo, RequestRecord, TaskName } from '../types.js';
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { CostEstimate } from '../cost/types.js';
+import type { CollectedResults } from '../reports/reporter.js';
 
 export const STATE_VERSION = 1;
 
@@ -16,6 +17,27 @@ export interface BatchRecord {
   endedAt: string | null;
   /** Results of this batch have been streamed and saved. */
   resultsSaved: boolean;
+  /** A batch of the verification pass (engine/verify-round.ts), not of the task's own requests. */
+  verify?: boolean;
+}
+
+/**
+ * A verification pass under way (engine/verify-round.ts): the first answers, collected and held back
+ * until their findings are checked, and the requests checking them. Saved BEFORE its batch is
+ * created (startedAt, no batchIds): a collect killed between the create and the save leaves this, and
+ * the next one adopts the batch made since startedAt instead of paying for a second.
+ */
+export interface VerificationRecord {
+  /** The round of the first answers (their results.jsonl was saved under it). */
+  roundKey: string;
+  startedAt: string;
+  /** The first answers as collected; published, with what verification decided, by the next collect. */
+  results: Omit<CollectedResults, 'resultsPath'>;
+  /** Verification custom_id → the file and the indexes in results.findings it checks. */
+  requests: Record<string, { path: string; findings: number[]; batchId?: string }>;
+  /** The verification batches; empty until created. */
+  batchIds: string[];
+  estimatedUsd: number;
 }
 
 export interface RunState {
@@ -57,6 +79,8 @@ export interface RunState {
    */
   cleanHashes?: string[];
   skipped: { path: string; reason: string }[];
+  /** A verification pass whose findings are not yet published (absent when none is under way). */
+  verification?: VerificationRecord;
 }
 
 export type { LineRange };

@@ -11,7 +11,15 @@ import { defaultResponder, type Responder } from './responders/index.js';
 import { DEFAULT_LIMITS, listen, type ServerLimits } from './server.js';
 import { PromptCache } from './tokens.js';
 
-export { defaultResponder, type Responder } from './responders/index.js';
+export {
+  defaultResponder,
+  verifyingResponder,
+  checkedFindings,
+  isVerificationRequest,
+  type Responder,
+  type CheckedFinding,
+  type VerifyDecision,
+} from './responders/index.js';
 export { countTokens, minCacheableTokens } from './tokens.js';
 export type { EmulatedBatch, BatchRequest } from './batch-store.js';
 export type { FaultPlan, HttpFaultSpec, ResultFaultSpec, RouteName, RouteSelector } from './faults.js';

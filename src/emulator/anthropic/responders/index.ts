@@ -7,6 +7,16 @@ import { docsUpdateAnswer, testGenerationAnswer } from './files.js';
 import { outputSchema, systemText, userText } from './prompt.js';
 import { fitToSchema } from './schema-fit.js';
 import { verdictsAnswer } from './verdicts.js';
+import {
+  checkedFindings,
+  defaultVerification,
+  isVerificationRequest,
+  verificationAnswer,
+  type VerifyDecision,
+  type CheckedFinding,
+} from './verify.js';
+
+export { checkedFindings, isVerificationRequest, type CheckedFinding, type VerifyDecision } from './verify.js';
 
 /** Produces the answer text (the JSON the model would write) for one Messages request. */
 export type Responder = (params: MessageCreateParamsNonStreaming) => string;
@@ -26,6 +36,7 @@ function isSecurityScan(system: string): boolean {
 }
 
 export const defaultResponder: Responder = (params) => {
+  if (isVerificationRequest(params)) return defaultVerification(params);
   const request = params as unknown as Record<string, unknown>;
   const schema = outputSchema(request);
   const system = systemText(request);
@@ -44,3 +55,14 @@ export const defaultResponder: Responder = (params) => {
   if (!schema) return typeof answer === 'object' && answer && 'summary' in answer ? String(answer.summary) : '';
   return JSON.stringify(fitToSchema(answer, schema));
 };
+
+/**
+ * A model that answers verification requests with `decide` (keep or drop, per finding) and every
+ * other request with `first` (default: the careful default responder).
+ */
+export function verifyingResponder(
+  decide: (finding: CheckedFinding) => VerifyDecision,
+  first: Responder = defaultResponder,
+): Responder {
+  return (params) => (isVerificationRequest(params) ? verificationAnswer(checkedFindings(params), decide) : first(params));
+}
