@@ -229,6 +229,8 @@ export interface Finding {
   trigger?: string;
   /** What the verification pass said of it: kept (with why), or unverified (its check failed). Absent: not verified. */
   verification?: { decision: 'kept' | 'unverified'; reason: string };
+  /** Made by overnight's own secret scanner (tasks/redaction-findings.ts), not by the model: never sent to verification. */
+  scanner?: true;
 }
 
 export interface GeneratedFile {

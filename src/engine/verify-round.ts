@@ -27,7 +27,7 @@ import {
   drops,
   MAX_FINDINGS_PER_REQUEST,
   parseVerifyAnswer,
-  VERIFIED_SEVERITIES,
+  needsVerification,
   verifyCustomId,
   verifyRequestParams,
   type VerificationCheck,
@@ -65,7 +65,7 @@ async function planVerification(
 ): Promise<{ requests: PlannedRequest[]; plan: VerificationRecord['requests'] }> {
   const byPath = new Map<string, number[]>();
   findings.forEach((finding, index) => {
-    if (!VERIFIED_SEVERITIES.has(finding.severity)) return;
+    if (!needsVerification(finding)) return;
     const list = byPath.get(finding.path);
     if (list) list.push(index);
     else byPath.set(finding.path, [index]);
@@ -127,7 +127,7 @@ export async function holdForVerification(
 ): Promise<boolean> {
   const { stored, results } = item;
   const { state } = stored;
-  if (item.verifying || !verifies(state.task, config) || !results.findings.some((f) => VERIFIED_SEVERITIES.has(f.severity))) {
+  if (item.verifying || !verifies(state.task, config) || !results.findings.some(needsVerification)) {
     return false;
   }
   if (isRebuilt(state)) {
@@ -347,7 +347,7 @@ export async function streamVerification(
   };
   const findings: Finding[] = [];
   base.forEach((finding, index) => {
-    if (!VERIFIED_SEVERITIES.has(finding.severity)) {
+    if (!needsVerification(finding)) {
       findings.push(finding);
       return;
     }

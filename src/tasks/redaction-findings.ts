@@ -179,6 +179,7 @@ export function redactionFindings(task: TaskName, record: RequestRecord, files: 
     const range = { start: first.line, end: Math.min(first.endLine ?? first.line, file.totalLines) };
     const finding = makeFinding(task, file, rawFindingOf(spots, range.end), customId, (cwe) => cwe, range);
     if (!finding) continue;
+    finding.scanner = true;
     if (!lines.has(first.path)) lines.set(first.path, splitLines(file.file.content));
     const fileLines = lines.get(first.path)!;
     const repeat = range.start === range.end ? earlierTwins(fileLines, first.line) : 0;

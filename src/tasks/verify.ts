@@ -24,6 +24,14 @@ export const verifyMaxTokens = (findings: number): number => 512 + 200 * finding
 /** Severities that are verified: medium and above (the brief: the findings a team is asked to act on). */
 export const VERIFIED_SEVERITIES: ReadonlySet<string> = new Set(SEVERITIES.slice(0, SEVERITIES.indexOf('medium') + 1));
 
+/**
+ * Whether a finding goes to the verification round: at or above medium, and written by the model. A
+ * redaction finding is the scanner's fact about the file (the model never saw the secret): a verifier
+ * shown only `[REDACTED…]` could drop a live key.
+ */
+export const needsVerification = (finding: Finding): boolean =>
+  VERIFIED_SEVERITIES.has(finding.severity) && finding.scanner !== true;
+
 export const VERIFY_SYSTEM_PROMPT = `You are a senior engineer checking another reviewer's findings before they are posted to a team. For each finding you get the whole file it is about (numbered lines), the lines it cites, the code it quotes, what it says triggers it, its severity and its explanation.
 
 For each finding decide:
