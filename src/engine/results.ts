@@ -85,11 +85,14 @@ export class ResultsWriter {
     this.file.write(line);
   }
 
-  /** Records one outcome; `final` false for a failure that is being resubmitted. */
-  async add(outcome: RequestOutcome, record: RequestRecord, final: boolean): Promise<void> {
+  /**
+   * Records one outcome; `final` false for a failure that is being resubmitted. `batchRate`: billed at
+   * batch rates (default: the writer's); false for a request answered interactively (the deadline fallback).
+   */
+  async add(outcome: RequestOutcome, record: RequestRecord, final: boolean, batchRate = this.batchRate): Promise<void> {
     const r = this.results;
     r.received += 1;
-    if (outcome.usage && outcome.model) this.usage.add(outcome.usage, outcome.model, { batch: this.batchRate });
+    if (outcome.usage && outcome.model) this.usage.add(outcome.usage, outcome.model, { batch: batchRate });
     // The line is composed as text, not as a spread copy of the outcome: V8 may pretenure such a
     // per-result object literal into the old generation, and a dead old copy keeps everything it
     // points to (the answer, its findings) alive through scavenges until a full GC — ~90 MB of old

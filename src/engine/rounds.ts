@@ -18,6 +18,7 @@ import type { EngineDeps } from './deps.js';
 import { roundKeyOf, type StreamedState } from './stream.js';
 import { publishRoundReporting, type RoundInput } from './publish.js';
 import { MAX_HELD_BACK } from './results.js';
+import { mergeFallbacks } from './deadline.js';
 
 export interface StateCollectResult {
   stateId: string;
@@ -155,6 +156,8 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     usage: sumUsage(all.map((r) => r.usage)),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
+    ...(sum((r) => r.budgetCut ?? 0) > 0 ? { budgetCut: sum((r) => r.budgetCut ?? 0) } : {}),
+    ...mergeFallbacks(all.map((r) => r.deadline)),
   };
   // The round is about the newest commit, over the union of the windows.
   const state: RunState = {

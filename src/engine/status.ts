@@ -21,6 +21,7 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
     for (const batch of state.batches) {
       let line = `  ${batch.id} (${plural(batch.requestCount, 'request')}, attempt ${batch.attempt}): `;
       if (batch.resultsSaved) line += 'collected';
+      else if (batch.interactive) line += 'answered through the interactive API at the deadline, not yet published';
       else if (client) {
         const live = await client.retrieve(batch.id);
         line += `${batchProgress(live)}${live.processing_status === 'ended' ? ', ready to collect' : ''}`;

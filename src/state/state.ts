@@ -2,6 +2,7 @@
 import type { LineRange, PullRequestInfo, RequestRecord, TaskName } from '../types.js';
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { CostEstimate } from '../cost/types.js';
+import type { NightBudget } from '../cost/budget.js';
 
 export const STATE_VERSION = 1;
 
@@ -16,6 +17,11 @@ export interface BatchRecord {
   endedAt: string | null;
   /** Results of this batch have been streamed and saved. */
   resultsSaved: boolean;
+  /**
+   * Not a batch: requests answered through the interactive API at the deadline (engine/deadline.ts),
+   * and the batches that held them, canceled because all they still had to do is answered here.
+   */
+  interactive?: { cancel: string[] };
 }
 
 export interface RunState {
@@ -57,6 +63,8 @@ export interface RunState {
    */
   cleanHashes?: string[];
   skipped: { path: string; reason: string }[];
+  /** max-cost-usd, budget-strict and deliver-by as submitted, and what the night committed (cost/budget.ts). */
+  budget?: NightBudget;
 }
 
 export type { LineRange };
