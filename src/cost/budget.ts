@@ -154,6 +154,8 @@ export interface NightBudget {
   committedUsd: number;
   /** deliver-by as given and the instant it meant at submit; null: no deadline. */
   deliverBy: { text: string; at: string } | null;
+  /** monthly-budget-usd at submit (0 or absent: none): what collect sends for this night counts against it too. */
+  monthlyBudgetUsd?: number;
 }
 
 /** What pricing a request for a budget needs of it: a RequestRecord fits. */

@@ -36,7 +36,7 @@ export async function fitToNight<
           { price, batch: rates.batch, strict, maxOutputTokens: state.maxOutputTokens },
         )
       : 0;
-  const monthRoom = await spendingOf(config, deps).monthRoom();
+  const monthRoom = await spendingOf(config, deps).monthRoom(monthlyOf(state, config));
   const room = nightRoomUsd(state.budget, config.maxCostUsd, monthRoom);
   if (!Number.isFinite(room)) return { kept: [...candidates], dropped: [], usd: costOf(candidates) };
   const source = roomSource(state.budget, config.maxCostUsd, monthRoom);
@@ -66,8 +66,12 @@ export async function commitToNight(
 ): Promise<void> {
   if (state.budget) state.budget.committedUsd += usd;
   else state.budget = { maxCostUsd: 0, strict: false, committedUsd: usd, deliverBy: null };
-  await spendingOf(config, deps).commit(usd, what, stateId);
+  await spendingOf(config, deps).commit(usd, what, stateId, monthlyOf(state, config));
 }
+
+/** The monthly budget a night's later sends count against: this run's, else the one it was submitted under. */
+const monthlyOf = (state: RunState, config: Config): number =>
+  config.monthlyBudgetUsd > 0 ? config.monthlyBudgetUsd : (state.budget?.monthlyBudgetUsd ?? 0);
 
 /**
  * A submit's plan held to the tighter of max-cost-usd and what the month has left (monthly-budget-usd):

@@ -23,18 +23,27 @@ export class Spending {
     return this.spent;
   }
 
-  /** USD the month may still commit; Infinity without monthly-budget-usd. */
-  async monthRoom(): Promise<number> {
-    if (!(this.config.monthlyBudgetUsd > 0)) return Number.POSITIVE_INFINITY;
-    return Math.max(0, this.config.monthlyBudgetUsd - (await this.monthSpent()));
+  /**
+   * USD the month may still commit; Infinity without a monthly budget. `monthlyUsd`: the budget that
+   * applies (default this run's monthly-budget-usd; a collect passes the one its submission was made under).
+   */
+  async monthRoom(monthlyUsd = this.config.monthlyBudgetUsd): Promise<number> {
+    if (!(monthlyUsd > 0)) return Number.POSITIVE_INFINITY;
+    return Math.max(0, monthlyUsd - (await this.monthSpent()));
   }
 
   /**
-   * Records a commitment in the ledger (when there is one). Called after the money is committed: a
-   * ledger that cannot be saved is a warning, never a failure of what was already paid for.
+   * Records a commitment in the ledger, when a monthly budget applies (`monthlyUsd`, as for monthRoom):
+   * runs without one leave the ledger alone (no artifact a night for nothing). Called after the money
+   * is committed: a ledger that cannot be saved is a warning, never a failure of what was paid for.
    */
-  async commit(usd: number, what: LedgerEntry['what'], submission?: string): Promise<void> {
-    if (!(usd > 0)) return;
+  async commit(
+    usd: number,
+    what: LedgerEntry['what'],
+    submission?: string,
+    monthlyUsd = this.config.monthlyBudgetUsd,
+  ): Promise<void> {
+    if (!(usd > 0) || !(monthlyUsd > 0)) return;
     const before = await this.monthSpent();
     this.spent = Promise.resolve(before + usd);
     const ledger = this.deps.ledger;

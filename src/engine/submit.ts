@@ -254,6 +254,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   const budget: NightBudget = {
     maxCostUsd: config.maxCostUsd,
     strict,
+    monthlyBudgetUsd: config.monthlyBudgetUsd,
     committedUsd: committedOf(requests),
     deliverBy: config.deliverBy
       ? { text: config.deliverBy.text, at: deadlineAfter(config.deliverBy, deps.now()).toISOString() }
