@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BATCH_LIMITS } from '../src/batch/client.js';
 import { collect } from '../src/engine/collect.js';
 import { submit } from '../src/engine/submit.js';
+import { run } from '../src/engine/run.js';
 import { recordsCostUsd } from '../src/cost/budget.js';
 import { resolvePrice } from '../src/cost/prices.js';
 import { usageCost } from '../src/cost/usage.js';
@@ -180,5 +181,26 @@ describe('deliver-by', () => {
     expect(after.collectedAt).not.toBeNull();
     // What the night committed stays within max-cost-usd.
     expect(after.budget!.committedUsd).toBeLessThanOrEqual(cap + 1e-12);
+  });
+
+  it('auto: a deadline under 2h runs work above sync-threshold interactively now; a far one still submits a batch', async () => {
+    const { emulator, engine } = await night();
+    const near = await run(
+      testConfig({ mode: 'auto', task: 'code-review', since: '24h', 'sync-threshold': '5', 'deliver-by': '1h' }),
+      engine.deps,
+    );
+    expect(near.mode).toBe('run');
+    expect(emulator.calls.messages).toBe(MODULES.length);
+    expect(emulator.calls['batches.create']).toBe(0);
+    expect(engine.logs.some((l) => /^auto: the deadline is 1h00m away \(under 2h\) and 6 requests are few/.test(l.message))).toBe(
+      true,
+    );
+
+    const far = await run(
+      testConfig({ mode: 'auto', task: 'code-review', since: '24h', 'sync-threshold': '5', 'deliver-by': '6h' }),
+      engine.deps,
+    );
+    expect(far.mode).toBe('submit');
+    expect(emulator.calls['batches.create']).toBe(2);
   });
 });
