@@ -4,8 +4,8 @@ const require = __overnightCreateRequire(import.meta.url);
 import {
   processLines,
   runCli
-} from "./chunks/chunk-O2MBXIVX.js";
-import "./chunks/chunk-HZRO5CAA.js";
+} from "./chunks/chunk-BFIUYCFE.js";
+import "./chunks/chunk-NU3EXZOR.js";
 import "./chunks/chunk-LWHE24TO.js";
 import "./chunks/chunk-2Y3VZYX5.js";
 import "./chunks/chunk-7KZNXQQH.js";

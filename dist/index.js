@@ -11,18 +11,19 @@ import {
 import {
   collect,
   failedReportLines
-} from "./chunks/chunk-RRACXBRJ.js";
+} from "./chunks/chunk-T6KHMIHU.js";
 import {
   run
-} from "./chunks/chunk-AYJXTONT.js";
-import "./chunks/chunk-PIZRJ6B4.js";
+} from "./chunks/chunk-XPHM3YR4.js";
+import "./chunks/chunk-I4FSNR3W.js";
 import {
   submit
-} from "./chunks/chunk-ZF35QOTF.js";
+} from "./chunks/chunk-DSI466S5.js";
 import {
   severityGateLine
-} from "./chunks/chunk-5ESKDSBQ.js";
-import "./chunks/chunk-LR7B56ZW.js";
+} from "./chunks/chunk-43IC7OTG.js";
+import "./chunks/chunk-6QJ6LNFG.js";
+import "./chunks/chunk-TP5FJXB5.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -39,10 +40,10 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-35P4ICNZ.js";
+} from "./chunks/chunk-MKU5AH4P.js";
 import {
   PULL_REQUEST_TEXT_CAP
-} from "./chunks/chunk-6L2I24YT.js";
+} from "./chunks/chunk-7SXIEQQS.js";
 import {
   GitRefClaimer,
   readStateFile,
@@ -55,8 +56,9 @@ import {
 } from "./chunks/chunk-VN6QSKR3.js";
 import {
   INPUTS,
+  notifySecrets,
   parseConfig
-} from "./chunks/chunk-HZRO5CAA.js";
+} from "./chunks/chunk-NU3EXZOR.js";
 import "./chunks/chunk-LWHE24TO.js";
 import {
   MIN_MASKED_LENGTH,
@@ -70,7 +72,7 @@ import {
 } from "./chunks/chunk-7KZNXQQH.js";
 import {
   BatchClient
-} from "./chunks/chunk-YXHGPNJP.js";
+} from "./chunks/chunk-MTK6DMQ4.js";
 import "./chunks/chunk-G22B7D6J.js";
 import "./chunks/chunk-6Q5LGIN2.js";
 import "./chunks/chunk-ZD6CEFKN.js";
@@ -80440,6 +80442,13 @@ function pullRequestFromEvent(eventName, eventPath) {
   };
 }
 var actionSecrets = [];
+function notifySecretsOf(value) {
+  try {
+    return value?.trim() ? notifySecrets(new URL(value.trim()).toString()) : [];
+  } catch {
+    return [];
+  }
+}
 function addSecret(value) {
   const secret = value?.trim() ?? "";
   if (secret.length < MIN_MASKED_LENGTH || actionSecrets.includes(secret)) return;
@@ -80489,7 +80498,8 @@ function actionDeps(config, env) {
     pullRequest,
     ref: env.GITHUB_REF ?? null,
     runLabel: `run ${runId}`,
-    outputDir: join3(temp, "overnight")
+    outputDir: join3(temp, "overnight"),
+    ...runId > 0 ? { runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` } : {}
   };
   const store = new ArtifactStateStore({
     octokit,
@@ -80529,6 +80539,10 @@ async function runAction(env = process.env) {
     const inputs = readInputs();
     for (const secret of [inputs["anthropic-api-key"], inputs["github-token"], env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN]) {
       addSecret(secret);
+    }
+    for (const secret of [inputs["notify-url"], env.OVERNIGHT_NOTIFY_URL]) {
+      addSecret(secret);
+      for (const part of notifySecretsOf(secret)) addSecret(part);
     }
     const config = parseConfig(inputs, env);
     const workspace = env.GITHUB_WORKSPACE || process.cwd();

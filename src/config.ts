@@ -6,6 +6,7 @@ import type { Confidence, Mode, ReportTarget, Severity, TaskName } from './types
 import { UsageError } from './errors.js';
 import { parsePriceOverrides } from './cost/prices.js';
 import { checkNotifyUrl } from './reports/notify-url.js';
+import { parseDeliverBy, type DeliverBy } from './engine/deliver-by.js';
 import type { ModelPrice } from './cost/types.js';
 
 export interface InputSpec {
@@ -70,7 +71,26 @@ export const INPUTS: InputSpec[] = [
   {
     name: 'max-cost-usd',
     default: '0',
-    description: 'Budget for one submit in USD; requests are dropped by priority to fit. 0 = no budget.',
+    description:
+      'Budget for one night in USD: the submit, collect-time resubmissions and deadline fallbacks together; requests are dropped by priority to fit. 0 = no budget.',
+  },
+  {
+    name: 'budget-strict',
+    default: 'false',
+    description:
+      'Price every request at its max_tokens of output (the worst case) instead of the expected output when holding it to max-cost-usd and monthly-budget-usd.',
+  },
+  {
+    name: 'monthly-budget-usd',
+    default: '0',
+    description:
+      'Budget for a calendar month (UTC) in USD, tracked in a signed ledger carried with the states: once reached, submit stops with one line. 0 = none.',
+  },
+  {
+    name: 'deliver-by',
+    default: '',
+    description:
+      'When results must be there: a time of day in a time zone (08:00 Europe/Berlin) or a duration after submit (6h). Submit warns when the batch may end later; a collect at or after it answers what is still processing through the interactive API (full price, within max-cost-usd). With mode auto, a deadline under 2h sends small work interactively.',
   },
   {
     name: 'price-overrides',
@@ -177,6 +197,12 @@ export interface Config {
   contextFiles: string[];
   instructions: string;
   maxCostUsd: number;
+  /** Budgets priced at max_tokens of output, not the expected output. */
+  budgetStrict: boolean;
+  /** 0: no monthly budget. */
+  monthlyBudgetUsd: number;
+  /** null: no deadline. */
+  deliverBy: DeliverBy | null;
   /** Parsed here, so that a bad value is one usage line before anything runs (submit, collect and run alike). */
   priceOverrides: Record<string, ModelPrice>;
   syncThreshold: number;
@@ -326,6 +352,9 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     contextFiles: checked(() => checkGlobs('context-files', splitList(get('context-files'))), []),
     instructions: get('instructions'),
     maxCostUsd: checked(() => amount('max-cost-usd', get('max-cost-usd')), 0),
+    budgetStrict: checked(() => bool('budget-strict', get('budget-strict')), false),
+    monthlyBudgetUsd: checked(() => amount('monthly-budget-usd', get('monthly-budget-usd')), 0),
+    deliverBy: checked(() => parseDeliverBy(get('deliver-by')), null),
     priceOverrides: checked(() => {
       try {
         return parsePriceOverrides(get('price-overrides'));

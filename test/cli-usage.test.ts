@@ -143,10 +143,24 @@ describe('other answers without an API call', () => {
     const status = await optionsOf('status');
     const demo = await optionsOf('demo');
     // What a user looks for in each, and what would only mislead there.
-    expect(submit).toEqual(expect.arrayContaining(['since', 'include', 'model', 'max-cost-usd', 'dry-run', 'state']));
+    expect(submit).toEqual(
+      expect.arrayContaining([
+        'since',
+        'include',
+        'model',
+        'max-cost-usd',
+        'monthly-budget-usd',
+        'deliver-by',
+        'dry-run',
+        'state',
+      ]),
+    );
     for (const wrong of ['batch-id', 'wait', 'min-severity', 'report', 'sync-threshold']) expect(submit).not.toContain(wrong);
-    expect(collect).toEqual(expect.arrayContaining(['batch-id', 'wait', 'min-severity', 'report', 'max-retries', 'state']));
-    for (const wrong of ['since', 'include', 'model', 'max-cost-usd', 'dry-run']) expect(collect).not.toContain(wrong);
+    // max-cost-usd caps a night's resubmissions and deadline fallbacks too: collect reads it.
+    expect(collect).toEqual(
+      expect.arrayContaining(['batch-id', 'wait', 'min-severity', 'report', 'max-retries', 'max-cost-usd', 'state']),
+    );
+    for (const wrong of ['since', 'include', 'model', 'deliver-by', 'dry-run']) expect(collect).not.toContain(wrong);
     expect(status).toEqual(['task', 'anthropic-base-url', 'state', 'repo', 'verbose', 'help']);
     expect(demo).toEqual(['verbose', 'help']);
     expect((await cli(['collect', '--help'])).stdout.join('\n')).toMatch(/--task .*\(default: all\)/);

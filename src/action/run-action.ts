@@ -10,6 +10,7 @@ import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
 import { ArtifactStateStore } from '../state/artifact-store.js';
+import { ArtifactLedgerStore } from '../state/ledger-artifact.js';
 import { StateSigner } from '../state/signing.js';
 import { createOctokit } from '../github/octokit.js';
 import type { GitHubContext } from '../github/context.js';
@@ -120,7 +121,7 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     outputDir: join(temp, 'overnight'),
     ...(runId > 0 ? { runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` } : {}),
   };
-  const store = new ArtifactStateStore({
+  const stores = {
     octokit,
     token,
     owner,
@@ -133,7 +134,8 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     // States are signed with a key derived from the API key, which a fork's pull_request run never has.
     signer: StateSigner.fromApiKey(config.apiKey),
     tempDir: temp,
-  });
+  };
+  const store = new ArtifactStateStore(stores);
   return {
     log: actionLog,
     now: () => new Date(),
@@ -143,6 +145,8 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
       return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log: actionLog });
     },
     store,
+    // The month's spending (monthly-budget-usd), signed like the states, carried as artifacts.
+    ledger: new ArtifactLedgerStore(stores),
     github,
     context,
     setOutput: (name, value) => core.setOutput(name, String(value)),

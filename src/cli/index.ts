@@ -69,6 +69,9 @@ const PLANNING = [
   'model',
   'max-output-tokens',
   'max-cost-usd',
+  'budget-strict',
+  'monthly-budget-usd',
+  'deliver-by',
   'price-overrides',
   'anthropic-base-url',
 ];
@@ -98,6 +101,9 @@ export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
     'wait',
     'wait-minutes',
     'max-retries',
+    'max-cost-usd',
+    'budget-strict',
+    'monthly-budget-usd',
     ...PUBLISHING,
     'price-overrides',
     'anthropic-base-url',
@@ -256,13 +262,15 @@ export async function cliDeps(
   log: Logger,
   command?: Command,
 ): Promise<EngineDeps> {
-  const [{ FileStateStore }, { StateSigner }, { GITHUB_TARGETS }, { createOctokit }, { BatchClient }] = await Promise.all([
-    import('../state/file-store.js'),
-    import('../state/signing.js'),
-    import('../reports/index.js'),
-    import('../github/octokit.js'),
-    import('../batch/client.js'),
-  ]);
+  const [{ FileStateStore }, { StateSigner }, { GITHUB_TARGETS }, { createOctokit }, { BatchClient }, { FileLedgerStore }] =
+    await Promise.all([
+      import('../state/file-store.js'),
+      import('../state/signing.js'),
+      import('../reports/index.js'),
+      import('../github/octokit.js'),
+      import('../batch/client.js'),
+      import('../state/ledger.js'),
+    ]);
   // SARIF alone needs no token: without one the file is only written.
   const NEEDS_TOKEN = new Set<ReportTarget>([...GITHUB_TARGETS].filter((t) => t !== 'sarif'));
   const cwd = resolve(io.cwd, local.repo ?? '.');
@@ -334,6 +342,8 @@ export async function cliDeps(
       });
     },
     store,
+    // Next to the states: .overnight/ledger.json (the month's spending, for monthly-budget-usd).
+    ledger: new FileLedgerStore(join(home, 'ledger.json'), StateSigner.fromApiKey(config.apiKey), log),
     github,
     context,
     setOutput: () => undefined,

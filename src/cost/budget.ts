@@ -9,6 +9,8 @@
 // tracks. The kept set's estimate is checked with the caller's own estimate function every time one is
 // added, so caching or any other non-additive effect cannot push the result over the budget.
 import type { LineRange, RequestRecord } from '../types.js';
+import type { ModelPrice } from './types.js';
+import { planCost } from './estimate.js';
 import { formatUsd } from './usage.js';
 
 /** What the budget needs of a request: a PlannedRequest fits. */
@@ -131,4 +133,77 @@ export function applyBudget<T extends BudgetCandidate>(
       'raise max-cost-usd or narrow the files (include, exclude, max-files)';
   }
   return { kept: inOrder, dropped, totalUsd, keptUsd: inOrder.length === 0 ? 0 : estimateFn(inOrder), refusal };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A night's budget beyond the submit: max-cost-usd also caps what collect sends later (resubmissions
+// of retryable failures, the deadline fallback), and monthly-budget-usd caps every night of a month.
+// What a night has committed is kept in its state; a month's in the ledger (state/ledger.ts).
+
+/** A night's budget and deadline, as the submit saved them in the state (absent in older states). */
+export interface NightBudget {
+  /** max-cost-usd at submit; 0 = none. */
+  maxCostUsd: number;
+  /** budget-strict: requests priced at max_tokens of output. */
+  strict: boolean;
+  /**
+   * USD committed so far: the submit's batches and every resubmission at their estimate (worst case
+   * when strict), each deadline fallback at its estimate before it is sent. A cap, not a bill: the
+   * reports show what was actually paid.
+   */
+  committedUsd: number;
+  /** deliver-by as given and the instant it meant at submit; null: no deadline. */
+  deliverBy: { text: string; at: string } | null;
+  /** monthly-budget-usd at submit (0 or absent: none): what collect sends for this night counts against it too. */
+  monthlyBudgetUsd?: number;
+}
+
+/** What pricing a request for a budget needs of it: a RequestRecord fits. */
+export interface PricedRecord {
+  estimatedInputTokens: number;
+  estimatedOutputTokens: number;
+}
+
+export interface RecordPricing {
+  price: ModelPrice;
+  /** Batch rates (half price) or interactive. */
+  batch: boolean;
+  /** Output at max_tokens (budget-strict) instead of the expected output. */
+  strict: boolean;
+  maxOutputTokens: number;
+}
+
+/**
+ * What requests sent again (a resubmission, the deadline fallback) may cost: input at input price
+ * (the shared prefix is not assumed cached), output expected or, when strict, at max_tokens.
+ */
+export function recordsCostUsd(records: readonly PricedRecord[], pricing: RecordPricing): number {
+  return planCost(
+    records.map((record, index) => ({
+      customId: String(index),
+      paths: [],
+      inputTokens: record.estimatedInputTokens,
+      outputTokens: pricing.strict ? pricing.maxOutputTokens : record.estimatedOutputTokens,
+    })),
+    pricing.price,
+    { prefixTokens: 0, cached: false, batch: pricing.batch },
+  );
+}
+
+/**
+ * USD a night may still commit: the smaller of its cap (the submit's max-cost-usd, and this run's
+ * when it sets one) less what it committed, and what the month has left. Infinity: no limit.
+ */
+export function nightRoomUsd(budget: NightBudget | undefined, runMaxCostUsd: number, monthRoomUsd: number): number {
+  const caps = [budget?.maxCostUsd ?? 0, runMaxCostUsd].filter((cap) => cap > 0);
+  const night = caps.length > 0 ? Math.min(...caps) - (budget?.committedUsd ?? 0) : Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.min(night, monthRoomUsd));
+}
+
+/** Which budget a room comes from, for the line that says why a request was not sent. */
+export function roomSource(budget: NightBudget | undefined, runMaxCostUsd: number, monthRoomUsd: number): string {
+  const caps = [budget?.maxCostUsd ?? 0, runMaxCostUsd].filter((cap) => cap > 0);
+  const night = caps.length > 0 ? Math.min(...caps) - (budget?.committedUsd ?? 0) : Number.POSITIVE_INFINITY;
+  if (monthRoomUsd < night) return `monthly-budget-usd (${formatUsd(Math.max(0, monthRoomUsd))} left this month)`;
+  return `max-cost-usd ${formatUsd(Math.min(...caps))} (${formatUsd(budget?.committedUsd ?? 0)} already committed tonight)`;
 }

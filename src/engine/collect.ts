@@ -21,6 +21,7 @@ import { readyBatches, refreshBatches, streamState, type StreamedState } from '.
 import { groupStreamed, publishGroup, untouched, type CollectedRound, type StateCollectResult } from './rounds.js';
 import { setRoundOutputs } from './publish.js';
 import { holdForVerification, resumeVerification, streamVerification, verificationUnsent } from './verify-round.js';
+import { planDeadlines } from './deadline.js';
 
 export type { CollectedRound, StateCollectResult } from './rounds.js';
 
@@ -38,6 +39,8 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   const listedHeads = new Set(targets.map((t) => headKey(t.state)));
   const client = deps.anthropic();
   for (const stored of targets) await refreshBatches(stored.state, client, config, deps);
+  // Past deliver-by, what is still processing is answered interactively as a round of its own kind.
+  await planDeadlines(targets, config, deps);
   const byId = new Map<string, StateCollectResult>();
   // A state has work when a batch ended, or when a verification's batch was planned but never saved.
   const hasWork = (state: RunState): boolean => readyBatches(state).length > 0 || verificationUnsent(state);
@@ -50,6 +53,8 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     const ready = targets.filter((t) => hasWork(t.state));
     const claimed = await claimRounds(ready, deps, claims, byId);
     const working = await reloadClaimed(claimed, config, deps, byId, listedHeads);
+    // A state read again (another collect saved it meanwhile) gets its fallback planned on what it now holds.
+    await planDeadlines(working, config, deps);
     // Stream every state first (each one's results saved, its retries resubmitted), then publish one
     // report per task for the scheduled submissions collected together: one issue a night.
     const streamed: StreamedState[] = [];

@@ -3,6 +3,7 @@
 import type { BatchClient, BatchLimits } from '../batch/client.js';
 import type { GitHubContext } from '../github/context.js';
 import type { StateStore } from '../state/store.js';
+import type { LedgerStore } from '../state/ledger.js';
 import type { Logger, PullRequestInfo } from '../types.js';
 
 export interface RunContext {
@@ -30,6 +31,8 @@ export interface EngineDeps {
   /** Builds the Anthropic client; throws a ConfigError when no key is configured. */
   anthropic: () => BatchClient;
   store: StateStore;
+  /** Where each month's spending is kept (monthly-budget-usd); none: months are not tracked. */
+  ledger?: LedgerStore;
   github: GitHubContext | null;
   context: RunContext;
   setOutput: (name: string, value: string | number) => void;

@@ -13,6 +13,7 @@ import { requestParams } from './plan.js';
 import { sendBatches } from './submit.js';
 import type { EngineDeps } from './deps.js';
 import { plural } from '../reports/format.js';
+import { commitToNight, fitToNight } from './night-budget.js';
 
 /**
  * The changed files of a submission exactly as submit gathered them (status, diff, base version,
@@ -94,22 +95,51 @@ interface ResubmitInput {
   deps: EngineDeps;
 }
 
-/** Sends the failed requests `customIds` again and saves the state with their new batch: a crash must not lose it. */
-export async function resubmit(stored: StoredState, customIds: string[], input: ResubmitInput): Promise<void> {
-  const { task, files, results, config, deps } = input;
-  const { state } = stored;
+/** The requests `customIds` of a state rebuilt exactly as they were sent; `missing`: those whose files are not in this checkout. */
+export async function rebuildRequests(
+  state: RunState,
+  customIds: readonly string[],
+  task: TaskDefinition,
+  files: FileSource,
+  deps: EngineDeps,
+): Promise<{ rebuilt: PlannedRequest[]; missing: string[] }> {
   const rebuilt: PlannedRequest[] = [];
+  const missing: string[] = [];
   const gathered = await regather(state, [...new Set(customIds.flatMap((id) => state.requests[id]!.paths))], deps);
   for (const customId of customIds) {
     const request = await rebuildRequest(customId, state, task, files, gathered);
     if (request) rebuilt.push(request);
-    else {
-      const record = state.requests[customId]!;
-      record.failed = true;
-      results.resubmitted -= 1;
-      results.failures.push({ customId, paths: record.paths, status: 'errored', reason: cannotResubmit(record, state) });
-    }
+    else missing.push(customId);
   }
+  return { rebuilt, missing };
+}
+
+/** Sends the failed requests `customIds` again and saves the state with their new batch: a crash must not lose it. */
+export async function resubmit(stored: StoredState, customIds: string[], input: ResubmitInput): Promise<void> {
+  const { task, files, results, config, deps } = input;
+  const { state } = stored;
+  const { rebuilt: all, missing } = await rebuildRequests(state, customIds, task, files, deps);
+  const giveUp = (customId: string, reason: string): void => {
+    const record = state.requests[customId]!;
+    record.failed = true;
+    results.resubmitted -= 1;
+    results.failures.push({ customId, paths: record.paths, status: 'errored', reason });
+  };
+  for (const customId of missing) giveUp(customId, cannotResubmit(state.requests[customId]!, state));
+  // max-cost-usd caps the night, resubmissions included: what would pass it is reported, not sent.
+  const fit = await fitToNight(state, all, { batch: true }, config, deps);
+  for (const { customId, reason } of fit.dropped) giveUp(customId, `not resubmitted: ${reason}`);
+  if (fit.dropped.length > 0) {
+    results.budgetCut = (results.budgetCut ?? 0) + fit.dropped.length;
+    deps.log.warning(`${plural(fit.dropped.length, 'failed request')} not resubmitted: ${fit.dropped[0]!.reason}`);
+  }
+  const rebuilt = fit.kept;
+  if (rebuilt.length === 0) {
+    if (fit.dropped.length > 0) await deps.store.update(stored.id, state);
+    return;
+  }
+  // Counted against the night before it is sent: a crash in between can only over-count.
+  await commitToNight(state, fit.usd, 'resubmit', stored.id, config, deps);
   // Each request goes out as its own next attempt: one failing for the first time is not charged the
   // retries of another that failed before (max-retries is counted per request).
   const byAttempt = new Map<number, PlannedRequest[]>();

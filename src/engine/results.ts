@@ -135,12 +135,15 @@ export class ResultsWriter {
     this.file.write(line);
   }
 
-  /** Records one outcome; `final` false for a failure that is being resubmitted. */
-  async add(outcome: RequestOutcome, record: RequestRecord, final: boolean): Promise<void> {
+  /**
+   * Records one outcome; `final` false for a failure that is being resubmitted. `batchRate`: billed at
+   * batch rates (default: the writer's); false for a request answered interactively (the deadline fallback).
+   */
+  async add(outcome: RequestOutcome, record: RequestRecord, final: boolean, batchRate = this.batchRate): Promise<void> {
     const r = this.results;
     r.received += 1;
     if (outcome.usage && outcome.model) {
-      const rate = { batch: this.batchRate };
+      const rate = { batch: batchRate };
       this.usage.add(outcome.usage, outcome.model, rate);
       if (record.attempt > 0) this.retryUsage.add(outcome.usage, outcome.model, rate);
       if (outcome.status !== 'succeeded') this.failedUsage.add(outcome.usage, outcome.model, rate);

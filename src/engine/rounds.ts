@@ -19,6 +19,7 @@ import { roundKeyOf, type StreamedState } from './stream.js';
 import { publishRoundReporting, type RoundInput } from './publish.js';
 import { MAX_HELD_BACK, mergeAccounting } from './results.js';
 import { mergeVerification } from './verify-round.js';
+import { mergeFallbacks } from './deadline.js';
 
 export interface StateCollectResult {
   stateId: string;
@@ -168,6 +169,8 @@ async function mergeStreamed(members: StreamedState[], deps: EngineDeps): Promis
     ...(verification ? { verification } : {}),
     batchIds: all.flatMap((r) => r.batchIds),
     resultsPath,
+    ...(sum((r) => r.budgetCut ?? 0) > 0 ? { budgetCut: sum((r) => r.budgetCut ?? 0) } : {}),
+    ...mergeFallbacks(all.map((r) => r.deadline)),
   };
   // The round is about the newest commit, over the union of the windows.
   const state: RunState = {

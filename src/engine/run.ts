@@ -12,6 +12,8 @@ import { publishRoundReporting, setRoundOutputs } from './publish.js';
 import type { StateCollectResult } from './rounds.js';
 import { roundKeyOf } from './stream.js';
 import { plural } from '../reports/format.js';
+import { autoByDeadline } from './deliver-by.js';
+import { spendingOf } from './spending.js';
 
 /** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
 export const RUN_CONCURRENCY = 4;
@@ -25,10 +27,18 @@ export interface RunResult {
 
 export async function run(config: Config, deps: EngineDeps): Promise<RunResult> {
   const work = await prepareWork(config, deps, !config.dryRun);
-  if (config.mode === 'auto' && work.requests.length >= config.syncThreshold) {
-    deps.log.info(
-      `auto: ${plural(work.requests.length, 'request')} ≥ sync-threshold ${config.syncThreshold}: submitting a batch`,
-    );
+  // With a deadline close enough to decide (deliver-by.ts), it decides; otherwise sync-threshold does.
+  const byDeadline =
+    config.mode === 'auto' && work.budget.deliverBy
+      ? autoByDeadline(new Date(work.budget.deliverBy.at), deps.now(), work.requests.length)
+      : null;
+  if (byDeadline) deps.log.info(`auto: ${byDeadline.why}`);
+  if (config.mode === 'auto' && (byDeadline ? !byDeadline.interactive : work.requests.length >= config.syncThreshold)) {
+    if (!byDeadline) {
+      deps.log.info(
+        `auto: ${plural(work.requests.length, 'request')} ≥ sync-threshold ${config.syncThreshold}: submitting a batch`,
+      );
+    }
     return {
       status: 'submitted',
       mode: 'submit',
@@ -81,6 +91,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   };
   await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, work.requests.length) }, worker));
   const results = await writer.close();
+  await spendingOf(config, deps).commit(results.usage.costUsd, 'run');
   const { reports, reported } = await publishRoundReporting({
     state,
     stateId,

@@ -13,7 +13,8 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
   }
   const client = config.apiKey ? deps.anthropic() : null;
   for (const { id, state } of states) {
-    const requests = state.batches.filter((b) => b.attempt === 0).reduce((n, b) => n + b.requestCount, 0);
+    // A deadline fallback answers requests its batch already counts.
+    const requests = state.batches.filter((b) => b.attempt === 0 && !b.interactive).reduce((n, b) => n + b.requestCount, 0);
     deps.log.info(
       `${id}: ${state.task} of ${state.repository}@${state.headSha.slice(0, 7)}, ${plural(requests, 'request')}, ` +
         `submitted ${state.createdAt}, ${state.collectedAt ? `collected ${state.collectedAt}` : 'not collected yet'}`,
@@ -21,6 +22,7 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
     for (const batch of state.batches) {
       let line = `  ${batch.id} (${plural(batch.requestCount, 'request')}, attempt ${batch.attempt}): `;
       if (batch.resultsSaved) line += 'collected';
+      else if (batch.interactive) line += 'answered through the interactive API at the deadline, not yet published';
       else if (client) {
         const live = await client.retrieve(batch.id);
         line += `${batchProgress(live)}${live.processing_status === 'ended' ? ', ready to collect' : ''}`;

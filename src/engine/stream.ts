@@ -21,6 +21,9 @@ import { isRebuilt } from './rebuild.js';
 import type { EngineDeps } from './deps.js';
 import { cannotResubmit, resubmit } from './resubmit.js';
 import { checkBatch } from './poll.js';
+import { deadlineResults, emptyFallback, isDeadlineBatch } from './deadline.js';
+import { resolvePrice } from '../cost/prices.js';
+import { usageCost } from '../cost/usage.js';
 
 /** Identifies one collect round of a state by the batches whose results it publishes. */
 export function roundKeyOf(batchIds: string[]): string {
@@ -88,20 +91,29 @@ export async function streamState(
   const lost: string[] = [];
   try {
     for (const batch of ready) {
-      writer.results.batchIds.push(batch.id);
+      // A deadline fallback is answered interactively now (deadline.ts), at full price.
+      const fallback = isDeadlineBatch(batch) ? (writer.results.deadline ??= emptyFallback()) : null;
+      if (!fallback) writer.results.batchIds.push(batch.id);
+      const lines = fallback
+        ? deadlineResults({ stored, batch, task, files, client, config, deps, report: fallback })
+        : client.results(batch.id);
       // What this batch's stream already gave: counted once, and never reported lost after a 404.
       const seen = new Set<string>();
       try {
-        for await (const line of client.results(batch.id)) {
+        for await (const line of lines) {
           const record = state.requests[line.custom_id];
-          // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch.
+          // A result for a request that was resubmitted since (a crashed collect) belongs to its new batch;
+          // one answered at the deadline, to the fallback.
           if (!record || record.batchId !== batch.id || seen.has(line.custom_id)) continue;
           seen.add(line.custom_id);
           const unitFiles = line.result.type === 'succeeded' ? await files.forRecord(state.headSha, record) : [];
           const outcome = await outcomeOfResult(line.custom_id, line.result, task, record, unitFiles, batch.id);
           const retry = await retryOrReport(outcome, record, state, files, config);
           if (retry === 'retry') toRetry.push(line.custom_id);
-          await writer.add(retry === 'retry' ? outcome : retry, record, retry !== 'retry');
+          await writer.add(retry === 'retry' ? outcome : retry, record, retry !== 'retry', !fallback);
+          const price =
+            fallback && outcome.usage && outcome.model ? resolvePrice(outcome.model, config.priceOverrides) : undefined;
+          if (fallback && price && outcome.usage) fallback.costUsd += usageCost(outcome.usage, price, { batch: false });
         }
       } catch (error) {
         if (!(error instanceof FatalApiError) || error.status !== 404) throw error;

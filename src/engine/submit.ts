@@ -12,7 +12,7 @@ import { dataChangeLeftOut } from '../tasks/units.js';
 import { recordRedactions } from '../tasks/redaction-findings.js';
 import { resolvePrice, retirementWarning } from '../cost/prices.js';
 import { estimatePlan } from '../cost/estimate.js';
-import { applyBudget } from '../cost/budget.js';
+import type { NightBudget } from '../cost/budget.js';
 import { FatalApiError } from '../batch/retry.js';
 import { splitIntoBatches } from '../batch/client.js';
 import { renderPlanLines, renderPlanMarkdown, type PlanReportInput } from '../reports/plan.js';
@@ -25,8 +25,10 @@ import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 import { plural } from '../reports/format.js';
-import { formatUsd } from '../cost/usage.js';
 import { openCheckRun } from '../reports/check-run.js';
+import { deadlineAfter, deadlineWarning } from './deliver-by.js';
+import { spendingOf } from './spending.js';
+import { fitPlanToBudget } from './night-budget.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -38,6 +40,11 @@ export interface PreparedWork {
   /** The requests that fit the budget. */
   requests: PlannedRequest[];
   estimate: CostEstimate;
+  /**
+   * The night's budget and deadline for the state; committedUsd is what `requests` commit (their
+   * estimate, or their worst case with budget-strict).
+   */
+  budget: NightBudget;
 }
 
 export interface SubmitResult {
@@ -147,6 +154,8 @@ export function checkSubmitConfig(
 /** Everything up to the point of sending: gather, plan, estimate, budget. */
 export async function prepareWork(config: Config, deps: EngineDeps, needsKey: boolean): Promise<PreparedWork> {
   const { task, model, price } = checkSubmitConfig(config, needsKey);
+  const spending = spendingOf(config, deps);
+  await spending.refuseWhenMonthSpent(config.dryRun);
   const warning = retirementWarning(model, deps.now());
   if (warning) deps.log.warning(warning);
   const { context } = deps;
@@ -223,7 +232,7 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     }
   }
   const days = await windowDays(context.cwd, resolved.since, changeSet);
-  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = []): CostEstimate =>
+  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = [], worstCase = false): CostEstimate =>
     estimatePlan({
       model,
       price,
@@ -231,7 +240,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
         customId: r.customId,
         paths: r.record.paths,
         inputTokens: r.record.estimatedInputTokens,
-        outputTokens: r.record.estimatedOutputTokens,
+        // budget-strict: every request may write up to its max_tokens.
+        outputTokens: worstCase ? maxOutputTokens : r.record.estimatedOutputTokens,
       })),
       prefixTokens: plan.prefixTokens,
       cached: plan.cached,
@@ -240,31 +250,26 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       dropped,
       windowDays: days,
     });
-  let requests = plan.requests;
-  let dropped: CostEstimate['dropped'] = [];
-  if (config.maxCostUsd > 0) {
-    const fitted = applyBudget(requests, (kept) => estimateFor(kept).batchUsd, config.maxCostUsd);
-    requests = fitted.kept;
-    dropped = fitted.dropped;
-    if (requests.length === 0 && plan.requests.length > 0) {
-      throw new ConfigError(
-        `max-cost-usd: even the cheapest request costs more than the budget of $${config.maxCostUsd}; raise max-cost-usd or narrow include`,
-      );
-    }
-    if (dropped.length > 0) {
-      // Caching is decided for the requests that are sent: fewer of them read the shared prefix.
-      const source = tokenSource === 'count_tokens' ? 'counted by the API' : null;
-      plan = { ...decideCachingAgain({ ...plan, requests }, plan.prefixTokens, price, source), requests: plan.requests };
-      // One line, however many were cut: the full plan lists every file left out (Skipped files).
-      const files = new Set(dropped.flatMap((d) => d.paths)).size;
-      deps.log.warning(
-        `max-cost-usd ${formatUsd(config.maxCostUsd)}: left out ${dropped.length} of ${plural(plan.requests.length, 'request')} (${plural(files, 'file')}), estimated ${formatUsd(fitted.totalUsd)} for all; the full plan lists them as over max-cost-usd`,
-      );
-    }
+  const strict = config.budgetStrict;
+  const committedOf = (kept: PlannedRequest[]): number => estimateFor(kept, [], strict).batchUsd;
+  const { kept: requests, dropped } = await fitPlanToBudget(plan.requests, committedOf, config, deps);
+  if (dropped.length > 0) {
+    // Caching is decided for the requests that are sent: fewer of them read the shared prefix.
+    const source = tokenSource === 'count_tokens' ? 'counted by the API' : null;
+    plan = { ...decideCachingAgain({ ...plan, requests }, plan.prefixTokens, price, source), requests: plan.requests };
   }
+  const budget: NightBudget = {
+    maxCostUsd: config.maxCostUsd,
+    strict,
+    monthlyBudgetUsd: config.monthlyBudgetUsd,
+    committedUsd: committedOf(requests),
+    deliverBy: config.deliverBy
+      ? { text: config.deliverBy.text, at: deadlineAfter(config.deliverBy, deps.now()).toISOString() }
+      : null,
+  };
   // The final requests carry their files' redactions to collect, which reports them as findings.
   recordRedactions(task.name, requests, changeSet.files);
-  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate: estimateFor(requests, dropped) };
+  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate: estimateFor(requests, dropped), budget };
 }
 
 export function newState(work: PreparedWork, deps: EngineDeps): RunState {
@@ -297,6 +302,8 @@ export function newState(work: PreparedWork, deps: EngineDeps): RunState {
     cleanHashes: [...new Set(changeSet.files.filter((f) => f.redactions === 0).map((f) => f.contentHash))],
     // What the budget dropped is in estimate.dropped; everything else unsent is listed here for the reports.
     skipped: unsentFiles(work, false),
+    // Committed once the batches are sent (submit).
+    budget: { ...work.budget, committedUsd: 0 },
   };
 }
 
@@ -409,10 +416,17 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
   const unsent = await reportUnsent(work, config, deps);
   if (unsent) return { status: unsent, stateId: null, batchIds: [], requestCount: work.requests.length, estimate: work.estimate };
   const state = newState(work, deps);
+  if (work.budget.deliverBy && config.deliverBy) {
+    const warning = deadlineWarning(config.deliverBy, new Date(work.budget.deliverBy.at), deps.now());
+    if (warning) deps.log.warning(warning);
+  }
   let stateId: string | null = null;
   try {
     await sendBatches(state, work.requests, deps, 0);
   } finally {
+    // What was sent is committed: all of it, or the share of the requests that went out.
+    const sent = Object.values(state.requests).filter((record) => record.batchId !== null).length;
+    state.budget!.committedUsd = work.requests.length > 0 ? (work.budget.committedUsd * sent) / work.requests.length : 0;
     // Whatever was created is saved, even when a later batch failed: nothing paid for is lost. What
     // was not sent is recorded as such, so the next `since: last` submit sends it.
     for (const [customId, record] of Object.entries(state.requests)) {
@@ -422,6 +436,7 @@ export async function submit(config: Config, deps: EngineDeps, prepared?: Prepar
     }
     if (state.batches.length > 0) stateId = await deps.store.create(state);
   }
+  await spendingOf(config, deps).commit(state.budget!.committedUsd, 'submit', stateId ?? undefined);
   const batchIds = state.batches.map((b) => b.id);
   deps.setOutput('status', 'submitted');
   deps.setOutput('batch-ids', batchIds.join(','));

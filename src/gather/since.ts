@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 
 export type Since = { kind: 'duration'; ms: number; text: string } | { kind: 'revision'; rev: string } | { kind: 'last' };
 
-const UNIT_MS: Record<string, number> = {
+export const UNIT_MS: Record<string, number> = {
   m: 60_000,
   h: 3_600_000,
   d: 86_400_000,

@@ -2,6 +2,7 @@
 // machine-readable results document (results.json). The report is built as a list of blocks so that a
 // target with a size limit (an issue body) can cut between blocks, never inside one, and knows which
 // findings went where (fingerprints) and which heading to repeat on the continuation.
+import { budgetLines } from './budget-lines.js';
 import type { Finding } from '../types.js';
 import type { ReportContext } from './reporter.js';
 import { countBySeverity, groupBySeverityThenFile, permalink, SEVERITY_LABEL, sortFindings } from './group.js';
@@ -316,6 +317,7 @@ export function summaryBlock(context: ReportContext, findings: Finding[], option
       `${plural(results.resubmitted, 'request')} resubmitted after a retryable failure; their results come with a later collect.`,
     );
   }
+  lines.push(...budgetLines(results, state));
   for (const note of options.notes ?? []) lines.push(note);
   lines.push(usageLine(context));
   return lines.join('  \n');
@@ -442,6 +444,9 @@ export function renderResultsJson(context: ReportContext): string {
     files: results.files,
     verdicts: results.verdicts.map((verdict) => ({ ...verdict, findings: sortFindings(verdict.findings).map(findingJson) })),
     failures: results.failures,
+    // The deadline fallback and the night's budget (budget-lines.ts says them in the text reports).
+    ...(results.deadline ? { deadline: results.deadline } : {}),
+    ...(state.budget ? { budget: { ...state.budget, budgetCut: results.budgetCut ?? 0 } } : {}),
     skipped: skippedOf(state),
     resultsPath: results.resultsPath,
   };

@@ -54,6 +54,24 @@ export interface CollectedResults {
   batchIds: string[];
   /** Local path of the results JSONL (saved before any report is posted). */
   resultsPath: string;
+  /** Failed requests not resubmitted because max-cost-usd or monthly-budget-usd would be passed (listed in failures). */
+  budgetCut?: number;
+  /** The deadline fallback of this round (engine/deadline.ts), when deliver-by had passed. */
+  deadline?: DeadlineFallback;
+}
+
+/** Requests still processing at deliver-by, answered through the interactive API instead. */
+export interface DeadlineFallback {
+  /** deliver-by as given, and the instant it meant. */
+  deliverBy: string;
+  at: string;
+  /** Requests answered interactively (at full price) and what they cost. */
+  answered: number;
+  costUsd: number;
+  /** Batches canceled because everything they still held was answered here. */
+  canceled: string[];
+  /** Requests left to their batch because the budget had no room for them. */
+  leftToBatch: number;
 }
 
 /** A unit answered with nothing to publish (no test written, no doc changed, no verdict). */

@@ -57,7 +57,7 @@ interface ParsedName {
 }
 
 /** What the REST API says about an artifact (the fields trust is decided on). */
-interface ListedArtifact {
+export interface ListedArtifact {
   id: number;
   name: string;
   expired: boolean;
@@ -69,6 +69,22 @@ interface ListedArtifact {
     head_branch?: string | null;
     head_sha?: string;
   } | null;
+}
+
+/**
+ * Why GitHub's own record of an artifact's run rules it out, or null when a run of this repository
+ * uploaded it and its name names that run (`namedRun`). Shared with the ledger (ledger-artifact.ts).
+ */
+export function untrustedRun(artifact: ListedArtifact, namedRun: number): string | null {
+  const run = artifact.workflow_run;
+  if (!run || typeof run.id !== 'number' || typeof run.repository_id !== 'number') {
+    return 'GitHub names no workflow run of this repository for it';
+  }
+  if (run.head_repository_id !== run.repository_id) {
+    return `run ${run.id} that uploaded it ran another repository's code (a fork's pull request)`;
+  }
+  if (namedRun !== run.id) return `its name says run ${namedRun} but run ${run.id} uploaded it`;
+  return null;
 }
 
 export class ArtifactStateStore implements StateStore {
@@ -106,19 +122,6 @@ export class ArtifactStateStore implements StateStore {
         tag,
       };
     }
-    return null;
-  }
-
-  /** Why GitHub's own record of an artifact's run rules it out, or null when a run of this repository uploaded it. */
-  private untrustedRun(artifact: ListedArtifact, parsed: ParsedName): string | null {
-    const run = artifact.workflow_run;
-    if (!run || typeof run.id !== 'number' || typeof run.repository_id !== 'number') {
-      return 'GitHub names no workflow run of this repository for it';
-    }
-    if (run.head_repository_id !== run.repository_id) {
-      return `run ${run.id} that uploaded it ran another repository's code (a fork's pull request)`;
-    }
-    if (parsed.run !== run.id) return `its name says run ${parsed.run} but run ${run.id} uploaded it`;
     return null;
   }
 
@@ -192,7 +195,7 @@ export class ArtifactStateStore implements StateStore {
       if (!parsed || (task && parsed.task !== task)) continue;
       const key = `${parsed.task}-${parsed.origin}`;
       if (options.ids && !options.ids.has(key)) continue;
-      const why = this.untrustedRun(artifact, parsed);
+      const why = untrustedRun(artifact, parsed.run);
       if (why) {
         this.ignore([artifact], why);
         continue;

@@ -3,6 +3,7 @@ import type { LineRange, PullRequestInfo, RequestRecord, TaskName } from '../typ
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { CostEstimate } from '../cost/types.js';
 import type { CollectedResults } from '../reports/reporter.js';
+import type { NightBudget } from '../cost/budget.js';
 
 export const STATE_VERSION = 1;
 
@@ -19,6 +20,11 @@ export interface BatchRecord {
   resultsSaved: boolean;
   /** A batch of the verification pass (engine/verify-round.ts), not of the task's own requests. */
   verify?: boolean;
+  /**
+   * Not a batch: requests answered through the interactive API at the deadline (engine/deadline.ts),
+   * and the batches that held them, canceled because all they still had to do is answered here.
+   */
+  interactive?: { cancel: string[] };
 }
 
 /**
@@ -81,6 +87,8 @@ export interface RunState {
   skipped: { path: string; reason: string }[];
   /** A verification pass whose findings are not yet published (absent when none is under way). */
   verification?: VerificationRecord;
+  /** max-cost-usd, budget-strict and deliver-by as submitted, and what the night committed (cost/budget.ts). */
+  budget?: NightBudget;
 }
 
 export type { LineRange };

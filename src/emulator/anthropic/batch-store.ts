@@ -217,9 +217,10 @@ export class BatchStore {
     return record.results;
   }
 
-  endNow(id: string): void {
+  /** `answered`: requests a canceling batch had processed before the cancel took hold (they keep their results). */
+  endNow(id: string, answered: readonly string[] = []): void {
     const record = this.requireAny(id);
-    if (record.status === 'canceling') this.finish(record, 'canceled');
+    if (record.status === 'canceling') this.finish(record, 'canceled', new Set(answered));
     else if (record.status === 'in_progress') this.finish(record, 'processed');
   }
 
@@ -252,10 +253,10 @@ export class BatchStore {
   }
 
   /** Decides every request's outcome, in request order (so cache writes come before reads). */
-  private finish(record: BatchRecord, how: 'processed' | 'canceled' | 'expired'): void {
+  private finish(record: BatchRecord, how: 'processed' | 'canceled' | 'expired', answered?: ReadonlySet<string>): void {
     const lines: MessageBatchIndividualResponse[] = record.requests.map((request) => ({
       custom_id: request.custom_id,
-      result: this.outcome(request, how),
+      result: this.outcome(request, answered?.has(request.custom_id) ? 'processed' : how),
     }));
     record.results = shuffled(lines, this.options.shuffleRandom);
     record.status = 'ended';

@@ -50,8 +50,11 @@ export interface AnthropicEmulator {
   batches(): EmulatedBatch[];
   /** Count of calls per route name ('messages', 'count_tokens', 'batches.create', ...), faulted ones included. */
   calls: Record<string, number>;
-  /** Forces a batch to end now (its requests processed, or canceled when it was canceling). */
-  endBatch(id: string): void;
+  /**
+   * Forces a batch to end now (its requests processed, or canceled when it was canceling; `answered`
+   * names requests a canceling batch had already processed, which keep their results, as the API does).
+   */
+  endBatch(id: string, answered?: readonly string[]): void;
   /** Ends a batch with every unfinished request `expired`. */
   expireBatch(id: string): void;
   /** Marks a batch archived: its results are gone (404). */
@@ -104,7 +107,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
     faults,
     calls,
     batches: () => store.all(),
-    endBatch: (id) => store.endNow(id),
+    endBatch: (id, answered) => store.endNow(id, answered),
     expireBatch: (id) => store.expire(id),
     archiveBatch: (id) => store.archive(id),
     close: async () => {
