@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import { TASK_NAMES, type Logger, type TaskName } from '../types.js';
 import type { RunState } from './state.js';
-import { readStateFile, requestsOmitted, verifyStateFile, writeStateFile } from './document.js';
+import { readStateFile, requestsOmitted, writeStateFile } from './document.js';
 import type { ListOptions, StateStore, StoredState } from './store.js';
 import { ConfigError } from '../errors.js';
 import { GitRefClaimer } from './claims.js';
@@ -246,9 +246,11 @@ export class ArtifactStateStore implements StateStore {
       });
       const path = join(dir, 'state.json');
       if (!existsSync(path)) throw new StateUntrustedError('holds no state.json');
-      // Checked before anything in it is read.
-      await verifyStateFile(path, { signer: this.options.signer!, label: artifact.name });
-      return await readStateFile(path, `artifact ${artifact.name}`, options);
+      // Its signature is checked as it is read: nothing in it is used unless it verifies.
+      return await readStateFile(path, `artifact ${artifact.name}`, options, {
+        signer: this.options.signer!,
+        label: artifact.name,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
