@@ -69,7 +69,9 @@ export const ASSUMPTIONS = `## What the figures assume
   time is shown but not counted in the submit time. The emulator enforces 100,000 requests and 256 MB.
 - Collect: one batch; the emulator's bench responder writes 0-3 findings per answer (mean 1.0) with a
   paragraph of explanation, ~1.4 KB of answer per line; collect reads every reviewed file back from git.
-  Without GitHub, collect writes results.jsonl, report.md, results.json and the summary.
+  Without GitHub, collect writes results.jsonl, report.md, results.json and the summary. The state is
+  signed and its signature checked as with a real API key (since this run; before it, the bench's store
+  had no key and skipped the check).
 - GitHub: the writes are counted with the 1 s spacing between writes turned off (it changes how long
   publishing takes, not how many requests it makes).
 - Polls: the real \`BatchClient.waitForEnd\` and its default schedule, with a simulated clock.
@@ -95,5 +97,6 @@ export const ASSUMPTIONS = `## What the figures assume
   sets the planner skips ('data').
 - Each scenario runs as one esbuild bundle of bench/child.ts (built at the start of the run, as dist/ is
   built), so its peak RSS is that of the code a runner executes; the "baseline" row is that floor.
-  \`BENCH_NODE_FLAGS="--trace-gc"\`, \`BENCH_TRACE=1\` and \`BENCH_HEAP_PROFILE=file.heapprofile\` show
-  where a collect's memory goes.`;
+  \`BENCH_NODE_FLAGS="--trace-gc"\` (or \`--cpu-prof\`), \`BENCH_TRACE=1\` (collect) and
+  \`BENCH_HEAP_PROFILE=file.heapprofile\` (every scenario child writes \`file-<scenario>-<pid>.heapprofile\`)
+  show where time and memory go.`;

@@ -107,7 +107,7 @@ describe('FileStateStore lists signed states in one read', () => {
     const id = await store.create(stateOf(3));
     const broken = signedLines(stateOf(4), damage).replace('hash-0', 'hash-Z');
     await writeFile(join(states, 'broken.json'), broken);
-    const other = [...serialiseState(stateOf(2, { task: 'security-audit' }), seal)].join('').replace('hash-1', 'hash-W');
+    const other = [...serialiseState(stateOf(2, { task: 'security-scan' }), seal)].join('').replace('hash-1', 'hash-W');
     await writeFile(join(states, 'other-task.json'), other);
     expect((await store.list('code-review')).map((s) => s.id)).toEqual([id]);
     expect(lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
