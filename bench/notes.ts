@@ -58,7 +58,24 @@ export const FIXED = `## What the figures led to change (before → after, same 
 - **Caching was decided on the offline estimate** (src/engine/plan.ts, calibrate.ts). With a key, the
   shared prefix is now counted by count_tokens and the decision made on that count, so a prefix the
   estimate puts over the model's minimum and the API under it is not marked (no cache writes that no
-  request reads back).`;
+  request reads back).
+- **Gather of 10,000 files: 6.2 s → 13.4 s; collect of 100,000 results: 274 → 441 MB** (after the
+  redaction, findings and signing work of 2026-12-06). Profiled (\`node --cpu-prof\`, \`BENCH_HEAP_PROFILE\`,
+  \`--trace-gc-nvp\`) on a machine shared with seven other builds (load average 14-18 on 2 cores), so
+  wall times are not comparable with the rows above; CPU profiles and paired runs are. Gather: the
+  secret pre-check's \`[A-Za-z0-9+_=-]{16}\` alternative was the single largest item (1.7 s of ~8 s of
+  CPU: V8 retries a failed 15-character run at every position); it is now a scan that probes every
+  16th character (equal to the regex, property-tested; 1.7 → 0.24 s). The base blobs and the patches
+  are read concurrently (two git processes). Paired runs under the same load, gather of 10,000 files:
+  CPU (user) **12.7 s → 11.4 s**. What is left is secretlint plus the format and generic secret rules,
+  run on the head and the base of every file (~4 s of CPU), and planning (~2 s). Collect: the growth at
+  100,000 results came with the bench's responder writing findings that now normalise (before, most
+  answers were refused as malformed); the peak is the rendering of the 5,000 kept findings at the end
+  (\`--trace-gc-nvp\`: ~75 MB promoted while report.md, results.json and the summary are built) on top of
+  an old generation of ~200 MB. A state is now read once, its HMAC computed in the same pass (it was
+  verified by a full read, then read again), and the bench's store signs and checks as with a real key.
+  Collect's peak RSS is **276 MB** (ratio 1.29) in the full run under this load, but it moves by up to
+  ~100 MB between runs with when V8's full collections fall: re-measure on a quiet machine.`;
 
 export const ASSUMPTIONS = `## What the figures assume
 
