@@ -8,6 +8,7 @@ import { pollsScenario } from './scenarios/polls.js';
 import { costScenario } from './scenarios/cost.js';
 import { realHistoryScenario } from './scenarios/real-history.js';
 import { verifyScenario } from './scenarios/verify.js';
+import { startHeapProfile } from './lib.js';
 
 const scenarios: Record<string, (args: never) => Promise<void>> = {
   noop: async () => {
@@ -31,8 +32,12 @@ if (!run) {
   process.stderr.write(`unknown scenario ${name}; one of ${Object.keys(scenarios).join(', ')}\n`);
   process.exit(2);
 }
+const stopProfile = await startHeapProfile(name!);
 run(JSON.parse(json ?? '{}') as never).then(
-  () => process.exit(0),
+  async () => {
+    await stopProfile?.();
+    process.exit(0);
+  },
   (error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);

@@ -1,4 +1,4 @@
-// EngineDeps for benchmark children: a quiet logger, a file state store in a temporary directory and,
+// EngineDeps for benchmark children: a quiet logger, a signed file state store in a temporary directory and,
 // when a base URL is given, the real BatchClient against the Anthropic emulator.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { BatchClient } from '../src/batch/client.js';
 import type { EngineDeps } from '../src/engine/deps.js';
 import type { GitHubContext } from '../src/github/context.js';
 import { FileStateStore } from '../src/state/file-store.js';
+import { StateSigner } from '../src/state/signing.js';
 import type { Logger } from '../src/types.js';
 
 export const quietLog: Logger = { debug() {}, info() {}, warning() {}, error() {} };
@@ -37,7 +38,13 @@ export async function benchDeps(options: BenchDepsOptions): Promise<EngineDeps &
       if (!options.baseUrl) throw new Error('no emulator URL given');
       return new BatchClient({ apiKey: 'bench-key', baseURL: options.baseUrl, log, timeoutMs: 10 * 60_000 });
     },
-    store: new FileStateStore({ dir: join(workDir, 'states'), resultsDir: join(workDir, 'saved') }),
+    // Signed and checked as with a real key: the signature is part of reading a state.
+    store: new FileStateStore({
+      dir: join(workDir, 'states'),
+      resultsDir: join(workDir, 'saved'),
+      signer: StateSigner.fromApiKey('bench-key'),
+      log,
+    }),
     github: options.github ?? null,
     context: {
       event: 'schedule',

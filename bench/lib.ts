@@ -28,6 +28,33 @@ export function report(figures: Record<string, unknown>): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...figures, peakRssMB: peakRssMB() })}\n`);
 }
 
+/**
+ * With BENCH_HEAP_PROFILE=<file.heapprofile>, samples where a scenario child allocates the memory that
+ * survives V8's young generation (including what a major GC collects later): the allocations that make
+ * the heap, and so the RSS, grow. Each child writes `<file>-<scenario>-<pid>.heapprofile` (Chrome
+ * DevTools, Memory tab) when its scenario ends; returns the stop function, or null when not asked.
+ */
+export async function startHeapProfile(scenario: string): Promise<(() => Promise<void>) | null> {
+  const target = process.env.BENCH_HEAP_PROFILE;
+  if (!target) return null;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32 * 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    const path = `${target.replace(/\.heapprofile$/, '')}-${scenario}-${process.pid}.heapprofile`;
+    await writeFile(path, JSON.stringify(profile));
+    session.disconnect();
+    process.stderr.write(`heap profile: ${path}\n`);
+  };
+}
+
 let bundle: Promise<string> | null = null;
 
 /**

@@ -3,7 +3,7 @@
 // they were measured on. `npm run bench -- --only gather,polls` runs some; `--no-write` leaves
 // BENCHMARKS.md alone. The real-history figure needs a clone of honojs/hono: `--real-repo <dir>` or
 // BENCH_REAL_REPO=<dir> (without it, that figure is skipped and the table says how to get the clone).
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { rm, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,8 @@ const row = (r: Row): void => void rows.push(r);
 const status = (r: Row): string => (r.met === undefined ? '' : r.met ? 'met' : 'NOT met');
 
 const started = performance.now();
+// Other processes on the machine slow every wall time (and shift when V8 collects): said with the figures.
+const loadAtStart = loadavg()[0]!;
 // Everything the scenarios write (repositories, states, results, spooled downloads) goes under one
 // directory, removed at the end: children inherit TMPDIR, and os.tmpdir() reads it on every call.
 const scratch = await mkdtemp(join(tmpdir(), 'overnight-bench-'));
@@ -391,6 +393,7 @@ if (!values['no-write']) {
     `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     `- Node ${process.version} (scenarios bundled by esbuild; the parent through tsx) · ${process.platform} ${process.arch}`,
     `- Date: ${new Date().toISOString()} · commit ${head}${dirty ? ' (with uncommitted changes)' : ''} · whole run ${seconds(totalMs)}`,
+    `- Load average (1 min) at start / end: ${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpu.length} cores (above the core count, other processes shared the CPU and every wall time is longer)`,
     '',
     '## Reproduce',
     '',

@@ -110,10 +110,16 @@ describe('the action: states in artifacts', () => {
       'state.json': stateText(forgedState('code-review', { collectedAt })),
     });
     const later = storeOf(115, 'legacy');
+    const downloads = () =>
+      github.requests.filter((r) => r.method === 'GET' && /\/actions\/artifacts\/\d+\/zip/.test(r.path)).length;
+    const before = downloads();
     expect(await later.store.list('code-review', { skipCollected: true })).toEqual([]);
+    // The `…c` revision without its tag (collected before signing) cannot verify: it is not downloaded,
+    // and the line says what its name claims instead of asking for a batch-id collect of a collected night.
+    expect(downloads() - before).toBe(3);
     expect(later.warnings().sort()).toEqual([
       'state artifact legacy-code-review-111 ignored: it is not signed; if it is a submission of yours still waiting, collect its batch with batch-id',
-      'state artifacts legacy-code-review-113-r114a1n2c, legacy-code-review-113-r114a1n1, legacy-code-review-113 ignored: none is signed; if it is a submission of yours still waiting, collect its batch with batch-id',
+      'state artifacts legacy-code-review-113-r114a1n2c, legacy-code-review-113-r114a1n1, legacy-code-review-113 ignored: none is signed; legacy-code-review-113-r114a1n2c says the submission was collected before states were signed: nothing to do if so, else collect its batch with batch-id',
     ]);
   });
 

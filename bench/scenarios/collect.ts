@@ -138,11 +138,9 @@ export async function collectScenario(args: { baseUrl: string; repoDir: string; 
   }
   const deps = await benchDeps({ repoDir: args.repoDir, workDir: args.workDir, baseUrl: args.baseUrl, log });
   const config = parseConfig({ mode: 'collect', task: 'code-review' }, {});
-  const profile = process.env.BENCH_HEAP_PROFILE ? await startHeapProfile(process.env.BENCH_HEAP_PROFILE) : null;
   const start = performance.now();
   const result = await collect(config, deps);
   const totalMs = since(start);
-  await profile?.();
   const state = result.states[0];
   const results = state?.results;
   if (!results) throw new Error(`collect did not collect: ${JSON.stringify(result.status)} ${warnings.join(' | ')}`);
@@ -159,26 +157,4 @@ export async function collectScenario(args: { baseUrl: string; repoDir: string; 
     reportMdMB: reportBytes / 1024 / 1024,
     warnings: warnings.slice(0, 3),
   });
-}
-
-/**
- * Samples where the memory a collect promotes to the old generation is allocated (objects that survive
- * the young generation, including those a major GC collects later): the allocations that make the heap,
- * and so the RSS, grow. Writes a .heapprofile (Chrome DevTools) to `path`; returns the stop function.
- */
-async function startHeapProfile(path: string): Promise<() => Promise<void>> {
-  const { Session } = await import('node:inspector/promises');
-  const { writeFile } = await import('node:fs/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 32 * 1024,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: false,
-  });
-  return async () => {
-    const { profile } = await session.post('HeapProfiler.stopSampling');
-    await writeFile(path, JSON.stringify(profile));
-    session.disconnect();
-  };
 }

@@ -3,7 +3,7 @@
 // language statistics). Read from git objects at the trusted commit, never from the work tree.
 import picomatch from 'picomatch';
 import type { GitObjectReader } from './git.js';
-import { SYMLINK_MODE, type TreeEntry } from './tree.js';
+import { nestedRulesFiles, pathUnder, type TreeEntry } from './tree.js';
 
 /** true: set (`attr`, `attr=true`); false: unset (`-attr`, `attr=false`); absent: unspecified. */
 export interface LinguistAttributes {
@@ -66,23 +66,14 @@ export async function linguistAttributes(
   tree: readonly TreeEntry[],
   reader: GitObjectReader,
 ): Promise<(path: string) => LinguistAttributes> {
-  const files = tree
-    .filter((entry) => entry.path === '.gitattributes' || entry.path.endsWith('/.gitattributes'))
-    .filter((entry) => entry.mode !== SYMLINK_MODE);
-  const depth = (path: string): number => path.split('/').length;
-  files.sort((a, b) => depth(a.path) - depth(b.path));
   const rules: Rule[] = [];
-  for (const file of files) {
-    const object = await reader.read(file.sha);
-    if (!object) continue;
-    const dir = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
-    rules.push(...parseRules(object.data.toString('utf8'), dir, file.path));
-  }
+  for (const file of await nestedRulesFiles(tree, '.gitattributes', reader))
+    rules.push(...parseRules(file.text, file.dir, file.path));
   return (path) => {
     const result: LinguistAttributes = {};
     for (const rule of rules) {
-      if (rule.dir !== '' && !path.startsWith(rule.dir + '/')) continue;
-      if (!rule.matches(rule.dir === '' ? path : path.slice(rule.dir.length + 1))) continue;
+      const relative = pathUnder(rule.dir, path);
+      if (relative === null || !rule.matches(relative)) continue;
       for (const key of ['generated', 'vendored'] as const) {
         const value = rule[key];
         if (value === undefined) continue;

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import parseDiff from 'parse-diff';
 import type { LineRange, SourceFile } from '../types.js';
-import { PatchSplitter, changedRanges, countLines, rebuildPatch, wholeFile, type RawChange } from './diff.js';
+import { countLines } from '../prompt/format.js';
+import { PatchSplitter, changedRanges, rebuildPatch, wholeFile, type RawChange } from './diff.js';
 import { decodeUtf8, isBinaryContent, isCredentialPath } from './filters.js';
 import { objectSizes, runGit, streamGit, type GitObjectReader } from './git.js';
 import { languageFor } from './language.js';

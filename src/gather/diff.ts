@@ -99,13 +99,6 @@ export class PatchSplitter {
   }
 }
 
-/** Number of lines in a text ("a\nb\n" and "a\nb" both have 2). */
-export function countLines(text: string): number {
-  if (text.length === 0) return 0;
-  const breaks = text.split('\n').length - 1;
-  return text.endsWith('\n') ? breaks : breaks + 1;
-}
-
 /** Sorted line numbers to merged ranges ([3,4,5,9] -> 3-5, 9-9). */
 export function linesToRanges(lines: Iterable<number>): LineRange[] {
   const sorted = [...new Set(lines)].sort((a, b) => a - b);

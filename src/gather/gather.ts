@@ -220,22 +220,25 @@ export async function gatherChanges(options: GatherOptions): Promise<ChangeSet> 
       needsBase.map((item) => item.change.oldBlob),
     );
     const baseBlobs = new Map<RawChange, Buffer>();
-    await Promise.all(
-      needsBase.map(async (item) => {
-        const size = baseSizes.get(item.change.oldBlob) ?? Infinity;
-        if (options.maxFileBytes > 0 && size > options.maxFileBytes) return;
-        const object = await reader.read(item.change.oldBlob);
-        if (object) baseBlobs.set(item.change, object.data);
-      }),
-    );
-    const patches = window.base
-      ? await readPatches(
-          cwd,
-          from,
-          window.head,
-          needsBase.map((item) => item.change),
-        )
-      : new Map<RawChange, string>();
+    // The base blobs (cat-file) and the patches (diff -p) are two git processes: run them together.
+    const [, patches] = await Promise.all([
+      Promise.all(
+        needsBase.map(async (item) => {
+          const size = baseSizes.get(item.change.oldBlob) ?? Infinity;
+          if (options.maxFileBytes > 0 && size > options.maxFileBytes) return;
+          const object = await reader.read(item.change.oldBlob);
+          if (object) baseBlobs.set(item.change, object.data);
+        }),
+      ),
+      window.base
+        ? readPatches(
+            cwd,
+            from,
+            window.head,
+            needsBase.map((item) => item.change),
+          )
+        : Promise.resolve(new Map<RawChange, string>()),
+    ]);
 
     // 6. Redaction and ranges.
     const files = await mapLimit(accepted, REDACT_CONCURRENCY, (item) =>

@@ -1,7 +1,7 @@
 // Reading what steers overnight from git objects at a trusted commit: the tree, its .gitignore files,
 // and single files (instructions, the decisions file) that must be regular files, never links.
 import { posix } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import ignore from 'ignore';
 import { GitObjectReader, runGit } from './git.js';
 
 export const SUBMODULE_MODE = '160000';
@@ -26,23 +26,50 @@ export async function listTree(cwd: string, commit: string): Promise<TreeEntry[]
   return entries;
 }
 
+/** A rules file nested in the tree (.gitignore, .gitattributes): its path, its directory ('' at the root) and its text. */
+export interface RulesFile {
+  path: string;
+  dir: string;
+  text: string;
+}
+
+/**
+ * Every regular file named `name` in `tree` (the trusted commit's; a link is never followed), the
+ * shallowest first: git applies nested rules files that way, a deeper one overriding its parents.
+ */
+export async function nestedRulesFiles(tree: readonly TreeEntry[], name: string, reader: GitObjectReader): Promise<RulesFile[]> {
+  const depth = (path: string): number => path.split('/').length;
+  const entries = tree
+    .filter((entry) => posix.basename(entry.path) === name && entry.mode !== SYMLINK_MODE)
+    .sort((a, b) => depth(a.path) - depth(b.path));
+  const files: RulesFile[] = [];
+  for (const entry of entries) {
+    const object = await reader.read(entry.sha);
+    if (!object) continue;
+    const dir = posix.dirname(entry.path);
+    files.push({ path: entry.path, dir: dir === '.' ? '' : dir, text: object.data.toString('utf8') });
+  }
+  return files;
+}
+
+/** `path` relative to a rules file's directory, or null when the file's rules do not reach it. */
+export function pathUnder(dir: string, path: string): string | null {
+  if (dir === '') return path;
+  return path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : null;
+}
+
 /** The .gitignore files of `tree` (the trusted commit's), applied the way git nests them. */
 export async function gitignoreMatcher(tree: TreeEntry[], reader: GitObjectReader): Promise<(path: string) => boolean> {
-  const files = tree.filter((entry) => posix.basename(entry.path) === '.gitignore' && entry.mode !== SYMLINK_MODE);
-  const levels: { dir: string; rules: Ignore }[] = [];
-  for (const file of files) {
-    const object = await reader.read(file.sha);
-    if (!object) continue;
-    const dir = posix.dirname(file.path);
-    levels.push({ dir: dir === '.' ? '' : dir, rules: ignore().add(object.data.toString('utf8')) });
-  }
-  // Shallower files first: a deeper .gitignore overrides its parents, as in git.
-  levels.sort((a, b) => (a.dir === '' ? 0 : a.dir.split('/').length) - (b.dir === '' ? 0 : b.dir.split('/').length));
+  const levels = (await nestedRulesFiles(tree, '.gitignore', reader)).map((file) => ({
+    dir: file.dir,
+    rules: ignore().add(file.text),
+  }));
   return (path) => {
     let ignored = false;
     for (const level of levels) {
-      if (level.dir !== '' && !path.startsWith(level.dir + '/')) continue;
-      const result = level.rules.test(level.dir === '' ? path : path.slice(level.dir.length + 1));
+      const relative = pathUnder(level.dir, path);
+      if (relative === null) continue;
+      const result = level.rules.test(relative);
       if (result.ignored) ignored = true;
       else if (result.unignored) ignored = false;
     }

@@ -61,7 +61,7 @@ async function currentRef(cwd: string): Promise<string | null> {
   return ref === '' ? null : ref;
 }
 
-async function pullRequestWindow(cwd: string, pr: PullRequestInfo): Promise<Window> {
+async function pullRequestWindow(cwd: string, pr: PullRequestInfo): Promise<Range> {
   for (const [role, sha] of [
     ['base', pr.baseSha],
     ['head', pr.headSha],
@@ -83,7 +83,6 @@ async function pullRequestWindow(cwd: string, pr: PullRequestInfo): Promise<Wind
     base,
     head: pr.headSha,
     ref: `refs/pull/${pr.number}/head`,
-    trustedCommit: pr.baseSha,
     describe: (commits) =>
       `pull request #${pr.number} (${short(pr.baseSha)}..${short(pr.headSha)}, ${commits} commit${commits === 1 ? '' : 's'})`,
   };
@@ -94,7 +93,7 @@ async function pullRequestWindow(cwd: string, pr: PullRequestInfo): Promise<Wind
  * base, as a pull request's. A two-dot diff would send the other branch's later changes, reversed,
  * as if HEAD had made them (a branch behind main with `--since main`; `--since feature` from main).
  */
-async function revisionWindow(cwd: string, rev: string, head: string, ref: string | null): Promise<Window> {
+async function revisionWindow(cwd: string, rev: string, head: string, ref: string | null): Promise<Range> {
   const commit = await revParseCommit(cwd, rev);
   if (!commit) {
     const hint = (await isShallow(cwd))
@@ -113,7 +112,6 @@ async function revisionWindow(cwd: string, rev: string, head: string, ref: strin
     base,
     head,
     ref,
-    trustedCommit: head,
     describe: (commits) =>
       base === commit
         ? `since ${rev} (${plural(commits)}, base ${short(base)})`
@@ -121,7 +119,15 @@ async function revisionWindow(cwd: string, rev: string, head: string, ref: strin
   };
 }
 
+/** The commits a window compares; its trusted commit follows from them by trustedCommitOf. */
+type Range = Omit<Window, 'trustedCommit'>;
+
 export async function resolveWindow(cwd: string, since: Since, pr: PullRequestInfo | null, now: Date): Promise<Window> {
+  const range = await resolveRange(cwd, since, pr, now);
+  return { ...range, trustedCommit: trustedCommitOf({ headSha: range.head, pullRequest: pr }) };
+}
+
+async function resolveRange(cwd: string, since: Since, pr: PullRequestInfo | null, now: Date): Promise<Range> {
   if (pr) return pullRequestWindow(cwd, pr);
   const head = await revParseCommit(cwd, 'HEAD');
   if (!head) throw new ConfigError(`the repository in ${cwd} has no commits yet; commit something to review first`);
@@ -143,7 +149,6 @@ export async function resolveWindow(cwd: string, since: Since, pr: PullRequestIn
     base: base === '' ? null : base,
     head,
     ref,
-    trustedCommit: head,
     describe: (commits) =>
       base === ''
         ? `since ${since.text} (${plural(commits)}, whole tree: no commit is older than ${since.text})`

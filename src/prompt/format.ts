@@ -3,6 +3,7 @@
 // number ("42| code"), which lets the model (and the emulator) cite real lines, and means no line of
 // file content can ever look like one of our closing tags: content is data, never structure.
 import { unsafeChars } from '../io/safe-text.js';
+import { cleanText } from '../tasks/text.js';
 import type { LineRange, SourceFile } from '../types.js';
 
 export interface RenderOptions {
@@ -44,7 +45,7 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** splitLines(text).length, without splitting: collect counts the lines of every file it reads back. */
+/** splitLines(text).length, without splitting ("a\nb\n" and "a\nb" both have 2): gather and collect count every file. */
 export function countLines(text: string): number {
   if (text === '') return 0;
   let count = 1;
@@ -84,6 +85,7 @@ export const CHANGED_MARK = '+';
 export function renderNumberedLines(content: string | readonly string[], ranges?: LineRange[], changed?: LineRange[]): string {
   const lines = typeof content === 'string' ? splitLines(content) : content;
   const wanted = ranges ?? [{ start: 1, end: lines.length }];
+  const isChanged = changedLineTest(changed);
   const out: string[] = [];
   let last = 0;
   for (const range of wanted) {
@@ -91,13 +93,33 @@ export function renderNumberedLines(content: string | readonly string[], ranges?
     const end = Math.min(lines.length, range.end);
     if (start > end) continue;
     if (last !== 0 && start > last + 1) out.push('...');
-    for (let n = start; n <= end; n++) {
-      const mark = changed?.some((r) => r.start <= n && n <= r.end) ? CHANGED_MARK : '';
-      out.push(`${n}${mark}| ${lines[n - 1]}`);
-    }
+    for (let n = start; n <= end; n++) out.push(`${n}${isChanged(n) ? CHANGED_MARK : ''}| ${lines[n - 1]}`);
     last = end;
   }
   return out.join('\n');
+}
+
+/**
+ * Whether line n is in one of `changed`, for n asked in increasing order (as renderNumberedLines
+ * walks its ranges): one pass over the ranges sorted by start, not a search of every range per line
+ * (a file of thousands of lines with hundreds of hunks). A smaller n than the last resets the walk.
+ */
+function changedLineTest(changed: readonly LineRange[] | undefined): (n: number) => boolean {
+  if (!changed || changed.length === 0) return () => false;
+  const sorted = [...changed].sort((a, b) => a.start - b.start);
+  let next = 0;
+  let covered = 0;
+  let lastAsked = 0;
+  return (n) => {
+    if (n < lastAsked) {
+      next = 0;
+      covered = 0;
+    }
+    lastAsked = n;
+    // `covered`: the furthest end of the ranges that start at or before n.
+    while (next < sorted.length && sorted[next]!.start <= n) covered = Math.max(covered, sorted[next++]!.end);
+    return n <= covered;
+  };
 }
 
 /** One <file> block for a prompt. */
@@ -127,9 +149,7 @@ export const PULL_REQUEST_TEXT_CAP = { title: 256, body: 4000 } as const;
 
 /** Text inside a data block: `&`, `<`, `>` as entities (no closing tag can be forged), unsafe characters dropped, capped. */
 function blockText(value: string, max: number): string {
-  const text = value.replace(/\r\n?/g, '\n').replace(unsafeChars('\t\n'), '').trim();
-  const capped = text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-  return capped.replace(/[&<>]/g, (char) => ENTITIES[char]!);
+  return cleanText(value, max).replace(/[&<>]/g, (char) => ENTITIES[char]!);
 }
 
 /**

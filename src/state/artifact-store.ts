@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import { TASK_NAMES, type Logger, type TaskName } from '../types.js';
 import type { RunState } from './state.js';
-import { readStateFile, requestsOmitted, verifyStateFile, writeStateFile } from './document.js';
+import { readStateFile, requestsOmitted, writeStateFile } from './document.js';
 import type { ListOptions, StateStore, StoredState } from './store.js';
 import { ConfigError } from '../errors.js';
 import { GitRefClaimer } from './claims.js';
@@ -25,6 +25,9 @@ import { httpStatus } from '../github/errors.js';
 import { COLLECTED_TAG_LENGTH, sameHex, StateUntrustedError, UnsignedStateError, type StateSigner } from './signing.js';
 
 const RECOVERY = 'if it is a submission of yours still waiting, collect its batch with batch-id';
+
+/** What follows `<state-name>-<task>-` in a state artifact's name: `<origin>[-r<run>a<attempt>n<k>[c[<tag>]]]`. */
+const NAME_REST = new RegExp(`^(\\d+)(?:-(r(\\d+)a\\d+n\\d+)(c([0-9a-f]{${COLLECTED_TAG_LENGTH}})?)?)?$`);
 
 export interface ArtifactStoreOptions {
   octokit: Octokit;
@@ -106,10 +109,9 @@ export class ArtifactStateStore implements StateStore {
     const prefix = `${this.options.stateName}-`;
     if (!name.startsWith(prefix)) return null;
     const rest = name.slice(prefix.length);
-    const tagPattern = `[0-9a-f]{${COLLECTED_TAG_LENGTH}}`;
     for (const task of TASK_NAMES) {
       if (!rest.startsWith(`${task}-`)) continue;
-      const match = new RegExp(`^(\\d+)(?:-(r(\\d+)a\\d+n\\d+)(c(${tagPattern})?)?)?$`).exec(rest.slice(task.length + 1));
+      const match = NAME_REST.exec(rest.slice(task.length + 1));
       if (!match) continue;
       const tag = match[5] ?? null;
       return {
@@ -195,12 +197,15 @@ export class ArtifactStateStore implements StateStore {
       if (!parsed || (task && parsed.task !== task)) continue;
       const key = `${parsed.task}-${parsed.origin}`;
       if (options.ids && !options.ids.has(key)) continue;
-      const why = untrustedRun(artifact, parsed.run);
+      // Without a key nothing can be checked: the submissions are counted, nothing else is judged.
+      const why = this.options.signer ? untrustedRun(artifact, parsed.run) : null;
       if (why) {
         this.ignore([artifact], why);
         continue;
       }
-      byOrigin.set(key, [...(byOrigin.get(key) ?? []), { artifact, parsed }]);
+      const revisions = byOrigin.get(key);
+      if (revisions) revisions.push({ artifact, parsed });
+      else byOrigin.set(key, [{ artifact, parsed }]);
     }
     if (!this.options.signer) {
       if (byOrigin.size > 0) {
@@ -215,6 +220,10 @@ export class ArtifactStateStore implements StateStore {
       candidates.sort((a, b) => b.artifact.id - a.artifact.id);
       // Said once per submission: after an upgrade, every revision of a night saved before signing is unsigned.
       const unsigned: ListedArtifact[] = [];
+      // A `…c` name without its tag: collected before states were signed (a signed collected revision
+      // always carries its tag), or forged. It cannot verify, so it is not downloaded; the revisions
+      // before it are still tried (an unsigned name proves nothing, so it hides nothing).
+      let collectedUnsigned: ListedArtifact | null = null;
       for (const { artifact, parsed } of candidates) {
         const collected = this.provenCollected(parsed);
         // A collected submission has nothing left to lose, expired or not.
@@ -225,6 +234,11 @@ export class ArtifactStateStore implements StateStore {
           );
           break;
         }
+        if (parsed.collected && parsed.tag === null) {
+          unsigned.push(artifact);
+          collectedUnsigned ??= artifact;
+          continue;
+        }
         try {
           states.push({ id: key, state: await this.download(artifact, options) });
           break;
@@ -234,7 +248,13 @@ export class ArtifactStateStore implements StateStore {
           else this.ignore([artifact], `it ${error.message}; ${RECOVERY}`);
         }
       }
-      this.ignore(unsigned, `${unsigned.length > 1 ? 'none is signed' : 'it is not signed'}; ${RECOVERY}`);
+      const none = unsigned.length > 1 ? 'none is signed' : 'it is not signed';
+      this.ignore(
+        unsigned,
+        collectedUnsigned
+          ? `${none}; ${collectedUnsigned.name} says the submission was collected before states were signed: nothing to do if so, else collect its batch with batch-id`
+          : `${none}; ${RECOVERY}`,
+      );
     }
     return states.sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
@@ -249,9 +269,11 @@ export class ArtifactStateStore implements StateStore {
       });
       const path = join(dir, 'state.json');
       if (!existsSync(path)) throw new StateUntrustedError('holds no state.json');
-      // Checked before anything in it is read.
-      await verifyStateFile(path, { signer: this.options.signer!, label: artifact.name });
-      return await readStateFile(path, `artifact ${artifact.name}`, options);
+      // Its signature is checked as it is read: nothing in it is used unless it verifies.
+      return await readStateFile(path, `artifact ${artifact.name}`, options, {
+        signer: this.options.signer!,
+        label: artifact.name,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -13,6 +13,7 @@
 //
 // A signed state (signing.ts) ends with `},"signature":"hmac-sha256:<hex>"}` instead of `}}`: the HMAC
 // of every line before it, so the document stays one JSON object and is still written in one pass.
+import type { Hmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { readLines } from '../io/lines.js';
 import type { RequestRecord } from '../types.js';
@@ -61,31 +62,39 @@ export async function writeStateFile(path: string, state: RunState, seal?: State
 }
 
 /**
- * Checks a state file's signature before anything in it is read: every line before the closing one
- * through the HMAC. Throws StateUntrustedError (`unsigned` true for a state saved without a signature,
- * by an earlier overnight or by hand) naming why.
+ * A state file's signature, checked line by line as the file is read: every line before the closing
+ * one goes through the HMAC. `end` throws StateUntrustedError (UnsignedStateError for a state saved
+ * without a signature, by an earlier overnight or by hand) naming why.
  */
-export async function verifyStateFile(path: string, seal: StateSeal): Promise<void> {
-  const mac = seal.signer.documentMac(seal.label);
-  let signature: string | null = null;
-  let unsignedClose = false;
-  let lineCount = 0;
-  for await (const line of readLines(path)) {
-    lineCount += 1;
-    if (signature !== null || unsignedClose) {
-      if (line.trim() === '') continue;
+class SignatureCheck {
+  private readonly mac: Hmac;
+  private signature: string | null = null;
+  private unsignedClose = false;
+  private lineCount = 0;
+
+  constructor(seal: StateSeal) {
+    this.mac = seal.signer.documentMac(seal.label);
+  }
+
+  line(line: string): void {
+    this.lineCount += 1;
+    if (this.signature !== null || this.unsignedClose) {
+      if (line.trim() === '') return;
       throw new StateUntrustedError('has text after its end');
     }
-    const match = lineCount > 1 ? SIGNED_CLOSE.exec(line) : null;
-    if (match) signature = match[1]!;
-    else if (lineCount > 1 && line === REQUESTS_CLOSE) unsignedClose = true;
-    else mac.update(`${line}\n`);
+    const match = this.lineCount > 1 ? SIGNED_CLOSE.exec(line) : null;
+    if (match) this.signature = match[1]!;
+    else if (this.lineCount > 1 && line === REQUESTS_CLOSE) this.unsignedClose = true;
+    else this.mac.update(`${line}\n`);
   }
-  if (signature === null) throw new UnsignedStateError('is not signed');
-  if (!sameHex(signature, mac.digest('hex'))) {
-    throw new StateUntrustedError(
-      'has a signature that does not match its content and name (altered, copied, or signed with another API key)',
-    );
+
+  end(): void {
+    if (this.signature === null) throw new UnsignedStateError('is not signed');
+    if (!sameHex(this.signature, this.mac.digest('hex'))) {
+      throw new StateUntrustedError(
+        'has a signature that does not match its content and name (altered, copied, or signed with another API key)',
+      );
+    }
   }
 }
 
@@ -131,50 +140,83 @@ function compact(record: RequestRecord, strings: Interner): RequestRecord {
 /** `"<custom id>":{...}` as `["<custom id>",{...}]`: parsed as an object, each line's unique key would give V8 one more hidden class (100,000 of them, ~20 MB). */
 const ENTRY_KEY = /^("(?:[^"\\]|\\.)*"):/;
 
-/** Reads and checks a state file; `where` names it in messages. */
-export async function readStateFile(path: string, where: string, options: ListOptions = {}): Promise<RunState> {
+/**
+ * Reads and checks a state file; `where` names it in messages. With `seal`, its signature is checked in
+ * the same pass (one read of the file, not two): nothing read is returned unless it verifies, and a
+ * state that fails it throws StateUntrustedError even when it is also damaged (the signature decides
+ * first, as a separate check before reading would).
+ */
+export async function readStateFile(path: string, where: string, options: ListOptions = {}, seal?: StateSeal): Promise<RunState> {
+  const check = seal ? new SignatureCheck(seal) : null;
   const lines = readLines(path);
+  // A damaged line of a sealed state is said only once the signature is known to hold.
+  let damaged: StateFormatError | null = null;
+  let head: string | null = null;
+  let state: RunState | null = null;
+  /** Lines of a state not laid out a request per line: read whole (its requests come with it). */
+  let whole: string[] | null = null;
+  let omitted = false;
+  let closed = false;
+  const strings = new Interner();
   try {
-    const first = await lines.next();
-    const head = first.done ? '' : first.value;
-    if (!head.endsWith(REQUESTS_OPEN)) {
-      // Not laid out a request per line: read it whole (its requests come with it).
-      const rest: string[] = [head];
-      for await (const line of lines) rest.push(line);
-      return parseState(rest.join('\n'), where);
-    }
-    const state = parseState(`${head}${REQUESTS_CLOSE}`, where);
-    if (options.withRequests && !options.withRequests(state)) {
-      (state as PartialState)[REQUESTS_OMITTED] = true;
-      return state;
-    }
-    const strings = new Interner();
-    const requests: Record<string, RequestRecord> = state.requests;
-    let closed = false;
     for await (const line of lines) {
-      if (line === REQUESTS_CLOSE || SIGNED_CLOSE.test(line)) {
-        closed = true;
-        continue;
-      }
-      if (line.trim() === '') continue;
-      if (closed) {
-        throw new StateFormatError(`${where} has text after the end of the state document`);
-      }
-      const entry = line.endsWith(',') ? line.slice(0, -1) : line;
-      let parsed: [string, RequestRecord];
+      check?.line(line);
+      if (damaged) continue;
       try {
-        parsed = JSON.parse(`[${entry.replace(ENTRY_KEY, '$1,')}]`) as [string, RequestRecord];
-        if (parsed.length !== 2 || typeof parsed[0] !== 'string' || !parsed[1] || typeof parsed[1] !== 'object')
-          throw new Error();
-      } catch {
-        throw new StateFormatError(`${where} has a damaged request line; was it cut short? Collect with batch-id to rebuild it`);
+        if (head === null) {
+          head = line;
+          if (!head.endsWith(REQUESTS_OPEN)) whole = [head];
+          else {
+            state = parseState(`${head}${REQUESTS_CLOSE}`, where);
+            omitted = options.withRequests !== undefined && !options.withRequests(state);
+          }
+          continue;
+        }
+        if (whole) {
+          whole.push(line);
+          continue;
+        }
+        // Requests left out: the rest is read only for the signature.
+        if (omitted) {
+          if (!check) break;
+          continue;
+        }
+        if (line === REQUESTS_CLOSE || SIGNED_CLOSE.test(line)) {
+          closed = true;
+          continue;
+        }
+        if (line.trim() === '') continue;
+        if (closed) throw new StateFormatError(`${where} has text after the end of the state document`);
+        addRequestLine(state!.requests, line, where, strings);
+      } catch (error) {
+        if (!check || !(error instanceof StateFormatError)) throw error;
+        damaged = error;
       }
-      requests[parsed[0]] = compact(parsed[1], strings);
     }
-    if (!closed)
-      throw new StateFormatError(`${where} ends before its last request; was it cut short? Collect with batch-id to rebuild it`);
-    return state;
   } finally {
     await lines.return(undefined);
   }
+  check?.end();
+  if (damaged) throw damaged;
+  if (head === null || whole) return parseState((whole ?? ['']).join('\n'), where);
+  if (omitted) {
+    (state as PartialState)[REQUESTS_OMITTED] = true;
+    return state!;
+  }
+  if (!closed)
+    throw new StateFormatError(`${where} ends before its last request; was it cut short? Collect with batch-id to rebuild it`);
+  return state!;
+}
+
+/** One `"<custom id>":{...},` line of the requests, parsed into `requests`. */
+function addRequestLine(requests: Record<string, RequestRecord>, line: string, where: string, strings: Interner): void {
+  const entry = line.endsWith(',') ? line.slice(0, -1) : line;
+  let parsed: [string, RequestRecord];
+  try {
+    parsed = JSON.parse(`[${entry.replace(ENTRY_KEY, '$1,')}]`) as [string, RequestRecord];
+    if (parsed.length !== 2 || typeof parsed[0] !== 'string' || !parsed[1] || typeof parsed[1] !== 'object') throw new Error();
+  } catch {
+    throw new StateFormatError(`${where} has a damaged request line; was it cut short? Collect with batch-id to rebuild it`);
+  }
+  requests[parsed[0]] = compact(parsed[1], strings);
 }

@@ -11,7 +11,7 @@ import { mkdir, readdir, rename, stat, copyFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger, TaskName } from '../types.js';
 import type { RunState } from './state.js';
-import { readStateFile, requestsOmitted, verifyStateFile, writeStateFile, type StateSeal } from './document.js';
+import { readStateFile, requestsOmitted, writeStateFile, type StateSeal } from './document.js';
 import type { ListOptions, StateStore, StoredState } from './store.js';
 import { LockFileClaimer } from './claims.js';
 import { StateUntrustedError, UnsignedStateError, type StateSigner } from './signing.js';
@@ -116,12 +116,8 @@ export class FileStateStore implements StateStore {
       withRequests: (head) => (!task || head.task === task) && (listOptions.withRequests?.(head) ?? true),
     };
     if (this.file) {
-      if ((await exists(this.file)) && (await this.trusted(this.file, true))) {
-        found.push({
-          id: basename(this.file).replace(/\.json$/, ''),
-          state: await readStateFile(this.file, this.file, options),
-        });
-      }
+      const state = (await exists(this.file)) ? await this.readTrusted(this.file, true, options) : null;
+      if (state) found.push({ id: basename(this.file).replace(/\.json$/, ''), state });
     } else {
       let names: string[] = [];
       try {
@@ -132,8 +128,8 @@ export class FileStateStore implements StateStore {
       for (const name of names) {
         if (listOptions.ids && !listOptions.ids.has(name.replace(/\.json$/, ''))) continue;
         const path = join(this.dir, name);
-        if (!(await this.trusted(path, false))) continue;
-        found.push({ id: name.replace(/\.json$/, ''), state: await readStateFile(path, path, options) });
+        const state = await this.readTrusted(path, false, options);
+        if (state) found.push({ id: name.replace(/\.json$/, ''), state });
       }
     }
     return found
@@ -141,19 +137,20 @@ export class FileStateStore implements StateStore {
       .sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
 
-  /** Whether a state file may be read (false: ignored, said in one warning); see the header for `named`. */
-  private async trusted(path: string, named: boolean): Promise<boolean> {
-    if (!this.seal) return true;
+  /**
+   * A state file read with its signature checked in the same pass; null when it may not be used
+   * (ignored, said in one warning). See the header for `named`.
+   */
+  private async readTrusted(path: string, named: boolean, options: ListOptions): Promise<RunState | null> {
     try {
-      await verifyStateFile(path, this.seal);
-      return true;
+      return await readStateFile(path, path, options, this.seal);
     } catch (error) {
       if (!(error instanceof StateUntrustedError)) throw error;
       if (named && error instanceof UnsignedStateError) {
         this.log?.warning(
           `state file ${shown(path)} is not signed (saved before overnight signed its states): used because --state names it`,
         );
-        return true;
+        return await readStateFile(path, path, options);
       }
       if (named) {
         throw new ConfigError(
@@ -163,7 +160,7 @@ export class FileStateStore implements StateStore {
       this.log?.warning(
         `state file ${shown(path)} ignored: it ${error.message}; if it is a submission of yours still waiting, collect its batch with --batch-id`,
       );
-      return false;
+      return null;
     }
   }
 

@@ -19,6 +19,35 @@ export interface Located {
   moved: boolean;
 }
 
+/**
+ * Letters and digits a quote must hold to be evidence: `}`, `);` or `];` stand on half the lines of
+ * any file, and a quote of them would "prove" a finding wherever it was cited.
+ */
+const MEANINGFUL_CHARS = 3;
+const WORD_CHAR = /[\p{L}\p{N}_$]/u;
+
+function isMeaningful(quote: readonly string[]): boolean {
+  let count = 0;
+  for (const line of quote) for (const char of line) if (/[\p{L}\p{N}]/u.test(char) && ++count >= MEANINGFUL_CHARS) return true;
+  return false;
+}
+
+const isWordChar = (char: string | undefined): boolean => char !== undefined && WORD_CHAR.test(char);
+
+/**
+ * Whether `quote` is in `line` as whole tokens: where either side of the match is a word character, the
+ * character beyond it is not (`items.length` is on `const n = items.length;`, `dex = it` is not).
+ */
+function holdsQuote(line: string, quote: string): boolean {
+  for (let at = line.indexOf(quote); at !== -1; at = line.indexOf(quote, at + 1)) {
+    const end = at + quote.length;
+    const startsClean = !(isWordChar(quote[0]) && isWordChar(line[at - 1]));
+    const endsClean = !(isWordChar(quote[quote.length - 1]) && isWordChar(line[end]));
+    if (startsClean && endsClean) return true;
+  }
+  return false;
+}
+
 function isSent(line: number, sent: LineRange[]): boolean {
   return sent.some((r) => r.start <= line && line <= r.end);
 }
@@ -37,7 +66,7 @@ function matchesOf(quote: string[], lines: string[], sent: LineRange[]): number[
   };
   for (const range of sent) {
     for (let start = range.start; start + quote.length - 1 <= range.end; start++) {
-      if (quote.every((q, i) => at(start + i).includes(q))) starts.push(start);
+      if (quote.every((q, i) => holdsQuote(at(start + i), q))) starts.push(start);
     }
   }
   return starts;
@@ -47,7 +76,7 @@ function matchesOf(quote: string[], lines: string[], sent: LineRange[]): number[
  * The lines a finding is about, decided by its quote:
  * - the quote is on the cited lines (all of them sent): the cited lines;
  * - the quote is elsewhere in the sent lines: the nearest place it is (moved);
- * - no quote, or a quote that is on no sent line: null (mislocated).
+ * - no quote, a quote of punctuation alone, or one that is on no sent line as whole tokens: null (mislocated).
  * When the file's text is not known (collect could not read the reviewed commit: blank placeholder
  * lines), the quote cannot be checked: cited lines that were all sent are kept, anything else is null.
  */
@@ -57,19 +86,19 @@ export function locateByQuote(content: string, sent: LineRange[], start: number,
   const citedSent = lo >= 1 && isSent(lo, sent) && isSent(hi, sent) && sent.some((r) => r.start <= lo && hi <= r.end);
   if (!/\S/.test(content)) return citedSent ? { range: { start: lo, end: hi }, moved: false } : null;
   const wanted = quoteLines(quote);
-  if (wanted.length === 0) return null;
+  if (!isMeaningful(wanted)) return null;
   const span = wanted.length - 1;
   // The usual case, the quote on the cited lines: decided from those lines alone (the answer is the
   // same as below, which would find this match among all of them), not from the whole file's.
   if (citedSent && span <= hi - lo) {
     const cited = linesBetween(content, lo, hi).map(normaliseCode);
     for (let m = lo; m + span <= hi; m++) {
-      if (wanted.every((q, i) => (cited[m - lo + i] ?? '').includes(q))) return { range: { start: lo, end: hi }, moved: false };
+      if (wanted.every((q, i) => holdsQuote(cited[m - lo + i] ?? '', q))) return { range: { start: lo, end: hi }, moved: false };
     }
   }
+  // Not on the cited lines (the check above covers every match inside them): wherever else it is.
   const matches = matchesOf(wanted, splitLines(content), sent);
   if (matches.length === 0) return null;
-  if (citedSent && matches.some((m) => lo <= m && m + span <= hi)) return { range: { start: lo, end: hi }, moved: false };
   const distance = (m: number): number => Math.abs(m - lo);
   const best = matches.reduce((a, b) => (distance(b) < distance(a) ? b : a));
   const range = { start: best, end: best + span };
