@@ -6,6 +6,7 @@ import type { Confidence, Mode, ReportTarget, Severity, TaskName } from './types
 import { UsageError } from './errors.js';
 import { parsePriceOverrides } from './cost/prices.js';
 import type { ModelPrice } from './cost/types.js';
+import { PROVIDER_INPUTS, parseProviderConfig, type ProviderConfig } from './providers/config.js';
 
 export interface InputSpec {
   name: string;
@@ -34,6 +35,7 @@ export const INPUTS: InputSpec[] = [
       'Anthropic API key; falls back to the ANTHROPIC_API_KEY environment variable. Not needed for collect-only runs that find nothing to do.',
   },
   { name: 'anthropic-base-url', default: '', description: 'API base URL; empty = the SDK default or ANTHROPIC_BASE_URL.' },
+  ...PROVIDER_INPUTS,
   {
     name: 'model',
     default: '',
@@ -142,7 +144,7 @@ export const INPUTS: InputSpec[] = [
   },
 ];
 
-export interface Config {
+interface BaseConfig {
   mode: Mode;
   /** null: collect every task. */
   task: TaskName | null;
@@ -179,6 +181,8 @@ export interface Config {
   githubToken: string;
   dryRun: boolean;
 }
+
+export type Config = BaseConfig & ProviderConfig;
 
 /** Splits a comma/newline list, trimming blanks. */
 export function splitList(value: string): string[] {
@@ -336,6 +340,7 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     sarifPath: get('sarif-path').trim(),
     githubToken: (raw['github-token'] || env.GITHUB_TOKEN || '').trim(),
     dryRun: checked(() => bool('dry-run', get('dry-run')), false),
+    ...parseProviderConfig(get, env, problems),
   };
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return config;

@@ -378,6 +378,10 @@ export class BatchClient {
     return this.sdk.get(batch.results_url, { headers: { Accept: 'application/binary' }, stream: true }).asResponse();
   }
 
+  cancel(id: string): Promise<MessageBatch> {
+    return withRetries(`canceling batch ${id}`, () => this.sdk.messages.batches.cancel(id), this.policy);
+  }
+
   message(params: MessageCreateParamsNonStreaming): Promise<Message> {
     return withRetries('sending a request', () => this.sdk.messages.create(params), this.policy);
   }

@@ -16,6 +16,7 @@ import { githubOrigin, packageVersion } from './environment.js';
 export { processLines } from './terminal.js';
 export { keepOutOfGit } from './local-files.js';
 import { keepOutOfGit, printWhereReportsWent, saveOutputs } from './local-files.js';
+import { cloudProvider } from '../providers/cloud.js';
 
 export interface CliIO {
   cwd: string;
@@ -78,8 +79,19 @@ const PUBLISHING = ['report', 'min-severity', 'min-confidence', 'fail-on-severit
  * The options each command reads, in the order its help lists them. The artifact store's inputs
  * (state-name, retention-days) are the action's: the CLI keeps its states in files.
  */
+/** Which batch service, and how to reach a cloud one (src/providers/config.ts). */
+const PROVIDER_OPTIONS = [
+  'provider',
+  'aws-region',
+  'bedrock-bucket',
+  'bedrock-prefix',
+  'bedrock-role-arn',
+  'bedrock-min-records',
+  'state-signing-key',
+] as const;
+
 export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
-  submit: [...PLANNING, 'dry-run', 'state', 'output-dir', 'repo', 'verbose', 'help'],
+  submit: [...PLANNING, ...PROVIDER_OPTIONS, 'dry-run', 'state', 'output-dir', 'repo', 'verbose', 'help'],
   collect: [
     'task',
     'batch-id',
@@ -89,13 +101,25 @@ export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
     ...PUBLISHING,
     'price-overrides',
     'anthropic-base-url',
+    ...PROVIDER_OPTIONS,
     'state',
     'output-dir',
     'repo',
     'verbose',
     'help',
   ],
-  run: [...PLANNING, 'mode', 'sync-threshold', ...PUBLISHING, 'dry-run', 'output-dir', 'repo', 'verbose', 'help'],
+  run: [
+    ...PLANNING,
+    ...PROVIDER_OPTIONS,
+    'mode',
+    'sync-threshold',
+    ...PUBLISHING,
+    'dry-run',
+    'output-dir',
+    'repo',
+    'verbose',
+    'help',
+  ],
   status: ['task', 'anthropic-base-url', 'state', 'repo', 'verbose', 'help'],
   estimate: [...PLANNING, 'output-dir', 'repo', 'verbose', 'help'],
   demo: ['verbose', 'help'],
@@ -263,7 +287,7 @@ export async function cliDeps(
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
     resultsDir: outputDir,
-    signer: StateSigner.fromApiKey(config.apiKey),
+    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
     log,
   });
   let github: GitHubContext | null = null;
@@ -316,6 +340,7 @@ export async function cliDeps(
         ...(clock ? { retry: { sleep: clock.sleep } } : {}),
       });
     },
+    provider: cloudProvider(config, { log, ...(clock ? { sleep: clock.sleep } : {}) }),
     store,
     github,
     context,
@@ -330,7 +355,7 @@ export async function cliDeps(
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? ''];
+  let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? '', io.env.OVERNIGHT_STATE_KEY ?? ''];
   let log = makeLogger(io, false, secrets);
   try {
     const parsed = await parseCommandLine(argv, io);
@@ -339,7 +364,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     const { command, config, local } = parsed;
-    secrets = [...secrets, config.apiKey, config.githubToken];
+    secrets = [...secrets, config.apiKey, config.githubToken, config.stateSigningKey];
     log = makeLogger(io, local.verbose, secrets);
     // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
     // --help and bad usage answer from this module alone (the cold-start figure in bench/).

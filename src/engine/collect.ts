@@ -18,6 +18,7 @@ import { claimRounds, headKey, reloadClaimed } from './claim-rounds.js';
 import { readyBatches, refreshBatches, streamState, type StreamedState } from './stream.js';
 import { groupStreamed, publishGroup, untouched, type CollectedRound, type StateCollectResult } from './rounds.js';
 import { setRoundOutputs } from './publish.js';
+import { batchService, checkStateProvider } from '../providers/index.js';
 
 export type { CollectedRound, StateCollectResult } from './rounds.js';
 
@@ -33,7 +34,8 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   if (targets.length === 0) return nothingCollected('nothing-to-do', config, deps);
   // Before refreshBatches changes them in memory: what the store held when listed.
   const listedHeads = new Set(targets.map((t) => headKey(t.state)));
-  const client = deps.anthropic();
+  const client = await batchService(deps);
+  for (const stored of targets) checkStateProvider(stored.id, stored.state, client.name);
   for (const stored of targets) await refreshBatches(stored.state, client, config, deps);
   const byId = new Map<string, StateCollectResult>();
   for (const stored of targets) if (readyBatches(stored.state).length === 0) byId.set(stored.id, untouched(stored.id, 'pending'));

@@ -14,6 +14,7 @@ import { estimatePlan } from '../cost/estimate.js';
 import { applyBudget } from '../cost/budget.js';
 import { FatalApiError } from '../batch/retry.js';
 import { splitIntoBatches } from '../batch/client.js';
+import { batchService } from '../providers/index.js';
 import { renderPlanLines, renderPlanMarkdown, type PlanReportInput } from '../reports/plan.js';
 import type { SkippedEntry } from '../reports/skipped.js';
 import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
@@ -201,7 +202,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   });
   // With a key, a sample of requests is counted by the API and the heuristic scaled to match.
   let tokenSource: CostEstimate['tokenSource'] = 'heuristic';
-  if (config.apiKey && plan.requests.length > 0) {
+  // Only Anthropic's API counts tokens, and only its key may see the code: never a cloud provider's run.
+  if (config.apiKey && config.provider === 'anthropic' && plan.requests.length > 0) {
     try {
       const client = deps.anthropic();
       const count = (params: Parameters<typeof client.countTokens>[0]): Promise<number> => client.countTokens(params);
@@ -298,16 +300,16 @@ export async function sendBatches(
   deps: EngineDeps,
   attempt: number,
 ): Promise<BatchRecord[]> {
-  const client = deps.anthropic();
+  const client = await batchService(deps);
   const created: BatchRecord[] = [];
-  for (const { requests: group, bodyBytes } of splitIntoBatches(requests, deps.batchLimits)) {
-    const batch = await client.createBatch(group, bodyBytes);
+  for (const { requests: group, bodyBytes } of splitIntoBatches(requests, deps.batchLimits ?? client.limits)) {
+    const batch = await client.createJob(group, bodyBytes);
     const record: BatchRecord = {
       id: batch.id,
       requestCount: group.length,
       attempt,
       submittedAt: deps.now().toISOString(),
-      status: batch.processing_status,
+      status: batch.status,
       endedAt: null,
       resultsSaved: false,
     };
@@ -315,6 +317,7 @@ export async function sendBatches(
       const existing = state.requests[r.customId];
       state.requests[r.customId] = { ...(existing ?? r.record), attempt, batchId: batch.id };
     }
+    state.provider = client.name;
     state.batches.push(record);
     created.push(record);
     deps.log.info(`batch ${batch.id}: ${plural(group.length, 'request')}`);

@@ -2,6 +2,7 @@
 import type { LineRange, PullRequestInfo, RequestRecord, TaskName } from '../types.js';
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { CostEstimate } from '../cost/types.js';
+import type { ProviderName } from '../providers/types.js';
 
 export const STATE_VERSION = 1;
 
@@ -38,6 +39,8 @@ export interface RunState {
   /** The run (action) or process (CLI) that submitted. */
   submittedBy: string;
   batches: BatchRecord[];
+  /** The batch service holding the batches (src/providers); absent in older states = anthropic. */
+  provider?: ProviderName;
   requests: Record<string, RequestRecord>;
   estimate: CostEstimate;
   /** Set once every batch ended, results were saved and reports were published. */
