@@ -8,6 +8,19 @@ export const PRICES_CHECKED = '2026-11';
 /** The Message Batches API bills every line (input, cache writes and reads, output) at half price. */
 export const BATCH_DISCOUNT = 0.5;
 
+/**
+ * What each batch service charges against the table's on-demand prices. Bedrock and Vertex bill Claude
+ * at Anthropic's per-token list prices (global endpoints) and batch jobs at half of on-demand
+ * (../shared/BACKENDS-NOTES.md, checked 2026-12-06: Bedrock's batch discount is documented by AWS;
+ * Vertex's only by third parties, unverified). Regional endpoints may carry a premium: use
+ * price-overrides for the rates your account pays.
+ */
+export const PROVIDER_PRICING = {
+  anthropic: { batchDiscount: BATCH_DISCOUNT, checked: PRICES_CHECKED, caching: true },
+  bedrock: { batchDiscount: 0.5, checked: '2026-12-06', caching: false },
+  vertex: { batchDiscount: 0.5, checked: '2026-12-06', caching: false },
+} as const;
+
 /** Cache prices as multiples of the input price; Anthropic applies the same multipliers to every model. */
 export const CACHE_MULTIPLIERS = { cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 } as const;
 
@@ -46,12 +59,19 @@ export const COMPARISON_MODELS: readonly string[] = ['claude-opus-4-8', 'claude-
 
 /**
  * The table id a model id belongs to: dated snapshots (`claude-sonnet-4-6-20260101`, Vertex-style
- * `claude-sonnet-4-6@20260101`) and `-latest` aliases share their family's price.
+ * `claude-sonnet-4-6@20260101`) and `-latest` aliases share their family's price, and so do Bedrock's
+ * ids: base ids (`anthropic.claude-haiku-4-5-20251001-v1:0`), system inference profiles (`us.…`,
+ * `global.…`) and their ARNs (`…:inference-profile/us.anthropic.…`). An application inference
+ * profile's ARN names no model: its price comes from price-overrides.
  */
 export function priceFamily(model: string): string {
   return model
     .trim()
     .toLowerCase()
+    .replace(/^arn:aws[^/]*\//, '')
+    .replace(/^(?:us|eu|apac|global|jp|au|ca|us-gov)\.(?=anthropic\.)/, '')
+    .replace(/^anthropic\./, '')
+    .replace(/-v\d+(?::\d+)?$/, '')
     .replace(/(?:-|@)(?:\d{8}|latest)$/, '');
 }
 

@@ -136,7 +136,8 @@ export function checkSubmitConfig(
       `model: no price known for '${model}'; add it with price-overrides (e.g. ${model}=3/15 for $3 input, $15 output per million tokens) or pick a model from the table`,
     );
   }
-  if (needsKey && !config.apiKey) {
+  // A cloud provider authenticates with its own credentials (found when the first call is made).
+  if (needsKey && config.provider === 'anthropic' && !config.apiKey) {
     throw new ConfigError('anthropic-api-key: missing; set the ANTHROPIC_API_KEY secret (or use dry-run to plan without a key)');
   }
   return { task, model, price };
