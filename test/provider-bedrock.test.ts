@@ -74,6 +74,7 @@ describe('provider: bedrock', () => {
     );
     expect(submitted.requestCount).toBe(5);
     expect(aws.bedrock.jobs).toHaveLength(1);
+    expect(engine.logs.some((l) => /^Cost: \$[\d.]+ with Bedrock batch inference/.test(l.message))).toBe(true);
     const job = aws.bedrock.jobs[0]!;
     expect(submitted.batchIds).toEqual([job.arn]);
     expect(job.request).toMatchObject({ roleArn: ROLE_ARN, modelId: BEDROCK_MODEL, timeoutDurationInHours: 72 });

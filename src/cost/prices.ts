@@ -5,21 +5,15 @@ import type { ModelPrice } from './types.js';
 /** When the table below was last checked against Anthropic's pricing page (../shared/API-NOTES.md). */
 export const PRICES_CHECKED = '2026-11';
 
-/** The Message Batches API bills every line (input, cache writes and reads, output) at half price. */
+/**
+ * The Message Batches API bills every line (input, cache writes and reads, output) at half price, and
+ * so do Bedrock batch inference and Vertex batch prediction against their on-demand Claude prices,
+ * which are Anthropic's list prices on global endpoints (../shared/BACKENDS-NOTES.md, checked
+ * 2026-12-06: documented by AWS for Bedrock; for Vertex only by third parties, unverified). Regional
+ * cloud endpoints may cost more: price-overrides sets the rates an account pays.
+ */
 export const BATCH_DISCOUNT = 0.5;
 
-/**
- * What each batch service charges against the table's on-demand prices. Bedrock and Vertex bill Claude
- * at Anthropic's per-token list prices (global endpoints) and batch jobs at half of on-demand
- * (../shared/BACKENDS-NOTES.md, checked 2026-12-06: Bedrock's batch discount is documented by AWS;
- * Vertex's only by third parties, unverified). Regional endpoints may carry a premium: use
- * price-overrides for the rates your account pays.
- */
-export const PROVIDER_PRICING = {
-  anthropic: { batchDiscount: BATCH_DISCOUNT, checked: PRICES_CHECKED, caching: true },
-  bedrock: { batchDiscount: 0.5, checked: '2026-12-06', caching: false },
-  vertex: { batchDiscount: 0.5, checked: '2026-12-06', caching: false },
-} as const;
 
 /** Cache prices as multiples of the input price; Anthropic applies the same multipliers to every model. */
 export const CACHE_MULTIPLIERS = { cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 } as const;

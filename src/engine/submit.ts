@@ -223,8 +223,9 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     }
   }
   const days = await windowDays(context.cwd, resolved.since, changeSet);
-  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = []): CostEstimate =>
-    estimatePlan({
+  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = []): CostEstimate => ({
+    provider: config.provider,
+    ...estimatePlan({
       model,
       price,
       requests: requests.map((r) => ({
@@ -239,7 +240,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       tokenSource,
       dropped,
       windowDays: days,
-    });
+    }),
+  });
   let requests = plan.requests;
   let dropped: CostEstimate['dropped'] = [];
   if (config.maxCostUsd > 0) {
