@@ -230,4 +230,23 @@ describe('provider: bedrock', () => {
     const [{ state: after }] = await engine.states();
     expect(after.collectedAt).not.toBeNull();
   });
+
+  it("when Bedrock's minimum is above bedrock-min-records, the job fails and collect reports each request once with Bedrock's reason", async () => {
+    const { aws, engine, inputs } = await bedrockNight({ minRecords: 10 });
+    await submit(
+      withProvider(engine, inputs({ mode: 'submit', task: 'code-review', since: '24h', 'bedrock-min-records': '2' })),
+      engine.deps,
+    );
+    const collected = await collect(withProvider(engine, inputs({ mode: 'collect', task: '' })), engine.deps);
+    expect(collected.status).toBe('collected');
+    const results = collected.states[0]!.results!;
+    expect(results.resubmitted).toBe(0);
+    expect(results.failures).toHaveLength(5);
+    for (const failure of results.failures) {
+      expect(failure.reason).toMatch(
+        /Bedrock job Failed: The number of records \(5\) is below the minimum number of records per batch inference job \(10\)/,
+      );
+    }
+    expect(aws.bedrock.jobs).toHaveLength(1);
+  });
 });

@@ -316,5 +316,7 @@ export function statusOfJob(job: GetModelInvocationJobResponse): JobStatus {
 function unansweredResult(job: GetModelInvocationJobResponse): ProviderResult['result'] {
   if (job.status === 'Expired') return { type: 'expired' };
   if (job.status === 'Stopped') return { type: 'canceled' };
-  return erroredResult('api_error', `Bedrock job ${job.status}: ${job.message ?? 'no output for this record'}`);
+  // A job that failed as a whole was refused (input, minimum records, service role), not interrupted:
+  // resubmitting would fail the same way, so its records are reported once, with Bedrock's reason.
+  return erroredResult('invalid_request_error', `Bedrock job ${job.status}: ${job.message ?? 'no output for this record'}`);
 }
