@@ -124,9 +124,9 @@ function workflows(): { where: string; workflow: Workflow }[] {
 describe('workflows and the README examples', () => {
   const all = workflows();
 
-  it('are all found (this repository has 8 workflows; the README shows 5)', () => {
+  it('are all found (this repository has 8 workflows; the README shows 6)', () => {
     expect(all.filter((w) => w.where.startsWith('.github')).length).toBe(8);
-    expect(all.filter((w) => w.where.startsWith('README')).length).toBe(5);
+    expect(all.filter((w) => w.where.startsWith('README')).length).toBe(6);
   });
 
   it('check out with persist-credentials: false', () => {
@@ -155,6 +155,8 @@ describe('workflows and the README examples', () => {
         const required: Permissions = {};
         for (const step of steps) {
           const mode = String(step.with?.['mode'] ?? 'auto');
+          // A cloud provider's credentials come from the OIDC token (configure-aws-credentials).
+          if (step.with?.['provider'] === 'bedrock') allowed = union(allowed, { 'id-token': 'write' });
           if (mode === 'submit') {
             allowed = union(allowed, { contents: 'read', actions: 'read' });
             required['contents'] = 'read';

@@ -8,7 +8,7 @@ export const PROVIDER_INPUTS: InputSpec[] = [
     name: 'provider',
     default: 'anthropic',
     description:
-      'Batch service: anthropic (Message Batches API, key), bedrock (Amazon Bedrock batch inference, AWS credentials from the standard chain) or vertex. Half the on-demand price on each.',
+      'Batch service: anthropic (Message Batches API, API key) or bedrock (Amazon Bedrock batch inference, AWS credentials from the standard chain); both at half the on-demand price. vertex is not available yet.',
   },
   {
     name: 'aws-region',
