@@ -21,7 +21,7 @@ export const PROVIDER_INPUTS: InputSpec[] = [
     name: 'bedrock-role-arn',
     default: '',
     description:
-      'bedrock: service role Bedrock assumes to read and write the bucket (arn:aws:iam::<account>:role/<name>); needed to submit.',
+      'bedrock: service role Bedrock assumes to read and write the bucket (arn:aws:iam::<account>:role/<name>); needed to submit and to collect (resubmissions).',
   },
   {
     name: 'bedrock-min-records',
@@ -80,13 +80,17 @@ export function parseProviderConfig(get: (name: string) => string, env: NodeJS.P
   if (provider === 'bedrock') {
     const mode = get('mode').trim();
     const submits = mode !== 'collect' && mode !== 'run';
+    // Collect creates jobs too: it resubmits retryable failures.
+    const createsJobs = mode !== 'run';
     if (!bedrock.region) problems.push('aws-region: provider bedrock needs a region; set aws-region or AWS_REGION');
     else if (!REGION_PATTERN.test(bedrock.region))
       problems.push(`aws-region: '${bedrock.region}' is not an AWS region like us-east-1`);
     if (!bedrock.bucket) problems.push('bedrock-bucket: provider bedrock needs the S3 bucket for requests and results');
     else if (!BUCKET_PATTERN.test(bedrock.bucket)) problems.push(`bedrock-bucket: '${bedrock.bucket}' is not an S3 bucket name`);
-    if (submits && !bedrock.roleArn)
-      problems.push('bedrock-role-arn: provider bedrock needs the service role Bedrock runs the job as');
+    if (createsJobs && !bedrock.roleArn)
+      problems.push(
+        'bedrock-role-arn: provider bedrock needs the service role Bedrock runs its jobs as (submit, and collect for resubmissions)',
+      );
     else if (bedrock.roleArn && !ROLE_ARN_PATTERN.test(bedrock.roleArn)) {
       problems.push(
         `bedrock-role-arn: '${bedrock.roleArn}' is not a role ARN like arn:aws:iam::123456789012:role/overnight-batch`,
