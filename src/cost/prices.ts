@@ -14,7 +14,6 @@ export const PRICES_CHECKED = '2026-11';
  */
 export const BATCH_DISCOUNT = 0.5;
 
-
 /** Cache prices as multiples of the input price; Anthropic applies the same multipliers to every model. */
 export const CACHE_MULTIPLIERS = { cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 } as const;
 
