@@ -138,6 +138,14 @@ describe('provider: bedrock', () => {
     }
     expect(submitted.batchIds).toHaveLength(1);
     expect(submitted.batchIds[0]).toMatch(/^ondemand-overnight-/);
+    // Said with the plan too, with what it costs instead of the batch price.
+    expect(
+      engine.logs.some((l) =>
+        /^bedrock: 5 requests is below the minimum of 100 records per batch job: answered on demand at the full price \(about \$[\d.]+, not \$[\d.]+\)$/.test(
+          l.message,
+        ),
+      ),
+    ).toBe(true);
     expect(
       engine.logs.some(
         (l) => l.level === 'warning' && /below the minimum of 100 records per batch job.*full on-demand price/.test(l.message),

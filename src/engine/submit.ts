@@ -25,6 +25,7 @@ import { calibrateInputTokens, countPrefixTokens } from './calibrate.js';
 import { windowDays } from './window-days.js';
 import type { EngineDeps, RunStatus } from './deps.js';
 import { plural } from '../reports/format.js';
+import { formatUsd } from '../cost/usage.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -255,7 +256,14 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     }
     for (const d of dropped) deps.log.warning(`dropped ${d.paths.join(', ')}: ${d.reason}`);
   }
-  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate: estimateFor(requests, dropped) };
+  const estimate = estimateFor(requests, dropped);
+  if (config.provider === 'bedrock' && requests.length > 0 && requests.length < config.bedrock.minRecords) {
+    // Said with the plan (dry runs too), not only once the money is spent.
+    deps.log.warning(
+      `bedrock: ${plural(requests.length, 'request')} is below the minimum of ${config.bedrock.minRecords} records per batch job: answered on demand at the full price (about ${formatUsd(estimate.interactiveUsd)}, not ${formatUsd(estimate.batchUsd)})`,
+    );
+  }
+  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate };
 }
 
 export function newState(work: PreparedWork, deps: EngineDeps): RunState {
