@@ -8,6 +8,7 @@ import { parsePriceOverrides } from './cost/prices.js';
 import { checkNotifyUrl } from './reports/notify-url.js';
 import { parseDeliverBy, type DeliverBy } from './engine/deliver-by.js';
 import type { ModelPrice } from './cost/types.js';
+import { PROVIDER_INPUTS, parseProviderConfig, type ProviderConfig } from './providers/config.js';
 
 export interface InputSpec {
   name: string;
@@ -36,6 +37,7 @@ export const INPUTS: InputSpec[] = [
       'Anthropic API key; falls back to the ANTHROPIC_API_KEY environment variable. Not needed for collect-only runs that find nothing to do.',
   },
   { name: 'anthropic-base-url', default: '', description: 'API base URL; empty = the SDK default or ANTHROPIC_BASE_URL.' },
+  ...PROVIDER_INPUTS,
   {
     name: 'model',
     default: '',
@@ -181,7 +183,7 @@ export const INPUTS: InputSpec[] = [
   },
 ];
 
-export interface Config {
+interface BaseConfig {
   mode: Mode;
   /** null: collect every task. */
   task: TaskName | null;
@@ -230,6 +232,8 @@ export interface Config {
   githubToken: string;
   dryRun: boolean;
 }
+
+export type Config = BaseConfig & ProviderConfig;
 
 /** Splits a comma/newline list, trimming blanks. */
 export function splitList(value: string): string[] {
@@ -403,6 +407,7 @@ export function parseConfig(raw: Record<string, string | undefined>, env: NodeJS
     sarifPath: get('sarif-path').trim(),
     githubToken: (raw['github-token'] || env.GITHUB_TOKEN || '').trim(),
     dryRun: checked(() => bool('dry-run', get('dry-run')), false),
+    ...parseProviderConfig(get, env, problems),
   };
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return config;

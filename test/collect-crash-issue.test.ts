@@ -14,6 +14,7 @@ import { sentFileBlocks } from './helpers/engine.js';
 import { findMarkers } from '../src/reports/markers.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
+import { AWS_REGION, BEDROCK_MODEL, BUCKET, ROLE_ARN, startAwsEmulators, type AwsEmulators } from './helpers/aws.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
@@ -47,17 +48,20 @@ function verboseResponder(params: MessageCreateParamsNonStreaming): string {
 }
 
 let anthropic: AnthropicEmulator;
+let aws: AwsEmulators;
 let github: GitHubEmulator;
 let workspace: string;
 let headSha: string;
+/** The batch service of the night under test (its endpoints and credentials, for bedrock). */
+let providerEnv: Record<string, string> = {};
 
 function runEnv(runId: number): Record<string, string> {
-  return runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId });
+  return { ...runnerEnv({ github, owner: OWNER, repo: REPO, sha: headSha, runId }), ...providerEnv };
 }
 
 beforeAll(async () => {
   anthropic = await startAnthropicEmulator({ pollsUntilEnded: 0, apiKeys: [API_KEY], responder: verboseResponder });
-  github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
+  aws = await startAwsEmulators({ minRecords: 1, responder: verboseResponder });
   workspace = join(await mkdtemp(join(tmpdir(), 'overnight-crash-')), REPO);
   buildSampleRepository(workspace);
   headSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace }).toString().trim();
@@ -65,75 +69,104 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await anthropic?.close();
-  await github?.close();
+  await aws?.close();
 });
 
-describe('a collect killed at six points and re-run (dist/index.js)', () => {
-  it('ends with the report posted exactly once: one label, one issue, each continuation comment once, the state collected', async () => {
-    const inputs = {
-      task: 'code-review',
-      since: '24h',
-      'max-findings': '0',
-      'max-output-tokens': '64000',
-      'anthropic-api-key': API_KEY,
-      'anthropic-base-url': anthropic.url,
-    };
-    const submitted = await runBundledAction({ workspace, token: TOKEN, env: runEnv(1), inputs: { ...inputs, mode: 'submit' } });
-    expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
-    github.completeRun(1);
+/** The inputs that send the night through each batch service. */
+function providerInputs(provider: 'anthropic' | 'bedrock'): Record<string, string> {
+  if (provider === 'anthropic') return { 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url };
+  return {
+    provider: 'bedrock',
+    'aws-region': AWS_REGION,
+    'bedrock-bucket': BUCKET,
+    'bedrock-role-arn': ROLE_ARN,
+    'bedrock-min-records': '1',
+    'state-signing-key': 'overnight-crash-state-signing-key-0123456789',
+    model: BEDROCK_MODEL,
+  };
+}
 
-    const issuePath = new RegExp(`^/repos/${OWNER}/${REPO}/issues$`);
-    const commentPath = new RegExp(`^/repos/${OWNER}/${REPO}/issues/\\d+/comments$`);
-    const points: KillPoint[] = [
-      {
-        name: 'the round is claimed, its results not yet streamed',
-        match: {
-          method: 'POST',
-          path: /\/git\/refs$/,
-          where: (r) => String((r.body as { ref?: string }).ref).startsWith('refs/overnight/claims/'),
+describe.each(['anthropic', 'bedrock'] as const)(
+  'a collect killed at six points and re-run (dist/index.js, provider %s)',
+  (provider) => {
+    it('ends with the report posted exactly once: one label, one issue, each continuation comment once, the state collected', async () => {
+      github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
+      providerEnv = provider === 'bedrock' ? aws.env : {};
+      const inputs = {
+        task: 'code-review',
+        since: '24h',
+        'max-findings': '0',
+        'max-output-tokens': '64000',
+        ...providerInputs(provider),
+      };
+      const submitted = await runBundledAction({
+        workspace,
+        token: TOKEN,
+        env: runEnv(1),
+        inputs: { ...inputs, mode: 'submit' },
+      });
+      expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
+      github.completeRun(1);
+
+      const issuePath = new RegExp(`^/repos/${OWNER}/${REPO}/issues$`);
+      const commentPath = new RegExp(`^/repos/${OWNER}/${REPO}/issues/\\d+/comments$`);
+      const points: KillPoint[] = [
+        {
+          name: 'the round is claimed, its results not yet streamed',
+          match: {
+            method: 'POST',
+            path: /\/git\/refs$/,
+            where: (r) => String((r.body as { ref?: string }).ref).startsWith('refs/overnight/claims/'),
+          },
         },
-      },
-      artifactFinalized('the results artifact is uploaded', /^overnight-results-/),
-      { name: 'the label is created', match: { method: 'POST', path: /\/labels$/ } },
-      { name: 'the issue is created', match: { method: 'POST', path: issuePath } },
-      { name: 'the first continuation comment is posted', match: { method: 'POST', path: commentPath } },
-      artifactFinalized('the state revision is uploaded', /^overnight-state-code-review-1-r/),
-    ];
-    let runId = 2;
-    for (const point of points) {
-      const { run, reached } = await runKilledAt(github, point, runId, {
+        artifactFinalized('the results artifact is uploaded', /^overnight-results-/),
+        { name: 'the label is created', match: { method: 'POST', path: /\/labels$/ } },
+        { name: 'the issue is created', match: { method: 'POST', path: issuePath } },
+        { name: 'the first continuation comment is posted', match: { method: 'POST', path: commentPath } },
+        artifactFinalized('the state revision is uploaded', /^overnight-state-code-review-1-r/),
+      ];
+      let runId = 2;
+      for (const point of points) {
+        const { run, reached } = await runKilledAt(github, point, runId, {
+          workspace,
+          token: TOKEN,
+          env: runEnv(runId),
+          inputs: { ...inputs, mode: 'collect' },
+        });
+        expect(reached, `run ${runId} reached: ${point.name}\n${run.stdout}${run.stderr}`).toBe(true);
+        expect(run.signal, point.name).toBe('SIGKILL');
+        runId += 1;
+      }
+
+      // The last kill came after the state revision: the submission is collected, nothing is left.
+      const final = await runBundledAction({
         workspace,
         token: TOKEN,
         env: runEnv(runId),
         inputs: { ...inputs, mode: 'collect' },
       });
-      expect(reached, `run ${runId} reached: ${point.name}\n${run.stdout}${run.stderr}`).toBe(true);
-      expect(run.signal, point.name).toBe('SIGKILL');
-      runId += 1;
-    }
+      expect(final.code, final.stdout + final.stderr).toBe(0);
+      expect(final.outputs.status).toBe('nothing-to-do');
+      expect(newestState(github, 'code-review-1').collectedAt).not.toBeNull();
 
-    // The last kill came after the state revision: the submission is collected, nothing is left.
-    const final = await runBundledAction({ workspace, token: TOKEN, env: runEnv(runId), inputs: { ...inputs, mode: 'collect' } });
-    expect(final.code, final.stdout + final.stderr).toBe(0);
-    expect(final.outputs.status).toBe('nothing-to-do');
-    expect(newestState(github, 'code-review-1').collectedAt).not.toBeNull();
-
-    // Exactly once.
-    expect(github.store.labels.filter((l) => l.name === 'overnight')).toHaveLength(1);
-    expect(github.store.issues).toHaveLength(1);
-    const issue = github.store.issues[0]!;
-    const report = findMarkers(issue.body ?? '', 'report');
-    expect(report).toHaveLength(1);
-    const parts = Number(report[0]!.fields.parts);
-    expect(parts).toBeGreaterThanOrEqual(2);
-    const comments = github.store.comments.filter((c) => c.issue_number === issue.number);
-    const partIndexes = comments.map((c) => Number(findMarkers(c.body, 'report-part')[0]?.fields.part));
-    expect(partIndexes.sort()).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
-    expect(github.store.comments).toHaveLength(parts);
-    // Every kill after the first publish found the report by its marker: one creation request in all.
-    expect(github.requests.filter((r) => r.method === 'POST' && issuePath.test(r.path))).toHaveLength(1);
-    // The killed runs' claims were taken over; the last one (killed after its revision) is inert.
-    expect(claimRefs(github).length).toBeLessThanOrEqual(1);
-    expect(github.violations).toEqual([]);
-  }, 120_000);
-});
+      // Exactly once.
+      expect(github.store.labels.filter((l) => l.name === 'overnight')).toHaveLength(1);
+      expect(github.store.issues).toHaveLength(1);
+      const issue = github.store.issues[0]!;
+      const report = findMarkers(issue.body ?? '', 'report');
+      expect(report).toHaveLength(1);
+      const parts = Number(report[0]!.fields.parts);
+      expect(parts).toBeGreaterThanOrEqual(2);
+      const comments = github.store.comments.filter((c) => c.issue_number === issue.number);
+      const partIndexes = comments.map((c) => Number(findMarkers(c.body, 'report-part')[0]?.fields.part));
+      expect(partIndexes.sort()).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
+      expect(github.store.comments).toHaveLength(parts);
+      // Every kill after the first publish found the report by its marker: one creation request in all.
+      expect(github.requests.filter((r) => r.method === 'POST' && issuePath.test(r.path))).toHaveLength(1);
+      // The killed runs' claims were taken over; the last one (killed after its revision) is inert.
+      expect(claimRefs(github).length).toBeLessThanOrEqual(1);
+      expect(github.violations).toEqual([]);
+      await github.close();
+    }, 120_000);
+  },
+);

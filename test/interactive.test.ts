@@ -3,6 +3,7 @@
 // refuses becomes an errored result of the API's error type, a refused key stops everything.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchClient } from '../src/batch/client.js';
+import { AnthropicProvider } from '../src/providers/anthropic.js';
 import { answerAllInteractively, answerInteractively } from '../src/batch/interactive.js';
 import { FatalApiError } from '../src/batch/retry.js';
 import { startAnthropicEmulator } from '../src/emulator/anthropic/index.js';
@@ -17,13 +18,16 @@ async function setup() {
   const emulator = await startAnthropicEmulator({ seed: 2, responder: echoResponder, apiKeys: [TEST_API_KEY] });
   cleanups.push(() => emulator.close());
   const clock = new TestClock();
+  // Through the provider, as the deadline fallback calls it.
   const client = (apiKey = TEST_API_KEY) =>
-    new BatchClient({
-      apiKey,
-      baseURL: emulator.url,
-      log: quietLog,
-      retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 60_000, sleep: clock.sleep },
-    });
+    new AnthropicProvider(
+      new BatchClient({
+        apiKey,
+        baseURL: emulator.url,
+        log: quietLog,
+        retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 60_000, sleep: clock.sleep },
+      }),
+    );
   return { emulator, clock, client };
 }
 

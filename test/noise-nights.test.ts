@@ -5,7 +5,7 @@
 // reported in exactly one issue until it is resolved (noted once) or dismissed (never again), and a
 // repeated collect posts nothing.
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect } from '../src/engine/collect.js';
 import { submit } from '../src/engine/submit.js';
 import { startAnthropicEmulator, type Responder } from '../src/emulator/anthropic/index.js';
@@ -16,6 +16,9 @@ import { BATCH_LIMITS } from '../src/batch/client.js';
 import { makeRepo } from './helpers/git-repo.js';
 import { TestClock, sentFileBlocks, testConfig, testEngine, quietLog } from './helpers/engine.js';
 import { startGitHubEmulator } from './emulators/github/index.js';
+import { cloudProvider } from '../src/providers/cloud.js';
+import { customIdOfRecord } from '../src/providers/bedrock/records.js';
+import { AWS_REGION, BEDROCK_MODEL, BUCKET, ROLE_ARN, startAwsEmulators } from './helpers/aws.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -58,11 +61,64 @@ const printOf = (path: string, bug: string, code: string): string =>
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.unstubAllEnvs();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup() {
+type ProviderName = 'anthropic' | 'bedrock';
+
+/**
+ * The batch service a night runs on, as the test needs it: the inputs that choose it, a way to make
+ * every submit fail and to stop that, and every custom_id it was sent.
+ */
+interface BatchService {
+  inputs: Record<string, string>;
+  failSubmits(): void;
+  allowSubmits(): void;
+  sentCustomIds(): string[];
+}
+
+async function batchService(
+  provider: ProviderName,
+  anthropic: Awaited<ReturnType<typeof startAnthropicEmulator>>,
+): Promise<BatchService> {
+  if (provider === 'anthropic') {
+    return {
+      inputs: {},
+      failSubmits: () =>
+        anthropic.faults.http('batches.create', { status: 500, type: 'api_error', message: 'Internal server error', times: 20 }),
+      allowSubmits: () => anthropic.faults.clear(),
+      sentCustomIds: () => anthropic.batches().flatMap((b) => b.requests.map((r) => r.custom_id)),
+    };
+  }
+  const denied = new Set<string>();
+  const aws = await startAwsEmulators({ minRecords: 1, responder: bugResponder, denied });
+  cleanups.push(aws.close);
+  for (const [name, value] of Object.entries(aws.env)) vi.stubEnv(name, value);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  return {
+    inputs: {
+      provider: 'bedrock',
+      'aws-region': AWS_REGION,
+      'bedrock-bucket': BUCKET,
+      'bedrock-role-arn': ROLE_ARN,
+      'bedrock-min-records': '1',
+      model: BEDROCK_MODEL,
+    },
+    failSubmits: () => denied.add('bedrock:CreateModelInvocationJob'),
+    allowSubmits: () => denied.clear(),
+    sentCustomIds: () =>
+      aws.bedrock.jobs.flatMap((job) => {
+        const key = job.request.inputDataConfig.s3InputDataConfig.s3Uri.replace(`s3://${BUCKET}/`, '');
+        const lines = aws.store.get(BUCKET, key)!.toString('utf8').trim().split('\n');
+        return lines.map((line) => customIdOfRecord((JSON.parse(line) as { recordId: string }).recordId)!);
+      }),
+  };
+}
+
+async function setup(provider: ProviderName) {
   const anthropic = await startAnthropicEmulator({ seed: 11, pollsUntilEnded: 0, responder: bugResponder });
+  const service = await batchService(provider, anthropic);
   const gh = await startGitHubEmulator({ owner, repo });
   const gitRepo = await makeRepo();
   const clock = new TestClock(new Date('2026-11-02T02:00:00Z'));
@@ -87,7 +143,10 @@ async function setup() {
     () => gh.close(),
     engine.cleanup,
   );
-  return { anthropic, gh, repo: gitRepo, clock, engine };
+  if (provider !== 'anthropic') {
+    engine.deps.provider = cloudProvider(testConfig(service.inputs, {}), { log: quiet, sleep: clock.sleep });
+  }
+  return { service, gh, repo: gitRepo, clock, engine };
 }
 
 /** Bodies of an issue and its comments. */
@@ -96,13 +155,13 @@ function issueTexts(gh: Awaited<ReturnType<typeof startGitHubEmulator>>, number:
   return { body: issue.body ?? '', comments: gh.store.comments.filter((c) => c.issue_number === number).map((c) => c.body) };
 }
 
-describe('five nights on one repository', () => {
+describe.each(['anthropic', 'bedrock'] as const)('five nights on one repository (provider %s)', (provider) => {
   it('reviews every change once, reports every finding once, remembers dismissals and notes what got fixed', async () => {
-    const { anthropic, gh, repo: git, clock, engine } = await setup();
+    const { service, gh, repo: git, clock, engine } = await setup(provider);
     const at = (hoursBeforeNight: number) => new Date(clock.now().getTime() - hoursBeforeNight * 3_600_000);
     const nextNight = () => clock.sleep(DAY);
-    const config = testConfig({ mode: 'submit', task: 'code-review' }); // since: last, the default
-    const collectConfig = testConfig({ mode: 'collect', task: 'code-review' });
+    const config = testConfig({ mode: 'submit', task: 'code-review', ...service.inputs }); // since: last, the default
+    const collectConfig = testConfig({ mode: 'collect', task: 'code-review', ...service.inputs });
     const writes = () => gh.requests.filter((r) => r.method !== 'GET');
     const heads: string[] = [];
 
@@ -164,9 +223,9 @@ describe('five nights on one repository', () => {
       { 'a/a.ts': `// header\n\n${alpha}\n${delta}\n`, 'b/b.ts': `${gamma}\nexport const b2 = 2;\n${zeta}\n` },
       { date: at(6) },
     );
-    anthropic.faults.http('batches.create', { status: 500, type: 'api_error', message: 'Internal server error', times: 20 });
+    service.failSubmits();
     await expect(submit(config, engine.deps)).rejects.toThrow();
-    anthropic.faults.clear();
+    service.allowSubmits();
     expect((await collect(collectConfig, engine.deps)).status).toBe('nothing-to-do');
     expect(gh.store.issues).toHaveLength(2);
 
@@ -252,7 +311,7 @@ describe('five nights on one repository', () => {
       Object.values(s.requests).flatMap((r) => Object.entries(r.contentHashes).map(([p, h]) => `${p}@${h}`)),
     );
     expect(new Set(sent).size).toBe(sent.length);
-    const customIds = anthropic.batches().flatMap((b) => b.requests.map((r) => r.custom_id));
+    const customIds = service.sentCustomIds();
     expect(new Set(customIds).size).toBe(customIds.length);
     // What each successful night sent is exactly what changed since the previous successful night.
     const expected: string[] = [];
@@ -287,7 +346,7 @@ describe('five nights on one repository', () => {
 
 describe('several submissions collected together', () => {
   it('publish one issue about the newest commit: newer reviews supersede older ones, moved code is followed', async () => {
-    const { gh, repo: git, clock, engine } = await setup();
+    const { gh, repo: git, clock, engine } = await setup('anthropic');
     const one = 'export const x = eval(s); // BUG(one)';
     const two = 'export const y = exec(s); // BUG(two)';
     const three = 'export const z = md5(s); // BUG(three)';

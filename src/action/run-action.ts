@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { INPUTS, parseConfig, type Config } from '../config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { BatchClient } from '../batch/client.js';
+import { cloudProvider } from '../providers/cloud.js';
 import { ArtifactStateStore } from '../state/artifact-store.js';
 import { ArtifactLedgerStore } from '../state/ledger-artifact.js';
 import { StateSigner } from '../state/signing.js';
@@ -121,6 +122,13 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     outputDir: join(temp, 'overnight'),
     ...(runId > 0 ? { runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` } : {}),
   };
+  // A cloud provider's run has no API key to sign its states with: it must bring a key, checked now,
+  // before a paid job is made whose state could then not be saved.
+  if (config.provider !== 'anthropic' && !config.apiKey && !config.stateSigningKey && !config.dryRun) {
+    throw new ConfigError(
+      `state-signing-key: provider ${config.provider} needs a secret to sign state artifacts with; pass state-signing-key: \${{ secrets.OVERNIGHT_STATE_KEY }}`,
+    );
+  }
   const stores = {
     octokit,
     token,
@@ -132,7 +140,7 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     retentionDays: config.retentionDays,
     log: actionLog,
     // States are signed with a key derived from the API key, which a fork's pull_request run never has.
-    signer: StateSigner.fromApiKey(config.apiKey),
+    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
     tempDir: temp,
   };
   const store = new ArtifactStateStore(stores);
@@ -144,6 +152,7 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
         throw new ConfigError('anthropic-api-key: missing; pass anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}');
       return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || undefined, log: actionLog });
     },
+    provider: cloudProvider(config, { log: actionLog }),
     store,
     // The month's spending (monthly-budget-usd), signed like the states, carried as artifacts.
     ledger: new ArtifactLedgerStore(stores),
@@ -162,7 +171,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   try {
     const inputs = readInputs();
     // Before the inputs are parsed: an input error may echo a key given in the wrong input.
-    for (const secret of [inputs['anthropic-api-key'], inputs['github-token'], env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN]) {
+    for (const secret of [
+      inputs['anthropic-api-key'],
+      inputs['github-token'],
+      inputs['state-signing-key'],
+      env.ANTHROPIC_API_KEY,
+      env.GITHUB_TOKEN,
+      env.OVERNIGHT_STATE_KEY,
+    ]) {
       addSecret(secret);
     }
     // notify-url is a credential (a webhook's path): masked whole and by its path, even when malformed.

@@ -397,18 +397,9 @@ export class BatchClient {
     return this.sdk.get(batch.results_url, { headers: { Accept: 'application/binary' }, stream: true }).asResponse();
   }
 
-  /**
-   * Asks the API to cancel a batch (deadline fallback). A batch that ended meanwhile cannot be
-   * canceled: the API answers 400, which comes back here as 'ended' rather than as a failure.
-   */
-  async cancelBatch(id: string): Promise<'canceling' | 'ended'> {
-    try {
-      const batch = await withRetries(`canceling batch ${id}`, () => this.sdk.messages.batches.cancel(id), this.policy);
-      return batch.processing_status === 'ended' ? 'ended' : 'canceling';
-    } catch (error) {
-      if (error instanceof FatalApiError && error.status === 400) return 'ended';
-      throw error;
-    }
+  /** Asks the API to cancel a batch (a provider's cancel); retried like every call. */
+  cancel(id: string): Promise<MessageBatch> {
+    return withRetries(`canceling batch ${id}`, () => this.sdk.messages.batches.cancel(id), this.policy);
   }
 
   message(params: MessageCreateParamsNonStreaming): Promise<Message> {

@@ -6,7 +6,10 @@
 // function over its own client.
 import type { MessageBatchIndividualResponse, MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import type { BatchClient } from './client.js';
+import type { BatchProvider } from '../providers/types.js';
+
+/** What answers one request now: any provider (Anthropic's Messages API, Bedrock's InvokeModel). */
+export type Answerer = Pick<BatchProvider, 'answerOne'>;
 import { FatalApiError } from './retry.js';
 
 /** One request as a batch holds it. */
@@ -48,11 +51,11 @@ function erroredResult(error: unknown): MessageBatchResult {
  * stops everything (stopsEverything) is thrown.
  */
 export async function answerInteractively(
-  client: BatchClient,
+  client: Answerer,
   request: InteractiveRequest,
 ): Promise<MessageBatchIndividualResponse> {
   try {
-    const message = await client.message(request.params);
+    const message = await client.answerOne(request.params);
     return { custom_id: request.custom_id, result: { type: 'succeeded', message } };
   } catch (error) {
     if (stopsEverything(error)) throw error;
@@ -66,7 +69,7 @@ export async function answerInteractively(
  * once the calls in flight have settled; what was already yielded stays yielded.
  */
 export async function* answerAllInteractively(
-  client: BatchClient,
+  client: Answerer,
   requests: readonly InteractiveRequest[],
   concurrency = 4,
 ): AsyncGenerator<MessageBatchIndividualResponse> {

@@ -17,6 +17,7 @@ import { githubOrigin, packageVersion } from './environment.js';
 export { processLines } from './terminal.js';
 export { keepOutOfGit } from './local-files.js';
 import { keepOutOfGit, printWhereReportsWent, saveOutputs } from './local-files.js';
+import { cloudProvider } from '../providers/cloud.js';
 
 export interface CliIO {
   cwd: string;
@@ -93,8 +94,19 @@ const PUBLISHING = [
  * The options each command reads, in the order its help lists them. The artifact store's inputs
  * (state-name, retention-days) are the action's: the CLI keeps its states in files.
  */
+/** Which batch service, and how to reach a cloud one (src/providers/config.ts). */
+const PROVIDER_OPTIONS = [
+  'provider',
+  'aws-region',
+  'bedrock-bucket',
+  'bedrock-prefix',
+  'bedrock-role-arn',
+  'bedrock-min-records',
+  'state-signing-key',
+] as const;
+
 export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
-  submit: [...PLANNING, 'dry-run', 'state', 'output-dir', 'repo', 'verbose', 'help'],
+  submit: [...PLANNING, ...PROVIDER_OPTIONS, 'dry-run', 'state', 'output-dir', 'repo', 'verbose', 'help'],
   collect: [
     'task',
     'batch-id',
@@ -107,13 +119,25 @@ export const COMMAND_OPTIONS: Record<Command, readonly string[]> = {
     ...PUBLISHING,
     'price-overrides',
     'anthropic-base-url',
+    ...PROVIDER_OPTIONS,
     'state',
     'output-dir',
     'repo',
     'verbose',
     'help',
   ],
-  run: [...PLANNING, 'mode', 'sync-threshold', ...PUBLISHING, 'dry-run', 'output-dir', 'repo', 'verbose', 'help'],
+  run: [
+    ...PLANNING,
+    ...PROVIDER_OPTIONS,
+    'mode',
+    'sync-threshold',
+    ...PUBLISHING,
+    'dry-run',
+    'output-dir',
+    'repo',
+    'verbose',
+    'help',
+  ],
   status: ['task', 'anthropic-base-url', 'state', 'repo', 'verbose', 'help'],
   estimate: [...PLANNING, 'output-dir', 'repo', 'verbose', 'help'],
   demo: ['verbose', 'help'],
@@ -288,7 +312,7 @@ export async function cliDeps(
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
     resultsDir: outputDir,
-    signer: StateSigner.fromApiKey(config.apiKey),
+    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
     log,
   });
   let github: GitHubContext | null = null;
@@ -341,6 +365,7 @@ export async function cliDeps(
         ...(clock ? { retry: { sleep: clock.sleep } } : {}),
       });
     },
+    provider: cloudProvider(config, { log, ...(clock ? { sleep: clock.sleep } : {}) }),
     store,
     // Next to the states: .overnight/ledger.json (the month's spending, for monthly-budget-usd).
     ledger: new FileLedgerStore(join(home, 'ledger.json'), StateSigner.fromApiKey(config.apiKey), log),
@@ -357,7 +382,12 @@ export async function cliDeps(
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  let secrets: string[] = [io.env.ANTHROPIC_API_KEY ?? '', io.env.GITHUB_TOKEN ?? '', io.env.OVERNIGHT_NOTIFY_URL ?? ''];
+  let secrets: string[] = [
+    io.env.ANTHROPIC_API_KEY ?? '',
+    io.env.GITHUB_TOKEN ?? '',
+    io.env.OVERNIGHT_NOTIFY_URL ?? '',
+    io.env.OVERNIGHT_STATE_KEY ?? '',
+  ];
   let log = makeLogger(io, false, secrets);
   try {
     const parsed = await parseCommandLine(argv, io);
@@ -366,7 +396,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     const { command, config, local } = parsed;
-    secrets = [...secrets, config.apiKey, config.githubToken, ...notifySecrets(config.notifyUrl)];
+    secrets = [...secrets, config.apiKey, config.githubToken, config.stateSigningKey, ...notifySecrets(config.notifyUrl)];
     log = makeLogger(io, local.verbose, secrets);
     // The engine (SDK, Octokit, secret scanner, emulator) loads only for a command that needs it:
     // --help and bad usage answer from this module alone (the cold-start figure in bench/).

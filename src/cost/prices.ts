@@ -5,7 +5,13 @@ import type { ModelPrice } from './types.js';
 /** When the table below was last checked against Anthropic's pricing page (../shared/API-NOTES.md). */
 export const PRICES_CHECKED = '2026-11';
 
-/** The Message Batches API bills every line (input, cache writes and reads, output) at half price. */
+/**
+ * The Message Batches API bills every line (input, cache writes and reads, output) at half price, and
+ * so do Bedrock batch inference and Vertex batch prediction against their on-demand Claude prices,
+ * which are Anthropic's list prices on global endpoints (../shared/BACKENDS-NOTES.md, checked
+ * 2026-12-06: documented by AWS for Bedrock; for Vertex only by third parties, unverified). Regional
+ * cloud endpoints may cost more: price-overrides sets the rates an account pays.
+ */
 export const BATCH_DISCOUNT = 0.5;
 
 /** Cache prices as multiples of the input price; Anthropic applies the same multipliers to every model. */
@@ -46,12 +52,19 @@ export const COMPARISON_MODELS: readonly string[] = ['claude-opus-4-8', 'claude-
 
 /**
  * The table id a model id belongs to: dated snapshots (`claude-sonnet-4-6-20260101`, Vertex-style
- * `claude-sonnet-4-6@20260101`) and `-latest` aliases share their family's price.
+ * `claude-sonnet-4-6@20260101`) and `-latest` aliases share their family's price, and so do Bedrock's
+ * ids: base ids (`anthropic.claude-haiku-4-5-20251001-v1:0`), system inference profiles (`us.…`,
+ * `global.…`) and their ARNs (`…:inference-profile/us.anthropic.…`). An application inference
+ * profile's ARN names no model: its price comes from price-overrides.
  */
 export function priceFamily(model: string): string {
   return model
     .trim()
     .toLowerCase()
+    .replace(/^arn:aws[^/]*\//, '')
+    .replace(/^(?:us|eu|apac|global|jp|au|ca|us-gov)\.(?=anthropic\.)/, '')
+    .replace(/^anthropic\./, '')
+    .replace(/-v\d+(?::\d+)?$/, '')
     .replace(/(?:-|@)(?:\d{8}|latest)$/, '');
 }
 

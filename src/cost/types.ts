@@ -1,4 +1,5 @@
 // Cost vocabulary shared by the estimate (before) and the usage accounting (after).
+import type { ProviderName } from '../providers/types.js';
 
 /** USD per million tokens, standard (interactive) prices; the batch discount is applied separately. */
 export interface ModelPrice {
@@ -13,6 +14,8 @@ export interface ModelPrice {
 
 export interface CostEstimate {
   model: string;
+  /** The batch service priced (absent in older states: anthropic). */
+  provider?: ProviderName;
   /** 'count_tokens' when measured through the API, 'heuristic' otherwise. */
   tokenSource: 'count_tokens' | 'heuristic';
   files: number;

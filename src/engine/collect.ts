@@ -22,6 +22,7 @@ import { groupStreamed, publishGroup, untouched, type CollectedRound, type State
 import { setRoundOutputs } from './publish.js';
 import { holdForVerification, resumeVerification, streamVerification, verificationUnsent } from './verify-round.js';
 import { planDeadlines } from './deadline.js';
+import { batchService, checkStateProvider } from '../providers/index.js';
 
 export type { CollectedRound, StateCollectResult } from './rounds.js';
 
@@ -37,7 +38,11 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
   if (targets.length === 0) return nothingCollected('nothing-to-do', config, deps);
   // Before refreshBatches changes them in memory: what the store held when listed.
   const listedHeads = new Set(targets.map((t) => headKey(t.state)));
-  const client = deps.anthropic();
+  const client = await batchService(deps);
+  for (const stored of targets) checkStateProvider(stored.id, stored.state, client.name);
+  // The verification round adopts a batch a crashed collect made by listing the API's batches
+  // (verify-round.ts): Anthropic's API only for now; on a cloud provider a night is published unverified.
+  const anthropic = client.name === 'anthropic' ? deps.anthropic() : null;
   for (const stored of targets) await refreshBatches(stored.state, client, config, deps);
   // Past deliver-by, what is still processing is answered interactively as a round of its own kind.
   await planDeadlines(targets, config, deps);
@@ -61,11 +66,12 @@ export async function collect(config: Config, deps: EngineDeps): Promise<Collect
     for (const stored of working) {
       // A verified night: its checks are published when they are in; the first answers wait for them
       // (verify-round.ts), and a verification sent now makes the next collect the one that publishes.
-      if (stored.state.verification) await resumeVerification(stored, deps, client);
-      const item = stored.state.verification
-        ? await streamVerification(stored, config, deps, client)
-        : await streamState(stored, config, deps, client);
-      if (item && !(await holdForVerification(item, config, deps, client))) streamed.push(item);
+      if (stored.state.verification && anthropic) await resumeVerification(stored, deps, anthropic);
+      const item =
+        stored.state.verification && anthropic
+          ? await streamVerification(stored, config, deps, anthropic)
+          : await streamState(stored, config, deps, client);
+      if (item && !(await holdForVerification(item, config, deps, anthropic))) streamed.push(item);
       else byId.set(stored.id, untouched(stored.id, 'pending'));
     }
     for (const group of groupStreamed(streamed)) {

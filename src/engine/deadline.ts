@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
 import type { Config } from '../config.js';
-import type { BatchClient } from '../batch/client.js';
+import type { BatchProvider } from '../providers/types.js';
+import { FatalApiError } from '../batch/retry.js';
 import { answerAllInteractively } from '../batch/interactive.js';
 import type { BatchRecord, RunState } from '../state/state.js';
 import type { StoredState } from '../state/store.js';
@@ -94,7 +95,7 @@ export interface DeadlineInput {
   batch: BatchRecord;
   task: TaskDefinition;
   files: FileSource;
-  client: BatchClient;
+  client: BatchProvider;
   config: Config;
   deps: EngineDeps;
   /** Filled in as the answers come: the round's report says what the fallback did and cost. */
@@ -140,7 +141,7 @@ export async function* deadlineResults(input: DeadlineInput): AsyncGenerator<Mes
   }
   for (const id of batch.interactive?.cancel ?? []) {
     const replaced = state.batches.find((b) => b.id === id);
-    const outcome = await client.cancelBatch(id);
+    const outcome = await cancelJob(client, id);
     if (replaced) {
       // Nothing in it is wanted any more: never streamed, so nothing it still delivers is published.
       replaced.status = outcome;
@@ -179,4 +180,18 @@ export function mergeFallbacks(parts: readonly (DeadlineFallback | undefined)[])
       leftToBatch: present.reduce((n, p) => n + p.leftToBatch, 0),
     },
   };
+}
+
+/**
+ * Asks the service to cancel a job the fallback replaced. One that ended meanwhile cannot be canceled
+ * (Anthropic answers 400): that is 'ended', not a failure.
+ */
+async function cancelJob(client: BatchProvider, id: string): Promise<'canceling' | 'ended'> {
+  try {
+    const job = await client.cancel(id);
+    return job.status === 'ended' ? 'ended' : 'canceling';
+  } catch (error) {
+    if (error instanceof FatalApiError && error.status === 400) return 'ended';
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@
 // these; the engine never reads process.env or @actions/core itself.
 import type { BatchClient, BatchLimits } from '../batch/client.js';
 import type { GitHubContext } from '../github/context.js';
+import type { BatchProvider } from '../providers/types.js';
 import type { StateStore } from '../state/store.js';
 import type { LedgerStore } from '../state/ledger.js';
 import type { Logger, PullRequestInfo } from '../types.js';
@@ -30,6 +31,11 @@ export interface EngineDeps {
   now: () => Date;
   /** Builds the Anthropic client; throws a ConfigError when no key is configured. */
   anthropic: () => BatchClient;
+  /**
+   * The batch service when it is not Anthropic's API (provider: bedrock); absent = Anthropic through
+   * `anthropic`. Built from the config by the action and the CLI (src/providers/index.ts).
+   */
+  provider?: () => Promise<BatchProvider>;
   store: StateStore;
   /** Where each month's spending is kept (monthly-budget-usd); none: months are not tracked. */
   ledger?: LedgerStore;

@@ -1,8 +1,7 @@
 // One batch's status for collect, looked at once or polled up to wait-minutes; while it waits, a
 // line per poll says where the batch stands, how long collect has waited and when it looks again.
-import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages/batches';
 import type { Config } from '../config.js';
-import type { BatchClient } from '../batch/client.js';
+import type { BatchProvider, JobStatus } from '../providers/types.js';
 import type { EngineDeps } from './deps.js';
 
 /** 95 s → "1m35s"; 40 s → "40s". */
@@ -13,13 +12,13 @@ export function shortDuration(ms: number): string {
 }
 
 /** "batch msgbatch_…: 3 succeeded, 0 errored, 12 processing; waited 1m30s, next check in 45s". */
-export function pollLine(batch: MessageBatch, waitedMs: number, nextCheckMs: number): string {
-  const c = batch.request_counts;
+export function pollLine(batch: JobStatus, waitedMs: number, nextCheckMs: number): string {
+  const c = batch.counts;
   return `batch ${batch.id}: ${c.succeeded} succeeded, ${c.errored} errored, ${c.processing} processing; waited ${shortDuration(waitedMs)}, next check in ${shortDuration(nextCheckMs)}`;
 }
 
 /** The batch as it stands: retrieved once, or polled until it ends or wait-minutes run out. */
-export async function checkBatch(client: BatchClient, id: string, config: Config, deps: EngineDeps): Promise<MessageBatch> {
+export async function checkBatch(client: BatchProvider, id: string, config: Config, deps: EngineDeps): Promise<JobStatus> {
   if (config.waitMinutes <= 0) return client.retrieve(id);
   return client.waitForEnd(id, {
     waitMs: config.waitMinutes * 60_000,

@@ -22,6 +22,7 @@ import { messageText } from './outcome.js';
 import { checkBatch } from './poll.js';
 import { plural } from '../reports/format.js';
 import { prepareWork } from './submit.js';
+import { batchService } from '../providers/index.js';
 
 /** The `event` of a rebuilt state: collect never resubmits from it. */
 export const REBUILT_EVENT = 'rebuilt-from-batch';
@@ -80,13 +81,13 @@ export async function rebuildStateFromBatch(
   config: Config,
   deps: EngineDeps,
 ): Promise<{ state: RunState } | { pending: string }> {
-  const client = deps.anthropic();
+  const client = await batchService(deps);
   if (config.waitMinutes > 0) {
     // --wait holds for a batch with no saved state too: poll it before asking for its results.
     const batch = await checkBatch(client, batchId, config, deps).catch((error: unknown) => {
       throw error instanceof FatalApiError && error.status === 404 ? noResults(batchId, deps) : error;
     });
-    if (batch.processing_status !== 'ended') return { pending: batch.processing_status };
+    if (batch.status !== 'ended') return { pending: batch.status };
   }
   const answered: Answered[] = [];
   try {
@@ -107,7 +108,7 @@ export async function rebuildStateFromBatch(
     if (error instanceof FatalApiError && error.status === 404) throw noResults(batchId, deps);
     // Results refused (the SDK refuses a batch without results_url): most likely it has not ended. Ask.
     const batch = await client.retrieve(batchId);
-    if (batch.processing_status !== 'ended') return { pending: batch.processing_status };
+    if (batch.status !== 'ended') return { pending: batch.status };
     throw error;
   }
 

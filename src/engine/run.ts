@@ -14,6 +14,7 @@ import { roundKeyOf } from './stream.js';
 import { plural } from '../reports/format.js';
 import { autoByDeadline } from './deliver-by.js';
 import { spendingOf } from './spending.js';
+import { batchService } from '../providers/index.js';
 
 /** Requests in flight at once: enough to hide latency, few enough to stay under rate limits. */
 export const RUN_CONCURRENCY = 4;
@@ -50,7 +51,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
   deps.setOutput('estimated-cost-usd', work.estimate.interactiveUsd.toFixed(4));
   const unsent = await reportUnsent(work, config, deps);
   if (unsent) return { status: unsent, mode: 'run', submitted: null, collected: null };
-  const client = deps.anthropic();
+  const client = await batchService(deps);
   const state = newState(work, deps);
   const stateId = `${work.task.name}-run-${state.createdAt.replace(/[-:.]/g, '')}`;
   const roundKey = roundKeyOf([stateId]);
@@ -71,7 +72,7 @@ export async function run(config: Config, deps: EngineDeps): Promise<RunResult> 
       const request = work.requests[next++]!;
       let outcome: RequestOutcome;
       try {
-        const message = await client.message(request.params);
+        const message = await client.answerOne(request.params);
         const files = request.record.paths.map((p) => unitFiles.get(p)!).filter(Boolean);
         outcome = await outcomeOfMessage(request.customId, message, work.task, request.record, files, null);
       } catch (error) {

@@ -1,6 +1,6 @@
 // `status`: every saved submission and where its batches stand (checked live when a key is set).
 import type { Config } from '../config.js';
-import { batchProgress } from '../batch/client.js';
+import { batchService, jobProgress } from '../providers/index.js';
 import { plural } from '../reports/format.js';
 import type { EngineDeps } from './deps.js';
 
@@ -11,7 +11,8 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
     deps.log.info(`no submissions in ${deps.store.describe()}`);
     return;
   }
-  const client = config.apiKey ? deps.anthropic() : null;
+  // Anthropic's API needs a key to look; a cloud provider finds its credentials in the environment.
+  const client = config.apiKey || deps.provider ? await batchService(deps) : null;
   for (const { id, state } of states) {
     // A deadline fallback answers requests its batch already counts.
     const requests = state.batches.filter((b) => b.attempt === 0 && !b.interactive).reduce((n, b) => n + b.requestCount, 0);
@@ -25,7 +26,7 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
       else if (batch.interactive) line += 'answered through the interactive API at the deadline, not yet published';
       else if (client) {
         const live = await client.retrieve(batch.id);
-        line += `${batchProgress(live)}${live.processing_status === 'ended' ? ', ready to collect' : ''}`;
+        line += `${jobProgress(live)}${live.status === 'ended' ? ', ready to collect' : ''}`;
       } else line += `${batch.status} when last seen (set ANTHROPIC_API_KEY to check now)`;
       deps.log.info(line);
     }

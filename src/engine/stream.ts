@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { getTask } from '../tasks/index.js';
 import type { TaskDefinition } from '../tasks/task.js';
 import { FatalApiError } from '../batch/retry.js';
-import { batchProgress, type BatchClient } from '../batch/client.js';
+import { jobProgress, type BatchProvider } from '../providers/types.js';
 import type { StoredState } from '../state/store.js';
 import type { BatchRecord, RunState } from '../state/state.js';
 import type { CollectedResults } from '../reports/reporter.js';
@@ -33,13 +33,13 @@ export function roundKeyOf(batchIds: string[]): string {
     .slice(0, 12);
 }
 
-export async function refreshBatches(state: RunState, client: BatchClient, config: Config, deps: EngineDeps): Promise<void> {
+export async function refreshBatches(state: RunState, client: BatchProvider, config: Config, deps: EngineDeps): Promise<void> {
   for (const batch of state.batches) {
     if (batch.resultsSaved || batch.status === 'ended') continue;
     const current = await checkBatch(client, batch.id, config, deps);
-    batch.status = current.processing_status;
-    batch.endedAt = current.ended_at ?? null;
-    deps.log.info(`batch ${batch.id}: ${batchProgress(current)}`);
+    batch.status = current.status;
+    batch.endedAt = current.endedAt;
+    deps.log.info(`batch ${batch.id}: ${jobProgress(current)}`);
   }
 }
 
@@ -70,7 +70,7 @@ export async function streamState(
   stored: StoredState,
   config: Config,
   deps: EngineDeps,
-  client: BatchClient,
+  client: BatchProvider,
 ): Promise<StreamedState | null> {
   const { state, id: stateId } = stored;
   const task = getTask(state.task);

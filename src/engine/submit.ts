@@ -15,6 +15,7 @@ import { estimatePlan } from '../cost/estimate.js';
 import type { NightBudget } from '../cost/budget.js';
 import { FatalApiError } from '../batch/retry.js';
 import { splitIntoBatches } from '../batch/client.js';
+import { batchService } from '../providers/index.js';
 import { renderPlanLines, renderPlanMarkdown, type PlanReportInput } from '../reports/plan.js';
 import type { SkippedEntry } from '../reports/skipped.js';
 import { STATE_VERSION, type BatchRecord, type RunState } from '../state/state.js';
@@ -29,6 +30,7 @@ import { openCheckRun } from '../reports/check-run.js';
 import { deadlineAfter, deadlineWarning } from './deliver-by.js';
 import { spendingOf } from './spending.js';
 import { fitPlanToBudget } from './night-budget.js';
+import { formatUsd } from '../cost/usage.js';
 
 export interface PreparedWork {
   task: TaskDefinition;
@@ -145,7 +147,8 @@ export function checkSubmitConfig(
       `model: no price known for '${model}'; add it with price-overrides (e.g. ${model}=3/15 for $3 input, $15 output per million tokens) or pick a model from the table`,
     );
   }
-  if (needsKey && !config.apiKey) {
+  // A cloud provider authenticates with its own credentials (found when the first call is made).
+  if (needsKey && config.provider === 'anthropic' && !config.apiKey) {
     throw new ConfigError('anthropic-api-key: missing; set the ANTHROPIC_API_KEY secret (or use dry-run to plan without a key)');
   }
   return { task, model, price };
@@ -213,7 +216,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   });
   // With a key, a sample of requests is counted by the API and the heuristic scaled to match.
   let tokenSource: CostEstimate['tokenSource'] = 'heuristic';
-  if (config.apiKey && plan.requests.length > 0) {
+  // Only Anthropic's API counts tokens, and only its key may see the code: never a cloud provider's run.
+  if (config.apiKey && config.provider === 'anthropic' && plan.requests.length > 0) {
     try {
       const client = deps.anthropic();
       const count = (params: Parameters<typeof client.countTokens>[0]): Promise<number> => client.countTokens(params);
@@ -232,8 +236,9 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
     }
   }
   const days = await windowDays(context.cwd, resolved.since, changeSet);
-  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = [], worstCase = false): CostEstimate =>
-    estimatePlan({
+  const estimateFor = (requests: PlannedRequest[], dropped: CostEstimate['dropped'] = [], worstCase = false): CostEstimate => ({
+    provider: config.provider,
+    ...estimatePlan({
       model,
       price,
       requests: requests.map((r) => ({
@@ -249,7 +254,8 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
       tokenSource,
       dropped,
       windowDays: days,
-    });
+    }),
+  });
   const strict = config.budgetStrict;
   const committedOf = (kept: PlannedRequest[]): number => estimateFor(kept, [], strict).batchUsd;
   const { kept: requests, dropped } = await fitPlanToBudget(plan.requests, committedOf, config, deps);
@@ -269,7 +275,14 @@ export async function prepareWork(config: Config, deps: EngineDeps, needsKey: bo
   };
   // The final requests carry their files' redactions to collect, which reports them as findings.
   recordRedactions(task.name, requests, changeSet.files);
-  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate: estimateFor(requests, dropped), budget };
+  const estimate = estimateFor(requests, dropped);
+  if (config.provider === 'bedrock' && requests.length > 0 && requests.length < config.bedrock.minRecords) {
+    // Said with the plan (dry runs too), not only once the money is spent.
+    deps.log.warning(
+      `bedrock: ${plural(requests.length, 'request')} is below the minimum of ${config.bedrock.minRecords} records per batch job: answered on demand at the full price (about ${formatUsd(estimate.interactiveUsd)}, not ${formatUsd(estimate.batchUsd)})`,
+    );
+  }
+  return { task, model, maxOutputTokens, price, changeSet, plan, requests, estimate, budget };
 }
 
 export function newState(work: PreparedWork, deps: EngineDeps): RunState {
@@ -319,16 +332,16 @@ export async function sendBatches(
   deps: EngineDeps,
   attempt: number,
 ): Promise<BatchRecord[]> {
-  const client = deps.anthropic();
+  const client = await batchService(deps);
   const created: BatchRecord[] = [];
-  for (const { requests: group, bodyBytes } of splitIntoBatches(requests, deps.batchLimits)) {
-    const batch = await client.createBatch(group, bodyBytes);
+  for (const { requests: group, bodyBytes } of splitIntoBatches(requests, deps.batchLimits ?? client.limits)) {
+    const batch = await client.createJob(group, bodyBytes);
     const record: BatchRecord = {
       id: batch.id,
       requestCount: group.length,
       attempt,
       submittedAt: deps.now().toISOString(),
-      status: batch.processing_status,
+      status: batch.status,
       endedAt: null,
       resultsSaved: false,
     };
@@ -336,6 +349,7 @@ export async function sendBatches(
       const existing = state.requests[r.customId];
       state.requests[r.customId] = { ...(existing ?? r.record), attempt, batchId: batch.id };
     }
+    state.provider = client.name;
     state.batches.push(record);
     created.push(record);
     deps.log.info(`batch ${batch.id}: ${plural(group.length, 'request')}`);

@@ -123,11 +123,15 @@ export async function holdForVerification(
   item: StreamedState,
   config: Config,
   deps: EngineDeps,
-  client: BatchClient,
+  client: BatchClient | null,
 ): Promise<boolean> {
   const { stored, results } = item;
   const { state } = stored;
   if (item.verifying || !verifies(state.task, config) || !results.findings.some(needsVerification)) {
+    return false;
+  }
+  if (!client) {
+    results.verification = skipped(`verification runs on Anthropic's API only; provider ${state.provider ?? 'anthropic'} publishes unverified`);
     return false;
   }
   if (isRebuilt(state)) {

@@ -72,10 +72,17 @@ function fateLine(input: PlanReportInput): string {
   return `${plural(changedCount(input), 'changed file')}: ${formatCount(sentPaths(input).size)} sent in ${plural(input.requests.length, 'request')}, ${formatCount(skipped)} skipped`;
 }
 
+/** What the plan calls each provider's batch service. */
+const BATCH_SERVICE = {
+  anthropic: 'the Batches API',
+  bedrock: 'Bedrock batch inference',
+  vertex: 'Vertex AI batch prediction',
+} as const;
+
 function costLine(estimate: CostEstimate): string {
   if (!estimate.priced) return `Cost: unknown (no price for ${estimate.model}; add it with price-overrides)`;
   const parts = [
-    `Cost: ${formatUsd(estimate.batchUsd)} with the Batches API (interactive, no caching: ${formatUsd(estimate.interactiveUsd)})`,
+    `Cost: ${formatUsd(estimate.batchUsd)} with ${BATCH_SERVICE[estimate.provider ?? 'anthropic']} (interactive, no caching: ${formatUsd(estimate.interactiveUsd)})`,
   ];
   const nightly = nightlyLabel(estimate);
   if (nightly && estimate.monthlyUsd !== null) {

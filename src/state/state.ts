@@ -4,6 +4,7 @@ import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messag
 import type { CostEstimate } from '../cost/types.js';
 import type { CollectedResults } from '../reports/reporter.js';
 import type { NightBudget } from '../cost/budget.js';
+import type { ProviderName } from '../providers/types.js';
 
 export const STATE_VERSION = 1;
 
@@ -66,6 +67,8 @@ export interface RunState {
   /** The run (action) or process (CLI) that submitted. */
   submittedBy: string;
   batches: BatchRecord[];
+  /** The batch service holding the batches (src/providers); absent in older states = anthropic. */
+  provider?: ProviderName;
   requests: Record<string, RequestRecord>;
   estimate: CostEstimate;
   /** Set once every batch ended, results were saved and reports were published. */
