@@ -4,12 +4,14 @@ const require = __overnightCreateRequire(import.meta.url);
 import {
   processLines,
   runCli
-} from "./chunks/chunk-BFIUYCFE.js";
-import "./chunks/chunk-NU3EXZOR.js";
-import "./chunks/chunk-LWHE24TO.js";
-import "./chunks/chunk-2Y3VZYX5.js";
+} from "./chunks/chunk-6QTNRSC5.js";
+import "./chunks/chunk-MYYRE7SS.js";
+import "./chunks/chunk-JBJALSRO.js";
+import "./chunks/chunk-32JV2S3D.js";
+import "./chunks/chunk-2S72PKWC.js";
 import "./chunks/chunk-7KZNXQQH.js";
-import "./chunks/chunk-ILN2HY2O.js";
+import "./chunks/chunk-2Y3VZYX5.js";
+import "./chunks/chunk-NINLAGOQ.js";
 
 // src/cli.ts
 process.exitCode = await runCli(process.argv.slice(2), {

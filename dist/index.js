@@ -1,29 +1,49 @@
 import { createRequire as __overnightCreateRequire } from 'node:module';
 const require = __overnightCreateRequire(import.meta.url);
 import {
+  run
+} from "./chunks/chunk-MD5IEAVQ.js";
+import {
+  GitRefClaimer,
+  readStateFile,
+  requestsOmitted,
+  writeStateFile
+} from "./chunks/chunk-BEPT2TER.js";
+import {
+  collect,
+  failedReportLines
+} from "./chunks/chunk-AQRZLMIG.js";
+import "./chunks/chunk-J3FHQFQ2.js";
+import {
+  severityGateLine
+} from "./chunks/chunk-TPT4VLO3.js";
+import {
   Octokit,
   createOctokit,
   paginateRest,
   requestLog,
   restEndpointMethods,
   retry
-} from "./chunks/chunk-4HUF5YCS.js";
-import {
-  collect,
-  failedReportLines
-} from "./chunks/chunk-T6KHMIHU.js";
-import {
-  run
-} from "./chunks/chunk-XPHM3YR4.js";
-import "./chunks/chunk-I4FSNR3W.js";
+} from "./chunks/chunk-DAURUXYK.js";
 import {
   submit
-} from "./chunks/chunk-DSI466S5.js";
+} from "./chunks/chunk-KZBPWR22.js";
+import "./chunks/chunk-SKWFQ6MJ.js";
+import "./chunks/chunk-ENKSBLQK.js";
 import {
-  severityGateLine
-} from "./chunks/chunk-43IC7OTG.js";
-import "./chunks/chunk-6QJ6LNFG.js";
-import "./chunks/chunk-TP5FJXB5.js";
+  emptyLedger,
+  openLedger,
+  sealLedger,
+  withEntry
+} from "./chunks/chunk-Q2L5NXNA.js";
+import {
+  COLLECTED_TAG_LENGTH,
+  StateSigner,
+  StateUntrustedError,
+  UnsignedStateError,
+  sameHex
+} from "./chunks/chunk-IGXXNS6X.js";
+import "./chunks/chunk-FTUUBVCK.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -40,26 +60,27 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-MKU5AH4P.js";
-import {
-  PULL_REQUEST_TEXT_CAP
-} from "./chunks/chunk-7SXIEQQS.js";
-import {
-  GitRefClaimer,
-  readStateFile,
-  requestsOmitted,
-  verifyStateFile,
-  writeStateFile
-} from "./chunks/chunk-ONG4IV4P.js";
+} from "./chunks/chunk-GARV4OI5.js";
 import {
   httpStatus
 } from "./chunks/chunk-VN6QSKR3.js";
 import {
+  PULL_REQUEST_TEXT_CAP
+} from "./chunks/chunk-FU5ULAXL.js";
+import {
   INPUTS,
   notifySecrets,
   parseConfig
-} from "./chunks/chunk-NU3EXZOR.js";
-import "./chunks/chunk-LWHE24TO.js";
+} from "./chunks/chunk-MYYRE7SS.js";
+import "./chunks/chunk-JBJALSRO.js";
+import {
+  cloudProvider
+} from "./chunks/chunk-32JV2S3D.js";
+import "./chunks/chunk-2S72PKWC.js";
+import {
+  ConfigError,
+  UsageError
+} from "./chunks/chunk-7KZNXQQH.js";
 import {
   MIN_MASKED_LENGTH,
   TASK_NAMES,
@@ -67,28 +88,17 @@ import {
   maskSecrets
 } from "./chunks/chunk-2Y3VZYX5.js";
 import {
-  ConfigError,
-  UsageError
-} from "./chunks/chunk-7KZNXQQH.js";
-import {
   BatchClient
-} from "./chunks/chunk-MTK6DMQ4.js";
+} from "./chunks/chunk-HFKILKHU.js";
 import "./chunks/chunk-G22B7D6J.js";
-import "./chunks/chunk-6Q5LGIN2.js";
-import "./chunks/chunk-ZD6CEFKN.js";
-import {
-  COLLECTED_TAG_LENGTH,
-  StateSigner,
-  StateUntrustedError,
-  UnsignedStateError,
-  sameHex
-} from "./chunks/chunk-IGXXNS6X.js";
+import "./chunks/chunk-PSXNXEIF.js";
+import "./chunks/chunk-F3LGO6JY.js";
 import {
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunks/chunk-ILN2HY2O.js";
+} from "./chunks/chunk-NINLAGOQ.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
@@ -8720,8 +8730,8 @@ var require_graceful_fs = __commonJS({
       fs7.createReadStream = createReadStream2;
       fs7.createWriteStream = createWriteStream2;
       var fs$readFile = fs7.readFile;
-      fs7.readFile = readFile;
-      function readFile(path4, options, cb) {
+      fs7.readFile = readFile2;
+      function readFile2(path4, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path4, options, cb);
@@ -8737,8 +8747,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs7.writeFile;
-      fs7.writeFile = writeFile;
-      function writeFile(path4, data, options, cb) {
+      fs7.writeFile = writeFile2;
+      function writeFile2(path4, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path4, data, options, cb);
@@ -9299,7 +9309,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join4(s) {
+      BufferList.prototype.join = function join5(s) {
         if (this.length === 0) return "";
         var p = this.head;
         var ret = "" + p.data;
@@ -40470,8 +40480,8 @@ var require_unzip = __commonJS({
 
 // src/action/run-action.ts
 import { readFileSync as readFileSync2 } from "node:fs";
-import { isAbsolute, join as join3, resolve as resolve2 } from "node:path";
-import { tmpdir as tmpdir2 } from "node:os";
+import { isAbsolute, join as join4, resolve as resolve2 } from "node:path";
+import { tmpdir as tmpdir3 } from "node:os";
 
 // node_modules/@actions/artifact/lib/internal/shared/config.js
 import os from "os";
@@ -80249,6 +80259,18 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 var RECOVERY = "if it is a submission of yours still waiting, collect its batch with batch-id";
+var NAME_REST = new RegExp(`^(\\d+)(?:-(r(\\d+)a\\d+n\\d+)(c([0-9a-f]{${COLLECTED_TAG_LENGTH}})?)?)?$`);
+function untrustedRun(artifact, namedRun) {
+  const run3 = artifact.workflow_run;
+  if (!run3 || typeof run3.id !== "number" || typeof run3.repository_id !== "number") {
+    return "GitHub names no workflow run of this repository for it";
+  }
+  if (run3.head_repository_id !== run3.repository_id) {
+    return `run ${run3.id} that uploaded it ran another repository's code (a fork's pull request)`;
+  }
+  if (namedRun !== run3.id) return `its name says run ${namedRun} but run ${run3.id} uploaded it`;
+  return null;
+}
 var ArtifactStateStore = class {
   constructor(options) {
     this.options = options;
@@ -80268,10 +80290,9 @@ var ArtifactStateStore = class {
     const prefix2 = `${this.options.stateName}-`;
     if (!name.startsWith(prefix2)) return null;
     const rest = name.slice(prefix2.length);
-    const tagPattern = `[0-9a-f]{${COLLECTED_TAG_LENGTH}}`;
     for (const task of TASK_NAMES) {
       if (!rest.startsWith(`${task}-`)) continue;
-      const match = new RegExp(`^(\\d+)(?:-(r(\\d+)a\\d+n\\d+)(c(${tagPattern})?)?)?$`).exec(rest.slice(task.length + 1));
+      const match = NAME_REST.exec(rest.slice(task.length + 1));
       if (!match) continue;
       const tag = match[5] ?? null;
       return {
@@ -80284,18 +80305,6 @@ var ArtifactStateStore = class {
         tag
       };
     }
-    return null;
-  }
-  /** Why GitHub's own record of an artifact's run rules it out, or null when a run of this repository uploaded it. */
-  untrustedRun(artifact, parsed) {
-    const run3 = artifact.workflow_run;
-    if (!run3 || typeof run3.id !== "number" || typeof run3.repository_id !== "number") {
-      return "GitHub names no workflow run of this repository for it";
-    }
-    if (run3.head_repository_id !== run3.repository_id) {
-      return `run ${run3.id} that uploaded it ran another repository's code (a fork's pull request)`;
-    }
-    if (parsed.run !== run3.id) return `its name says run ${parsed.run} but run ${run3.id} uploaded it`;
     return null;
   }
   /** Whether a `…c<tag>` name was made by a holder of the key: then it is known collected without reading it. */
@@ -80353,12 +80362,14 @@ var ArtifactStateStore = class {
       if (!parsed || task && parsed.task !== task) continue;
       const key = `${parsed.task}-${parsed.origin}`;
       if (options.ids && !options.ids.has(key)) continue;
-      const why = this.untrustedRun(artifact, parsed);
+      const why = this.options.signer ? untrustedRun(artifact, parsed.run) : null;
       if (why) {
         this.ignore([artifact], why);
         continue;
       }
-      byOrigin.set(key, [...byOrigin.get(key) ?? [], { artifact, parsed }]);
+      const revisions = byOrigin.get(key);
+      if (revisions) revisions.push({ artifact, parsed });
+      else byOrigin.set(key, [{ artifact, parsed }]);
     }
     if (!this.options.signer) {
       if (byOrigin.size > 0) {
@@ -80372,6 +80383,7 @@ var ArtifactStateStore = class {
     for (const [key, candidates] of byOrigin) {
       candidates.sort((a, b) => b.artifact.id - a.artifact.id);
       const unsigned = [];
+      let collectedUnsigned = null;
       for (const { artifact, parsed } of candidates) {
         const collected = this.provenCollected(parsed);
         if (collected && (options.skipCollected || artifact.expired)) break;
@@ -80380,6 +80392,11 @@ var ArtifactStateStore = class {
             `state artifact ${artifact.name} has expired (retention-days); collect its batch with batch-id if it is not collected yet`
           );
           break;
+        }
+        if (parsed.collected && parsed.tag === null) {
+          unsigned.push(artifact);
+          collectedUnsigned ??= artifact;
+          continue;
         }
         try {
           states.push({ id: key, state: await this.download(artifact, options) });
@@ -80390,7 +80407,11 @@ var ArtifactStateStore = class {
           else this.ignore([artifact], `it ${error2.message}; ${RECOVERY}`);
         }
       }
-      this.ignore(unsigned, `${unsigned.length > 1 ? "none is signed" : "it is not signed"}; ${RECOVERY}`);
+      const none = unsigned.length > 1 ? "none is signed" : "it is not signed";
+      this.ignore(
+        unsigned,
+        collectedUnsigned ? `${none}; ${collectedUnsigned.name} says the submission was collected before states were signed: nothing to do if so, else collect its batch with batch-id` : `${none}; ${RECOVERY}`
+      );
     }
     return states.sort((a, b) => a.state.createdAt.localeCompare(b.state.createdAt));
   }
@@ -80404,8 +80425,10 @@ var ArtifactStateStore = class {
       });
       const path4 = join2(dir, "state.json");
       if (!existsSync4(path4)) throw new StateUntrustedError("holds no state.json");
-      await verifyStateFile(path4, { signer: this.options.signer, label: artifact.name });
-      return await readStateFile(path4, `artifact ${artifact.name}`, options);
+      return await readStateFile(path4, `artifact ${artifact.name}`, options, {
+        signer: this.options.signer,
+        label: artifact.name
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -80420,6 +80443,89 @@ var ArtifactStateStore = class {
       { retentionDays: Math.max(this.options.retentionDays, 30) }
     );
     return name;
+  }
+};
+
+// src/state/ledger-artifact.ts
+import { readFile, mkdtemp as mkdtemp2, rm as rm2, writeFile } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join3 } from "node:path";
+var LEDGER_RETENTION_DAYS = 35;
+var ArtifactLedgerStore = class {
+  constructor(options) {
+    this.options = options;
+    this.client = options.client ?? new DefaultArtifactClient();
+  }
+  options;
+  client;
+  revisions = 0;
+  /** The ledger as this run last read or wrote it: a run adds to what it read, without listing again. */
+  latest = null;
+  get prefix() {
+    return `${this.options.stateName}-ledger-`;
+  }
+  describe() {
+    return `ledger artifacts ${this.prefix}*`;
+  }
+  async read() {
+    if (this.latest) return this.latest;
+    const { octokit, owner, repo, signer, log: log2 } = this.options;
+    if (!signer) return emptyLedger();
+    const listed = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, {
+      owner,
+      repo,
+      per_page: 100
+    });
+    const candidates = listed.map((artifact) => ({
+      artifact,
+      run: artifact.name.startsWith(this.prefix) ? /^r(\d+)a\d+n\d+$/.exec(artifact.name.slice(this.prefix.length)) : null
+    })).filter((c) => c.run !== null && !c.artifact.expired).sort((a, b) => b.artifact.id - a.artifact.id);
+    for (const { artifact, run: run3 } of candidates) {
+      const why = untrustedRun(artifact, Number(run3[1])) ?? await this.open(artifact);
+      if (typeof why !== "string") {
+        this.latest = why;
+        return why;
+      }
+      log2.warning(`ledger artifact ${artifact.name} ignored: ${why}`);
+    }
+    this.latest = emptyLedger();
+    return this.latest;
+  }
+  /** The ledger an artifact holds, or why it cannot be believed. */
+  async open(artifact) {
+    const { owner, repo, token } = this.options;
+    const dir = await mkdtemp2(join3(this.options.tempDir ?? tmpdir2(), "overnight-ledger-"));
+    try {
+      await this.client.downloadArtifact(artifact.id, {
+        path: dir,
+        findBy: { token, workflowRunId: artifact.workflow_run.id, repositoryOwner: owner, repositoryName: repo }
+      });
+      const text = await readFile(join3(dir, "ledger.json"), "utf8").catch(() => null);
+      if (text === null) return "it holds no ledger.json";
+      const opened = openLedger(text, this.options.signer, artifact.name);
+      return typeof opened === "string" ? `it ${opened}` : opened;
+    } finally {
+      await rm2(dir, { recursive: true, force: true });
+    }
+  }
+  async add(entry) {
+    const ledger = withEntry(await this.read(), entry);
+    const { signer, runId, runAttempt, retentionDays } = this.options;
+    if (!signer) return ledger;
+    this.revisions += 1;
+    const name = `${this.prefix}r${runId}a${runAttempt}n${this.revisions}`;
+    const dir = await mkdtemp2(join3(this.options.tempDir ?? tmpdir2(), "overnight-ledger-"));
+    try {
+      const path4 = join3(dir, "ledger.json");
+      await writeFile(path4, sealLedger(ledger, signer, name));
+      await this.client.uploadArtifact(name, [path4], dir, {
+        retentionDays: Math.max(retentionDays, LEDGER_RETENTION_DAYS)
+      });
+    } finally {
+      await rm2(dir, { recursive: true, force: true });
+    }
+    this.latest = ledger;
+    return ledger;
   }
 };
 
@@ -80489,7 +80595,7 @@ function actionDeps(config, env) {
   const github = { octokit, owner, repo, serverUrl, readOnly };
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const runId = Number(env.GITHUB_RUN_ID ?? "0");
-  const temp = env.RUNNER_TEMP || tmpdir2();
+  const temp = env.RUNNER_TEMP || tmpdir3();
   const context5 = {
     event: eventName,
     repository,
@@ -80498,10 +80604,15 @@ function actionDeps(config, env) {
     pullRequest,
     ref: env.GITHUB_REF ?? null,
     runLabel: `run ${runId}`,
-    outputDir: join3(temp, "overnight"),
+    outputDir: join4(temp, "overnight"),
     ...runId > 0 ? { runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` } : {}
   };
-  const store = new ArtifactStateStore({
+  if (config.provider !== "anthropic" && !config.apiKey && !config.stateSigningKey && !config.dryRun) {
+    throw new ConfigError(
+      `state-signing-key: provider ${config.provider} needs a secret to sign state artifacts with; pass state-signing-key: \${{ secrets.OVERNIGHT_STATE_KEY }}`
+    );
+  }
+  const stores = {
     octokit,
     token,
     owner,
@@ -80512,9 +80623,10 @@ function actionDeps(config, env) {
     retentionDays: config.retentionDays,
     log: actionLog,
     // States are signed with a key derived from the API key, which a fork's pull_request run never has.
-    signer: StateSigner.fromApiKey(config.apiKey),
+    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
     tempDir: temp
-  });
+  };
+  const store = new ArtifactStateStore(stores);
   return {
     log: actionLog,
     now: () => /* @__PURE__ */ new Date(),
@@ -80523,7 +80635,10 @@ function actionDeps(config, env) {
         throw new ConfigError("anthropic-api-key: missing; pass anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}");
       return new BatchClient({ apiKey: config.apiKey, baseURL: config.baseUrl || void 0, log: actionLog });
     },
+    provider: cloudProvider(config, { log: actionLog }),
     store,
+    // The month's spending (monthly-budget-usd), signed like the states, carried as artifacts.
+    ledger: new ArtifactLedgerStore(stores),
     github,
     context: context5,
     setOutput: (name, value) => setOutput(name, String(value)),
@@ -80537,7 +80652,14 @@ function actionDeps(config, env) {
 async function runAction(env = process.env) {
   try {
     const inputs = readInputs();
-    for (const secret of [inputs["anthropic-api-key"], inputs["github-token"], env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN]) {
+    for (const secret of [
+      inputs["anthropic-api-key"],
+      inputs["github-token"],
+      inputs["state-signing-key"],
+      env.ANTHROPIC_API_KEY,
+      env.GITHUB_TOKEN,
+      env.OVERNIGHT_STATE_KEY
+    ]) {
       addSecret(secret);
     }
     for (const secret of [inputs["notify-url"], env.OVERNIGHT_NOTIFY_URL]) {

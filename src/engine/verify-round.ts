@@ -131,7 +131,9 @@ export async function holdForVerification(
     return false;
   }
   if (!client) {
-    results.verification = skipped(`verification runs on Anthropic's API only; provider ${state.provider ?? 'anthropic'} publishes unverified`);
+    results.verification = skipped(
+      `verification runs on Anthropic's API only; provider ${state.provider ?? 'anthropic'} publishes unverified`,
+    );
     return false;
   }
   if (isRebuilt(state)) {
