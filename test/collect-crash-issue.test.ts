@@ -26,7 +26,11 @@ const API_KEY = 'sk-ant-test-crash-issue-0000';
 /** A thorough model: one long finding per line it was shown, so the report needs several GitHub bodies. */
 function verboseResponder(params: MessageCreateParamsNonStreaming): string {
   const findings = sentFileBlocks(params).flatMap((block) =>
-    [...block.code.keys()].slice(0, 30).map((line) => ({
+    [...block.code.keys()]
+      // A finding must quote at least three letters or digits of its line (tasks/evidence.ts).
+      .filter((line) => ((block.code.get(line) ?? '').match(/[A-Za-z0-9]/g) ?? []).length >= 3)
+      .slice(0, 30)
+      .map((line) => ({
       path: block.path,
       start_line: line,
       end_line: line,
