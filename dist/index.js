@@ -2,18 +2,18 @@ import { createRequire as __overnightCreateRequire } from 'node:module';
 const require = __overnightCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-MD5IEAVQ.js";
+} from "./chunks/chunk-5OGKNF4V.js";
 import {
   GitRefClaimer,
   readStateFile,
   requestsOmitted,
   writeStateFile
-} from "./chunks/chunk-BEPT2TER.js";
+} from "./chunks/chunk-JBQRE3IO.js";
 import {
   collect,
   failedReportLines
-} from "./chunks/chunk-AQRZLMIG.js";
-import "./chunks/chunk-J3FHQFQ2.js";
+} from "./chunks/chunk-GN2HL7XZ.js";
+import "./chunks/chunk-JG6YNSBX.js";
 import {
   severityGateLine
 } from "./chunks/chunk-TPT4VLO3.js";
@@ -27,22 +27,22 @@ import {
 } from "./chunks/chunk-DAURUXYK.js";
 import {
   submit
-} from "./chunks/chunk-KZBPWR22.js";
+} from "./chunks/chunk-S4FLXZQS.js";
 import "./chunks/chunk-SKWFQ6MJ.js";
-import "./chunks/chunk-ENKSBLQK.js";
+import "./chunks/chunk-ZH3YD5UR.js";
 import {
   emptyLedger,
   openLedger,
   sealLedger,
   withEntry
-} from "./chunks/chunk-Q2L5NXNA.js";
+} from "./chunks/chunk-JM2NVHAF.js";
 import {
   COLLECTED_TAG_LENGTH,
   StateSigner,
   StateUntrustedError,
   UnsignedStateError,
   sameHex
-} from "./chunks/chunk-IGXXNS6X.js";
+} from "./chunks/chunk-7VYBZQJV.js";
 import "./chunks/chunk-FTUUBVCK.js";
 import {
   BearerCredentialHandler,
@@ -80623,7 +80623,7 @@ function actionDeps(config, env) {
     retentionDays: config.retentionDays,
     log: actionLog,
     // States are signed with a key derived from the API key, which a fork's pull_request run never has.
-    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
+    signer: StateSigner.forRun(config),
     tempDir: temp
   };
   const store = new ArtifactStateStore(stores);

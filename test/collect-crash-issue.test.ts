@@ -31,22 +31,22 @@ function verboseResponder(params: MessageCreateParamsNonStreaming): string {
       .filter((line) => ((block.code.get(line) ?? '').match(/[A-Za-z0-9]/g) ?? []).length >= 3)
       .slice(0, 30)
       .map((line) => ({
-      path: block.path,
-      start_line: line,
-      end_line: line,
-      quote: block.code.get(line) ?? '',
-      trigger: 'input → this line → wrong result',
-      confidence: 'certain',
-      severity: line % 3 === 0 ? 'high' : 'medium',
-      category: `rule-${line}`,
-      title: `Line ${line} of ${block.path} needs a second look`,
-      explanation: Array.from(
-        { length: 30 },
-        (_, i) => `Reason ${i + 1} for line ${line} of ${block.path}: the code here deserves care before the next release.`,
-      ).join(' '),
-      suggested_fix: null,
-      cwe: null,
-    })),
+        path: block.path,
+        start_line: line,
+        end_line: line,
+        quote: block.code.get(line) ?? '',
+        trigger: 'input → this line → wrong result',
+        confidence: 'certain',
+        severity: line % 3 === 0 ? 'high' : 'medium',
+        category: `rule-${line}`,
+        title: `Line ${line} of ${block.path} needs a second look`,
+        explanation: Array.from(
+          { length: 30 },
+          (_, i) => `Reason ${i + 1} for line ${line} of ${block.path}: the code here deserves care before the next release.`,
+        ).join(' '),
+        suggested_fix: null,
+        cwe: null,
+      })),
   );
   return JSON.stringify({ summary: `${findings.length} findings`, findings });
 }

@@ -112,16 +112,21 @@ describe('provider: bedrock', () => {
     expect(aws.bedrock.invocations).toHaveLength(0);
   });
 
-  it('a collect with another provider than the submit names the one to use, and reads nothing', async () => {
+  it('a collect with another provider than the submit leaves its state in one line, and reads nothing', async () => {
     const { engine, inputs } = await bedrockNight({ minRecords: 2 });
     await submit(
       withProvider(engine, inputs({ mode: 'submit', task: 'code-review', since: '24h', 'bedrock-min-records': '2' })),
       engine.deps,
     );
     engine.deps.provider = undefined;
-    await expect(collect(testConfig({ mode: 'collect', task: '' }), engine.deps)).rejects.toThrow(
-      /was submitted through bedrock, but this run uses provider anthropic; collect it with provider: bedrock/,
-    );
+    // Left for a collect with the right provider, in one line: other states' paid results still come in.
+    const other = await collect(testConfig({ mode: 'collect', task: '' }), engine.deps);
+    expect(other.status).toBe('pending');
+    expect(engine.logs.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
+      expect.stringMatching(/was submitted through bedrock; left for a collect with provider: bedrock$/),
+    ]);
+    const [{ state }] = await engine.states();
+    expect(state.collectedAt).toBeNull();
   });
 
   it('below the per-job minimum, answers each request through InvokeModel, says it is full price, and collects them the same way', async () => {

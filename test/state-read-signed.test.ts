@@ -116,3 +116,18 @@ describe('FileStateStore lists signed states in one read', () => {
     ]);
   });
 });
+
+describe("the run's signer (StateSigner.forRun)", () => {
+  it('an explicit state-signing-key wins: a job with an API key and one without sign alike', async () => {
+    const withKey = StateSigner.forRun({ apiKey: 'sk-ant-test-only-in-one-job', stateSigningKey: 'long-random-state-key' })!;
+    const withoutKey = StateSigner.forRun({ apiKey: '', stateSigningKey: 'long-random-state-key' })!;
+    const path = await fileWith([...serialiseState(stateOf(3), { signer: withKey, label: 'file' })].join(''));
+    const state = await readStateFile(path, 'the state', {}, { signer: withoutKey, label: 'file' });
+    expect(Object.keys(state.requests)).toHaveLength(3);
+    // Without a signing key the API key's own signer is used, as before.
+    expect(StateSigner.forRun({ apiKey: 'sk-ant-test-read-once', stateSigningKey: '' })!.documentMac('x').digest('hex')).toBe(
+      signer.documentMac('x').digest('hex'),
+    );
+    expect(StateSigner.forRun({ apiKey: '', stateSigningKey: '' })).toBeNull();
+  });
+});

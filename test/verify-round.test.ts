@@ -92,10 +92,11 @@ interface Night {
   anthropic: AnthropicEmulator;
   gh: GitHubEmulator;
   engine: TestEngine;
+  clock: TestClock;
   newEngine(): Promise<TestEngine>;
 }
 
-async function night(): Promise<Night> {
+async function night(submitInputs: Record<string, string> = {}): Promise<Night> {
   const anthropic = await startAnthropicEmulator({ seed: 7, pollsUntilEnded: 0, responder: model });
   const gh = await startGitHubEmulator({ owner, repo });
   const git = await makeRepo();
@@ -121,8 +122,10 @@ async function night(): Promise<Night> {
   );
   await git.commit({ 'README.md': '# shop\n' }, { date: new Date(clock.now().getTime() - 3 * 86_400_000) });
   await git.commit(FILES, { date: new Date(clock.now().getTime() - 3_600_000) });
-  expect((await submit(testConfig({ mode: 'submit', task: 'security-scan' }), engine.deps)).status).toBe('submitted');
-  return { anthropic, gh, engine, newEngine: () => newEngine(engine.workDir) };
+  expect((await submit(testConfig({ mode: 'submit', task: 'security-scan', ...submitInputs }), engine.deps)).status).toBe(
+    'submitted',
+  );
+  return { anthropic, gh, engine, clock, newEngine: () => newEngine(engine.workDir) };
 }
 
 let sarifDir = '';
@@ -293,11 +296,31 @@ describe('the verification round', () => {
     const overBudget = await collect(collectConfig({ 'max-cost-usd': '0.000001' }), tight.engine.deps);
     expect(overBudget.status).toBe('collected');
     expect(verificationBatches(tight.anthropic)).toHaveLength(0);
-    expect(overBudget.rounds[0]!.results.verification?.skipped).toMatch(/over max-cost-usd/);
+    expect(overBudget.rounds[0]!.results.verification?.skipped).toMatch(/it would pass the budget: max-cost-usd/);
     const summary = readFileSync(overBudget.rounds[0]!.reports.find((r) => r.target === 'summary')!.path!, 'utf8');
     // (the summary escapes `$` for GitHub's math rendering)
     expect(summary).toMatch(
-      /Verification skipped: it would cost about \\\$[\d.]+ on top of the \\\$[\d.]+ paid, over max-cost-usd/,
+      /Verification skipped: it would pass the budget: max-cost-usd .+ already committed tonight\) leaves /,
     );
+  });
+  it('counts the verification against the night and the month: what it commits is added to what the submit committed', async () => {
+    const { anthropic, engine } = await night({ 'max-cost-usd': '10', 'monthly-budget-usd': '100' });
+    const submitted = (await onlyState(engine)).budget!.committedUsd;
+    expect(submitted).toBeGreaterThan(0);
+    expect((await collect(collectConfig(), engine.deps)).status).toBe('pending');
+    expect(verificationBatches(anthropic)).toHaveLength(1);
+    const state = await onlyState(engine);
+    expect(state.budget!.committedUsd).toBeGreaterThan(submitted);
+    expect(state.budget!.committedUsd).toBeCloseTo(submitted + state.verification!.estimatedUsd, 9);
+  });
+
+  it('past deliver-by, the night is published by the collect that receives it, not held for a second batch', async () => {
+    const { anthropic, gh, engine, clock } = await night({ 'deliver-by': '1h' });
+    await clock.sleep(2 * 3_600_000);
+    const collected = await collect(collectConfig(), engine.deps);
+    expect(collected.status).toBe('collected');
+    expect(verificationBatches(anthropic)).toHaveLength(0);
+    expect(collected.rounds[0]!.results.verification?.skipped).toMatch(/^deliver-by 1h has passed/);
+    expect(gh.store.issues).toHaveLength(1);
   });
 });

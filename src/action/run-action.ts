@@ -140,7 +140,7 @@ export function actionDeps(config: Config, env: NodeJS.ProcessEnv): EngineDeps {
     retentionDays: config.retentionDays,
     log: actionLog,
     // States are signed with a key derived from the API key, which a fork's pull_request run never has.
-    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
+    signer: StateSigner.forRun(config),
     tempDir: temp,
   };
   const store = new ArtifactStateStore(stores);

@@ -308,11 +308,12 @@ export async function cliDeps(
     if (!found?.isFile())
       throw new ConfigError(`--state ${local.state}: no such state file; submit writes one, or leave --state out`);
   }
+  const signer = StateSigner.forRun(config);
   const store = new FileStateStore({
     dir: join(home, 'states'),
     file: local.state ? resolve(io.cwd, local.state) : undefined,
     resultsDir: outputDir,
-    signer: StateSigner.fromApiKey(config.apiKey || config.stateSigningKey),
+    signer,
     log,
   });
   let github: GitHubContext | null = null;
@@ -368,7 +369,7 @@ export async function cliDeps(
     provider: cloudProvider(config, { log, ...(clock ? { sleep: clock.sleep } : {}) }),
     store,
     // Next to the states: .overnight/ledger.json (the month's spending, for monthly-budget-usd).
-    ledger: new FileLedgerStore(join(home, 'ledger.json'), StateSigner.fromApiKey(config.apiKey), log),
+    ledger: new FileLedgerStore(join(home, 'ledger.json'), signer, log),
     github,
     context,
     setOutput: () => undefined,

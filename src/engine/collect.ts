@@ -22,7 +22,7 @@ import { groupStreamed, publishGroup, untouched, type CollectedRound, type State
 import { setRoundOutputs } from './publish.js';
 import { holdForVerification, resumeVerification, streamVerification, verificationUnsent } from './verify-round.js';
 import { planDeadlines } from './deadline.js';
-import { batchService, checkStateProvider } from '../providers/index.js';
+import { batchService, checkStateProvider, providerOfState } from '../providers/index.js';
 
 export type { CollectedRound, StateCollectResult } from './rounds.js';
 
@@ -33,13 +33,22 @@ export interface CollectResult {
 }
 
 export async function collect(config: Config, deps: EngineDeps): Promise<CollectResult> {
-  const targets = await statesToCollect(config, deps);
-  if (targets === 'pending') return nothingCollected('pending', config, deps);
-  if (targets.length === 0) return nothingCollected('nothing-to-do', config, deps);
+  const listed = await statesToCollect(config, deps);
+  if (listed === 'pending') return nothingCollected('pending', config, deps);
+  if (listed.length === 0) return nothingCollected('nothing-to-do', config, deps);
+  const client = await batchService(deps);
+  // A state whose jobs another provider holds waits for a collect with that provider (one line each);
+  // it must not stop this provider's paid results from being collected. batch-id naming one is an error.
+  if (config.batchId) for (const stored of listed) checkStateProvider(stored.id, stored.state, client.name);
+  const targets = listed.filter((stored) => {
+    const owner = providerOfState(stored.state);
+    if (owner === client.name) return true;
+    deps.log.warning(`state ${stored.id} was submitted through ${owner}; left for a collect with provider: ${owner}`);
+    return false;
+  });
+  if (targets.length === 0) return nothingCollected('pending', config, deps);
   // Before refreshBatches changes them in memory: what the store held when listed.
   const listedHeads = new Set(targets.map((t) => headKey(t.state)));
-  const client = await batchService(deps);
-  for (const stored of targets) checkStateProvider(stored.id, stored.state, client.name);
   // The verification round adopts a batch a crashed collect made by listing the API's batches
   // (verify-round.ts): Anthropic's API only for now; on a cloud provider a night is published unverified.
   const anthropic = client.name === 'anthropic' ? deps.anthropic() : null;

@@ -22,7 +22,7 @@ import type { DeadlineFallback } from '../reports/reporter.js';
 import { formatUsd } from '../cost/usage.js';
 import { plural } from '../reports/format.js';
 import type { EngineDeps } from './deps.js';
-import type { FileSource } from './file-source.js';
+import { FileSource } from './file-source.js';
 import { cannotResubmit, rebuildRequests } from './resubmit.js';
 import { commitToNight, fitToNight } from './night-budget.js';
 
@@ -52,9 +52,23 @@ async function planDeadline(state: RunState, config: Config, deps: EngineDeps): 
     state.batches.filter((b) => !b.resultsSaved && b.status !== 'ended' && !isDeadlineBatch(b)).map((b) => b.id),
   );
   if (processing.size === 0) return;
-  const candidates = Object.entries(state.requests)
+  const waiting = Object.entries(state.requests)
     .filter(([, record]) => record.batchId !== null && processing.has(record.batchId))
     .map(([customId, record]) => ({ customId, record }));
+  // Only a request this checkout can send again exactly as it was sent is taken off its batch: one
+  // whose files are missing (a shallow checkout) stays there, and so its batch is not canceled.
+  const files = new FileSource(deps.context.cwd, deps.log, new Set(state.cleanHashes));
+  const candidates: typeof waiting = [];
+  try {
+    for (const c of waiting) if (await files.canReadAll(state.headSha, c.record)) candidates.push(c);
+  } finally {
+    files.close();
+  }
+  if (candidates.length < waiting.length) {
+    deps.log.warning(
+      `deliver-by ${deliverBy.text} has passed, but ${plural(waiting.length - candidates.length, 'request')} cannot be sent again from this checkout (the reviewed commit ${state.headSha.slice(0, 12)} is missing: use fetch-depth: 0); left to their batch`,
+    );
+  }
   if (candidates.length === 0) return;
   const fit = await fitToNight(state, candidates, { batch: false }, config, deps);
   if (fit.kept.length === 0) {
@@ -65,7 +79,7 @@ async function planDeadline(state: RunState, config: Config, deps: EngineDeps): 
   }
   const moved = new Set(fit.kept.map((c) => c.customId));
   // A batch is canceled only when every request it still holds is answered here.
-  const cancel = [...processing].filter((id) => candidates.every((c) => c.record.batchId !== id || moved.has(c.customId)));
+  const cancel = [...processing].filter((id) => waiting.every((c) => c.record.batchId !== id || moved.has(c.customId)));
   const id = `${PREFIX}${createHash('sha256')
     .update([...moved].sort().join(','))
     .digest('hex')

@@ -60,7 +60,7 @@ export async function fitToNight<
 export async function commitToNight(
   state: RunState,
   usd: number,
-  what: 'resubmit' | 'deadline',
+  what: 'resubmit' | 'deadline' | 'verify',
   stateId: string,
   config: Config,
   deps: EngineDeps,

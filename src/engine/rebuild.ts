@@ -22,7 +22,7 @@ import { messageText } from './outcome.js';
 import { checkBatch } from './poll.js';
 import { plural } from '../reports/format.js';
 import { prepareWork } from './submit.js';
-import { batchService } from '../providers/index.js';
+import { batchService, type ProviderName } from '../providers/index.js';
 
 /** The `event` of a rebuilt state: collect never resubmits from it. */
 export const REBUILT_EVENT = 'rebuilt-from-batch';
@@ -127,7 +127,7 @@ export async function rebuildStateFromBatch(
   const cwd = deps.context.cwd;
   const head = await runGit(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']).catch(() => 'HEAD');
   // A clean answer names no file: find its files again by planning as the submit did.
-  const planned = await plannedPaths(batchId, task, config, deps);
+  const planned = await plannedPaths(batchId, task, client.name, config, deps);
   for (const item of answered) {
     for (const path of planned.get(item.customId) ?? []) if (!item.paths.has(path)) item.paths.set(path, 0);
   }
@@ -169,6 +169,8 @@ export async function rebuildStateFromBatch(
     tool: 'overnight',
     task,
     model,
+    // The service that holds the batch: a Bedrock night rebuilt is collected from Bedrock again.
+    provider: client.name,
     maxOutputTokens: config.maxOutputTokens ?? 0,
     repository: deps.context.repository,
     serverUrl: deps.context.serverUrl,
@@ -225,13 +227,22 @@ const QUIET: Logger = { debug: () => undefined, info: () => undefined, warning: 
  * custom_id hashes the task, the paths and their contents, so a match is exact; a file changed since
  * matches nothing. Empty when planning fails: the answers' own paths are what is left.
  */
-async function plannedPaths(batchId: string, task: TaskName, config: Config, deps: EngineDeps): Promise<Map<string, string[]>> {
+async function plannedPaths(
+  batchId: string,
+  task: TaskName,
+  provider: ProviderName,
+  config: Config,
+  deps: EngineDeps,
+): Promise<Map<string, string[]>> {
   try {
-    const createdAt = await deps
-      .anthropic()
-      .retrieve(batchId)
-      .then((batch) => new Date(batch.created_at))
-      .catch(() => deps.now());
+    // Only Anthropic's batches say when they were made; a cloud job is planned as of now.
+    const createdAt =
+      provider === 'anthropic'
+        ? await Promise.resolve()
+            .then(() => deps.anthropic().retrieve(batchId))
+            .then((batch) => new Date(batch.created_at))
+            .catch(() => deps.now())
+        : deps.now();
     const work = await prepareWork(
       { ...config, task, apiKey: '', maxCostUsd: 0, dryRun: true },
       { ...deps, log: QUIET, progress: undefined, now: () => createdAt },

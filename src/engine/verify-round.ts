@@ -18,7 +18,7 @@ import { splitIntoBatches, type BatchClient } from '../batch/client.js';
 import { FatalApiError } from '../batch/retry.js';
 import { ChunkedFileWriter } from '../io/lines.js';
 import { estimateRequestTokens } from '../cost/tokens.js';
-import { BATCH_DISCOUNT, resolvePrice } from '../cost/prices.js';
+import { resolvePrice } from '../cost/prices.js';
 import { formatUsd, sumUsage, UsageAccumulator } from '../cost/usage.js';
 import { parseAnswerText } from '../tasks/answer.js';
 import { MalformedAnswerError } from '../tasks/task.js';
@@ -35,6 +35,7 @@ import {
 import { plural } from '../reports/format.js';
 import { redactSecrets } from '../gather/redact.js';
 import { FileSource } from './file-source.js';
+import { commitToNight, fitToNight } from './night-budget.js';
 import { isRebuilt } from './rebuild.js';
 import { messageText, usageOf } from './outcome.js';
 import type { EngineDeps } from './deps.js';
@@ -104,15 +105,6 @@ async function planVerification(
   return { requests, plan };
 }
 
-/** What the requests should cost at the batch rate (uncached input; half the output budget). */
-function estimateUsd(requests: readonly PlannedRequest[], model: string, config: Config): number | null {
-  const price = resolvePrice(model, config.priceOverrides);
-  if (!price) return null;
-  const input = requests.reduce((n, r) => n + r.record.estimatedInputTokens, 0);
-  const output = requests.reduce((n, r) => n + r.record.estimatedOutputTokens, 0);
-  return ((input * price.input + output * price.output) / 1e6) * BATCH_DISCOUNT;
-}
-
 /**
  * After a state's first answers are streamed: when its task is verified and it has findings at or
  * above medium, sends them to a verification batch and saves the state (the round is published by
@@ -136,6 +128,12 @@ export async function holdForVerification(
     );
     return false;
   }
+  const deliverBy = state.budget?.deliverBy;
+  if (deliverBy && Date.parse(deliverBy.at) <= deps.now().getTime()) {
+    // A second batch could take a day: past deliver-by the night is published now (deadline.ts).
+    results.verification = skipped(`deliver-by ${deliverBy.text} has passed, so the findings are published now`);
+    return false;
+  }
   if (isRebuilt(state)) {
     // A lost state is published at once: the files as sent (the reviewed commit) are unknown.
     results.verification = skipped('the state was rebuilt from the batch alone, so the files as sent are unknown');
@@ -152,17 +150,23 @@ export async function holdForVerification(
     results.verification = skipped(`the reviewed files are not in this checkout (use fetch-depth: 0)`);
     return false;
   }
-  const estimate = estimateUsd(planned.requests, state.model, config);
-  const spent = results.usage.costUsd;
-  if (config.maxCostUsd > 0 && (estimate === null || spent + estimate > config.maxCostUsd)) {
-    const why =
-      estimate === null
-        ? `the price of ${state.model} is unknown, so its cost cannot be kept within max-cost-usd ${formatUsd(config.maxCostUsd)}`
-        : `it would cost about ${formatUsd(estimate)} on top of the ${formatUsd(spent)} paid, over max-cost-usd ${formatUsd(config.maxCostUsd)}`;
+  // One rule for every later send of a night (night-budget.ts): the submit's and this run's
+  // max-cost-usd, what the night already committed, budget-strict and the month's room.
+  const unpriced = !resolvePrice(state.model, config.priceOverrides);
+  const fit = unpriced ? null : await fitToNight(state, planned.requests, { batch: true }, config, deps);
+  const capped = config.maxCostUsd > 0 || (state.budget?.maxCostUsd ?? 0) > 0 || config.monthlyBudgetUsd > 0;
+  const why =
+    unpriced && capped
+      ? `the price of ${state.model} is unknown, so its cost cannot be kept within the budget`
+      : fit && fit.dropped.length > 0
+        ? `it would pass the budget: ${fit.dropped[0]!.reason}`
+        : null;
+  if (why) {
     deps.log.warning(`verification skipped: ${why}; the findings are published unverified`);
     results.verification = skipped(why);
     return false;
   }
+  const estimate = fit?.usd ?? 0;
   // Nothing paid for is lost: the first answers' results file is saved before the round waits.
   await deps.store.saveResults(stored.id, item.roundKey, item.roundDir, ['results.jsonl']);
   const { resultsPath: _path, ...held } = results;
@@ -173,17 +177,19 @@ export async function holdForVerification(
     results: held,
     requests: planned.plan,
     batchIds: [],
-    estimatedUsd: estimate ?? 0,
+    estimatedUsd: estimate,
   };
   for (const batch of item.ready) batch.resultsSaved = true;
   // Write-ahead: saved before the create (see resumeVerification).
+  // Counted against the night (and the month) before it is sent: a crash in between can only over-count.
+  await commitToNight(state, estimate, 'verify', stored.id, config, deps);
   await deps.store.update(stored.id, state);
   await sendVerification(stored, planned.requests, deps, client, false);
   deps.log.info(
     `verification: ${plural(planned.requests.length, 'request')} checking ${plural(
       Object.values(planned.plan).reduce((n, p) => n + p.findings.length, 0),
       'finding',
-    )} sent (about ${formatUsd(estimate ?? 0)}); the next collect publishes the night`,
+    )} sent (about ${formatUsd(estimate)}); the next collect publishes the night`,
   );
   return true;
 }

@@ -23,7 +23,7 @@ export interface LedgerEntry {
   at: string;
   usd: number;
   /** submit: a night's batches; resubmit: a collect's resubmissions; deadline: answered interactively; run: mode run. */
-  what: 'submit' | 'resubmit' | 'deadline' | 'run';
+  what: 'submit' | 'resubmit' | 'deadline' | 'verify' | 'run';
   /** The submission (state id) it belongs to, when there is one. */
   submission?: string;
 }

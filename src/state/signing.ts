@@ -34,6 +34,15 @@ export class StateSigner {
   private constructor(private readonly key: Buffer) {}
 
   /** The signer of everyone who holds this API key; null without a key (nothing can be signed). */
+  /**
+   * The run's signer, for its states and its ledger alike: an explicit state-signing-key wins (a cloud
+   * provider's night has no API key, and an API key set in only one of the jobs must not split the
+   * signatures); otherwise one derived from the API key.
+   */
+  static forRun(keys: { apiKey: string; stateSigningKey: string }): StateSigner | null {
+    return StateSigner.fromApiKey(keys.stateSigningKey || keys.apiKey);
+  }
+
   static fromApiKey(apiKey: string): StateSigner | null {
     if (!apiKey) return null;
     return new StateSigner(Buffer.from(hkdfSync('sha256', apiKey, HKDF_SALT, HKDF_INFO, 32)));
