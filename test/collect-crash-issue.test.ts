@@ -41,7 +41,7 @@ function verboseResponder(params: MessageCreateParamsNonStreaming): string {
         category: `rule-${line}`,
         title: `Line ${line} of ${block.path} needs a second look`,
         explanation: Array.from(
-          { length: 30 },
+          { length: 45 },
           (_, i) => `Reason ${i + 1} for line ${line} of ${block.path}: the code here deserves care before the next release.`,
         ).join(' '),
         suggested_fix: null,
