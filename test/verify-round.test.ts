@@ -197,8 +197,14 @@ describe('the verification round', () => {
     expect(jsonl).toContain('Injection in src/dropped.js');
     expect(jsonl).toContain('id is cast to a number two lines up');
     const resultsJson = JSON.parse(readFileSync(join(dirname(round.results.resultsPath), 'results.json'), 'utf8')) as {
+      runReport: { units: { planned: number; unaccounted: number }; retries: { firstPass: { total: number } | null } };
       verification: { dropped: { finding: { path: string }; reason: string }[] };
     };
+    // The run report counts the night's one request (the three files), not the verification's three
+    // checks as units of the night too (it said 4 planned, 3 with no answer).
+    expect(resultsJson.runReport.units.planned).toBe(1);
+    expect(resultsJson.runReport.units.unaccounted).toBe(0);
+    expect(resultsJson.runReport.retries.firstPass?.total).toBe(1);
     expect(resultsJson.verification.dropped).toMatchObject([
       { finding: { path: 'src/dropped.js' }, reason: 'id is cast to a number two lines up; the query cannot be injected' },
     ]);

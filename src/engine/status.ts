@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { batchService, jobProgress } from '../providers/index.js';
 import { plural } from '../reports/format.js';
 import type { EngineDeps } from './deps.js';
+import { isFirstPassBatch } from '../state/state.js';
 
 export async function status(config: Config, deps: EngineDeps): Promise<void> {
   // Heads only: the batches say how many requests went out (~40 MB of requests a night not read).
@@ -15,7 +16,7 @@ export async function status(config: Config, deps: EngineDeps): Promise<void> {
   const client = config.apiKey || deps.provider ? await batchService(deps) : null;
   for (const { id, state } of states) {
     // A deadline fallback answers requests its batch already counts.
-    const requests = state.batches.filter((b) => b.attempt === 0 && !b.interactive).reduce((n, b) => n + b.requestCount, 0);
+    const requests = state.batches.filter(isFirstPassBatch).reduce((n, b) => n + b.requestCount, 0);
     deps.log.info(
       `${id}: ${state.task} of ${state.repository}@${state.headSha.slice(0, 7)}, ${plural(requests, 'request')}, ` +
         `submitted ${state.createdAt}, ${state.collectedAt ? `collected ${state.collectedAt}` : 'not collected yet'}`,

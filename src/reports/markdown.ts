@@ -23,6 +23,7 @@ import { writesFiles } from '../tasks/paths.js';
 import { skippedBlocks, skippedOf, type SkippedListOptions } from './skipped.js';
 import { findingRefMarker } from '../decisions/index.js';
 import { runReportBlocks, runReportCompact } from './run-report-render.js';
+import { isFirstPassBatch } from '../state/state.js';
 
 export const RESULTS_JSON_VERSION = 1;
 
@@ -232,7 +233,7 @@ export function failureBlocks(context: ReportContext, headingLevel = 2): ReportB
  */
 export function firstPassSuccess(context: ReportContext): { succeeded: number; total: number } | null {
   const { state, results } = context;
-  const firstBatches = (state.batches ?? []).filter((batch) => batch.attempt === 0);
+  const firstBatches = (state.batches ?? []).filter(isFirstPassBatch);
   if (firstBatches.length === 0) {
     // The interactive run: one pass, nothing resubmitted.
     return results.received > 0 ? { succeeded: results.succeeded, total: results.received } : null;

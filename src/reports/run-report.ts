@@ -12,6 +12,7 @@ import { uncachedCost, usageCost, usageOfSummary } from '../cost/usage.js';
 import { estimateTokens } from '../cost/tokens.js';
 import { PREFIX_HEADERS } from '../engine/plan.js';
 import { firstPassSuccess } from './markdown.js';
+import { isFirstPassBatch } from '../state/state.js';
 
 export const RUN_REPORT_VERSION = 1;
 
@@ -264,17 +265,20 @@ function contextOf(context: ReportContext): ContextReport {
 /** Whether the round holds the first submission of its state (the budget cut belongs to it). */
 function holdsFirstPass(context: ReportContext): boolean {
   const { state, results } = context;
-  const first = state.batches.filter((batch) => batch.attempt === 0);
+  const first = state.batches.filter(isFirstPassBatch);
   return first.length === 0 || first.some((batch) => results.batchIds.includes(batch.id));
 }
 
 function unitsOf(context: ReportContext): UnitReport {
   const { state, results } = context;
   const accounting = results.accounting;
-  const inRound = state.batches.filter((batch) => results.batchIds.includes(batch.id));
+  // A verification round's requests check findings; they are not units of the night.
+  const checks = new Set(state.batches.filter((batch) => batch.verify).map((batch) => batch.id));
+  const ownIds = results.batchIds.filter((id) => !checks.has(id));
+  const inRound = state.batches.filter((batch) => !batch.verify && ownIds.includes(batch.id));
   // A merged round's older batches are not in the newest state: then the answers are what was planned.
   const sent =
-    inRound.length === results.batchIds.length && inRound.length > 0
+    inRound.length === ownIds.length && inRound.length > 0
       ? inRound.reduce((n, batch) => n + batch.requestCount, 0)
       : results.received;
   const cut = holdsFirstPass(context) ? (state.estimate?.dropped ?? []) : [];

@@ -29,6 +29,14 @@ export interface BatchRecord {
 }
 
 /**
+ * A batch of the night's own requests as first sent: not a resubmission (attempt > 0), not a
+ * verification round (verify-round.ts), not a deadline fallback's pseudo-batch (deadline.ts). The one
+ * rule for what the first pass, the planned units and the night's request count are made of.
+ */
+export const isFirstPassBatch = (batch: Pick<BatchRecord, 'attempt' | 'verify' | 'interactive'>): boolean =>
+  batch.attempt === 0 && batch.verify !== true && batch.interactive === undefined;
+
+/**
  * A verification pass under way (engine/verify-round.ts): the first answers, collected and held back
  * until their findings are checked, and the requests checking them. Saved BEFORE its batch is
  * created (startedAt, no batchIds): a collect killed between the create and the save leaves this, and
