@@ -4,7 +4,7 @@ const require = __overnightCreateRequire(import.meta.url);
 import {
   processLines,
   runCli
-} from "./chunks/chunk-IQLHJWG4.js";
+} from "./chunks/chunk-2CS56MJZ.js";
 import "./chunks/chunk-MYYRE7SS.js";
 import "./chunks/chunk-JBJALSRO.js";
 import "./chunks/chunk-32JV2S3D.js";

@@ -2,7 +2,7 @@ import { createRequire as __overnightCreateRequire } from 'node:module';
 const require = __overnightCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-5OGKNF4V.js";
+} from "./chunks/chunk-XQ5UU5CZ.js";
 import {
   GitRefClaimer,
   readStateFile,
@@ -12,11 +12,11 @@ import {
 import {
   collect,
   failedReportLines
-} from "./chunks/chunk-GN2HL7XZ.js";
-import "./chunks/chunk-JG6YNSBX.js";
+} from "./chunks/chunk-74IKJRXB.js";
+import "./chunks/chunk-BSUXYCL2.js";
 import {
   severityGateLine
-} from "./chunks/chunk-TPT4VLO3.js";
+} from "./chunks/chunk-BP5XPGBT.js";
 import {
   Octokit,
   createOctokit,
@@ -27,8 +27,8 @@ import {
 } from "./chunks/chunk-DAURUXYK.js";
 import {
   submit
-} from "./chunks/chunk-S4FLXZQS.js";
-import "./chunks/chunk-SKWFQ6MJ.js";
+} from "./chunks/chunk-KLUCF4CQ.js";
+import "./chunks/chunk-KRAXAHXO.js";
 import "./chunks/chunk-ZH3YD5UR.js";
 import {
   emptyLedger,
@@ -43,7 +43,7 @@ import {
   UnsignedStateError,
   sameHex
 } from "./chunks/chunk-7VYBZQJV.js";
-import "./chunks/chunk-FTUUBVCK.js";
+import "./chunks/chunk-G2MVADRK.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -60,10 +60,11 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-GARV4OI5.js";
+} from "./chunks/chunk-NWSOXXQJ.js";
 import {
   httpStatus
 } from "./chunks/chunk-VN6QSKR3.js";
+import "./chunks/chunk-62ANB5A3.js";
 import {
   PULL_REQUEST_TEXT_CAP
 } from "./chunks/chunk-FU5ULAXL.js";
