@@ -15,6 +15,7 @@ import { findMarkers } from '../src/reports/markers.js';
 import { buildSampleRepository } from '../src/cli/sample-repo.js';
 import { startGitHubEmulator, type GitHubEmulator } from './emulators/github/index.js';
 import { AWS_REGION, BEDROCK_MODEL, BUCKET, ROLE_ARN, startAwsEmulators, type AwsEmulators } from './helpers/aws.js';
+import { GCP_LOCATION, GCP_PROJECT, GCS_BUCKET, VERTEX_MODEL, startGcpEmulators, type GcpEmulators } from './helpers/gcp.js';
 import { runBundledAction, runnerEnv } from './helpers/runner.js';
 import { artifactFinalized, claimRefs, newestState, runKilledAt, type KillPoint } from './helpers/crash.js';
 
@@ -53,10 +54,11 @@ function verboseResponder(params: MessageCreateParamsNonStreaming): string {
 
 let anthropic: AnthropicEmulator;
 let aws: AwsEmulators;
+let gcp: GcpEmulators;
 let github: GitHubEmulator;
 let workspace: string;
 let headSha: string;
-/** The batch service of the night under test (its endpoints and credentials, for bedrock). */
+/** The batch service of the night under test (its endpoints and credentials, for bedrock and vertex). */
 let providerEnv: Record<string, string> = {};
 
 function runEnv(runId: number): Record<string, string> {
@@ -66,6 +68,7 @@ function runEnv(runId: number): Record<string, string> {
 beforeAll(async () => {
   anthropic = await startAnthropicEmulator({ pollsUntilEnded: 0, apiKeys: [API_KEY], responder: verboseResponder });
   aws = await startAwsEmulators({ minRecords: 1, responder: verboseResponder });
+  gcp = await startGcpEmulators({ responder: verboseResponder });
   workspace = join(await mkdtemp(join(tmpdir(), 'overnight-crash-')), REPO);
   buildSampleRepository(workspace);
   headSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace }).toString().trim();
@@ -74,11 +77,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await anthropic?.close();
   await aws?.close();
+  await gcp?.close();
 });
 
 /** The inputs that send the night through each batch service. */
-function providerInputs(provider: 'anthropic' | 'bedrock'): Record<string, string> {
+function providerInputs(provider: 'anthropic' | 'bedrock' | 'vertex'): Record<string, string> {
   if (provider === 'anthropic') return { 'anthropic-api-key': API_KEY, 'anthropic-base-url': anthropic.url };
+  if (provider === 'vertex') {
+    return {
+      provider: 'vertex',
+      'gcp-project': GCP_PROJECT,
+      'gcp-location': GCP_LOCATION,
+      'vertex-bucket': GCS_BUCKET,
+      'state-signing-key': 'overnight-crash-state-signing-key-0123456789',
+      model: VERTEX_MODEL,
+    };
+  }
   return {
     provider: 'bedrock',
     'aws-region': AWS_REGION,
@@ -90,12 +104,12 @@ function providerInputs(provider: 'anthropic' | 'bedrock'): Record<string, strin
   };
 }
 
-describe.each(['anthropic', 'bedrock'] as const)(
+describe.each(['anthropic', 'bedrock', 'vertex'] as const)(
   'a collect killed at six points and re-run (dist/index.js, provider %s)',
   (provider) => {
     it('ends with the report posted exactly once: one label, one issue, each continuation comment once, the state collected', async () => {
       github = await startGitHubEmulator({ owner: OWNER, repo: REPO });
-      providerEnv = provider === 'bedrock' ? aws.env : {};
+      providerEnv = provider === 'bedrock' ? aws.env : provider === 'vertex' ? gcp.env : {};
       const inputs = {
         task: 'code-review',
         since: '24h',

@@ -209,8 +209,8 @@ const REPORT_NEEDS: Record<ReportTarget, Permissions> = {
  */
 function needs(run: ActionRun, event: string, prTasks: ReadonlySet<string>): Permissions {
   const need: Permissions = { contents: 'read' };
-  // A cloud provider's credentials come from the job's OIDC token (aws-actions/configure-aws-credentials).
-  if (run.inputs['provider'] === 'bedrock') need['id-token'] = 'write';
+  // A cloud provider's credentials come from the job's OIDC token (configure-aws-credentials, google-github-actions/auth).
+  if (run.inputs['provider'] === 'bedrock' || run.inputs['provider'] === 'vertex') need['id-token'] = 'write';
   const pullRequest = event === 'pull_request' || event === 'pull_request_target';
   if (modeOf(run) === 'submit') {
     // A dry run writes nothing to GitHub but the job summary.
@@ -253,7 +253,7 @@ describe('the example workflows', () => {
 
   it('are all found, a docs-update example among them', () => {
     expect(all.filter((e) => e.where.startsWith('.github/workflows/overnight-')).length).toBe(7);
-    expect(all.filter((e) => e.where.startsWith('README')).length).toBe(6);
+    expect(all.filter((e) => e.where.startsWith('README')).length).toBe(7);
     const tasks = new Set(simulated.flatMap((e) => e.triggers.flatMap((t) => t.runs.flatMap(tasksOfRun))));
     expect([...tasks].sort()).toEqual([...TASK_NAMES].sort());
   });

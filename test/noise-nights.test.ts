@@ -19,6 +19,7 @@ import { startGitHubEmulator } from './emulators/github/index.js';
 import { cloudProvider } from '../src/providers/cloud.js';
 import { customIdOfRecord } from '../src/providers/bedrock/records.js';
 import { AWS_REGION, BEDROCK_MODEL, BUCKET, ROLE_ARN, startAwsEmulators } from './helpers/aws.js';
+import { GCP_LOCATION, GCP_PROJECT, GCS_BUCKET, GOOGLE_CREDENTIAL_VARS, VERTEX_MODEL, startGcpEmulators } from './helpers/gcp.js';
 
 const owner = 'acme';
 const repo = 'shop';
@@ -65,7 +66,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type ProviderName = 'anthropic' | 'bedrock';
+type ProviderName = 'anthropic' | 'bedrock' | 'vertex';
 
 /**
  * The batch service a night runs on, as the test needs it: the inputs that choose it, a way to make
@@ -92,6 +93,34 @@ async function batchService(
     };
   }
   const denied = new Set<string>();
+  if (provider === 'vertex') {
+    const gcp = await startGcpEmulators({ responder: bugResponder, denied });
+    cleanups.push(gcp.close);
+    for (const name of GOOGLE_CREDENTIAL_VARS) vi.stubEnv(name, undefined);
+    for (const [name, value] of Object.entries(gcp.env)) vi.stubEnv(name, value);
+    return {
+      inputs: {
+        provider: 'vertex',
+        'gcp-project': GCP_PROJECT,
+        'gcp-location': GCP_LOCATION,
+        'vertex-bucket': GCS_BUCKET,
+        model: VERTEX_MODEL,
+      },
+      failSubmits: () => denied.add('aiplatform.batchPredictionJobs.create'),
+      allowSubmits: () => denied.clear(),
+      sentCustomIds: () =>
+        gcp.vertex.jobs.flatMap((job) =>
+          job.request.inputConfig.gcsSource.uris.flatMap((uri) => {
+            const lines = gcp.store
+              .get(GCS_BUCKET, uri.replace(`gs://${GCS_BUCKET}/`, ''))!
+              .toString('utf8')
+              .trim()
+              .split('\n');
+            return lines.map((line) => (JSON.parse(line) as { custom_id: string }).custom_id);
+          }),
+        ),
+    };
+  }
   const aws = await startAwsEmulators({ minRecords: 1, responder: bugResponder, denied });
   cleanups.push(aws.close);
   for (const [name, value] of Object.entries(aws.env)) vi.stubEnv(name, value);
@@ -155,7 +184,7 @@ function issueTexts(gh: Awaited<ReturnType<typeof startGitHubEmulator>>, number:
   return { body: issue.body ?? '', comments: gh.store.comments.filter((c) => c.issue_number === number).map((c) => c.body) };
 }
 
-describe.each(['anthropic', 'bedrock'] as const)('five nights on one repository (provider %s)', (provider) => {
+describe.each(['anthropic', 'bedrock', 'vertex'] as const)('five nights on one repository (provider %s)', (provider) => {
   it('reviews every change once, reports every finding once, remembers dismissals and notes what got fixed', async () => {
     const { service, gh, repo: git, clock, engine } = await setup(provider);
     const at = (hoursBeforeNight: number) => new Date(clock.now().getTime() - hoursBeforeNight * 3_600_000);

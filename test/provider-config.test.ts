@@ -61,10 +61,39 @@ describe('provider inputs', () => {
     expect(problems({ ...valid, 'bedrock-role-arn': '', mode: 'run' })).toEqual([]);
   });
 
-  it('refuse an unknown provider and vertex (not available yet)', () => {
+  it('refuse an unknown provider', () => {
     expect(problems({ provider: 'azure' })).toEqual(["provider: unknown value 'azure'; use one of anthropic, bedrock, vertex"]);
+  });
+
+  it('vertex: need project, a regional location, the bucket and a bare model id; refuse global in one line', () => {
     expect(problems({ provider: 'vertex' })).toEqual([
-      'provider: vertex is not available in this build yet; use anthropic or bedrock',
+      'gcp-project: provider vertex needs a Google Cloud project; set gcp-project or GOOGLE_CLOUD_PROJECT',
+      'gcp-location: provider vertex needs a region, e.g. us-east5; set gcp-location or CLOUD_ML_REGION',
+      'vertex-bucket: provider vertex needs the Cloud Storage bucket for requests and results',
+      'model: provider vertex needs a Vertex AI Claude model id, e.g. claude-sonnet-4-5@20250929',
     ]);
+    const vertex = {
+      provider: 'vertex',
+      'gcp-project': 'acme-ci',
+      'vertex-bucket': 'acme-batches',
+      model: 'claude-haiku-4-5@20251001',
+    };
+    expect(problems({ ...vertex, 'gcp-location': 'us-east5' })).toEqual([]);
+    expect(problems({ ...vertex, 'gcp-location': 'global' })).toEqual([
+      "gcp-location: 'global' is not a region; Vertex AI batch jobs for Claude run in one region (e.g. us-east5, europe-west1), with the bucket in the same one",
+    ]);
+    expect(problems({ ...vertex, 'gcp-location': 'us-east5', model: 'publishers/anthropic/models/claude-haiku-4-5' })).toEqual([
+      "model: 'publishers/anthropic/models/claude-haiku-4-5' is a path; provider vertex takes the model id alone, e.g. claude-sonnet-4-5@20250929",
+    ]);
+    // Collect needs no model; the bucket may be a gs:// URI with the prefix in it.
+    expect(
+      problems({
+        ...vertex,
+        'gcp-location': 'us-east5',
+        model: '',
+        mode: 'collect',
+        'vertex-bucket': 'gs://acme-batches/nightly',
+      }),
+    ).toEqual([]);
   });
 });

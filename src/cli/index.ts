@@ -102,6 +102,10 @@ const PROVIDER_OPTIONS = [
   'bedrock-prefix',
   'bedrock-role-arn',
   'bedrock-min-records',
+  'gcp-project',
+  'gcp-location',
+  'vertex-bucket',
+  'vertex-prefix',
   'state-signing-key',
 ] as const;
 

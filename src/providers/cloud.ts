@@ -2,7 +2,6 @@
 // the Anthropic client: the CLI imports this at start-up, and the cloud SDKs load only on first use,
 // by dynamic import (a separate chunk of dist/).
 import type { Config } from '../config.js';
-import { UsageError } from '../errors.js';
 import type { Logger } from '../types.js';
 import type { BatchProvider } from './types.js';
 
@@ -26,7 +25,9 @@ export function cloudProvider(config: Config, options: CloudProviderOptions): ((
         return new BedrockProvider(config.bedrock, options);
       };
     case 'vertex':
-      return () =>
-        Promise.reject(new UsageError('provider: vertex is not available in this build yet; use anthropic or bedrock'));
+      return async () => {
+        const { VertexProvider } = await import('./vertex/provider.js');
+        return new VertexProvider(config.vertex, options);
+      };
   }
 }
