@@ -4,12 +4,13 @@ const require = __overnightCreateRequire(import.meta.url);
 import {
   processLines,
   runCli
-} from "./chunks/chunk-TMOW4IJ2.js";
-import "./chunks/chunk-BP3WQEMA.js";
+} from "./chunks/chunk-BGLY3OSS.js";
+import "./chunks/chunk-RSZAWMOX.js";
 import "./chunks/chunk-JBJALSRO.js";
-import "./chunks/chunk-4Z5PWFOH.js";
+import "./chunks/chunk-DNB6I4O3.js";
 import "./chunks/chunk-2S72PKWC.js";
 import "./chunks/chunk-2Y3VZYX5.js";
+import "./chunks/chunk-JRK7X5D5.js";
 import "./chunks/chunk-7KZNXQQH.js";
 import "./chunks/chunk-NINLAGOQ.js";
 

@@ -11,11 +11,11 @@ import {
 import {
   collect,
   failedReportLines
-} from "./chunks/chunk-C6RUESNB.js";
+} from "./chunks/chunk-AW63DKTM.js";
 import {
   run
-} from "./chunks/chunk-TJRZOE3B.js";
-import "./chunks/chunk-O6SEGKD6.js";
+} from "./chunks/chunk-E37UAEM5.js";
+import "./chunks/chunk-UTR2P3LB.js";
 import {
   submit
 } from "./chunks/chunk-WETIW5P4.js";
@@ -81,11 +81,11 @@ import {
   INPUTS,
   notifySecrets,
   parseConfig
-} from "./chunks/chunk-BP3WQEMA.js";
+} from "./chunks/chunk-RSZAWMOX.js";
 import "./chunks/chunk-JBJALSRO.js";
 import {
   cloudProvider
-} from "./chunks/chunk-4Z5PWFOH.js";
+} from "./chunks/chunk-DNB6I4O3.js";
 import "./chunks/chunk-2S72PKWC.js";
 import {
   MIN_MASKED_LENGTH,
@@ -93,6 +93,7 @@ import {
   escapeLogText,
   maskSecrets
 } from "./chunks/chunk-2Y3VZYX5.js";
+import "./chunks/chunk-JRK7X5D5.js";
 import {
   ConfigError,
   UsageError

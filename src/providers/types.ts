@@ -20,6 +20,27 @@ export interface JobCounts {
   expired: number;
 }
 
+/**
+ * A cloud job's counts from what it has answered: what is left is processing until the job ends, then
+ * canceled or expired as the job ended (Bedrock and Vertex report totals, not per-request states).
+ */
+export function cloudJobCounts(done: {
+  succeeded: number;
+  errored: number;
+  left: number;
+  ended: boolean;
+  endedAs: 'canceled' | 'expired' | null;
+}): JobCounts {
+  const { succeeded, errored, left, ended, endedAs } = done;
+  return {
+    processing: ended ? 0 : left,
+    succeeded,
+    errored,
+    canceled: ended && endedAs === 'canceled' ? left : 0,
+    expired: ended && endedAs === 'expired' ? left : 0,
+  };
+}
+
 /** A job as the engine sees it: the three states the state file records, and its counts. */
 export interface JobStatus {
   id: string;

@@ -8,29 +8,14 @@ import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Octokit } from '@octokit/rest';
-import type { Logger } from '../types.js';
-import { untrustedRun, type ListedArtifact } from './artifact-store.js';
+import { untrustedRun, type ArtifactStoreOptions, type ListedArtifact } from './artifact-store.js';
 import { emptyLedger, openLedger, sealLedger, withEntry, type Ledger, type LedgerEntry, type LedgerStore } from './ledger.js';
-import type { StateSigner } from './signing.js';
 
 /** Days a ledger artifact is kept at least (a month and a few days of slack). */
 export const LEDGER_RETENTION_DAYS = 35;
 
-export interface ArtifactLedgerOptions {
-  octokit: Octokit;
-  token: string;
-  owner: string;
-  repo: string;
-  runId: number;
-  runAttempt: number;
-  stateName: string;
-  retentionDays: number;
-  log: Logger;
-  signer: StateSigner | null;
-  client?: ArtifactClient;
-  tempDir?: string;
-}
+/** The same store options as the states': the ledger travels with them, under the same token and signer. */
+export type ArtifactLedgerOptions = ArtifactStoreOptions;
 
 export class ArtifactLedgerStore implements LedgerStore {
   private readonly client: ArtifactClient;

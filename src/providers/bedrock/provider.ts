@@ -27,6 +27,7 @@ import { plural } from '../../reports/format.js';
 import type { Logger, PlannedRequest } from '../../types.js';
 import type { BedrockConfig } from '../config.js';
 import type { BatchProvider, JobStatus, JobWaitOptions, ProviderResult } from '../types.js';
+import { cloudJobCounts } from '../types.js';
 import { pollUntilEnded } from '../wait.js';
 import { awsFailure, type AwsOperation } from './failures.js';
 import { bedrockBody, customIdOfRecord, erroredResult, jobModel, recordIdOf, recordLine, resultOfOutputLine } from './records.js';
@@ -300,13 +301,13 @@ export function statusOfJob(job: GetModelInvocationJobResponse): JobStatus {
   return {
     id: job.jobArn ?? '',
     status: ended ? 'ended' : status === 'Stopping' ? 'canceling' : 'in_progress',
-    counts: {
-      processing: ended ? 0 : left,
+    counts: cloudJobCounts({
       succeeded,
       errored,
-      canceled: ended && status === 'Stopped' ? left : 0,
-      expired: ended && status === 'Expired' ? left : 0,
-    },
+      left,
+      ended,
+      endedAs: status === 'Stopped' ? 'canceled' : status === 'Expired' ? 'expired' : null,
+    }),
     endedAt: job.endTime ? job.endTime.toISOString() : null,
     expiresAt: job.jobExpirationTime ? job.jobExpirationTime.toISOString() : null,
     detail: status,

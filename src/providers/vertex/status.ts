@@ -1,6 +1,7 @@
 // A Vertex AI BatchPredictionJob (the REST resource, the fields overnight reads) as the engine's
 // JobStatus: JOB_STATE_* onto in_progress / canceling / ended, completionStats onto the counts.
 import type { JobStatus } from '../types.js';
+import { cloudJobCounts } from '../types.js';
 
 export interface VertexJob {
   name?: string;
@@ -43,13 +44,13 @@ export function statusOfJob(job: VertexJob): JobStatus {
   return {
     id: job.name ?? '',
     status: ended ? 'ended' : state === 'JOB_STATE_CANCELLING' ? 'canceling' : 'in_progress',
-    counts: {
-      processing: ended ? 0 : left,
+    counts: cloudJobCounts({
       succeeded,
       errored,
-      canceled: ended && state === 'JOB_STATE_CANCELLED' ? left : 0,
-      expired: ended && state === 'JOB_STATE_EXPIRED' ? left : 0,
-    },
+      left,
+      ended,
+      endedAs: state === 'JOB_STATE_CANCELLED' ? 'canceled' : state === 'JOB_STATE_EXPIRED' ? 'expired' : null,
+    }),
     endedAt: ended ? (job.endTime ?? null) : null,
     expiresAt: null,
     detail: state.replace(/^JOB_STATE_/, ''),
